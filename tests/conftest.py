@@ -1,0 +1,27 @@
+"""Shared pytest fixtures. Each topic appends its own small fixtures below."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_exports(tmp_path_factory, monkeypatch):
+    """Keep tests from writing into the real exports/ and workspace folders."""
+    monkeypatch.setenv("VLR_TEST", "1")
+    yield
+
+
+@pytest.fixture
+def project_dir() -> Path:
+    return PROJECT_DIR
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL URL started by scripts/test, if any."""
+    return os.environ.get("VLR_TEST_DATABASE_URL")
