@@ -1,0 +1,718 @@
+"""The SDG framework: codes, lookups, validation, the CLI and the UNSD import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from vlr_tools.cli import main
+from vlr_tools.errors import DataFileError, FrameworkError, UnknownCodeError
+from vlr_tools.framework import (
+    Goal,
+    Indicator,
+    Target,
+    code_level,
+    code_sort_key,
+    default_folder,
+    get_framework,
+    load_framework,
+    normalise_code,
+)
+from vlr_tools.framework_import import import_unsd, read_unsd
+
+# ---------------------------------------------------------------- a tiny framework
+
+GOALS = [
+    ("goal", "title_en", "title_ja", "short_en", "short_ja", "colour"),
+    (
+        "1",
+        "End poverty in all its forms everywhere",
+        "あらゆる場所のあらゆる形態の貧困を終わらせる",
+        "No poverty",
+        "貧困をなくそう",
+        "#E5243B",
+    ),
+    (
+        "11",
+        "Make cities and human settlements inclusive, safe, resilient and sustainable",
+        "包摂的で安全かつ強靱（レジリエント）で持続可能な都市及び人間居住を実現する",
+        "Sustainable cities and communities",
+        "住み続けられるまちづくりを",
+        "#FD9D24",
+    ),
+    (
+        "13",
+        "Take urgent action to combat climate change and its impacts",
+        "気候変動及びその影響を軽減するための緊急対策を講じる",
+        "Climate action",
+        "気候変動に具体的な対策を",
+        "#3F7E44",
+    ),
+]
+TARGETS = [
+    ("code", "goal", "title_en", "title_ja"),
+    ("1.5", "1", "Build the resilience of the poor to disasters", ""),
+    ("11.5", "11", "Reduce deaths and losses caused by disasters", ""),
+    (
+        "11.6",
+        "11",
+        "Reduce the environmental impact of cities, air quality and waste",
+        "都市の環境",
+    ),
+    ("11.a", "11", "Support positive urban-rural links", ""),
+    ("13.1", "13", "Strengthen resilience to climate-related hazards", ""),
+]
+DISASTERS = "Number of deaths and affected persons attributed to disasters per 100,000 population"
+INDICATORS = [
+    ("code", "target", "title_en", "title_ja", "same_as"),
+    ("1.5.1", "1.5", DISASTERS, "", ""),
+    ("11.5.1", "11.5", DISASTERS, "", "1.5.1"),
+    ("11.6.1", "11.6", "Proportion of municipal solid waste collected", "都市固形廃棄物の割合", ""),
+    ("11.6.2", "11.6", "Annual mean levels of fine particulate matter (PM2.5)", "", ""),
+    ("11.a.1", "11.a", "Number of countries with national urban policies", "", ""),
+    ("13.1.1", "13.1", DISASTERS, "", "1.5.1"),
+]
+HLPF = [("year", "goals", "note"), ("2023", "1;11;13", "test"), ("2024", "13", "")]
+
+
+def write_csv(path: Path, rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+@pytest.fixture
+def sdg_folder(tmp_path: Path) -> Path:
+    """A tiny framework: goals 1, 11, 13; one indicator repeated under three targets."""
+    folder = tmp_path / "sdg"
+    folder.mkdir()
+    write_csv(folder / "goals.csv", GOALS)
+    write_csv(folder / "targets.csv", TARGETS)
+    write_csv(folder / "indicators.csv", INDICATORS)
+    write_csv(folder / "hlpf.csv", HLPF)
+    return folder
+
+
+@pytest.fixture
+def fw(sdg_folder: Path):
+    return load_framework(sdg_folder)
+
+
+# ---------------------------------------------------------------- codes
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("11", "11"),
+        (11, "11"),
+        ("SDG 11", "11"),
+        ("SDG11", "11"),
+        ("sdg-11", "11"),
+        ("Goal 11", "11"),
+        ("Goal 1.", "1"),
+        ("目標11", "11"),
+        ("目標 １１", "11"),
+        ("11.6", "11.6"),
+        ("Target 11.6", "11.6"),
+        ("ターゲット11.6", "11.6"),
+        ("11.a", "11.a"),
+        ("11.A", "11.a"),
+        ("11.6.2", "11.6.2"),
+        ("Indicator 11.6.2", "11.6.2"),
+        ("指標11.6.2", "11.6.2"),
+        ("  11.a.1 ", "11.a.1"),
+        ("SDG 11.6.2", "11.6.2"),
+        ("06.01", "6.1"),
+    ],
+)
+def test_normalise_code_accepts_the_usual_forms(text, code):
+    assert normalise_code(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11..2",
+        "",
+        "SDG",
+        "11.6.2.1",
+        "0",
+        "11.aa",
+        "abc",
+        "11.6.a",
+        "1.b.c",
+        "Target 11",
+        "Goal 11.6",
+    ],
+)
+def test_normalise_code_rejects_malformed_codes_and_says_what_is_allowed(text):
+    with pytest.raises(UnknownCodeError) as info:
+        normalise_code(text)
+    message = str(info.value)
+    assert "Target 11.6" in message and "Indicator 11.6.2" in message and "目標11" in message
+
+
+def test_code_level_and_un_order():
+    assert [code_level(c) for c in ("SDG 3", "3.d", "3.d.1")] == ["goal", "target", "indicator"]
+    codes = ["11.a", "11.10", "11.2", "2.1", "11.b.1", "11.a.2", "11.a.10"]
+    assert sorted(codes, key=code_sort_key) == [
+        "2.1",
+        "11.2",
+        "11.10",
+        "11.a",
+        "11.a.2",
+        "11.a.10",
+        "11.b.1",
+    ]
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def test_lookup_in_every_form_returns_the_same_record(fw):
+    goal = fw.lookup("SDG 11")
+    assert isinstance(goal, Goal)
+    assert goal is fw.goal(11) is fw.lookup("目標11") is fw.goal("Goal 11")
+    assert goal.colour == "#FD9D24" and goal.short_en == "Sustainable cities and communities"
+    target = fw.lookup("Target 11.a")
+    assert isinstance(target, Target) and target.code == "11.a" and target.goal == 11
+    assert fw.target("11.A") is target
+    indicator = fw.lookup("Indicator 11.6.2")
+    assert isinstance(indicator, Indicator) and indicator.targets == ("11.6",)
+
+
+def test_repeated_indicator_is_one_record_with_several_codes(fw):
+    first = fw.indicator("1.5.1")
+    assert fw.indicator("11.5.1") is first
+    assert fw.lookup("指標13.1.1") is first
+    assert first.code == "1.5.1"
+    assert first.codes == ("1.5.1", "11.5.1", "13.1.1")
+    assert first.targets == ("1.5", "11.5", "13.1")
+    assert first.goals == (1, 11, 13) and first.repeated
+    assert first.target_of("13.1.1") == "13.1"
+    assert fw.counts() == {"goals": 3, "targets": 5, "indicators": 4, "listings": 6}
+    assert sum(1 for i in fw.indicators if i.code == "1.5.1") == 1
+
+
+def test_wrong_level_is_refused(fw):
+    with pytest.raises(UnknownCodeError, match="indicator code, not a target"):
+        fw.target("11.6.2")
+    with pytest.raises(UnknownCodeError, match="not a goal"):
+        fw.goal("11.6")
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("11.6.9", "target 11.6 has indicators 11.6.1, 11.6.2"),
+        ("SDG 18", "there is no SDG 18"),
+        ("11.9", "goal 11 has targets 11.5, 11.6, 11.a"),
+        ("11.9.1", "there is no target 11.9"),
+        ("13.1.4", "target 13.1 has indicators 13.1.1"),
+        ("2.1", "there is no SDG 2"),
+    ],
+)
+def test_unknown_codes_say_what_exists(fw, code, expected):
+    with pytest.raises(UnknownCodeError) as info:
+        fw.lookup(code)
+    assert expected in str(info.value)
+    assert isinstance(info.value, LookupError)
+
+
+def test_parents_and_children(fw):
+    assert [t.code for t in fw.children("11")] == ["11.5", "11.6", "11.a"]
+    assert [i.code for i in fw.children("11.6")] == ["11.6.1", "11.6.2"]
+    assert [i.code for i in fw.children("13.1")] == ["1.5.1"]
+    assert fw.listings("13.1") == ("13.1.1",)
+    assert fw.children("11.6.2") == ()
+    assert fw.parent("11") is None
+    assert fw.parent("11.6").number == 11
+    # Each listing of a repeated indicator has its own parent.
+    assert fw.parent("13.1.1").code == "13.1"
+    assert fw.parent("1.5.1").code == "1.5"
+    assert [t.code for t in fw.parents("11.5.1")] == ["1.5", "11.5", "13.1"]
+
+
+def test_titles_fall_back_to_english_visibly_when_asked(fw):
+    assert fw.title("11", "ja").startswith("包摂的で安全かつ")
+    assert fw.title("11.6.1", "ja") == "都市固形廃棄物の割合"
+    assert fw.title("11.6.2", "ja") == fw.title("11.6.2", "en")
+    marked = fw.title("11.6.2", "ja", mark_fallback=True)
+    assert "English; no official Japanese title" in marked
+    assert "no official" not in fw.title("11.6.1", "ja", mark_fallback=True)
+    with pytest.raises(FrameworkError, match="allowed: en, ja"):
+        fw.title("11", "fr")
+
+
+def test_search_english_words_and_japanese_substrings(fw):
+    assert [i.code for i in fw.search("WASTE")] == ["11.6", "11.6.1"]
+    assert [i.code for i in fw.search("particulate matter")] == ["11.6.2"]
+    assert [i.code for i in fw.search("sanit waste")] == []
+    assert [i.code for i in fw.search("solid wast")] == ["11.6.1"]
+    # Word starts only: "aste" is inside "waste", not the start of a word.
+    assert fw.search("aste") == ()
+    assert [i.code for i in fw.search("廃棄物")] == ["11.6.1"]
+    assert [i.code for i in fw.search("まちづくり")] == ["11"]  # short name
+    assert fw.search("waste", lang="ja") == ()
+    assert [i.code for i in fw.search("disasters", lang="en")] == ["1.5", "11.5", "1.5.1"]
+    with pytest.raises(FrameworkError):
+        fw.search("  ")
+
+
+def test_frames_are_tidy(fw):
+    goals = fw.to_frame("goal")
+    assert list(goals["goal"]) == [1, 11, 13]
+    assert {"code", "title_en", "title_ja", "short_ja", "colour"} <= set(goals.columns)
+    links = fw.to_frame("indicator")
+    assert len(links) == 6  # one row per indicator-target link
+    row = links.set_index("code").loc["13.1.1"]
+    assert row["indicator_id"] == "1.5.1" and row["target"] == "13.1" and row["goal"] == 13
+    assert list(fw.to_frame("targets")["code"]) == ["1.5", "11.5", "11.6", "11.a", "13.1"]
+    everything = fw.to_frame("all")
+    assert everything["level"].value_counts().to_dict() == {"indicator": 6, "target": 5, "goal": 3}
+    with pytest.raises(FrameworkError, match="allowed: goal, target, indicator, all"):
+        fw.to_frame("listing")
+
+
+def test_missing_japanese_lists_every_item_without_a_title(fw):
+    missing = fw.missing_japanese()
+    assert set(missing["level"]) == {"target", "indicator"}
+    assert "11.6" not in set(missing["code"]) and "11.6.1" not in set(missing["code"])
+    assert "1.5.1;11.5.1;13.1.1" in set(missing["codes"])
+    assert len(missing) == 4 + 3
+
+
+def test_hlpf_sets(fw):
+    assert fw.hlpf_years() == (2023, 2024)
+    assert fw.hlpf_goals(2023) == (1, 11, 13)
+    assert fw.hlpf_note(2023) == "test"
+    with pytest.raises(FrameworkError, match="years with a set: 2023, 2024"):
+        fw.hlpf_goals(2031)
+
+
+def test_get_framework_is_cached_and_load_is_fresh(sdg_folder):
+    first = get_framework(sdg_folder)
+    assert get_framework(sdg_folder) is first
+    assert load_framework(sdg_folder) is not first
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _problems(folder: Path) -> list:
+    with pytest.raises(DataFileError) as info:
+        load_framework(folder)
+    return list(info.value.problems)
+
+
+def _find(problems, file, row, column):
+    hits = [
+        p
+        for p in problems
+        if str(p.file).endswith(file) and p.row == row and (column is None or p.column == column)
+    ]
+    assert hits, f"no problem at {file} row {row} column {column}: {problems}"
+    return hits[0]
+
+
+def test_every_problem_is_reported_with_file_row_and_column(sdg_folder):
+    goals = [list(r) for r in GOALS]
+    goals[2][5] = "FD9D24"  # colour without '#'
+    goals.append(["1", "Duplicate", "", "Dup", "", "#000000"])
+    write_csv(sdg_folder / "goals.csv", goals)
+    targets = [list(r) for r in TARGETS]
+    targets.append(["11.6", "11", "Same code again", ""])  # row 7
+    targets.append(["12.1", "12", "Goal 12 is not in goals.csv", ""])  # row 8
+    targets.append(["13.2", "11", "Prefix does not match", ""])  # row 9
+    targets.append(["13..3", "13", "Malformed", ""])  # row 10
+    write_csv(sdg_folder / "targets.csv", targets)
+    indicators = [list(r) for r in INDICATORS]
+    indicators.append(["13.9.1", "13.9", "Target does not exist", "", ""])  # row 8
+    indicators.append(["11.a.2", "11.a", "Different title", "", "1.5.1"])  # row 9
+    indicators.append(["11.a.3", "11.a", DISASTERS, "", "13.1.1"])  # row 10: not earliest
+    indicators.append(["11.a.4", "11.a", "Points nowhere", "", "9.9.9"])  # row 11
+    indicators.append(["11.a.5", "11.a", "", "", ""])  # row 12: no title
+    write_csv(sdg_folder / "indicators.csv", indicators)
+    write_csv(sdg_folder / "hlpf.csv", [*HLPF, ("2025", "3;18", "")])
+    problems = _problems(sdg_folder)
+
+    assert "#RRGGBB" in str(_find(problems, "goals.csv", 3, "colour"))
+    assert "twice" in _find(problems, "goals.csv", 5, "goal").message
+    assert "twice" in _find(problems, "targets.csv", 7, "code").message
+    assert "not in goals.csv" in _find(problems, "targets.csv", 8, "goal").message
+    assert "does not match" in _find(problems, "targets.csv", 9, "goal").message
+    assert "11.a" in str(_find(problems, "targets.csv", 10, "code"))
+    assert "not in targets.csv" in _find(problems, "indicators.csv", 8, "target").message
+    assert (
+        "differs from the title of 1.5.1"
+        in _find(problems, "indicators.csv", 9, "title_en").message
+    )
+    assert "earliest" in _find(problems, "indicators.csv", 10, "same_as").message
+    assert "names no indicator" in _find(problems, "indicators.csv", 11, "same_as").message
+    assert "required" in _find(problems, "indicators.csv", 12, "title_en").message
+    assert "1 to 17" in str(_find(problems, "hlpf.csv", 4, "goals"))
+    # The error text itself names the file, the row and the column.
+    with pytest.raises(DataFileError) as info:
+        load_framework(sdg_folder)
+    assert re.search(r"targets\.csv, row 9, column 'goal'", str(info.value))
+
+
+def test_unmarked_repeat_and_stray_cells_are_caught(sdg_folder):
+    indicators = [list(r) for r in INDICATORS]
+    indicators[2][4] = ""  # 11.5.1 repeats 1.5.1 without saying so
+    write_csv(sdg_folder / "indicators.csv", indicators)
+    # An unquoted comma in a title splits it into an extra cell.
+    text = (sdg_folder / "targets.csv").read_text(encoding="utf-8")
+    (sdg_folder / "targets.csv").write_text(
+        text + "11.b,11,Implement policies, plans and more,\n", encoding="utf-8"
+    )
+    problems = _problems(sdg_folder)
+    assert "same_as=1.5.1" in _find(problems, "indicators.csv", 3, "same_as").message
+    assert "double quotes" in _find(problems, "targets.csv", 7, None).message
+
+
+def test_missing_file_and_missing_column(sdg_folder):
+    (sdg_folder / "indicators.csv").unlink()
+    write_csv(sdg_folder / "hlpf.csv", [("year", "goal_list"), ("2023", "1")])
+    problems = _problems(sdg_folder)
+    assert "merge_sdg_parts" in next(p for p in problems if "indicators.csv" in str(p.file)).message
+    header = _find(problems, "hlpf.csv", 1, None)
+    assert "goals" in header.message and "note" in header.message
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_show_prints_item_parents_and_children(capsys, sdg_folder):
+    code, out, _ = run_cli(capsys, "framework", "show", "Target 11.6", "--folder", str(sdg_folder))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Target 11.6"
+    assert "Goal 11" in out and "#FD9D24" in out
+    assert "11.6.1  Proportion of municipal solid waste collected" in out
+    code, out, _ = run_cli(capsys, "framework", "show", "13.1", "--folder", str(sdg_folder))
+    assert "13.1.1" in out and "repeat of 1.5.1" in out
+    code, out, _ = run_cli(capsys, "framework", "show", "11.5.1", "--folder", str(sdg_folder))
+    assert out.startswith("Indicator 11.5.1") and "Target 11.5" in out
+    assert "1.5.1 (Target 1.5)" in out and "13.1.1 (Target 13.1)" in out
+
+
+def test_cli_show_japanese_marks_english_fallbacks(capsys, sdg_folder):
+    code, out, _ = run_cli(
+        capsys, "framework", "show", "11.6.2", "--lang", "ja", "--folder", str(sdg_folder)
+    )
+    assert code == 0
+    assert out.startswith("指標11.6.2")
+    assert "目標11" in out and "包摂的で安全かつ強靱" in out
+    title_line = out.splitlines()[1]
+    assert (
+        "Annual mean levels" in title_line and "English; no official Japanese title" in title_line
+    )
+    code, out, _ = run_cli(
+        capsys, "framework", "show", "SDG 11", "--lang", "ja", "--folder", str(sdg_folder)
+    )
+    assert "住み続けられるまちづくりを" in out and "都市の環境" in out
+
+
+@pytest.mark.parametrize("bad", ["11.6.9", "SDG 18", "11..2", "Goal 11.6"])
+def test_cli_bad_codes_exit_2_with_one_clear_line(capsys, sdg_folder, bad):
+    code, out, err = run_cli(capsys, "framework", "show", bad, "--folder", str(sdg_folder))
+    assert code == 2
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert out == ""
+
+
+def test_cli_export_has_one_row_per_indicator_target_link(capsys, sdg_folder):
+    code, out, _ = run_cli(capsys, "framework", "export", "--folder", str(sdg_folder))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {"level", "code", "parent", "title_en", "title_ja", "indicator_id"} <= set(rows[0])
+    assert [r["level"] for r in rows].count("goal") == 3
+    repeated = [r for r in rows if r["indicator_id"] == "1.5.1"]
+    assert [(r["code"], r["parent"]) for r in repeated] == [
+        ("1.5.1", "1.5"),
+        ("11.5.1", "11.5"),
+        ("13.1.1", "13.1"),
+    ]
+    assert rows[0] == {
+        "level": "goal",
+        "code": "1",
+        "parent": "",
+        "goal": "1",
+        "indicator_id": "",
+        "title_en": GOALS[1][1],
+        "title_ja": GOALS[1][2],
+    }
+
+
+def test_cli_search_hlpf_and_missing_ja(capsys, sdg_folder):
+    folder = str(sdg_folder)
+    code, out, _ = run_cli(capsys, "framework", "search", "廃棄物", "--folder", folder)
+    assert code == 0 and out.startswith("Indicator 11.6.1")
+    code, out, _ = run_cli(capsys, "framework", "search", "zebra", "--folder", folder)
+    assert code == 1 and "zebra" in out
+    code, out, _ = run_cli(capsys, "framework", "hlpf", "2023", "--folder", folder)
+    assert code == 0 and "Climate action" in out and "HLPF 2023" in out
+    code, _, err = run_cli(capsys, "framework", "hlpf", "2031", "--folder", folder)
+    assert code == 2 and "2023, 2024" in err
+    code, out, _ = run_cli(capsys, "framework", "missing-ja", "--folder", folder)
+    assert code == 0 and "7 item(s)" in out and "11.6.2" in out
+    code, out, _ = run_cli(capsys, "framework", "missing-ja", "--csv", "--folder", folder)
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 7
+
+
+def test_cli_broken_data_file_is_one_error_naming_the_row(capsys, sdg_folder):
+    targets = [*TARGETS, ("11.6", "11", "again", "")]
+    write_csv(sdg_folder / "targets.csv", targets)
+    code, _, err = run_cli(capsys, "framework", "show", "11", "--folder", str(sdg_folder))
+    assert code == 2 and "targets.csv, row 7, column 'code'" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- UNSD import
+
+HEADER = (
+    "Goals and targets (from the 2030 Agenda for Sustainable Development)",
+    "Indicators",
+    "UNSD Indicator Codes†",
+)
+
+
+def make_unsd_xlsx(path: Path, goals, targets, indicators, *, header=HEADER, title_rows=2):
+    """Write a workbook in the layout of the UNSD global indicator framework file.
+
+    ``targets`` maps target code -> text, ``indicators`` maps code -> title;
+    target cells are merged down over their indicator rows as UNSD does.
+    """
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "Read me"
+    cover["A1"] = "Notes on the framework"
+    sheet = book.create_sheet("A.RES.71.313 Annex")
+    for n in range(title_rows):
+        sheet.append([f"Global indicator framework title line {n + 1}"])
+    sheet.append(list(header))
+    for number, title in goals.items():
+        sheet.append([f"Goal {number}. {title}"])
+        row = sheet.max_row
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        for tcode, ttext in targets.items():
+            if tcode.split(".")[0] != str(number):
+                continue
+            codes = [c for c in indicators if c.rsplit(".", 1)[0] == tcode] or [None]
+            first = sheet.max_row + 1
+            for i, icode in enumerate(codes):
+                text = f"{icode} {indicators[icode]}" if icode else None
+                unsd = "C" + "".join(p.zfill(2) for p in icode.split(".")) if icode else None
+                sheet.append([f"{tcode} {ttext}" if i == 0 else None, text, unsd])
+            if len(codes) > 1:
+                sheet.merge_cells(
+                    start_row=first, start_column=1, end_row=sheet.max_row, end_column=1
+                )
+    book.save(path)
+    return path
+
+
+def unsd_content():
+    goals = {int(r[0]): r[1] for r in GOALS[1:]}
+    targets = {r[0]: r[2] for r in TARGETS[1:]}
+    indicators = {r[0]: r[2] for r in INDICATORS[1:]}
+    return goals, targets, indicators
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_read_unsd_layout(tmp_path):
+    goals, targets, indicators = unsd_content()
+    path = make_unsd_xlsx(tmp_path / "gif.xlsx", goals, targets, indicators, title_rows=4)
+    sheet = read_unsd(path)
+    assert sheet.sheet == "A.RES.71.313 Annex"
+    assert sheet.goals[11] == goals[11]
+    assert sheet.targets["11.a"] == targets["11.a"]
+    assert sheet.listings["13.1.1"] == ("13.1", DISASTERS)
+    assert len(sheet.listings) == 6
+
+
+def test_import_reports_and_applies_changes_keeping_japanese(capsys, sdg_folder, tmp_path):
+    goals, targets, indicators = unsd_content()
+    goals[13] = goals[13] + "*"  # the UN annex footnote mark is dropped
+    targets["11.6"] = "By 2030, reduce the adverse per capita environmental impact of cities"
+    del targets["11.a"]
+    del indicators["11.a.1"]
+    targets["11.b"] = "By 2020, substantially increase the number of cities adopting plans"
+    indicators["11.b.1"] = DISASTERS.replace("Number", "Count")
+    indicators["11.6.3"] = "Proportion of urban green space"
+    path = make_unsd_xlsx(tmp_path / "gif.xlsx", goals, targets, indicators)
+    before = snapshot(sdg_folder)
+
+    code, out, _ = run_cli(
+        capsys, "framework", "import", str(path), "--dry-run", "--folder", str(sdg_folder)
+    )
+    assert code == 0 and "dry run: nothing written" in out
+    assert snapshot(sdg_folder) == before
+
+    code, out, _ = run_cli(capsys, "framework", "import", str(path), "--folder", str(sdg_folder))
+    assert code == 0
+    assert "added target 11.b" in out and "added indicator 11.6.3" in out
+    assert "removed target 11.a" in out and "removed indicator 11.a.1" in out
+    assert "retitled target 11.6" in out and "retitled goal" not in out
+    assert "check it still matches" in out and "11.6" in out
+    fw = load_framework(sdg_folder)
+    assert fw.target("11.6").title_en == targets["11.6"]
+    assert fw.target("11.6").title_ja == "都市の環境"  # kept
+    assert fw.indicator("11.6.1").title_ja == "都市固形廃棄物の割合"
+    assert fw.goal(11).colour == "#FD9D24" and fw.goal(13).title_en == GOALS[3][1]
+    assert fw.indicator("13.1.1").codes == ("1.5.1", "11.5.1", "13.1.1")
+    assert fw.counts() == {"goals": 3, "targets": 5, "indicators": 5, "listings": 7}
+    assert not list(sdg_folder.glob(".import-*"))
+
+    # A second run finds nothing to change.
+    code, out, _ = run_cli(capsys, "framework", "import", str(path), "--folder", str(sdg_folder))
+    assert "no changes" in out
+
+
+def test_import_of_corrupt_or_wrong_layout_file_changes_nothing(capsys, sdg_folder, tmp_path):
+    import openpyxl
+
+    before = snapshot(sdg_folder)
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    code, _, err = run_cli(capsys, "framework", "import", str(corrupt), "--folder", str(sdg_folder))
+    assert code == 2 and "cannot be read as an .xlsx" in err and "Goals and targets" in err
+
+    wrong = tmp_path / "wrong.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Code", "Title"])
+    book.active.append(["1.1.1", "Proportion of population"])
+    book.save(wrong)
+    code, _, err = run_cli(capsys, "framework", "import", str(wrong), "--folder", str(sdg_folder))
+    assert code == 2 and "expected the UNSD global indicator framework layout" in err
+
+    goals, targets, indicators = unsd_content()
+    del goals[13]  # a partial framework would silently drop a goal's targets
+    partial = make_unsd_xlsx(tmp_path / "partial.xlsx", goals, targets, indicators)
+    code, _, err = run_cli(capsys, "framework", "import", str(partial), "--folder", str(sdg_folder))
+    assert code == 2 and "no row for goal(s) 13" in err
+
+    code, _, err = run_cli(
+        capsys, "framework", "import", str(tmp_path / "absent.xlsx"), "--folder", str(sdg_folder)
+    )
+    assert code == 2 and "file not found" in err
+    assert snapshot(sdg_folder) == before
+
+
+def test_import_problems_name_sheet_row_and_column(sdg_folder, tmp_path):
+    goals, targets, indicators = unsd_content()
+    path = make_unsd_xlsx(tmp_path / "gif.xlsx", goals, targets, indicators)
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["A.RES.71.313 Annex"]
+    sheet.append([None, "9.9.9 An indicator whose target is not in the sheet", None])
+    bad_row = sheet.max_row
+    book.save(path)
+    before = snapshot(sdg_folder)
+    with pytest.raises(DataFileError) as info:
+        import_unsd(path, sdg_folder)
+    problem = info.value.problems[0]
+    assert (problem.sheet, problem.row, problem.column) == (
+        "A.RES.71.313 Annex",
+        bad_row,
+        "Indicators",
+    )
+    assert snapshot(sdg_folder) == before
+
+
+# ---------------------------------------------------------------- the real data
+
+OFFICIAL_COLOURS = (
+    "#E5243B #DDA63A #4C9F38 #C5192D #FF3A21 #26BDE2 #FCC30B #A21942 #FD6925 "
+    "#DD1367 #FD9D24 #BF8B2E #3F7E44 #0A97D9 #56C02B #00689D #19486A"
+).split()
+# goal -> (numbered targets, lettered targets) in A/RES/70/1
+TARGET_SHAPE = {
+    1: (5, 2), 2: (5, 3), 3: (9, 4), 4: (7, 3), 5: (6, 3), 6: (6, 2), 7: (3, 2),
+    8: (10, 2), 9: (5, 3), 10: (7, 3), 11: (7, 3), 12: (8, 3), 13: (3, 2),
+    14: (7, 3), 15: (9, 3), 16: (10, 2), 17: (19, 0),
+}  # fmt: skip
+
+real = pytest.mark.skipif(
+    not (default_folder() / "indicators.csv").is_file(),
+    reason="targets.csv/indicators.csv not merged yet (scripts/merge_sdg_parts.py)",
+)
+
+
+@pytest.fixture(scope="module")
+def real_fw():
+    return load_framework(default_folder())
+
+
+def test_goals_have_japanese_titles_short_names_and_official_colours():
+    rows = list(csv.DictReader((default_folder() / "goals.csv").open(encoding="utf-8")))
+    assert [int(r["goal"]) for r in rows] == list(range(1, 18))
+    assert [r["colour"] for r in rows] == OFFICIAL_COLOURS
+    assert all(r["title_ja"] and r["short_ja"] and r["short_en"] for r in rows)
+    assert rows[0]["title_en"] == "End poverty in all its forms everywhere"
+    assert rows[0]["short_ja"] == "貧困をなくそう"
+
+
+@real
+def test_real_framework_counts(real_fw):
+    counts = real_fw.counts()
+    assert counts["goals"] == 17
+    assert counts["targets"] == 169
+    # 248 listings / 231 unique before the UN's 2025 review; 251 / ~234 after it.
+    assert 248 <= counts["listings"] <= 251
+    assert 231 <= counts["indicators"] <= 234
+    for goal, (numbered, lettered) in TARGET_SHAPE.items():
+        expected = [f"{goal}.{n}" for n in range(1, numbered + 1)]
+        expected += [f"{goal}.{chr(97 + n)}" for n in range(lettered)]
+        assert [t.code for t in real_fw.children(goal)] == expected
+
+
+@real
+def test_real_framework_structure(real_fw):
+    # 11.c lost its only indicator in the 2020 comprehensive review.
+    empty = [t.code for t in real_fw.targets if not real_fw.children(t.code)]
+    assert set(empty) <= {"11.c"}
+    assert real_fw.indicator("13.1.1") is real_fw.indicator("1.5.1") is real_fw.indicator("11.5.1")
+    assert real_fw.goal(11).title_en == (
+        "Make cities and human settlements inclusive, safe, resilient and sustainable"
+    )
+    assert real_fw.hlpf_goals(2025) == (3, 5, 8, 14, 17)
+    assert all(17 in real_fw.hlpf_goals(y) for y in real_fw.hlpf_years())
+    assert "verify" in real_fw.hlpf_note(2026)
+
+
+@real
+def test_real_export_lists_everything(capsys, real_fw):
+    code, out, _ = run_cli(capsys, "framework", "export")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    levels = [r["level"] for r in rows]
+    assert levels.count("goal") == 17 and levels.count("target") == 169
+    assert levels.count("indicator") == real_fw.counts()["listings"]
+    assert len({r["indicator_id"] for r in rows if r["level"] == "indicator"}) == len(
+        real_fw.indicators
+    )
+
+
+@real
+def test_real_show_11_6_2(capsys):
+    code, out, _ = run_cli(capsys, "framework", "show", "11.6.2")
+    assert code == 0 and "fine particulate matter" in out and "Target 11.6" in out
+    code, out, _ = run_cli(capsys, "framework", "show", "11.6.2", "--lang", "ja")
+    assert code == 0 and "指標11.6.2" in out and "目標11" in out
