@@ -25,3 +25,16 @@ def project_dir() -> Path:
 def postgres_url() -> str | None:
     """The PostgreSQL URL started by scripts/test, if any."""
     return os.environ.get("VLR_TEST_DATABASE_URL")
+
+
+# -- workspace ---------------------------------------------------------------
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A fresh SQLite review workspace under tmp_path, saving as 'Test Reviewer'."""
+    from vlr_tools.workspace import open_workspace
+
+    ws = open_workspace(tmp_path / "workspace", reviewer="Test Reviewer")
+    yield ws
+    ws.close()

@@ -132,3 +132,15 @@ class MemoError(VlrError, RuntimeError):
 
 class MissingComponentError(VlrError, RuntimeError):
     """A system program the feature needs (e.g. Chromium) is not installed."""
+
+
+class CityError(VlrError, LookupError):
+    """An unknown sample city, or a draft version the city does not have."""
+
+
+class UnknownReviewError(WorkspaceError, LookupError):
+    """A review id that is not in the workspace."""
+
+
+class WorkspaceValueError(WorkspaceError, ValueError):
+    """A value given to the workspace (kind, key, data, status, name...) is not allowed."""

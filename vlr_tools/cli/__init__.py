@@ -19,6 +19,7 @@ from ..errors import VlrError
 #: Feature modules under vlr_tools/cli/, in the order their commands are listed.
 COMMANDS: list[str] = [
     "framework",
+    "workspace",
 ]
 
 EPILOG = """\

@@ -1,0 +1,308 @@
+"""Progress and summary of a checklist review, as tables and plotly charts.
+
+These are what the notebooks show while a review is under way and what the
+memo reports at the end: the share of criteria rated per area, the ratings by
+area, the findings per area and the top-priority recommendations. Every
+function takes ``lang`` ("en" or "ja") for its labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import check_lang, t
+from .consensus import SEVERITY, FinalRating, final_ratings
+from .ratings import PRIORITIES, RATINGS, priority_label, rating_label, review_template
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+#: Colours of the ratings in charts (colour-blind-safe; disputed in grey).
+RATING_COLOURS = {
+    "met": "#1a9850",
+    "partly_met": "#fdae61",
+    "not_met": "#d73027",
+    "not_applicable": "#bdbdbd",
+    "disputed": "#7b3294",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One criterion's outcome as a memo reports it."""
+
+    criterion_id: str
+    area: str
+    question: str
+    rating: str
+    rating_label: str
+    status: str
+    priority: str
+    pages: tuple[int, ...]
+    comments: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    note: str = ""
+
+
+def progress_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
+    """Per area: criteria in the template, criteria rated by anyone, share rated (0-1).
+
+    A last row ``"all"`` gives the totals.
+    """
+    import pandas as pd
+
+    check_lang(lang)
+    tpl = review_template(ws, review_id)
+    rated = {cid for cid, f in final_ratings(ws, review_id).items() if not f.orphaned}
+    rows = []
+    for area in tpl.areas:
+        ids = [c.id for c in tpl.criteria if c.area == area.code]
+        if not ids:
+            continue
+        done = sum(1 for cid in ids if cid in rated)
+        rows.append(
+            {
+                "area": area.code,
+                "area_name": area.name(lang),
+                "criteria": len(ids),
+                "rated": done,
+                "share_rated": done / len(ids),
+            }
+        )
+    total = len(tpl.criteria)
+    done = sum(1 for cid in tpl.ids if cid in rated)
+    rows.append(
+        {"area": "all", "area_name": "", "criteria": total, "rated": done, "share_rated": done / total if total else 0.0}
+    )
+    return pd.DataFrame(rows, columns=["area", "area_name", "criteria", "rated", "share_rated"])
+
+
+def ratings_by_area(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
+    """Per area, how many criteria ended in each rating (final/agreed, disputed, unrated)."""
+    import pandas as pd
+
+    check_lang(lang)
+    tpl = review_template(ws, review_id)
+    finals = final_ratings(ws, review_id)
+    columns = [*RATINGS, "disputed", "unrated"]
+    rows = []
+    for area in tpl.areas:
+        ids = [c.id for c in tpl.criteria if c.area == area.code]
+        if not ids:
+            continue
+        counts = {c: 0 for c in columns}
+        for cid in ids:
+            f = finals.get(cid)
+            counts[f.rating if f else "unrated"] += 1
+        rows.append({"area": area.code, "area_name": area.name(lang), **counts})
+    return pd.DataFrame(rows, columns=["area", "area_name", *columns])
+
+
+def summary_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
+    """One row per criterion of the template with the review's conclusion on it.
+
+    Columns: ``criterion_id``, ``area``, ``question``, ``rating`` (code),
+    ``rating_label``, ``status`` (final/agreed/single/disputed/unrated),
+    ``priority``, ``pages``, ``comment``, ``recommendation``, ``note``.
+    Criteria no longer in the template but rated earlier are added at the end
+    with status ``orphaned``.
+    """
+    import pandas as pd
+
+    check_lang(lang)
+    rows = []
+    for f in findings(ws, review_id, lang=lang, include_unrated=True):
+        rows.append(
+            {
+                "criterion_id": f.criterion_id,
+                "area": f.area,
+                "question": f.question,
+                "rating": f.rating,
+                "rating_label": f.rating_label,
+                "status": f.status,
+                "priority": f.priority,
+                "pages": ", ".join(str(p) for p in f.pages),
+                "comment": " / ".join(f.comments),
+                "recommendation": " / ".join(f.recommendations),
+                "note": f.note,
+            }
+        )
+    columns = [
+        "criterion_id",
+        "area",
+        "question",
+        "rating",
+        "rating_label",
+        "status",
+        "priority",
+        "pages",
+        "comment",
+        "recommendation",
+        "note",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def findings(
+    ws: Any, review_id: str, *, lang: str = "en", include_unrated: bool = False
+) -> list[Finding]:
+    """Every criterion's outcome in template order (orphaned ones last)."""
+    check_lang(lang)
+    tpl = review_template(ws, review_id)
+    finals = final_ratings(ws, review_id)
+    out: list[Finding] = []
+    for c in tpl.criteria:
+        f = finals.get(c.id)
+        if f is None and not include_unrated:
+            continue
+        out.append(_finding(c.id, c.question(lang), f, lang))
+    for cid, f in finals.items():
+        if f.orphaned:
+            out.append(_finding(cid, t("checklist.orphaned", lang), f, lang, status="orphaned"))
+    return out
+
+
+def _finding(cid: str, question: str, f: FinalRating | None, lang: str, status: str | None = None) -> Finding:
+    if f is None:
+        return Finding(cid, cid[:1], question, "", rating_label("", lang), "unrated", "", (), (), ())
+    return Finding(
+        criterion_id=cid,
+        area=cid[:1],
+        question=question,
+        rating=f.rating,
+        rating_label=rating_label(f.rating, lang),
+        status=status or f.status,
+        priority=f.priority,
+        pages=f.pages,
+        comments=tuple(text for _who, text in f.comments),
+        recommendations=tuple(r.text for r in f.recommendations),
+        note=f.note,
+    )
+
+
+def findings_by_area(ws: Any, review_id: str, lang: str = "en") -> dict[str, list[Finding]]:
+    """Rated criteria grouped by area code (areas in template order; empty areas omitted)."""
+    tpl = review_template(ws, review_id)
+    grouped: dict[str, list[Finding]] = {a.code: [] for a in tpl.areas}
+    for f in findings(ws, review_id, lang=lang):
+        grouped.setdefault(f.area, []).append(f)
+    return {code: items for code, items in grouped.items() if items}
+
+
+def top_recommendations(ws: Any, review_id: str, n: int = 10, lang: str = "en") -> pd.DataFrame:
+    """The ``n`` most pressing recommendations.
+
+    Ranked by priority (high first), then by how far the criterion falls
+    short (not met, disputed, partly met, met), then template order.
+    """
+    import pandas as pd
+
+    check_lang(lang)
+    tpl = review_template(ws, review_id)
+    order = {cid: k for k, cid in enumerate(tpl.ids)}
+    rows = []
+    for cid, f in final_ratings(ws, review_id).items():
+        for rec in f.recommendations:
+            rows.append(
+                {
+                    "criterion_id": cid,
+                    "area": cid[:1],
+                    "question": tpl.criterion(cid).question(lang) if cid in tpl else t("checklist.orphaned", lang),
+                    "rating": f.rating,
+                    "rating_label": rating_label(f.rating, lang),
+                    "priority": rec.priority,
+                    "priority_label": priority_label(rec.priority, lang),
+                    "recommendation": rec.text,
+                    "reviewer": rec.reviewer,
+                    "pages": ", ".join(str(p) for p in f.pages),
+                    "_rank": (
+                        PRIORITIES.index(rec.priority) if rec.priority in PRIORITIES else 1,
+                        SEVERITY.get(f.rating, 3),
+                        order.get(cid, len(order)),
+                    ),
+                }
+            )
+    rows.sort(key=lambda r: r["_rank"])
+    # Two reviewers often write the same advice: keep the first of near-identical texts per criterion.
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for r in rows:
+        key = (r["criterion_id"], " ".join(r["recommendation"].casefold().split()))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append({k: v for k, v in r.items() if k != "_rank"})
+    columns = [
+        "criterion_id",
+        "area",
+        "question",
+        "rating",
+        "rating_label",
+        "priority",
+        "priority_label",
+        "recommendation",
+        "reviewer",
+        "pages",
+    ]
+    return pd.DataFrame(unique[:n], columns=columns)
+
+
+def progress_figure(ws: Any, review_id: str, lang: str = "en") -> go.Figure:
+    """Horizontal bars: share of criteria rated in each area (0-100 %)."""
+    import plotly.graph_objects as go
+
+    frame = progress_frame(ws, review_id, lang)
+    frame = frame[frame["area"] != "all"]
+    labels = [f"{a}. {n}" for a, n in zip(frame["area"], frame["area_name"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=(frame["share_rated"] * 100).round(1),
+            y=labels,
+            orientation="h",
+            marker_color="#00689D",
+            text=[f"{r}/{c}" for r, c in zip(frame["rated"], frame["criteria"], strict=True)],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.0f}%<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=t("checklist.chart.progress_title", lang),
+        xaxis={"title": t("checklist.chart.share_axis", lang), "range": [0, 100]},
+        yaxis={"title": t("checklist.chart.area_axis", lang), "autorange": "reversed"},
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        height=360,
+    )
+    return fig
+
+
+def ratings_figure(ws: Any, review_id: str, lang: str = "en") -> go.Figure:
+    """Stacked bars: number of criteria per rating in each area."""
+    import plotly.graph_objects as go
+
+    frame = ratings_by_area(ws, review_id, lang)
+    labels = [f"{a}. {n}" for a, n in zip(frame["area"], frame["area_name"], strict=True)]
+    fig = go.Figure()
+    for rating in (*RATINGS, "disputed"):
+        fig.add_trace(
+            go.Bar(
+                name=rating_label(rating, lang),
+                x=labels,
+                y=frame[rating],
+                marker_color=RATING_COLOURS[rating],
+                hovertemplate="%{x}: %{y}<extra>" + rating_label(rating, lang) + "</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        title=t("checklist.chart.ratings_title", lang),
+        xaxis={"title": t("checklist.chart.area_axis", lang)},
+        yaxis={"title": t("checklist.chart.count_axis", lang)},
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        height=420,
+    )
+    return fig

@@ -1,0 +1,271 @@
+"""``vlr workspace``: look into the review store, its history, and move reviews between offices.
+
+Other commands that read or write the workspace reuse the shared options::
+
+    from .workspace import add_workspace_option, workspace_from_args
+
+    add_workspace_option(parser)          # adds --workspace LOC and --reviewer NAME
+    ws = workspace_from_args(args)        # opens it (env VLR_DATABASE_URL / default)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from ..workspace import (
+    Workspace,
+    config_path,
+    configured_reviewer,
+    open_workspace,
+    save_reviewer,
+)
+from ..workspace.model import short
+
+_RAW = argparse.RawDescriptionHelpFormatter
+
+
+def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workspace LOC`` and ``--reviewer NAME`` to ``parser``."""
+    parser.add_argument(
+        "--workspace",
+        metavar="LOC",
+        default=None,
+        help="workspace folder, SQLite file or postgresql+psycopg:// URL "
+        "(default: $VLR_DATABASE_URL, else data/workspace/)",
+    )
+    parser.add_argument(
+        "--reviewer",
+        metavar="NAME",
+        default=None,
+        help="your name, recorded with each change (default: $VLR_REVIEWER, else the "
+        "'reviewer' in ~/.config/vlr/config.yaml)",
+    )
+
+
+def workspace_from_args(args: argparse.Namespace) -> Workspace:
+    """Open the workspace chosen by the options :func:`add_workspace_option` added."""
+    return open_workspace(
+        getattr(args, "workspace", None), reviewer=getattr(args, "reviewer", None)
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``vlr workspace`` and its subcommands."""
+    parser = subparsers.add_parser(
+        "workspace",
+        help="the review store: reviews, history, bundles",
+        description="The review workspace keeps every rating, mapping decision, comment and "
+        "consultation record, with a history of who changed what and when. It is a SQLite "
+        "file by default (data/workspace/workspace.sqlite) or a shared PostgreSQL database.",
+        epilog="Examples:\n  vlr workspace info\n  vlr workspace reviews --city santa-rosa\n"
+        "  vlr workspace export santa-rosa-v1-1a2b3c4d review.zip",
+        formatter_class=_RAW,
+    )
+    parser.set_defaults(func=lambda args: _help(parser))
+    sub = parser.add_subparsers(dest="workspace_command", metavar="SUBCOMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    add_workspace_option(common)
+
+    info = sub.add_parser(
+        "info",
+        parents=[common],
+        help="where the workspace is and what it holds",
+        description="Show the workspace location (passwords hidden), its database, schema "
+        "version, journal mode, the reviewer name changes are recorded under, and how many "
+        "reviews, records and history entries it holds. Creates an empty workspace if "
+        "there is none yet.",
+        epilog="Examples:\n  vlr workspace info\n  vlr workspace info --workspace ~/reviews",
+        formatter_class=_RAW,
+    )
+    info.set_defaults(func=cmd_info)
+
+    reviews = sub.add_parser(
+        "reviews",
+        parents=[common],
+        help="list the reviews in the workspace",
+        description="List every review: id, city, draft document and version, status, "
+        "reviewers and when it last changed.",
+        epilog="Examples:\n  vlr workspace reviews\n  vlr workspace reviews --city san-fernando",
+        formatter_class=_RAW,
+    )
+    reviews.add_argument("--city", help="only reviews of this city (slug, e.g. santa-rosa)")
+    reviews.add_argument("--status", help="only reviews with this status")
+    reviews.set_defaults(func=cmd_reviews)
+
+    history = sub.add_parser(
+        "history",
+        parents=[common],
+        help="show or export the history of a review",
+        description="Show every change to a review, oldest first: when, who, which item, "
+        "the action and the new value. With --csv, write the full history (old and new "
+        "values as JSON) as CSV to standard output or to FILE.",
+        epilog="Examples:\n  vlr workspace history santa-rosa-v1-1a2b3c4d\n"
+        "  vlr workspace history santa-rosa-v1-1a2b3c4d --kind rating --csv history.csv",
+        formatter_class=_RAW,
+    )
+    history.add_argument("review_id", metavar="REVIEW_ID")
+    history.add_argument("--kind", help="only items of this kind (e.g. rating)")
+    history.add_argument("--key", help="only the item with this key (e.g. A1)")
+    history.add_argument(
+        "--csv",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="write CSV (UTF-8 with BOM, for Excel) to FILE, or to standard output",
+    )
+    history.set_defaults(func=cmd_history)
+
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write a review to one bundle file to send to another office",
+        description="Write the whole review (its records and full history) to one .zip "
+        "bundle with a manifest and SHA-256 checksums. Import it elsewhere with "
+        "'vlr workspace import'. The bundle may hold personal data from consultation "
+        "records: send it only to people who may see it.",
+        epilog="Example:\n  vlr workspace export santa-rosa-v1-1a2b3c4d exports/santa-rosa-review.zip",
+        formatter_class=_RAW,
+    )
+    export.add_argument("review_id", metavar="REVIEW_ID")
+    export.add_argument("file", metavar="FILE", help="bundle file (or folder) to write")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import a review bundle from another office",
+        description="Verify a review bundle completely (zip intact, format version, every "
+        "checksum, every line) and import it in one transaction. A bundle already imported, "
+        "damaged, truncated or changed after export, or a review that already exists here, "
+        "is refused and nothing is changed.",
+        epilog="Example:\n  vlr workspace import santa-rosa-review.zip --reviewer 'A. Reviewer'",
+        formatter_class=_RAW,
+    )
+    imp.add_argument("file", metavar="FILE", help="bundle file made by 'vlr workspace export'")
+    imp.set_defaults(func=cmd_import)
+
+    whoami = sub.add_parser(
+        "whoami",
+        help="show or set the reviewer name recorded with your changes",
+        description="Print the reviewer name your changes are recorded under, and where it "
+        "comes from. With --set, save the name in your config file "
+        "(~/.config/vlr/config.yaml) so every notebook and command uses it.",
+        epilog="Examples:\n  vlr workspace whoami\n  vlr workspace whoami --set 'A. Reviewer'",
+        formatter_class=_RAW,
+    )
+    whoami.add_argument("--set", dest="name", metavar="NAME", help="save this name")
+    whoami.set_defaults(func=cmd_whoami)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 1
+
+
+def _table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
+    """Plain aligned columns for a terminal."""
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with workspace_from_args(args) as ws:
+        facts = ws.info()
+    if facts["reviewer"] is None:
+        facts["reviewer"] = "(not set: vlr workspace whoami --set 'Your Name')"
+    width = max(len(k) for k in facts)
+    for key, value in facts.items():
+        print(f"{key.replace('_', ' '):<{width}}  {value}")
+    return 0
+
+
+def cmd_reviews(args: argparse.Namespace) -> int:
+    with workspace_from_args(args) as ws:
+        found = ws.reviews(args.city, status=args.status)
+    if not found:
+        print(f"no reviews in {ws.location}")
+        return 0
+    rows = [
+        (
+            r.id,
+            r.city,
+            f"{r.document} {r.version}",
+            r.status,
+            ", ".join(r.reviewers),
+            f"{r.updated_at:%Y-%m-%d %H:%M} {r.updated_by}",
+        )
+        for r in found
+    ]
+    print(_table(rows, ("id", "city", "draft", "status", "reviewers", "last change (UTC)")))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with workspace_from_args(args) as ws:
+        if args.csv is not None:
+            path = None if args.csv == "-" else args.csv
+            text = ws.export_history(args.review_id, path, kind=args.kind, key=args.key)
+            if path is None:
+                sys.stdout.write(text)
+            else:
+                print(f"wrote {text.count(chr(10)) - 1} history entries to {path}")
+            return 0
+        entries = ws.history_entries(args.review_id, args.kind, args.key)
+    rows = [
+        (
+            f"{e.at:%Y-%m-%d %H:%M:%S}",
+            e.who,
+            e.kind,
+            e.key,
+            e.action,
+            e.version,
+            short(e.new, 60) if e.new is not None else "",
+        )
+        for e in entries
+    ]
+    print(_table(rows, ("when (UTC)", "who", "kind", "key", "action", "version", "new value")))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with workspace_from_args(args) as ws:
+        path = ws.export_bundle(args.review_id, args.file, overwrite=args.force)
+        review = ws.review(args.review_id)
+    print(f"exported review {review.id} ({review.label}) to {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with workspace_from_args(args) as ws:
+        review = ws.import_bundle(args.file)
+        count = len(ws.records(review.id))
+    print(f"imported review {review.id} ({review.label}, {count} items) into {ws.location}")
+    return 0
+
+
+def cmd_whoami(args: argparse.Namespace) -> int:
+    if args.name:
+        path = save_reviewer(args.name)
+        print(f"saved reviewer name {args.name.strip()!r} in {path}")
+        if os.environ.get("VLR_REVIEWER", "").strip():
+            print("note: the environment variable VLR_REVIEWER is set and takes precedence")
+        return 0
+    name = configured_reviewer()
+    if name is None:
+        print(
+            f"no reviewer name set; set one with: vlr workspace whoami --set 'Your Name' ({config_path()})"
+        )
+        return 1
+    source = "VLR_REVIEWER" if os.environ.get("VLR_REVIEWER", "").strip() else str(config_path())
+    print(f"{name} (from {source})")
+    return 0

@@ -1,0 +1,1051 @@
+"""Draft documents: read a draft VLR into pages, sections and paragraphs.
+
+A reviewer cites a draft by page and paragraph, so every paragraph gets a
+stable reference ``p{page}.{index}`` (``p12.3`` = third paragraph on page 12)
+that evidence, comments and memo annexes can point at.
+
+>>> d = load_draft("data/cities/santa-rosa/drafts/santa-rosa-vlr-draft-v1.pdf")  # doctest: +SKIP
+>>> d.page_count, d.lang, d.paragraphs()[0].ref  # doctest: +SKIP
+(40, 'en', 'p1.1')
+
+What "page" means depends on the format:
+
+- **PDF**: the page's position in the file (1 = first page). If the page
+  prints its own number ("Page 7", "- 7 -", "vii") in a header or footer,
+  that is kept as :attr:`Page.label`.
+- **DOCX**: Word does not store pages, only breaks. Pages follow explicit
+  page breaks (``w:br w:type="page"``, "page break before", next-page section
+  breaks) and the breaks Word recorded the last time it laid the document
+  out (``w:lastRenderedPageBreak``). A document saved by a program that
+  records neither is one page long. Breaks with no text between them count
+  once, so a hard break that Word also recorded is not counted twice.
+- **Markdown**: a line ``<!-- pagebreak -->`` (or ``\\pagebreak``,
+  ``\\newpage``) starts a new page.
+- **Plain text**: a form feed character starts a new page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import yaml
+
+from .errors import DocumentError
+
+#: File types :func:`load_draft` reads, by extension.
+SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".md", ".markdown", ".txt")
+
+ParagraphKind = Literal["heading", "text", "table", "list"]
+
+
+# --------------------------------------------------------------------------
+# The document model
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of a draft: a heading, a text paragraph, a list item or a table row.
+
+    ``ref`` is stable for a given file: ``p{page}.{index}`` with ``index``
+    counting from 1 on each page. ``section`` is the title of the nearest
+    heading above (the heading's own title for a heading); ``section_ref``
+    is that heading's ref ("" before the first heading).
+    """
+
+    ref: str
+    page: int
+    index: int
+    text: str
+    section: str = ""
+    kind: ParagraphKind = "text"
+    level: int = 0
+    section_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a draft; ``label`` is the page number printed on it, if any."""
+
+    number: int
+    paragraphs: tuple[Paragraph, ...] = ()
+    label: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the paragraphs up to the next heading (of any level)."""
+
+    title: str
+    level: int
+    ref: str
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        return tuple(sorted({p.page for p in self.paragraphs}))
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft VLR read from a file: pages of paragraphs plus what the file says of itself.
+
+    ``sha256`` identifies the exact file reviewed (it goes into the memo
+    annex); ``warnings`` lists things a reviewer should know (e.g. pages
+    without a text layer) that did not stop the reading.
+    """
+
+    path: Path | None
+    format: str
+    title: str
+    lang: str
+    sha256: str
+    pages: tuple[Page, ...]
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    @cached_property
+    def _paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(p for page in self.pages for p in page.paragraphs)
+
+    @cached_property
+    def _by_ref(self) -> dict[str, Paragraph]:
+        return {p.ref: p for p in self._paragraphs}
+
+    def paragraphs(self, kind: str | None = None) -> list[Paragraph]:
+        """All paragraphs in reading order, optionally only those of one ``kind``."""
+        if kind is None:
+            return list(self._paragraphs)
+        return [p for p in self._paragraphs if p.kind == kind]
+
+    def page(self, number: int) -> Page:
+        """Page ``number`` (1 = first page in the file)."""
+        if not 1 <= number <= len(self.pages):
+            raise DocumentError(
+                f"{self.name}: no page {number}; the draft has pages 1-{len(self.pages)}"
+            )
+        return self.pages[number - 1]
+
+    def get(self, ref: str) -> Paragraph | None:
+        """The paragraph with reference ``ref`` (``"p12.3"``), or None."""
+        return self._by_ref.get(ref.strip())
+
+    def find(self, ref: str) -> Paragraph:
+        """The paragraph with reference ``ref``; raises DocumentError if there is none."""
+        para = self.get(ref)
+        if para is None:
+            if not REF_PATTERN.fullmatch(ref.strip()):
+                raise DocumentError(
+                    f"{ref!r} is not a paragraph reference; write p<page>.<paragraph>, e.g. p12.3"
+                )
+            raise DocumentError(
+                f"{self.name}: no paragraph {ref}; the draft has pages 1-{len(self.pages)}"
+            )
+        return para
+
+    def search(self, text: str, *, kind: str | None = None) -> list[Paragraph]:
+        """Paragraphs containing ``text``, ignoring case, width and spacing differences."""
+        needle = _fold(text)
+        if not needle:
+            return []
+        return [
+            p
+            for p in self._paragraphs
+            if (kind is None or p.kind == kind) and needle in _fold(p.text)
+        ]
+
+    def sections(self) -> list[Section]:
+        """The draft split at every heading; text before the first heading is an untitled section."""
+        sections: list[Section] = []
+        current: list[Paragraph] = []
+        head: Paragraph | None = None
+        for para in self._paragraphs:
+            if para.kind == "heading":
+                if current:
+                    sections.append(_section(head, current))
+                head, current = para, [para]
+            else:
+                current.append(para)
+        if current:
+            sections.append(_section(head, current))
+        return sections
+
+    def page_label(self, number: int) -> str:
+        """How to cite page ``number``: its printed label if it has one, else the number."""
+        return self.page(number).label or str(number)
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else (self.title or "draft")
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(page.text for page in self.pages)
+
+
+def _section(head: Paragraph | None, paras: list[Paragraph]) -> Section:
+    if head is None:
+        return Section(title="", level=0, ref=paras[0].ref, paragraphs=tuple(paras))
+    return Section(title=head.text, level=head.level, ref=head.ref, paragraphs=tuple(paras))
+
+
+REF_PATTERN = re.compile(r"p(\d+)\.(\d+)")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
+    """Read a draft (.pdf, .docx, .md, .txt) into a :class:`Draft`.
+
+    ``lang`` ("en" or "ja") overrides language detection. Raises
+    :class:`~vlr_tools.errors.DocumentError` with a message a reviewer can
+    act on when the file is missing, of the wrong type, encrypted, scanned,
+    corrupt or empty.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise DocumentError(
+            f"{path.name}: cannot read {ext or 'files without an extension'}; "
+            f"allowed: {', '.join(SUPPORTED_EXTENSIONS)}"
+        )
+    if not path.exists():
+        raise DocumentError(f"{path}: file not found")
+    if not path.is_file():
+        raise DocumentError(f"{path}: is a folder, not a draft file")
+    if path.stat().st_size == 0:
+        raise DocumentError(f"{path.name}: the file is empty (0 bytes)")
+    digest = _sha256(path)
+    if ext == ".pdf":
+        blocks, labels, meta, warnings = _read_pdf(path)
+    elif ext == ".docx":
+        blocks, labels, meta, warnings = _read_docx(path)
+    else:
+        text = _read_text_file(path)
+        if ext in (".md", ".markdown"):
+            blocks, meta = _parse_markdown(text)
+        else:
+            blocks, meta = _parse_plain(text)
+        labels, warnings = {}, []
+    return _assemble(path, ext.lstrip("."), digest, blocks, labels, meta, warnings, lang)
+
+
+def draft_from_text(
+    text: str, *, title: str = "", lang: str | None = None, markdown: bool = False
+) -> Draft:
+    """Build a :class:`Draft` from text in memory (pasted text, tests, notebooks).
+
+    Form feeds (or ``<!-- pagebreak -->`` lines when ``markdown``) start new pages.
+    """
+    blocks, meta = _parse_markdown(text) if markdown else _parse_plain(text)
+    if title:
+        meta["title"] = title
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _assemble(None, "md" if markdown else "txt", digest, blocks, {}, meta, [], lang)
+
+
+class _Block(NamedTuple):
+    """A paragraph before refs and sections are assigned."""
+
+    page: int
+    kind: str
+    text: str
+    level: int = 0
+
+
+def _assemble(
+    path: Path | None,
+    fmt: str,
+    digest: str,
+    blocks: list[_Block],
+    labels: dict[int, str],
+    meta: dict[str, Any],
+    warnings: list[str],
+    lang: str | None,
+) -> Draft:
+    name = path.name if path else "text"
+    blocks = [b for b in blocks if b.text.strip()]
+    if not blocks:
+        raise DocumentError(f"{name}: the document contains no text")
+    page_count = max(int(meta.pop("_page_count", 0) or 0), max(b.page for b in blocks))
+    per_page: dict[int, list[Paragraph]] = {}
+    section, section_ref = "", ""
+    for block in blocks:
+        paras = per_page.setdefault(block.page, [])
+        index = len(paras) + 1
+        ref = f"p{block.page}.{index}"
+        text = block.text.strip()
+        if block.kind == "heading":
+            section, section_ref = text, ref
+        paras.append(
+            Paragraph(
+                ref=ref,
+                page=block.page,
+                index=index,
+                text=text,
+                section=section,
+                kind=block.kind,  # type: ignore[arg-type]
+                level=block.level,
+                section_ref=section_ref,
+            )
+        )
+    pages = tuple(
+        Page(number=n, paragraphs=tuple(per_page.get(n, ())), label=labels.get(n))
+        for n in range(1, page_count + 1)
+    )
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        first_heading = next((b for b in blocks if b.kind == "heading"), None)
+        title = first_heading.text.strip() if first_heading else (path.stem if path else "")
+    if lang is None:
+        meta_lang = str(meta.get("lang") or meta.get("language") or "").lower()[:2]
+        lang = meta_lang if meta_lang in ("en", "ja") else detect_lang(_sample(blocks))
+    elif lang not in ("en", "ja"):
+        raise DocumentError(f"unknown language {lang!r}; allowed: en, ja")
+    return Draft(
+        path=path,
+        format=fmt,
+        title=title,
+        lang=lang,
+        sha256=digest,
+        pages=pages,
+        metadata=meta,
+        warnings=tuple(warnings),
+    )
+
+
+def _sample(blocks: list[_Block], limit: int = 60_000) -> str:
+    out: list[str] = []
+    size = 0
+    for b in blocks:
+        out.append(b.text)
+        size += len(b.text)
+        if size > limit:
+            break
+    return "\n".join(out)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_KANA_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_lang(text: str) -> str:
+    """ "ja" if a good share of the letters are kana or kanji, else "en"."""
+    sample = text[:60_000]
+    cjk = len(_KANA_KANJI.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    # Japanese prose uses ~1 character per word, English ~5 letters per word,
+    # so a fifth of the letters being CJK already means mostly Japanese words.
+    if cjk and cjk >= 0.2 * (cjk + latin):
+        return "ja"
+    return "en"
+
+
+# --------------------------------------------------------------------------
+# Plain text and the line heuristics shared with PDF
+# --------------------------------------------------------------------------
+
+
+def _read_text_file(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    head = data[:8192]
+    if b"\x00" in head or _binary_share(head) > 0.1:
+        raise DocumentError(
+            f"{path.name}: does not look like a text file (binary content); "
+            "save the draft as UTF-8 text, or load the original PDF/DOCX"
+        )
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DocumentError(f"{path.name}: the text is not UTF-8 (or Shift-JIS); save it as UTF-8")
+
+
+def _binary_share(data: bytes) -> float:
+    if not data:
+        return 0.0
+    controls = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(data)
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•・◦▪‣●○■□]|\(?\d{1,2}[.)]|\(?[a-z][.)]|（\d{1,2}）)\s+")
+_NUMBERED_HEADING = re.compile(
+    r"^(?:(?:chapter|section|part|annex|appendix)\s+[\dIVXA-Z]+[.:]?\s*"
+    r"|\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+"
+    r"|第[0-9一二三四五六七八九十]+[章節部編]\s*"
+    r"|(?:goal|sdg)\s*\d{1,2}\s*[:.\-–—]?\s*)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?。！？」』)）:：]$")
+_MINOR_WORDS = frozenset(
+    "a an and as at but by for from in into of on or the to with vs via per".split()
+)
+_CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _heading_level(line: str) -> int | None:
+    """Guess whether a stand-alone line is a heading from its wording alone."""
+    s = line.strip()
+    if not 2 <= len(s) <= 100 or not any(ch.isalpha() for ch in s):
+        return None
+    if s[-1] in ".,;" or s.endswith("。"):
+        return None
+    words = s.split()
+    cjk = bool(_CJK_CHAR.search(s))
+    if len(words) > 14 or (cjk and len(s) > 40):
+        return None
+    m = _NUMBERED_HEADING.match(s)
+    if m:
+        rest = s[m.end() :]
+        if rest and (rest[0].isupper() or _CJK_CHAR.match(rest)):
+            number = re.match(r"\d+(?:\.\d+)*", s)
+            return number.group(0).count(".") + 1 if number else 1
+        if not rest and not s[0].isdigit():
+            return 1
+        return None
+    if cjk:
+        return 2 if s[0] in "【■◆●" else None
+    letters = [ch for ch in s if ch.isalpha()]
+    if len(letters) >= 4 and all(ch.isupper() for ch in letters):
+        return 1
+    content = [w for w in words if w.lower() not in _MINOR_WORDS]
+    if 1 <= len(content) and len(words) >= 1 and words[0][:1].isupper():
+        capitalised = sum(1 for w in content if w[:1].isupper() or w[:1].isdigit())
+        if len(words) >= 2 and capitalised / len(content) >= 0.75:
+            return 2
+    return None
+
+
+def _join(left: str, right: str) -> str:
+    """Join two wrapped lines: no space between CJK characters, rejoin hyphenated words."""
+    if not left:
+        return right
+    if left.endswith(("\u00ad", "\x02", "\ufffe")):
+        return left[:-1] + right
+    if left.endswith("-") and right[:1].islower() and len(left) > 1 and left[-2].isalpha():
+        return left + right
+    if _CJK_CHAR.match(left[-1]) and right and _CJK_CHAR.match(right[0]):
+        return left + right
+    return left + " " + right
+
+
+def _parse_plain(text: str) -> tuple[list[_Block], dict[str, Any]]:
+    """Split plain text into blocks: form feeds are page breaks, blank lines end paragraphs."""
+    blocks: list[_Block] = []
+    pages = text.replace("\r\n", "\n").replace("\r", "\n").split("\f")
+    for number, page_text in enumerate(pages, start=1):
+        lines = [_Line(line.rstrip()) for line in page_text.split("\n")]
+        blocks.extend(_lines_to_blocks(number, lines, body_size=None))
+    return blocks, {"_page_count": len(pages)}
+
+
+class _Line(NamedTuple):
+    """A line of text with, for PDF, its position (PDF points, y upwards) and font size."""
+
+    text: str
+    top: float = 0.0
+    bottom: float = 0.0
+    left: float = 0.0
+    size: float = 0.0
+
+
+def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> list[_Block]:
+    """Group the lines of one page into headings, paragraphs and list items.
+
+    With positions (PDF), a vertical gap or a larger font separates blocks;
+    without (plain text), blank lines do, and short stand-alone lines that
+    look like headings become headings.
+    """
+    blocks: list[_Block] = []
+    cur: list[str] = []
+    cur_kind = "text"
+    prev: _Line | None = None
+    prev_blank = True
+    width = max((len(ln.text) for ln in lines), default=0)
+    geometric = body_size is not None
+
+    def flush() -> None:
+        nonlocal cur, cur_kind
+        if cur:
+            text = ""
+            for part in cur:
+                text = _join(text, part.strip())
+            if text.strip():
+                blocks.append(_Block(page, cur_kind, text))
+        cur, cur_kind = [], "text"
+
+    for i, line in enumerate(lines):
+        s = line.text.strip()
+        if not s:
+            flush()
+            prev_blank = True
+            prev = None
+            continue
+        nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+        starts_block = prev_blank or prev is None
+        if prev is not None and geometric:
+            height = max(prev.top - prev.bottom, 1.0)
+            gap = prev.bottom - line.top
+            if gap > 0.45 * height or line.top > prev.top + 2:  # gap, or a new column
+                starts_block = True
+        if prev is not None and not starts_block:
+            ended = bool(_SENTENCE_END.search(prev.text.strip()))
+            if ended and len(prev.text.strip()) < 0.7 * width:
+                starts_block = True
+        # A heading by font size (PDF) or by wording on a line of its own.
+        level: int | None = None
+        if geometric and body_size and line.size >= body_size * 1.12 and len(s) <= 160:
+            level = 1 if line.size >= body_size * 1.45 else 2
+            if (
+                blocks
+                and not cur
+                and blocks[-1].kind == "heading"
+                and prev is not None
+                and abs(prev.size - line.size) < 0.5
+                and prev.bottom - line.top < 0.6 * (prev.top - prev.bottom)
+            ):
+                # a heading wrapped onto a second line
+                last = blocks.pop()
+                blocks.append(last._replace(text=_join(last.text, s)))
+                prev, prev_blank = line, False
+                continue
+        elif starts_block:
+            guess = _heading_level(s)
+            if guess is not None:
+                if geometric and i + 1 < len(lines):
+                    below = lines[i + 1]
+                    alone_after = below.top < line.bottom - 0.45 * max(line.top - line.bottom, 1)
+                else:
+                    alone_after = not nxt
+                if alone_after or bool(_BULLET.match(nxt)) or len(s) < 0.6 * max(width, 1):
+                    level = guess
+        if level is not None:
+            flush()
+            blocks.append(_Block(page, "heading", s, level))
+            prev, prev_blank = line, False
+            continue
+        if _BULLET.match(s):
+            flush()
+            cur_kind = "list"
+        elif starts_block:
+            flush()
+        cur.append(s)
+        prev, prev_blank = line, False
+    flush()
+    return blocks
+
+
+# --------------------------------------------------------------------------
+# Markdown
+# --------------------------------------------------------------------------
+
+_PAGEBREAK = re.compile(r"^\s*(?:<!--\s*page-?break\s*-->|\\pagebreak|\\newpage)\s*$", re.I)
+_ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_INLINE = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"<!--.*?-->"), ""),
+    (re.compile(r"<[^>\n]+>"), ""),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])"), r"\2"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+]
+
+
+def _strip_inline(text: str) -> str:
+    for pattern, repl in _INLINE:
+        text = pattern.sub(repl, text)
+    return text.replace("\\", "")
+
+
+def _parse_markdown(text: str) -> tuple[list[_Block], dict[str, Any]]:
+    """Split Markdown into blocks: ``#`` headings, paragraphs, list items, table rows."""
+    meta: dict[str, Any] = {}
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            try:
+                front = yaml.safe_load(text[4:end])
+            except yaml.YAMLError as exc:
+                raise DocumentError(f"the Markdown front matter is not valid YAML: {exc}") from exc
+            if isinstance(front, dict):
+                meta.update(front)
+            text = text[text.find("\n", end + 1) + 1 :] if "\n" in text[end + 1 :] else ""
+    blocks: list[_Block] = []
+    page = 1
+    para: list[str] = []
+    kind = "text"
+    in_fence = False
+    in_comment = False
+
+    def flush() -> None:
+        nonlocal para, kind
+        if para:
+            joined = ""
+            for part in para:
+                joined = _join(joined, part.strip())
+            joined = _strip_inline(joined).strip()
+            if joined:
+                blocks.append(_Block(page, kind, joined))
+        para, kind = [], "text"
+
+    lines = text.split("\n")
+    for i, raw in enumerate(lines):
+        line = raw.rstrip()
+        if in_comment:
+            if "-->" in line:
+                in_comment = False
+            continue
+        if line.strip().startswith("```") or line.strip().startswith("~~~"):
+            flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            if line.strip():
+                para.append(line)
+            else:
+                flush()
+            continue
+        if _PAGEBREAK.match(line):
+            flush()
+            page += 1
+            continue
+        if line.strip().startswith("<!--") and "-->" not in line:
+            flush()
+            in_comment = True
+            continue
+        if not line.strip():
+            flush()
+            continue
+        m = _ATX.match(line)
+        if m:
+            flush()
+            blocks.append(_Block(page, "heading", _strip_inline(m.group(2)), len(m.group(1))))
+            continue
+        if (
+            para
+            and kind == "text"
+            and len(para) == 1
+            and re.fullmatch(r"\s*(=+|-+)\s*", line)
+            and i > 0
+        ):
+            title = _strip_inline(para[0]).strip()
+            para = []
+            blocks.append(_Block(page, "heading", title, 1 if "=" in line else 2))
+            continue
+        stripped = line.strip()
+        if stripped.startswith("|") or (stripped.count("|") >= 2 and kind == "table"):
+            flush()
+            if _TABLE_RULE.match(stripped):
+                continue
+            cells = [_strip_inline(c).strip() for c in stripped.strip("|").split("|")]
+            row = " | ".join(c for c in cells if c)
+            if row:
+                blocks.append(_Block(page, "table", row))
+            continue
+        if re.match(r"^\s*([-*+]|\d{1,3}[.)])\s+", line):
+            flush()
+            kind = "list"
+            para.append(re.sub(r"^\s*([-*+]|\d{1,3}[.)])\s+", "", line))
+            continue
+        if stripped.startswith(">"):
+            stripped = stripped.lstrip("> ")
+        para.append(stripped)
+    flush()
+    meta["_page_count"] = page
+    return blocks, meta
+
+
+# --------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------
+
+_PAGE_LABEL = re.compile(
+    r"^(?:page|p\.|pg\.?|ページ|頁)?\s*[-–—]?\s*(\d{1,4}|[ivxlcdm]{1,7})\s*[-–—]?"
+    r"(?:\s*(?:of|/)\s*\d{1,4})?\s*(?:ページ|頁)?$",
+    re.IGNORECASE,
+)
+
+
+def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any], list[str]]:
+    """Read a PDF page by page with pdfium; keep only text and line geometry in memory."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise DocumentError(
+                f"{path.name}: the PDF is password-protected; ask the city for an "
+                "unprotected copy or remove the password, then load it again"
+            ) from exc
+        raise DocumentError(
+            f"{path.name}: not a readable PDF (corrupt or truncated file): {exc}"
+        ) from exc
+    try:
+        meta: dict[str, Any] = {}
+        try:
+            meta = {k.lower(): v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        except Exception:  # metadata is a nicety; a broken info dict must not stop reading
+            meta = {}
+        page_count = len(pdf)
+        if page_count == 0:
+            raise DocumentError(f"{path.name}: the PDF has no pages")
+        pages: list[tuple[list[_Line], float]] = []
+        images_on_empty = 0
+        for index in range(page_count):
+            page = pdf[index]
+            try:
+                height = float(page.get_height())
+                textpage = page.get_textpage()
+                try:
+                    lines = _pdf_lines(textpage, pdfium_c)
+                finally:
+                    textpage.close()
+                if not lines and _page_has_images(page, pdfium_c):
+                    images_on_empty += 1
+            finally:
+                page.close()
+            pages.append((lines, height))
+    finally:
+        pdf.close()
+
+    empty = [n for n, (lines, _h) in enumerate(pages, start=1) if not lines]
+    if len(empty) == page_count:
+        if images_on_empty:
+            raise DocumentError(
+                f"{path.name}: looks like a scanned PDF with no text layer; run OCR first "
+                "(e.g. 'ocrmypdf in.pdf out.pdf' or your scanner's searchable-PDF option) "
+                "and load the OCR'd PDF"
+            )
+        raise DocumentError(f"{path.name}: the document contains no text")
+    warnings: list[str] = []
+    if empty and len(empty) >= max(2, page_count // 10):
+        warnings.append(
+            f"{len(empty)} of {page_count} pages have no text layer (scanned pages?): "
+            f"{_page_list(empty)}; their content cannot be mapped"
+        )
+    repeated = _running_lines(pages)
+    sizes: Counter[float] = Counter()
+    for lines, _h in pages:
+        for ln in lines:
+            sizes[round(ln.size, 1)] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    blocks: list[_Block] = []
+    labels: dict[int, str] = {}
+    for number, (lines, height) in enumerate(pages, start=1):
+        kept: list[_Line] = []
+        for pos, ln in enumerate(lines):
+            in_margin = _in_margin(ln, height, pos, len(lines))
+            if in_margin:
+                m = _PAGE_LABEL.match(ln.text.strip())
+                if m and (number not in labels):
+                    labels[number] = m.group(1)
+                    continue
+                if _shape(ln.text) in repeated:
+                    continue
+            kept.append(ln)
+        blocks.extend(_lines_to_blocks(number, kept, body_size=body_size or None))
+    meta["_page_count"] = page_count
+    return blocks, labels, meta, warnings
+
+
+def _pdf_lines(textpage: Any, pdfium_c: Any) -> list[_Line]:
+    """The page's text lines, each with its box and font size (from its first character)."""
+    count = textpage.count_chars()
+    if count <= 0:
+        return []
+    text = textpage.get_text_range(0, count)
+    if not text.strip():
+        return []
+    lines: list[_Line] = []
+    offset = 0
+    raw = textpage.raw
+    # pdfium counts the line breaks it generates as characters, so an offset
+    # into the text is also a character index for the box and size queries.
+    aligned = len(text) == count
+    for chunk in text.split("\r\n"):
+        n = len(chunk)
+        stripped = chunk.strip()
+        if stripped:
+            top = bottom = left = size = 0.0
+            if aligned:
+                first = offset + (len(chunk) - len(chunk.lstrip()))
+                try:
+                    left, bottom, _right, top = textpage.get_charbox(first, loose=True)
+                    size = float(pdfium_c.FPDFText_GetFontSize(raw, first))
+                except Exception:  # a box query failing only costs layout hints
+                    pass
+            lines.append(_Line(stripped, top, bottom, left, size))
+        offset += n + 2
+    if not aligned:
+        # Without aligned offsets there is no geometry: fall back to plain-text rules.
+        return [_Line(ln.text) for ln in lines]
+    return lines
+
+
+def _page_has_images(page: Any, pdfium_c: Any) -> bool:
+    try:
+        for obj in page.get_objects(max_depth=2):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                return True
+    except Exception:
+        return False
+    return False
+
+
+def _in_margin(line: _Line, height: float, pos: int, count: int) -> bool:
+    # Running heads sit among the first or last lines and, when the geometry
+    # is known, in the top or bottom band of the page (outside the body text).
+    near_edge = pos < 3 or pos >= count - 3
+    if near_edge and (line.top or line.bottom):
+        return line.top > height * 0.93 or line.bottom < height * 0.07
+    return near_edge
+
+
+def _shape(text: str) -> str:
+    """A line with its digits blanked, so "Page 3 of 40" and "Page 4 of 40" look alike."""
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _running_lines(pages: list[tuple[list[_Line], float]]) -> set[str]:
+    """Header/footer lines: the same shape in the page margin on most pages."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines, height in pages:
+        seen = {
+            _shape(ln.text)
+            for pos, ln in enumerate(lines)
+            if _in_margin(ln, height, pos, len(lines))
+        }
+        counts.update(seen)
+    threshold = max(3, int(0.5 * len(pages)))
+    return {shape for shape, n in counts.items() if n >= threshold}
+
+
+def _page_list(numbers: list[int], limit: int = 12) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (f" ... (+{len(numbers) - limit})" if len(numbers) > limit else "")
+
+
+# --------------------------------------------------------------------------
+# DOCX
+# --------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_HEADING_STYLE = re.compile(r"^(?:heading|見出し)\s*(\d)$", re.IGNORECASE)
+
+
+def _read_docx(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any], list[str]]:
+    """Read a DOCX body in order: paragraphs, tables (one block per row) and page breaks."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        data = path.read_bytes()
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in data:
+            raise DocumentError(
+                f"{path.name}: the DOCX is password-protected (encrypted); open it in Word, "
+                "remove the password (File > Info > Protect Document) and save it again"
+            )
+        raise DocumentError(
+            f"{path.name}: this is an old Word 97-2003 (.doc) file, not DOCX; "
+            "save it as .docx first"
+        )
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise DocumentError(
+            f"{path.name}: not a readable DOCX (corrupt or not Word): {exc}"
+        ) from exc
+    except Exception as exc:  # lxml errors on a damaged part
+        raise DocumentError(f"{path.name}: not a readable DOCX (corrupt file): {exc}") from exc
+
+    meta: dict[str, Any] = {}
+    core = document.core_properties
+    if core.title:
+        meta["title"] = core.title
+    if core.language:
+        meta["lang"] = core.language
+
+    state = _PageState()
+    blocks: list[_Block] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{_W}p":
+            para = DocxParagraph(element, document)
+            _docx_paragraph(para, state, blocks)
+        elif element.tag == f"{_W}tbl":
+            _docx_table(Table(element, document), state, blocks)
+        elif element.tag == f"{_W}sectPr":
+            continue
+    meta["_page_count"] = state.page
+    return blocks, {}, meta, []
+
+
+class _PageState:
+    """Current page while walking a DOCX; consecutive breaks with no text between count once."""
+
+    def __init__(self) -> None:
+        self.page = 1
+        self.has_text = False
+
+    def page_break(self) -> None:
+        if self.has_text:
+            self.page += 1
+            self.has_text = False
+
+
+def _walk_runs(element: Any, state: _PageState, out: list[str], start_page: list[int]) -> None:
+    """Collect the text of a paragraph element, applying page breaks in document order."""
+    for child in element.iterchildren():
+        tag = child.tag
+        if not isinstance(tag, str) or tag == _MC_FALLBACK:
+            continue
+        if tag == f"{_W}t":
+            if child.text:
+                if not start_page and child.text.strip():
+                    start_page.append(state.page)
+                out.append(child.text)
+                if child.text.strip():
+                    state.has_text = True
+        elif tag == f"{_W}tab":
+            out.append(" ")
+        elif tag == f"{_W}br":
+            if child.get(f"{_W}type") == "page":
+                state.page_break()
+            else:
+                out.append(" ")
+        elif tag == f"{_W}lastRenderedPageBreak":
+            state.page_break()
+        elif tag in (f"{_W}delText", f"{_W}instrText", f"{_W}pPr", f"{_W}rPr"):
+            continue
+        else:
+            _walk_runs(child, state, out, start_page)
+
+
+def _docx_paragraph(para: Any, state: _PageState, blocks: list[_Block]) -> None:
+    p_pr = para._p.pPr
+    style_name = ""
+    try:
+        style_name = para.style.name if para.style is not None else ""
+    except Exception:
+        style_name = ""
+    if _page_break_before(para):
+        state.page_break()
+    parts: list[str] = []
+    start_page: list[int] = []
+    _walk_runs(para._p, state, parts, start_page)
+    text = " ".join("".join(parts).split())
+    if text:
+        page = start_page[0] if start_page else state.page
+        kind, level = "text", 0
+        m = _HEADING_STYLE.match(style_name.strip())
+        outline = _outline_level(p_pr)
+        if style_name.strip().lower() in ("title", "表題"):
+            kind, level = "heading", 1
+        elif m:
+            kind, level = "heading", int(m.group(1))
+        elif outline is not None and outline < 9:
+            kind, level = "heading", outline + 1
+        elif (p_pr is not None and p_pr.numPr is not None) or "list" in style_name.lower():
+            kind = "list"
+        blocks.append(_Block(page, kind, text, level))
+    if p_pr is not None and p_pr.sectPr is not None:
+        sect_type = p_pr.sectPr.find(f"{_W}type")
+        value = sect_type.get(f"{_W}val") if sect_type is not None else "nextPage"
+        if value in ("nextPage", "oddPage", "evenPage"):
+            state.page_break()
+
+
+def _page_break_before(para: Any) -> bool:
+    try:
+        return bool(para.paragraph_format.page_break_before) or bool(
+            para.style is not None and para.style.paragraph_format.page_break_before
+        )
+    except Exception:
+        return False
+
+
+def _outline_level(p_pr: Any) -> int | None:
+    if p_pr is None:
+        return None
+    node = p_pr.find(f"{_W}outlineLvl")
+    if node is None:
+        return None
+    try:
+        return int(node.get(f"{_W}val"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _docx_table(table: Any, state: _PageState, blocks: list[_Block]) -> None:
+    for row in table._tbl.tr_lst:
+        cells: list[str] = []
+        start_page: list[int] = []
+        for tc in row.tc_lst:
+            parts: list[str] = []
+            for child in tc.iterchildren():
+                if child.tag == f"{_W}p":
+                    chunk: list[str] = []
+                    _walk_runs(child, state, chunk, start_page)
+                    parts.append("".join(chunk))
+                elif child.tag == f"{_W}tbl":
+                    # nested table: keep its words in the cell
+                    chunk = []
+                    _walk_runs(child, state, chunk, start_page)
+                    parts.append("".join(chunk))
+            cell = " ".join(" ".join(parts).split())
+            if cell:  # cells continuing a vertical merge are empty
+                cells.append(cell)
+        text = " | ".join(cells)
+        if text:
+            page = start_page[0] if start_page else state.page
+            blocks.append(_Block(page, "table", text))

@@ -1,0 +1,224 @@
+"""What a memo reports, gathered from a review: plain, frozen records.
+
+:mod:`vlr_tools.memo.gather` fills these from the workspace and the feature
+modules (checklist, mapping/coverage, consultations, indicators,
+annotations); :mod:`vlr_tools.memo.compose` turns them into memo sections.
+A part the review has no data for is ``None`` and the memo says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """The review itself and the draft it is about."""
+
+    review_id: str
+    city_slug: str
+    city_name: str
+    city_place: str
+    illustrative: bool
+    version: str
+    draft_title: str = ""
+    document: str = "draft"
+    draft_pages: int | None = None
+    draft_date: dt.date | None = None
+    reviewers: tuple[str, ...] = ()
+    template: str = ""
+    status: str = ""
+    review_date: dt.date | None = None
+    hlpf_year: int = 2025
+    previous_version: str | None = None
+    illustrative_note: str = ""
+
+
+@dataclass(frozen=True)
+class AreaFacts:
+    code: str
+    name_en: str
+    name_ja: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en
+
+
+@dataclass(frozen=True)
+class CriterionFacts:
+    """One criterion and the review's (final or consensus) rating of it.
+
+    ``rating`` is None when nobody rated it. ``comments`` are
+    ``(reviewer, text)``; ``recommendation`` is the final/combined one.
+    """
+
+    id: str
+    area: str
+    question_en: str
+    question_ja: str = ""
+    source: str = ""
+    rating: str | None = None
+    pages: tuple[int, ...] = ()
+    comments: tuple[tuple[str, str], ...] = ()
+    recommendation: str = ""
+    priority: str | None = None
+    note: str = ""
+    agreed: bool | None = None
+    reviewer_ratings: tuple[tuple[str, str], ...] = ()
+
+    def question(self, lang: str) -> str:
+        return self.question_ja if lang == "ja" and self.question_ja else self.question_en
+
+
+@dataclass(frozen=True)
+class ChecklistFacts:
+    template_label: str
+    title_en: str
+    title_ja: str
+    areas: tuple[AreaFacts, ...]
+    criteria: tuple[CriterionFacts, ...]
+
+    def title(self, lang: str) -> str:
+        return self.title_ja if lang == "ja" and self.title_ja else self.title_en
+
+    @property
+    def rated(self) -> tuple[CriterionFacts, ...]:
+        return tuple(c for c in self.criteria if c.rating)
+
+
+@dataclass(frozen=True)
+class GoalCoverage:
+    """How one goal is covered by the draft (after reviewer decisions)."""
+
+    goal: int
+    paragraphs: int = 0
+    pages: tuple[int, ...] = ()
+    targets: tuple[str, ...] = ()
+    indicators: int = 0
+
+
+@dataclass(frozen=True)
+class CoverageFacts:
+    goals: tuple[GoalCoverage, ...]
+    hlpf_year: int
+    hlpf_goals: tuple[int, ...]
+    vocabulary_version: str = ""
+    decisions: int = 0
+    paragraphs_total: int = 0
+
+    def goal(self, number: int) -> GoalCoverage:
+        for g in self.goals:
+            if g.goal == number:
+                return g
+        return GoalCoverage(goal=number)
+
+    @property
+    def covered(self) -> tuple[int, ...]:
+        return tuple(g.goal for g in self.goals if g.paragraphs > 0)
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """A labelled count (a stakeholder group, an IAP2 level, a sex or age band)."""
+
+    key: str
+    label_en: str
+    count: int
+    label_ja: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.label_ja if lang == "ja" and self.label_ja else self.label_en
+
+
+@dataclass(frozen=True)
+class EngagementFacts:
+    """What the consultation log shows, without any personal data."""
+
+    consultations: int
+    participants: int
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    groups: tuple[CountRow, ...] = ()
+    not_consulted: tuple[CountRow, ...] = ()
+    iap2: tuple[CountRow, ...] = ()
+    by_sex: tuple[CountRow, ...] = ()
+    by_age: tuple[CountRow, ...] = ()
+    formats: tuple[CountRow, ...] = ()
+    inputs: int = 0
+    inputs_without_response: int = 0
+    without_iap2: int = 0
+    validation: bool | None = None
+    pwd_participants: int | None = None
+    indigenous_participants: int | None = None
+    sdgs_discussed: tuple[int, ...] = ()
+    personal_rows: tuple[tuple[str, ...], ...] = ()
+    personal_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    id: str
+    name: str
+    goal: int | None = None
+    global_code: str = ""
+    proxy: bool = False
+    unit: str = ""
+    baseline: str = ""
+    latest: str = ""
+    target_2030: str = ""
+    source: str = ""
+    problems: tuple[str, ...] = ()
+    alignment: str = ""
+    suggested: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    rows: tuple[IndicatorRow, ...]
+    goals_without_indicators: tuple[int, ...] = ()
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    criterion_id: str
+    recommendation: str
+    status: str
+    pages: tuple[int, ...] = ()
+    note: str = ""
+    reviewer: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeFacts:
+    previous_version: str
+    items: tuple[ChangeItem, ...] = ()
+    annotation_outcomes: tuple[CountRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommentFacts:
+    page: int | None
+    kind: str
+    text: str
+    quote: str = ""
+    criterion: str = ""
+    sdgs: tuple[str, ...] = ()
+    reviewer: str = ""
+    status: str = ""
+    replies: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """Everything a memo is built from; None parts were not recorded."""
+
+    review: ReviewFacts
+    checklist: ChecklistFacts | None = None
+    coverage: CoverageFacts | None = None
+    engagement: EngagementFacts | None = None
+    indicators: IndicatorFacts | None = None
+    changes: ChangeFacts | None = None
+    comments: tuple[CommentFacts, ...] | None = None
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,156 @@
+"""Write a memo in one or several formats, sharing the chart images.
+
+HTML and Markdown need nothing but Python. PDF and DOCX carry static chart
+images drawn by kaleido (Chromium); when Chromium is missing they are still
+written, each chart replaced by a note and its data table, and the result
+carries a warning that says how to install it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import MemoError, MissingComponentError
+from ..i18n import t
+from .model import Memo, Progress
+
+FORMATS = ("html", "pdf", "docx", "md")
+EXTENSIONS = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "md": ".md"}
+_ALIASES = {"markdown": "md", "htm": "html", "word": "docx"}
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """One written memo file and anything the reader of the log should know."""
+
+    format: str
+    path: Path
+    warnings: tuple[str, ...] = ()
+
+
+def check_format(fmt: str) -> str:
+    """Normalise a format name; MemoError naming the allowed ones otherwise."""
+    name = _ALIASES.get(fmt.strip().lower().lstrip("."), fmt.strip().lower().lstrip("."))
+    if name not in FORMATS:
+        raise MemoError(f"unknown memo format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    return name
+
+
+def memo_filename(memo: Memo, fmt: str) -> str:
+    """``santa-rosa-v1-review-memo-en.pdf``."""
+    fmt = check_format(fmt)
+    return f"{memo.city_slug}-{memo.version}-review-memo-{memo.lang}{EXTENSIONS[fmt]}"
+
+
+def static_images(memo: Memo, progress: Progress | None = None) -> tuple[dict[str, bytes], str]:
+    """PNG images of the memo's charts and, when they cannot be drawn, the reason.
+
+    Returns ``(images, warning)``: ``warning`` is empty when every chart was
+    drawn; otherwise it is the message for the log (install Chromium...).
+    """
+    from .static import chart_images
+
+    charts = list(memo.charts())
+    if not charts:
+        return {}, ""
+    try:
+        return chart_images(charts, progress), ""
+    except MissingComponentError as exc:
+        return {}, str(exc)
+
+
+def memo_bytes(
+    memo: Memo,
+    fmt: str,
+    *,
+    images: dict[str, bytes] | None = None,
+    chart_note: str | None = None,
+) -> bytes:
+    """The memo in ``fmt`` as bytes (UTF-8 for HTML and Markdown)."""
+    fmt = check_format(fmt)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(memo).encode("utf-8")
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return render_markdown(memo).encode("utf-8")
+    if images is None:
+        images, warning = static_images(memo)
+        if warning and chart_note is None:
+            chart_note = t("memo.chart_missing_chromium", memo.lang)
+    if fmt == "pdf":
+        from .pdf import pdf_bytes
+
+        return pdf_bytes(memo, images, chart_note=chart_note)
+    from .docx import docx_bytes
+
+    return docx_bytes(memo, images, chart_note=chart_note)
+
+
+def render_memo(
+    memo: Memo,
+    formats: str | Sequence[str] = FORMATS,
+    out: str | Path = ".",
+    *,
+    progress: Progress | None = None,
+    filename: str | None = None,
+) -> list[RenderResult]:
+    """Write ``memo`` in each of ``formats`` into the folder ``out``.
+
+    ``formats`` is one name or several (``"html"``, ``("pdf", "docx")``...);
+    files are named by :func:`memo_filename` unless ``filename`` (a stem)
+    is given. Chart images are drawn once and shared by PDF and DOCX.
+    ``progress(step, done, total)`` is called before each step.
+
+    >>> render_memo(memo, ("html", "md"), "exports/santa-rosa")  # doctest: +SKIP
+    """
+    wanted = [check_format(f) for f in ([formats] if isinstance(formats, str) else formats)]
+    wanted = list(dict.fromkeys(wanted))
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    images: dict[str, bytes] = {}
+    warning = ""
+    chart_note: str | None = None
+    needs_images = any(f in ("pdf", "docx") for f in wanted)
+    charts = list(memo.charts()) if needs_images else []
+    total = len(wanted) + (1 if charts else 0)
+    step = 0
+    if charts:
+        step += 1
+        if progress:
+            progress(t("memo.progress.charts", memo.lang), step, total)
+        images, warning = static_images(memo)
+        if warning:
+            chart_note = t("memo.chart_missing_chromium", memo.lang)
+    results: list[RenderResult] = []
+    for fmt in wanted:
+        name = (filename + EXTENSIONS[fmt]) if filename else memo_filename(memo, fmt)
+        path = folder / name
+        step += 1
+        if progress:
+            progress(t("memo.progress.write", memo.lang, file=name), step, total)
+        data = memo_bytes(memo, fmt, images=images, chart_note=chart_note)
+        _write_atomic(path, data)
+        warnings = (warning,) if warning and fmt in ("pdf", "docx") else ()
+        results.append(RenderResult(fmt, path, warnings))
+    return results
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    # Write beside the target and rename, so a reader (or a crash) never sees
+    # half a memo where the previous complete one was.
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def parse_list(text: str | Iterable[str] | None, default: Sequence[str]) -> list[str]:
+    """``"en,ja"`` -> ``["en", "ja"]``; None -> ``default``."""
+    if text is None:
+        return list(default)
+    items = text.split(",") if isinstance(text, str) else [str(x) for x in text]
+    return [i.strip() for i in items if i.strip()]

@@ -1,0 +1,860 @@
+"""The Workspace: reviews, versioned records, history and bundles in one store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..errors import (
+    BundleError,
+    ConflictError,
+    UnknownReviewError,
+    WorkspaceError,
+    WorkspaceValueError,
+)
+from .bundle import Bundle, history_to_json, read_bundle, review_to_json, write_bundle
+from .database import DEFAULT_BUSY_TIMEOUT, Database
+from .identity import NO_IDENTITY_MESSAGE, check_reviewer_name, config_path, configured_reviewer
+from .model import (
+    EDITABLE_REVIEW_FIELDS,
+    REVIEW_KIND,
+    HistoryEntry,
+    Record,
+    Review,
+    check_data,
+    check_expected,
+    check_key,
+    check_kind,
+    check_review_field,
+    check_review_id,
+    conflict_message,
+    dumps,
+    iso,
+    now,
+    slug,
+)
+from .schema import (
+    history_from_row,
+    history_table,
+    imports_table,
+    record_from_row,
+    records_table,
+    review_from_row,
+    review_row,
+    reviews_table,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns of :meth:`Workspace.history`.
+HISTORY_COLUMNS = [
+    "id",
+    "review_id",
+    "when",
+    "who",
+    "kind",
+    "key",
+    "action",
+    "version",
+    "old",
+    "new",
+]
+_Item = tuple[str, str, str]  # (review_id, kind, key)
+
+
+class _Retry(Exception):
+    """A concurrent insert won the race for the same item; run the save again."""
+
+
+def open_workspace(
+    location: str | os.PathLike[str] | None = None,
+    reviewer: str | None = None,
+    *,
+    busy_timeout: float | None = None,
+) -> Workspace:
+    """Open (creating or upgrading if needed) the review workspace at ``location``.
+
+    ``location`` is a folder (the workspace is ``<folder>/workspace.sqlite``),
+    a SQLite file path, or a database URL (``postgresql+psycopg://...`` for a
+    shared team workspace). ``None`` uses ``$VLR_DATABASE_URL``, else
+    ``data/workspace/``. ``reviewer`` is the name recorded with each change
+    (else ``$VLR_REVIEWER`` or the config file). ``busy_timeout`` is how many
+    seconds a save waits for another writer (default 10, or
+    ``$VLR_BUSY_TIMEOUT``).
+
+    Raises :class:`~vlr_tools.errors.WorkspaceError` with one clear message
+    for an unreachable server, a read-only, locked or corrupt file, or a
+    workspace written by a newer vlr-tools; existing data is never changed in
+    those cases.
+
+    >>> ws = open_workspace("/tmp/demo-ws", reviewer="A. Reviewer")  # doctest: +SKIP
+    >>> rv = ws.create_review("santa-rosa", version="v1")  # doctest: +SKIP
+    >>> ws.put(rv.id, "rating", "A1", {"score": "partly"})  # doctest: +SKIP
+    """
+    return Workspace(location, reviewer=reviewer, busy_timeout=busy_timeout)
+
+
+class Workspace:
+    """An open review workspace; create it with :func:`open_workspace`.
+
+    One object may be shared by the threads of a notebook or server: every
+    method runs its own short transaction.
+    """
+
+    def __init__(
+        self,
+        location: str | os.PathLike[str] | None = None,
+        *,
+        reviewer: str | None = None,
+        busy_timeout: float | None = None,
+    ) -> None:
+        self._reviewer = None if reviewer is None else check_reviewer_name(reviewer, "reviewer")
+        if busy_timeout is None:
+            env = os.environ.get("VLR_BUSY_TIMEOUT")
+            try:
+                busy_timeout = float(env) if env else DEFAULT_BUSY_TIMEOUT
+            except ValueError:
+                raise WorkspaceError(
+                    f"VLR_BUSY_TIMEOUT must be a number of seconds, found {env!r}"
+                ) from None
+        self._db = Database(location, busy_timeout)
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._db.backend
+
+    @property
+    def location(self) -> str:
+        """The SQLite file, or the database URL with its password hidden."""
+        return self._db.location
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL."""
+        return self._db.path
+
+    @property
+    def schema_revision(self) -> str:
+        """The schema migration the workspace is at."""
+        return self._db.schema_revision
+
+    # -- identity ------------------------------------------------------------------
+
+    @property
+    def reviewer(self) -> str | None:
+        """The name recorded with changes, or None when none is configured."""
+        return self._reviewer or configured_reviewer()
+
+    def set_reviewer(self, name: str | None) -> None:
+        """Set (or with None, clear) the reviewer name of this workspace object."""
+        self._reviewer = None if name is None else check_reviewer_name(name, "reviewer")
+
+    def _who(self, reviewer: str | None) -> str:
+        if reviewer is not None:
+            return check_reviewer_name(reviewer, "reviewer")
+        who = self.reviewer
+        if not who:
+            raise WorkspaceError(NO_IDENTITY_MESSAGE.format(config=config_path()))
+        return who
+
+    # -- reviews -------------------------------------------------------------------
+
+    def create_review(
+        self,
+        city: str,
+        document: str = "draft",
+        version: str = "v1",
+        reviewers: Sequence[str] = (),
+        template: str = "full",
+        title: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        *,
+        status: str = "open",
+        reviewer: str | None = None,
+        review_id: str | None = None,
+    ) -> Review:
+        """Start a review of ``city``'s ``document`` (draft ``version``).
+
+        ``reviewers`` defaults to the current reviewer. The id is
+        ``<city>-<version>-<random>`` unless ``review_id`` is given; it stays
+        the same when the review travels to another office in a bundle.
+        """
+        who = self._who(reviewer)
+        given = {
+            "city": city,
+            "document": document,
+            "version": version,
+            "title": title,
+            "reviewers": list(reviewers) or [who],
+            "status": status,
+            "template": template,
+            "settings": settings,
+        }
+        values = {name: check_review_field(name, value) for name, value in given.items()}
+        values["reviewers"] = tuple(values["reviewers"])
+        if review_id is None:
+            stem = f"{slug(values['city'])}-{slug(values['version'])}".strip("-")[:50]
+            review_id = f"{stem or 'review'}-{uuid.uuid4().hex[:8]}"
+        review_id = check_review_id(review_id)
+        when = now()
+        review = Review(
+            id=review_id,
+            **values,
+            revision=1,
+            created_at=when,
+            created_by=who,
+            updated_at=when,
+            updated_by=who,
+        )
+        with self._db.write() as conn:
+            taken = conn.execute(
+                sa.select(reviews_table.c.id).where(reviews_table.c.id == review_id)
+            )
+            if taken.first():
+                raise WorkspaceValueError(f"a review with id {review_id!r} already exists")
+            conn.execute(reviews_table.insert().values(review_row(review)))
+            item = (review_id, REVIEW_KIND, review_id)
+            self._log(conn, item, "create", None, review.fields(), 1, who, when)
+        return review
+
+    def review(self, review_id: str) -> Review:
+        """The review ``review_id``; raises UnknownReviewError if there is none."""
+        with self._db.read() as conn:
+            return self._review_in(conn, review_id)
+
+    def _review_in(self, conn: Connection, review_id: str, *, lock: bool = False) -> Review:
+        query = sa.select(reviews_table).where(reviews_table.c.id == review_id)
+        row = conn.execute(query.with_for_update() if lock else query).first()
+        if row is None:
+            raise UnknownReviewError(
+                f"no review {review_id!r} in workspace {self.location}; "
+                "list them with `vlr workspace reviews`"
+            )
+        return review_from_row(row)
+
+    def reviews(self, city: str | None = None, *, status: str | None = None) -> list[Review]:
+        """All reviews (of ``city``, with ``status``, if given), oldest first."""
+        query = sa.select(reviews_table).order_by(reviews_table.c.created_at, reviews_table.c.id)
+        if city is not None:
+            query = query.where(reviews_table.c.city == city)
+        if status is not None:
+            query = query.where(reviews_table.c.status == status)
+        with self._db.read() as conn:
+            return [review_from_row(row) for row in conn.execute(query)]
+
+    def find_review(
+        self, city: str, version: str | None = None, *, document: str | None = None
+    ) -> Review | None:
+        """The newest review of ``city`` (and draft ``version``/``document``), or None."""
+        found = [
+            r
+            for r in self.reviews(city)
+            if version in (None, r.version) and document in (None, r.document)
+        ]
+        return found[-1] if found else None
+
+    def update_review(
+        self,
+        review_id: str,
+        *,
+        expected_version: int | None = None,
+        reviewer: str | None = None,
+        **changes: Any,
+    ) -> Review:
+        """Change a review's fields (status, reviewers, title, settings...).
+
+        ``expected_version`` is compared with the review's ``revision`` the
+        way :meth:`put` compares versions; a mismatch raises
+        ``ConflictError(current=Review, attempted=changes)``. A change that
+        changes nothing writes nothing.
+        """
+        unknown = sorted(set(changes) - set(EDITABLE_REVIEW_FIELDS))
+        if unknown:
+            raise WorkspaceValueError(
+                f"review field(s) {', '.join(unknown)} cannot be changed; "
+                f"allowed: {', '.join(EDITABLE_REVIEW_FIELDS)}"
+            )
+        clean = {name: check_review_field(name, value) for name, value in changes.items()}
+        expected = check_expected(expected_version)
+        who = self._who(reviewer)
+        with self._db.write() as conn:
+            current = self._review_in(conn, review_id, lock=True)
+            if expected is not None and current.revision != expected:
+                message = conflict_message(f"review {review_id}", current, clean, expected)
+                raise ConflictError(message, current=current, attempted=dict(changes))
+            before = current.fields()
+            diff = {name: value for name, value in clean.items() if before[name] != value}
+            if not diff:
+                return current
+            when = now()
+            revision = current.revision + 1
+            conn.execute(
+                reviews_table.update()
+                .where(reviews_table.c.id == review_id)
+                .values(**diff, revision=revision, updated_at=when, updated_by=who)
+            )
+            old = {name: before[name] for name in diff}
+            item = (review_id, REVIEW_KIND, review_id)
+            self._log(conn, item, "update", old, diff, revision, who, when)
+            return self._review_in(conn, review_id)
+
+    # -- records -------------------------------------------------------------------
+
+    def put(
+        self,
+        review_id: str,
+        kind: str,
+        key: str,
+        data: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        reviewer: str | None = None,
+    ) -> Record:
+        """Save ``data`` as the value of item ``kind``/``key``; committed at once.
+
+        ``expected_version``:
+
+        - ``None``: last writer wins; the overwritten value stays in the history.
+        - ``0``: the item must not exist yet (or must have been deleted).
+        - ``N``: the stored version must still be ``N``, the one you read.
+
+        On a mismatch nothing is written and :class:`ConflictError` is raised
+        with ``current`` (the stored Record: who, when, value) and
+        ``attempted`` (your data); show both, then call
+        :meth:`resolve_conflict` (or ``put`` again with
+        ``expected_version=error.current.version``). Saving exactly the value
+        already stored writes nothing and returns the stored record, whatever
+        ``expected_version`` says: no value would be lost. Returns the stored
+        Record with its new version.
+        """
+        kind = check_kind(kind)
+        key = check_key(key)
+        payload = check_data(data, kind, key)
+        expected = check_expected(expected_version)
+        who = self._who(reviewer)
+        for _attempt in range(3):
+            try:
+                with self._db.write() as conn:
+                    return self._put_in(conn, (review_id, kind, key), payload, expected, who)
+            except _Retry:
+                self.review(review_id)  # raises UnknownReviewError if that was the cause
+        raise WorkspaceError(f"{kind} {key!r} could not be saved: too many concurrent changes")
+
+    def _put_in(
+        self,
+        conn: Connection,
+        item: _Item,
+        payload: dict[str, Any],
+        expected: int | None,
+        who: str,
+    ) -> Record:
+        row = self._select_item(conn, item)
+        if row is not None and not row.deleted and row.data == payload:
+            return record_from_row(row)
+        if row is None or row.deleted:
+            allowed = expected in (None, 0) or (row is not None and row.version == expected)
+            action, old = "create", None
+        else:
+            allowed = expected is None or row.version == expected
+            action, old = "update", row.data
+        if not allowed:
+            current = None if row is None else record_from_row(row)
+            what = f"{item[1]} {item[2]!r} in review {item[0]}"
+            message = conflict_message(what, current, payload, expected)
+            raise ConflictError(message, current=current, attempted=payload)
+        when = now()
+        values = {"data": payload, "deleted": False, "updated_by": who, "updated_at": when}
+        if row is None:
+            version = 1
+            review_id, kind, key = item
+            insert = records_table.insert().values(
+                review_id=review_id, kind=kind, key=key, version=version, **values
+            )
+            try:
+                conn.execute(insert)
+            except sa.exc.IntegrityError:
+                # Another writer created the item first (PostgreSQL), or the
+                # review does not exist: put() looks again to tell which.
+                raise _Retry() from None
+        else:
+            version = row.version + 1
+            self._swap(conn, row, version, values)
+        self._log(conn, item, action, old, payload, version, who, when)
+        return Record(*item, data=payload, version=version, updated_by=who, updated_at=when)
+
+    def _select_item(self, conn: Connection, item: _Item) -> Any:
+        review_id, kind, key = item
+        query = sa.select(records_table).where(
+            records_table.c.review_id == review_id,
+            records_table.c.kind == kind,
+            records_table.c.key == key,
+        )
+        # FOR UPDATE locks the row on PostgreSQL; SQLite holds its write lock
+        # already (BEGIN IMMEDIATE) and ignores the clause.
+        return conn.execute(query.with_for_update()).first()
+
+    def _swap(self, conn: Connection, row: Any, version: int, values: dict[str, Any]) -> None:
+        """Compare-and-swap: write only if the row still has the version we read."""
+        result = conn.execute(
+            records_table.update()
+            .where(records_table.c.id == row.id, records_table.c.version == row.version)
+            .values(version=version, **values)
+        )
+        if result.rowcount != 1:
+            raise _Retry()
+
+    def _log(
+        self,
+        conn: Connection,
+        item: _Item,
+        action: str,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+        version: int,
+        who: str,
+        at: Any,
+    ) -> None:
+        review_id, kind, key = item
+        conn.execute(
+            history_table.insert().values(
+                review_id=review_id,
+                kind=kind,
+                key=key,
+                action=action,
+                old=old,
+                new=new,
+                version=version,
+                who=who,
+                at=at,
+            )
+        )
+
+    def get(self, review_id: str, kind: str, key: str) -> Record | None:
+        """The stored value of one item, or None if it was never saved or was deleted."""
+        with self._db.read() as conn:
+            query = sa.select(records_table).where(
+                records_table.c.review_id == review_id,
+                records_table.c.kind == kind,
+                records_table.c.key == key,
+            )
+            row = conn.execute(query).first()
+        return None if row is None or row.deleted else record_from_row(row)
+
+    def records(
+        self, review_id: str, kind: str | None = None, *, include_deleted: bool = False
+    ) -> list[Record]:
+        """Every item of a review (of one ``kind`` if given), sorted by kind and key."""
+        query = (
+            sa.select(records_table)
+            .where(records_table.c.review_id == review_id)
+            .order_by(records_table.c.kind, records_table.c.key)
+        )
+        if kind is not None:
+            query = query.where(records_table.c.kind == kind)
+        if not include_deleted:
+            query = query.where(records_table.c.deleted == sa.false())
+        with self._db.read() as conn:
+            self._review_in(conn, review_id)
+            return [record_from_row(row) for row in conn.execute(query)]
+
+    def delete(
+        self,
+        review_id: str,
+        kind: str,
+        key: str,
+        *,
+        expected_version: int | None = None,
+        reviewer: str | None = None,
+    ) -> Record | None:
+        """Delete an item; its last value stays in the history.
+
+        Returns the deletion marker (``deleted=True``), or None when there was
+        nothing to delete. ``expected_version`` works as in :meth:`put`. The
+        version keeps counting after a delete, so a reviewer holding a version
+        from before still gets a conflict if the item is created again.
+        """
+        kind = check_kind(kind)
+        key = check_key(key)
+        expected = check_expected(expected_version)
+        who = self._who(reviewer)
+        item = (review_id, kind, key)
+        with self._db.write() as conn:
+            self._review_in(conn, review_id)
+            row = self._select_item(conn, item)
+            if row is None or row.deleted:
+                return None
+            if expected is not None and row.version != expected:
+                current = record_from_row(row)
+                what = f"{kind} {key!r} in review {review_id}"
+                message = conflict_message(what, current, None, expected)
+                raise ConflictError(message, current=current, attempted=None)
+            when = now()
+            version = row.version + 1
+            marker = {"data": {}, "deleted": True, "updated_by": who, "updated_at": when}
+            self._swap(conn, row, version, marker)
+            self._log(conn, item, "delete", row.data, None, version, who, when)
+        return Record(
+            *item, data={}, version=version, updated_by=who, updated_at=when, deleted=True
+        )
+
+    def resolve_conflict(
+        self,
+        conflict: ConflictError,
+        choice: str | Mapping[str, Any] = "mine",
+        *,
+        reviewer: str | None = None,
+    ) -> Record | Review | None:
+        """Settle a :class:`ConflictError` the way the reviewer chose.
+
+        - ``"theirs"``: keep what is stored; nothing is written; returns it.
+        - ``"mine"``: save the refused value (or deletion) over the current version.
+        - a mapping: save this merged value over the current version.
+
+        If yet another change lands in between, this raises a new
+        ConflictError: nothing is ever overwritten unseen.
+        """
+        current = conflict.current
+        if not isinstance(current, Record | Review):
+            raise WorkspaceValueError(
+                "this conflict has no stored value to resolve against; save the item "
+                "again with expected_version=0"
+            )
+        if choice == "theirs":
+            return None if isinstance(current, Record) and current.deleted else current
+        wanted = conflict.attempted if choice == "mine" else choice
+        if isinstance(current, Review):
+            if not isinstance(wanted, Mapping):
+                raise WorkspaceValueError("choice must be 'mine', 'theirs' or a mapping of changes")
+            return self.update_review(
+                current.id, expected_version=current.revision, reviewer=reviewer, **dict(wanted)
+            )
+        if choice == "mine" and wanted is None:
+            return self.delete(
+                current.review_id,
+                current.kind,
+                current.key,
+                expected_version=current.version,
+                reviewer=reviewer,
+            )
+        if not isinstance(wanted, Mapping):
+            raise WorkspaceValueError(
+                "choice must be 'mine', 'theirs' or a mapping (the merged value)"
+            )
+        return self.put(
+            current.review_id,
+            current.kind,
+            current.key,
+            wanted,
+            expected_version=current.version,
+            reviewer=reviewer,
+        )
+
+    # -- history -------------------------------------------------------------------
+
+    def history_entries(
+        self, review_id: str | None = None, kind: str | None = None, key: str | None = None
+    ) -> list[HistoryEntry]:
+        """History rows in the order they were written, optionally filtered."""
+        query = sa.select(history_table).order_by(history_table.c.id)
+        if review_id is not None:
+            query = query.where(history_table.c.review_id == review_id)
+        if kind is not None:
+            query = query.where(history_table.c.kind == kind)
+        if key is not None:
+            query = query.where(history_table.c.key == key)
+        with self._db.read() as conn:
+            if review_id is not None:
+                self._review_in(conn, review_id)
+            return [history_from_row(row) for row in conn.execute(query)]
+
+    def history(
+        self, review_id: str | None = None, kind: str | None = None, key: str | None = None
+    ) -> pd.DataFrame:
+        """The history as a DataFrame, oldest first.
+
+        Columns: id, review_id, when (UTC timestamp), who, kind, key, action
+        (create/update/delete/import), version, old and new (dicts; None for
+        a create's old or a delete's new).
+        """
+        import pandas as pd
+
+        rows = [
+            (e.id, e.review_id, e.at, e.who, e.kind, e.key, e.action, e.version, e.old, e.new)
+            for e in self.history_entries(review_id, kind, key)
+        ]
+        frame = pd.DataFrame.from_records(rows, columns=HISTORY_COLUMNS)
+        frame["when"] = pd.to_datetime(frame["when"], utc=True)
+        return frame
+
+    def export_history(
+        self,
+        review_id: str,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        kind: str | None = None,
+        key: str | None = None,
+    ) -> str:
+        """Return the history as CSV text, and write it to ``path`` if given.
+
+        The file is UTF-8 with a byte-order mark so Excel shows Japanese
+        names. Values are JSON text. A cell a spreadsheet would run as a
+        formula gets a leading apostrophe, so typed text can never run.
+        """
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            ["when", "who", "review_id", "kind", "key", "action", "version", "old", "new"]
+        )
+        for e in self.history_entries(review_id, kind, key):
+            writer.writerow(
+                [
+                    iso(e.at),
+                    _cell(e.who),
+                    e.review_id,
+                    e.kind,
+                    _cell(e.key),
+                    e.action,
+                    e.version,
+                    "" if e.old is None else dumps(e.old),
+                    "" if e.new is None else dumps(e.new),
+                ]
+            )
+        text = buffer.getvalue()
+        if path is not None:
+            target = Path(path).expanduser()
+            try:
+                target.write_text(text, encoding="utf-8-sig")
+            except OSError as exc:
+                raise WorkspaceError(f"cannot write the history to {target}: {exc}") from exc
+        return text
+
+    # -- bundles -------------------------------------------------------------------
+
+    def export_bundle(
+        self, review_id: str, path: str | os.PathLike[str], *, overwrite: bool = False
+    ) -> Path:
+        """Write a whole review (records and history) to one portable .zip file.
+
+        ``path`` may be a folder (the file is then ``<review_id>.zip``). An
+        existing file is replaced only with ``overwrite=True``. Returns the
+        file written. See :mod:`vlr_tools.workspace.bundle` for its content.
+        """
+        target = Path(path).expanduser()
+        if target.is_dir():
+            target = target / f"{review_id}.zip"
+        with self._db.read() as conn:
+            review = self._review_in(conn, review_id)
+            records = [
+                record_from_row(row)
+                for row in conn.execute(
+                    sa.select(records_table)
+                    .where(records_table.c.review_id == review_id)
+                    .order_by(records_table.c.kind, records_table.c.key)
+                )
+            ]
+            history = [
+                history_from_row(row)
+                for row in conn.execute(
+                    sa.select(history_table)
+                    .where(history_table.c.review_id == review_id)
+                    .order_by(history_table.c.id)
+                )
+            ]
+        return write_bundle(
+            target,
+            review,
+            records,
+            history,
+            created_by=self.reviewer,
+            schema_revision=self.schema_revision,
+            overwrite=overwrite,
+        )
+
+    def import_bundle(self, path: str | os.PathLike[str], *, reviewer: str | None = None) -> Review:
+        """Import a bundle made by :meth:`export_bundle`, all in one transaction.
+
+        Everything is verified before anything is written (see
+        :func:`read_bundle`). Refused with :class:`BundleError`, changing
+        nothing: a bundle already imported here, a damaged, truncated or
+        tampered one, an unknown format version, or a review that already
+        exists here. Records and history arrive exactly as exported (same
+        versions, names and times); one extra history row notes the import.
+        """
+        who = self._who(reviewer)
+        bundle = read_bundle(path)
+        try:
+            with self._db.write() as conn:
+                self._check_importable(conn, bundle)
+                self._insert_bundle(conn, bundle, who)
+        except WorkspaceError as exc:
+            if isinstance(exc.__cause__, sa.exc.IntegrityError):
+                raise BundleError(
+                    f"cannot import bundle {bundle.path}: someone imported it (or the same "
+                    "review) into this workspace at the same moment. Nothing was changed."
+                ) from exc
+            raise
+        return bundle.review
+
+    def _check_importable(self, conn: Connection, bundle: Bundle) -> None:
+        prior = conn.execute(
+            sa.select(imports_table).where(
+                sa.or_(
+                    imports_table.c.bundle_id == bundle.bundle_id,
+                    imports_table.c.checksum == bundle.checksum,
+                )
+            )
+        ).first()
+        if prior is not None:
+            raise BundleError(
+                f"cannot import bundle {bundle.path}: it was already imported into this "
+                f"workspace on {prior.imported_at:%Y-%m-%d %H:%M} UTC by {prior.imported_by} "
+                f"(review {prior.review_id}); importing it twice would duplicate its history. "
+                "Nothing was changed."
+            )
+        review = bundle.review
+        row = conn.execute(sa.select(reviews_table).where(reviews_table.c.id == review.id)).first()
+        if row is None:
+            return
+        here = review_from_row(row)
+        history = [
+            history_to_json(history_from_row(h))
+            for h in conn.execute(
+                sa.select(history_table)
+                .where(history_table.c.review_id == review.id)
+                .order_by(history_table.c.id)
+            )
+        ]
+        theirs = [history_to_json(h) for h in bundle.history]
+        if review_to_json(here) == review_to_json(review) and history == theirs:
+            raise BundleError(
+                f"cannot import bundle {bundle.path}: review {review.id} ({review.label}) is "
+                "already in this workspace with the same content; there is nothing to import."
+            )
+        raise BundleError(
+            f"cannot import bundle {bundle.path}: review {review.id} ({review.label}) already "
+            f"exists in this workspace with different content ({len(history)} history entries "
+            f"here, {len(theirs)} in the bundle; last changed here by {here.updated_by}). "
+            "Importing would overwrite someone's work, so it was refused. Nothing was changed."
+        )
+
+    def _insert_bundle(self, conn: Connection, bundle: Bundle, who: str) -> None:
+        review = bundle.review
+        conn.execute(reviews_table.insert().values(review_row(review)))
+        if bundle.records:
+            conn.execute(
+                records_table.insert(),
+                [
+                    {
+                        "review_id": review.id,
+                        "kind": r.kind,
+                        "key": r.key,
+                        "data": r.data,
+                        "version": r.version,
+                        "deleted": r.deleted,
+                        "updated_by": r.updated_by,
+                        "updated_at": r.updated_at,
+                    }
+                    for r in bundle.records
+                ],
+            )
+        if bundle.history:
+            conn.execute(
+                history_table.insert(),
+                [
+                    {
+                        "review_id": review.id,
+                        "kind": h.kind,
+                        "key": h.key,
+                        "action": h.action,
+                        "old": h.old,
+                        "new": h.new,
+                        "version": h.version,
+                        "who": h.who,
+                        "at": h.at,
+                    }
+                    for h in bundle.history
+                ],
+            )
+        when = now()
+        note = {
+            "bundle_id": bundle.bundle_id,
+            "file": bundle.path.name,
+            "exported_at": bundle.manifest.get("created_at"),
+            "exported_by": bundle.manifest.get("created_by"),
+        }
+        item = (review.id, REVIEW_KIND, review.id)
+        self._log(conn, item, "import", None, note, review.revision, who, when)
+        conn.execute(
+            imports_table.insert().values(
+                bundle_id=bundle.bundle_id,
+                checksum=bundle.checksum,
+                review_id=review.id,
+                source=str(bundle.path),
+                imported_at=when,
+                imported_by=who,
+            )
+        )
+
+    # -- housekeeping --------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        """What and where this workspace is, with row counts (``vlr workspace info``)."""
+        facts: dict[str, Any] = {
+            "location": self.location,
+            "backend": self.backend,
+            "schema_revision": self.schema_revision,
+            "reviewer": self.reviewer,
+        }
+        tables = {
+            "reviews": reviews_table,
+            "records": records_table,
+            "history": history_table,
+            "imports": imports_table,
+        }
+        with self._db.read() as conn:
+            for name, table in tables.items():
+                count = sa.select(sa.func.count()).select_from(table)
+                facts[name] = conn.execute(count).scalar_one()
+            if self.backend == "sqlite":
+                facts["journal_mode"] = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+                sync = int(conn.exec_driver_sql("PRAGMA synchronous").scalar() or 0)
+                facts["synchronous"] = ("OFF", "NORMAL", "FULL", "EXTRA")[sync]
+            else:
+                facts["server_version"] = conn.exec_driver_sql("SHOW server_version").scalar()
+        return facts
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: ``"ok"`` when the file is sound."""
+        if self.backend != "sqlite":
+            return "ok"
+        with self._db.read() as conn:
+            rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        return "\n".join(str(r) for r in rows)
+
+    def close(self) -> None:
+        """Release the database connections (every save is already committed)."""
+        self._db.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Workspace {self.backend} {self.location}>"
+
+
+def _cell(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
