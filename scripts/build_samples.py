@@ -271,9 +271,7 @@ def render_html(src: Source) -> str:
         "label": _css_string("ILLUSTRATIVE SAMPLE"),
         "fonts": fonts,
     }
-    label_ja = (
-        f'<div class="label-ja">{esc(ILLUSTRATIVE_LABEL_JA)}</div>' if lang == "ja" else ""
-    )
+    label_ja = f'<div class="label-ja">{esc(ILLUSTRATIVE_LABEL_JA)}</div>' if lang == "ja" else ""
     title_page = f"""
 <section class="titlepage">
   <div class="label">{esc(ILLUSTRATIVE_LABEL)}{label_ja}</div>
@@ -457,6 +455,7 @@ def build_docx(src: Source, out: Path) -> None:
     props.last_printed = created
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
+    _freeze_zip(out, src.date)
 
 
 def _field(paragraph: Any, instr: str, placeholder: str) -> None:
@@ -499,7 +498,11 @@ def _toc_field(doc: Any, tokens: Sequence[Any], depth: int) -> None:
         if tok.type == "heading_open" and int(tok.tag[1]) <= depth
     ]
     first = doc.add_paragraph()
-    for kind, text in (("begin", None), ("instr", f' TOC \\o "1-{depth}" \\h \\z \\u '), ("sep", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", f' TOC \\o "1-{depth}" \\h \\z \\u '),
+        ("sep", None),
+    ):
         r = OxmlElement("w:r")
         if kind == "instr":
             el = OxmlElement("w:instrText")
@@ -681,7 +684,9 @@ class _DocxWriter:
             mm = [w * room / sum(want) for w in want]
         else:
             extra = [w - m for w, m in zip(want, least, strict=True)]
-            mm = [m + (room - sum(least)) * e / sum(extra) for m, e in zip(least, extra, strict=True)]
+            mm = [
+                m + (room - sum(least)) * e / sum(extra) for m, e in zip(least, extra, strict=True)
+            ]
         widths = [Mm(w) for w in mm]
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
@@ -734,6 +739,35 @@ def _workbook_properties(wb: Any, city: City, title: str, when: dt.date) -> None
     props.lastModifiedBy = props.creator
 
 
+def _freeze_zip(path: Path, when: dt.date) -> None:
+    """Make a DOCX/XLSX byte-for-byte reproducible.
+
+    python-docx and openpyxl stamp zip entries (and openpyxl the 'modified'
+    property) with the current time; rewrite both from the source's date so
+    that rebuilding an unchanged source leaves git with nothing to commit.
+    """
+    import zipfile
+
+    stamp = (when.year, when.month, when.day, 9, 0, 0)
+    iso = f"{when.isoformat()}T09:00:00Z"
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + iso.encode() + rb"\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, data)
+    tmp.replace(path)
+
+
 def _number(text: str) -> Any:
     """A CSV cell as a number when it reads as one, else the text (None when empty)."""
     text = text.strip()
@@ -760,8 +794,15 @@ def build_indicators(city: City, source: Path, out: Path) -> None:
     if header is None or tuple(h.strip() for h in header) != INDICATOR_COLUMNS:
         raise DataFileError(
             f"{source}: header row must be exactly the indicator columns",
-            [Problem("wrong header", file=str(source), row=1, value=header,
-                     allowed=" | ".join(INDICATOR_COLUMNS))],
+            [
+                Problem(
+                    "wrong header",
+                    file=str(source),
+                    row=1,
+                    value=header,
+                    allowed=" | ".join(INDICATOR_COLUMNS),
+                )
+            ],
         )
     problems = [
         Problem(f"expected {len(INDICATOR_COLUMNS)} cells", file=str(source), row=n, value=len(r))
@@ -801,17 +842,24 @@ def build_indicators(city: City, source: Path, out: Path) -> None:
     about = wb.create_sheet("About")
     about.append([f"{city.official_name}: local SDG indicators (ILLUSTRATIVE SAMPLE)"])
     about.append([city.illustrative_note])
-    about.append(["Global indicator codes follow the UN global indicator framework "
-                  "(A/RES/71/313 and refinements); an empty code marks a local proxy."])
+    about.append(
+        [
+            "Global indicator codes follow the UN global indicator framework "
+            "(A/RES/71/313 and refinements); an empty code marks a local proxy."
+        ]
+    )
     about.append(["Public facts used: " + "; ".join(city.public_facts)])
     about["A1"].font = Font(bold=True, size=12)
     about.column_dimensions["A"].width = 120
     _workbook_properties(
-        wb, city, f"{city.name} local SDG indicators (illustrative sample)", city.drafts[0].date
-        or dt.date(2024, 1, 1)
+        wb,
+        city,
+        f"{city.name} local SDG indicators (illustrative sample)",
+        city.drafts[0].date or dt.date(2024, 1, 1),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
+    _freeze_zip(out, city.drafts[0].date or dt.date(2024, 1, 1))
 
 
 def build_consultations(city: City, source: Path, participants: Path, out: Path) -> None:
@@ -837,8 +885,14 @@ def build_consultations(city: City, source: Path, participants: Path, out: Path)
     for n, entry in enumerate(entries, start=1):
         unknown = sorted(set(entry) - keys)
         if unknown:
-            problems.append(Problem(f"consultations[{n}] has keys not in 'columns'",
-                                    file=str(source), value=unknown, allowed=", ".join(sorted(keys))))
+            problems.append(
+                Problem(
+                    f"consultations[{n}] has keys not in 'columns'",
+                    file=str(source),
+                    value=unknown,
+                    allowed=", ".join(sorted(keys)),
+                )
+            )
     if problems:
         raise DataFileError(f"{source}: consultation entries are malformed", problems)
 
@@ -882,9 +936,7 @@ def build_consultations(city: City, source: Path, participants: Path, out: Path)
             if isinstance(cell.value, dt.date):
                 cell.number_format = date_format
     if spec.get("total_columns"):
-        ws.append([
-            "TOTAL" if i == 0 else totals.get(key) for i, (key, _) in enumerate(columns)
-        ])
+        ws.append(["TOTAL" if i == 0 else totals.get(key) for i, (key, _) in enumerate(columns)])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
             cell.border = border
@@ -924,24 +976,26 @@ def build_consultations(city: City, source: Path, participants: Path, out: Path)
         cell.border = border
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in p_rows:
-        ps.append([_number(c) if re.fullmatch(r"\d{1,3}", c.strip()) else c.strip() or None
-                   for c in row])
+        ps.append(
+            [_number(c) if re.fullmatch(r"\d{1,3}", c.strip()) else c.strip() or None for c in row]
+        )
     for i, label in enumerate(p_header, start=1):
         ps.column_dimensions[get_column_letter(i)].width = min(max(len(label) + 4, 12), 36)
     ps.freeze_panes = "A3"
     _workbook_properties(
-        wb, city, f"{city.name} VLR stakeholder consultations (illustrative sample)",
+        wb,
+        city,
+        f"{city.name} VLR stakeholder consultations (illustrative sample)",
         city.drafts[0].date or dt.date(2024, 1, 1),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
+    _freeze_zip(out, city.drafts[0].date or dt.date(2024, 1, 1))
 
 
 def _pairs(value: Any, source: Path) -> Iterator[tuple[Any, Any]]:
     if not isinstance(value, list) or not value:
-        raise DataFileError(
-            f"{source}: key 'columns' must be a list of [key, header label] pairs"
-        )
+        raise DataFileError(f"{source}: key 'columns' must be a list of [key, header label] pairs")
     for n, item in enumerate(value, start=1):
         if isinstance(item, list) and len(item) == 2:
             yield item[0], item[1]
@@ -991,6 +1045,7 @@ def outputs(city: City) -> list[Path]:
 
 def build_city(city: City, out_root: Path | None = None, log: Any = print) -> list[Path]:
     """Build every generated file of ``city``; into ``out_root/<slug>/`` when given."""
+
     def target(path: Path) -> Path:
         if out_root is None:
             return path
@@ -1068,8 +1123,12 @@ def docx_lines(path: Path) -> list[str]:
         lines.append("header: " + normalise(" ".join(p.text for p in sec.header.paragraphs)))
         lines.append("footer: " + normalise(" ".join(p.text for p in sec.footer.paragraphs)))
     cp = doc.core_properties
-    lines += [f"title: {cp.title}", f"subject: {cp.subject}", f"comments: {cp.comments}",
-              f"created: {cp.created}"]
+    lines += [
+        f"title: {cp.title}",
+        f"subject: {cp.subject}",
+        f"comments: {cp.comments}",
+        f"created: {cp.created}",
+    ]
     return lines
 
 
@@ -1120,8 +1179,10 @@ def check_city(city: City, log: Any = print) -> list[str]:
                 )
                 was = old[first] if first < len(old) else "(end)"
                 now = new[first] if first < len(new) else "(end)"
-                drift.append(f"{rel}: differs from its source; first at item {first + 1}:\n"
-                             f"    committed: {was[:200]!r}\n    rebuilt:   {now[:200]!r}")
+                drift.append(
+                    f"{rel}: differs from its source; first at item {first + 1}:\n"
+                    f"    committed: {was[:200]!r}\n    rebuilt:   {now[:200]!r}"
+                )
             else:
                 log(f"ok {rel}")
     return drift
@@ -1146,10 +1207,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         epilog="Example: .venv/bin/python scripts/build_samples.py --city santa-rosa --check",
     )
     parser.add_argument("--city", action="append", help="slug of a city (repeatable; default: all)")
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild into a temp folder and compare with the committed files")
-    parser.add_argument("--where", metavar="PHRASE",
-                        help="print the PDF pages on which PHRASE occurs, and stop")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild into a temp folder and compare with the committed files",
+    )
+    parser.add_argument(
+        "--where", metavar="PHRASE", help="print the PDF pages on which PHRASE occurs, and stop"
+    )
     parser.add_argument("--root", type=Path, default=CITIES_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:

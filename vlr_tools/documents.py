@@ -458,11 +458,13 @@ def _join(left: str, right: str) -> str:
     """Join two wrapped lines: no space between CJK characters, rejoin hyphenated words."""
     if not left:
         return right
-    if left.endswith(("\u00ad", "\x02", "\ufffe")):
+    if left.endswith(("\u00ad", "\x02")):
         return left[:-1] + right
-    if left.endswith("-") and right[:1].islower() and len(left) > 1 and left[-2].isalpha():
+    if left.endswith("-") and len(left) > 1 and left[-2].isalnum() and right[:1].isalnum():
+        # a word broken at its hyphen ("farm-to-" / "market"): keep the hyphen, no space
         return left + right
-    if _CJK_CHAR.match(left[-1]) and right and _CJK_CHAR.match(right[0]):
+    if right and (_CJK_CHAR.match(left[-1]) or _CJK_CHAR.match(right[0])):
+        # Japanese wraps lines anywhere and sets no spaces, not even beside Latin words
         return left + right
     return left + " " + right
 
@@ -478,19 +480,65 @@ def _parse_plain(text: str) -> tuple[list[_Block], dict[str, Any]]:
 
 
 class _Line(NamedTuple):
-    """A line of text with, for PDF, its position (PDF points, y upwards) and font size."""
+    """A line of text with, for PDF, its position (PDF points, y upwards) and font size.
+
+    ``cells`` is true when the line has wide horizontal gaps inside it (cells
+    of a table row set on one baseline); ``bullet`` when a list bullet was
+    drawn beside it (pdfium reports bullets apart from their text).
+    """
 
     text: str
     top: float = 0.0
     bottom: float = 0.0
     left: float = 0.0
     size: float = 0.0
+    cells: bool = False
+    bullet: bool = False
+
+
+def _table_rows(lines: list[_Line], body_size: float | None) -> list[int | None]:
+    """For each line of a PDF page, the table row it belongs to (None outside tables).
+
+    A table is a run of lines that are either set in a smaller type than the
+    body or have cell gaps, with at least one line that has cell gaps (two
+    when the type is body-sized). Within a table, a row starts at a line that
+    begins at the table's left edge (the first column); lines that wrap
+    inside a cell continue the row.
+    """
+    rows: list[int | None] = [None] * len(lines)
+    if not body_size:
+        return rows
+    small = body_size * 0.93
+
+    def tabular(ln: _Line) -> bool:
+        return ln.cells or (0 < ln.size < small)
+
+    i, row = 0, 0
+    while i < len(lines):
+        if not tabular(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and tabular(lines[j]):
+            j += 1
+        band = lines[i:j]
+        gapped = sum(1 for ln in band if ln.cells)
+        body_sized = all(ln.size >= small for ln in band)
+        if gapped >= (2 if body_sized else 1):
+            edge = min(ln.left for ln in band)
+            for k in range(i, j):
+                if k == i or lines[k].left <= edge + 4:
+                    row += 1
+                rows[k] = row
+        i = j
+    return rows
 
 
 def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> list[_Block]:
-    """Group the lines of one page into headings, paragraphs and list items.
+    """Group the lines of one page into headings, paragraphs, list items and table rows.
 
-    With positions (PDF), a vertical gap or a larger font separates blocks;
+    With positions (PDF), a vertical gap or a larger font separates blocks,
+    bullets start list items and table bands become one block per row;
     without (plain text), blank lines do, and short stand-alone lines that
     look like headings become headings.
     """
@@ -501,6 +549,8 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
     prev_blank = True
     width = max((len(ln.text) for ln in lines), default=0)
     geometric = body_size is not None
+    rows = _table_rows(lines, body_size)
+    row_parts: list[str] = []
 
     def flush() -> None:
         nonlocal cur, cur_kind
@@ -512,8 +562,26 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
                 blocks.append(_Block(page, cur_kind, text))
         cur, cur_kind = [], "text"
 
+    def flush_row() -> None:
+        nonlocal row_parts
+        if row_parts:
+            text = ""
+            for part in row_parts:
+                text = _join(text, part)
+            blocks.append(_Block(page, "table", text))
+        row_parts = []
+
     for i, line in enumerate(lines):
         s = line.text.strip()
+        if rows[i] is not None:
+            flush()
+            if i == 0 or rows[i - 1] != rows[i]:
+                flush_row()
+            if s:
+                row_parts.append(s)
+            prev, prev_blank = line, False
+            continue
+        flush_row()
         if not s:
             flush()
             prev_blank = True
@@ -522,7 +590,7 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
         nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
         starts_block = prev_blank or prev is None
         if prev is not None and geometric:
-            height = max(prev.top - prev.bottom, 1.0)
+            height = max(prev.size, 1.0) if prev.size else max(prev.top - prev.bottom, 1.0)
             gap = prev.bottom - line.top
             if gap > 0.45 * height or line.top > prev.top + 2:  # gap, or a new column
                 starts_block = True
@@ -540,19 +608,24 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
                 and blocks[-1].kind == "heading"
                 and prev is not None
                 and abs(prev.size - line.size) < 0.5
-                and prev.bottom - line.top < 0.6 * (prev.top - prev.bottom)
+                and prev.bottom - line.top < 0.6 * max(prev.size, prev.top - prev.bottom)
             ):
                 # a heading wrapped onto a second line
                 last = blocks.pop()
                 blocks.append(last._replace(text=_join(last.text, s)))
                 prev, prev_blank = line, False
                 continue
-        elif starts_block:
+        elif (
+            starts_block
+            and not line.bullet
+            and not (geometric and 0 < line.size < (body_size or 0) * 0.93)
+        ):
+            # Wording alone is a weaker sign: never for bullets or small print.
             guess = _heading_level(s)
             if guess is not None:
                 if geometric and i + 1 < len(lines):
                     below = lines[i + 1]
-                    alone_after = below.top < line.bottom - 0.45 * max(line.top - line.bottom, 1)
+                    alone_after = below.top < line.bottom - 0.45 * max(line.size, 1)
                 else:
                     alone_after = not nxt
                 if alone_after or bool(_BULLET.match(nxt)) or len(s) < 0.6 * max(width, 1):
@@ -562,13 +635,14 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
             blocks.append(_Block(page, "heading", s, level))
             prev, prev_blank = line, False
             continue
-        if _BULLET.match(s):
+        if line.bullet or _BULLET.match(s):
             flush()
             cur_kind = "list"
         elif starts_block:
             flush()
         cur.append(s)
         prev, prev_blank = line, False
+    flush_row()
     flush()
     return blocks
 
@@ -792,38 +866,107 @@ def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any],
     return blocks, labels, meta, warnings
 
 
+_BULLET_GLYPHS = frozenset("•◦▪▫‣●○■□◆◇–-*·・\uf0b7\uf0a7")
+
+
 def _pdf_lines(textpage: Any, pdfium_c: Any) -> list[_Line]:
-    """The page's text lines, each with its box and font size (from its first character)."""
+    """The page's visual text lines with box, font size, cell gaps and bullets.
+
+    pdfium joins a line that ends in a hyphen to the next one with U+FFFE, so
+    such chunks are split back into their visual lines here (the hyphen the
+    reader saw is kept). Bullets drawn as separate glyphs come out on lines
+    of their own; they are attached to the text line beside them instead.
+    """
     count = textpage.count_chars()
     if count <= 0:
         return []
     text = textpage.get_text_range(0, count)
     if not text.strip():
         return []
-    lines: list[_Line] = []
-    offset = 0
     raw = textpage.raw
     # pdfium counts the line breaks it generates as characters, so an offset
     # into the text is also a character index for the box and size queries.
     aligned = len(text) == count
+    pieces: list[tuple[int, str]] = []  # (offset, visual line)
+    offset = 0
     for chunk in text.split("\r\n"):
-        n = len(chunk)
-        stripped = chunk.strip()
-        if stripped:
-            top = bottom = left = size = 0.0
-            if aligned:
-                first = offset + (len(chunk) - len(chunk.lstrip()))
-                try:
-                    left, bottom, _right, top = textpage.get_charbox(first, loose=True)
-                    size = float(pdfium_c.FPDFText_GetFontSize(raw, first))
-                except Exception:  # a box query failing only costs layout hints
-                    pass
-            lines.append(_Line(stripped, top, bottom, left, size))
-        offset += n + 2
+        start = 0
+        for part in chunk.split("\ufffe"):
+            end = start + len(part)
+            hyphen = end < len(chunk)
+            pieces.append((offset + start, part + ("-" if hyphen else "")))
+            start = end + 1
+        offset += len(chunk) + 2
     if not aligned:
         # Without aligned offsets there is no geometry: fall back to plain-text rules.
-        return [_Line(ln.text) for ln in lines]
+        return [_Line(t.strip()) for _o, t in pieces if t.strip() and not _only_bullets(t)]
+
+    lines: list[_Line] = []
+    bullets: list[tuple[float, float]] = []
+    for off, piece in pieces:
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        first = off + (len(piece) - len(piece.lstrip()))
+        if _only_bullets(stripped):
+            for k, ch in enumerate(piece):
+                if not ch.isspace():
+                    try:
+                        _l, b, _r, t = textpage.get_charbox(off + k, loose=True)
+                    except Exception:  # a box query failing only loses the bullet
+                        continue
+                    bullets.append((t, b))
+            continue
+        last = off + len(piece.rstrip()) - 1
+        if piece.endswith("-") and last >= off + len(piece) - 1:
+            last -= 1  # the hyphen we put back is not a character of the page
+        top = bottom = left = size = 0.0
+        cells = False
+        try:
+            left, bottom0, _r, top = textpage.get_charbox(first, loose=True)
+            _l2, bottom, _r2, _t2 = textpage.get_charbox(max(last, first), loose=True)
+            bottom = min(bottom, bottom0)
+            size = float(pdfium_c.FPDFText_GetFontSize(raw, first))
+            cells = _has_cell_gap(textpage, pdfium_c, first, last - first + 1, size)
+        except Exception:  # a box query failing only costs layout hints
+            pass
+        lines.append(_Line(stripped, top, bottom, left, size, cells))
+    for b_top, b_bottom in bullets:
+        best, overlap = None, 0.0
+        for idx, ln in enumerate(lines):
+            ov = min(b_top, ln.top) - max(b_bottom, ln.top - max(ln.size, 1.0))
+            if ov > overlap:
+                best, overlap = idx, ov
+        if best is not None and overlap >= 0.3 * max(b_top - b_bottom, 1.0):
+            lines[best] = lines[best]._replace(bullet=True)
     return lines
+
+
+def _only_bullets(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and all(ch in _BULLET_GLYPHS or ch.isspace() for ch in stripped)
+
+
+def _has_cell_gap(textpage: Any, pdfium_c: Any, start: int, count: int, size: float) -> bool:
+    """True if the characters of a line leave a gap wider than a few spaces (table cells)."""
+    if count <= 1 or size <= 0:
+        return False
+    raw = textpage.raw
+    n = pdfium_c.FPDFText_CountRects(raw, start, count)
+    if n <= 1:
+        return False
+    import ctypes
+
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    boxes: list[tuple[float, float, float]] = []
+    for k in range(n):
+        pdfium_c.FPDFText_GetRect(raw, k, left, top, right, bottom)
+        boxes.append((left.value, right.value, top.value))
+    boxes.sort()
+    for (_l1, r1, t1), (l2, _r2, t2) in zip(boxes, boxes[1:], strict=False):
+        if abs(t1 - t2) < size * 0.6 and l2 - r1 > 0.8 * size:
+            return True
+    return False
 
 
 def _page_has_images(page: Any, pdfium_c: Any) -> bool:

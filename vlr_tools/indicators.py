@@ -408,19 +408,21 @@ def _read_csv(path: Path) -> list[tuple[int, tuple[Any, ...]]]:
         raise DataFileError(
             f"{path}: not UTF-8 text (byte {exc.start}); save the CSV as 'CSV UTF-8'"
         ) from exc
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(text.splitlines(), dialect)
-    rows: list[tuple[int, tuple[Any, ...]]] = []
-    try:
-        for record in reader:
-            rows.append((reader.line_num, tuple(record)))
-    except csv.Error as exc:
-        raise DataFileError(f"{path}: line {reader.line_num}: not valid CSV ({exc})") from exc
-    return rows
+    # Cities save CSV with commas, semicolons (European Excel) or tabs: use the
+    # delimiter under which the header row is found.
+    parsed: list[tuple[int, tuple[Any, ...]]] = []
+    for delimiter in (",", ";", "\t"):
+        reader = csv.reader(text.splitlines(), delimiter=delimiter)
+        rows: list[tuple[int, tuple[Any, ...]]] = []
+        try:
+            for record in reader:
+                rows.append((reader.line_num, tuple(record)))
+        except csv.Error as exc:
+            raise DataFileError(f"{path}: line {reader.line_num}: not valid CSV ({exc})") from exc
+        if _find_header(rows) is not None:
+            return rows
+        parsed = parsed or rows
+    return parsed
 
 
 def _norm_header(value: Any) -> str:
@@ -569,13 +571,17 @@ class _CellReader:
 
     def number(self, column: str, value: Any) -> float | None:
         if value is None or isinstance(value, bool):
-            return None if value is None else self._not_number(column, value)
+            if value is not None:
+                self._not_number(column, value)
+            return None
         if isinstance(value, int | float):
             if isinstance(value, float) and not math.isfinite(value):
-                return self._not_number(column, value)
+                self._not_number(column, value)
+                return None
             return float(value)
         if isinstance(value, dt.date | dt.datetime | dt.time):
-            return self._not_number(column, value)
+            self._not_number(column, value)
+            return None
         text = unicodedata.normalize("NFKC", str(value)).strip()
         if text.lower() in _BLANKS:
             return None
@@ -583,9 +589,11 @@ class _CellReader:
         try:
             number = float(cleaned)
         except ValueError:
-            return self._not_number(column, value)
+            self._not_number(column, value)
+            return None
         if not math.isfinite(number):
-            return self._not_number(column, value)
+            self._not_number(column, value)
+            return None
         return number
 
     def _not_number(self, column: str, value: Any) -> None:
@@ -593,8 +601,7 @@ class _CellReader:
             column,
             "not a number",
             value,
-            "a number such as 12.5 or 1,234 (a trailing % is fine), or a blank cell for "
-            "no data",
+            "a number such as 12.5 or 1,234 (a trailing % is fine), or a blank cell for no data",
         )
         return None
 
@@ -774,7 +781,9 @@ def gap_kinds(indicator: LocalIndicator) -> tuple[str, ...]:
     return tuple(gaps)
 
 
-def indicator_gaps(table: IndicatorTable | Iterable[LocalIndicator], lang: str = "en") -> pd.DataFrame:
+def indicator_gaps(
+    table: IndicatorTable | Iterable[LocalIndicator], lang: str = "en"
+) -> pd.DataFrame:
     """Data gaps of every indicator: one row per (indicator, gap).
 
     Columns: ``id, name, goal, global_code, proxy, gap, message, row``.
@@ -902,7 +911,9 @@ class _Index:
             self.candidates.append(_Candidate(ind, vec, norm, ind.title_en))
         self.by_code = {c: cand for cand in self.candidates for c in cand.indicator.codes}
 
-    def vector(self, parts: Sequence[tuple[str, float]]) -> tuple[dict[str, float], float, dict[str, str]]:
+    def vector(
+        self, parts: Sequence[tuple[str, float]]
+    ) -> tuple[dict[str, float], float, dict[str, str]]:
         vec: dict[str, float] = {}
         surface: dict[str, str] = {}
         for text, weight in parts:
@@ -952,9 +963,7 @@ def _vocabulary_hints(text: str) -> tuple[set[str], set[int]]:
 def _score_candidates(
     ind: LocalIndicator, index: _Index, hints: Callable[[str], tuple[set[str], set[int]]]
 ) -> list[tuple[float, _Candidate, list[str]]]:
-    vec, norm, surface = index.vector(
-        [(ind.name, 1.0), (ind.definition, 0.7), (ind.unit, 0.3)]
-    )
+    vec, norm, surface = index.vector([(ind.name, 1.0), (ind.definition, 0.7), (ind.unit, 0.3)])
     if not vec:
         return []
     from rapidfuzz import fuzz
@@ -967,7 +976,7 @@ def _score_candidates(
         if sim <= 0.02:
             continue
         fuzzy = fuzz.token_set_ratio(name, cand.title.lower()) / 100.0
-        score = 0.8 * sim + 0.2 * fuzzy * sim ** 0.5
+        score = 0.8 * sim + 0.2 * fuzzy * sim**0.5
         goals = set(cand.indicator.goals)
         if ind.goal and ind.goal in goals:
             score += 0.08
@@ -1040,7 +1049,11 @@ def align_indicators(
         shared_words = (
             given_shared
             if suggested is not None and given_ind is not None and suggested.code == given_ind.code
-            else (best[2] if best and suggested is not None and best[1].indicator.code == suggested.code else [])
+            else (
+                best[2]
+                if best and suggested is not None and best[1].indicator.code == suggested.code
+                else []
+            )
         )
         rows.append(
             {
@@ -1050,7 +1063,9 @@ def align_indicators(
                 "given_code": given,
                 "given_title": fw.title(given, lang) if given else "",
                 "status": status,
-                "suggested_code": _listing(suggested, ind.goal, given) if suggested is not None else "",
+                "suggested_code": _listing(suggested, ind.goal, given)
+                if suggested is not None
+                else "",
                 "suggested_title": suggested.title(lang) if suggested is not None else "",
                 "score": round(
                     given_score
@@ -1102,7 +1117,11 @@ def _noted_codes(
             listings = fw.listings(code)
         except UnknownCodeError:
             continue
-        ranked = [cand.indicator.code for _, cand, _ in scored if set(cand.indicator.codes) & set(listings)]
+        ranked = [
+            cand.indicator.code
+            for _, cand, _ in scored
+            if set(cand.indicator.codes) & set(listings)
+        ]
         pick = ranked[0] if ranked else (fw.indicator(listings[0]).code if listings else None)
         if pick and pick not in codes:
             codes.append(pick)

@@ -162,15 +162,43 @@ class Context:
         return self.draft.paragraphs("heading")
 
     @cached_property
+    def goal_sections(self) -> dict[int, list[Region]]:
+        """Goal number -> the parts of the draft under a heading that names the goal."""
+        found: dict[int, list[Region]] = {}
+        paras = self.draft.paragraphs()
+        for n, para in enumerate(paras):
+            if para.kind != "heading":
+                continue
+            goal = _goal_of_heading(para.text)
+            if goal is None:
+                continue
+            body = []
+            for nxt in paras[n + 1 :]:
+                if nxt.kind == "heading" and (_structural(nxt) or _goal_of_heading(nxt.text) is not None):
+                    break
+                body.append(nxt)
+            found.setdefault(goal, []).append(Region(title=para.text, paragraphs=(para, *body)))
+        return dict(sorted(found.items()))
+
+    @cached_property
+    def goals_dismissed(self) -> dict[int, tuple[int, ...]]:
+        """Goals whose only sections call them not applicable (with the pages)."""
+        phrases = [_fold(p) for p in self.settings.get("dismissal_phrases", [])]
+        out: dict[int, tuple[int, ...]] = {}
+        for goal, regions in self.goal_sections.items():
+            texts = [_fold(" ".join(p.text for p in r.paragraphs)) for r in regions]
+            if all(any(ph in text for ph in phrases) for text in texts):
+                out[goal] = tuple(sorted({p for r in regions for p in r.pages}))
+        return out
+
+    @cached_property
     def goals_reviewed(self) -> dict[int, tuple[int, ...]]:
-        """Goals the draft has a heading for, with the pages of those headings."""
-        found: dict[int, set[int]] = {}
-        for h in self.headings:
-            for m in _GOAL_IN_HEADING.finditer(h.text):
-                goal = int(m.group(1))
-                if 1 <= goal <= 17:
-                    found.setdefault(goal, set()).add(h.page)
-        return {g: tuple(sorted(p)) for g, p in sorted(found.items())}
+        """Goals the draft has a section on (not merely dismissed), with the heading pages."""
+        return {
+            g: tuple(sorted({r.paragraphs[0].page for r in regions}))
+            for g, regions in self.goal_sections.items()
+            if g not in self.goals_dismissed
+        }
 
     @cached_property
     def indicators(self) -> list[Any]:
@@ -219,12 +247,79 @@ class Context:
             )
         return list(result.consultations)
 
-    def section_pages(self, words: Iterable[str]) -> tuple[list[Any], tuple[int, ...]]:
-        """Sections whose heading contains one of ``words``, and their pages."""
+    def section_pages(self, words: Iterable[str]) -> tuple[list[Region], tuple[int, ...]]:
+        """Parts of the draft under a heading containing one of ``words``, and their pages.
+
+        A part runs from its heading to the next *structural* heading (a
+        chapter, or a numbered heading such as "8.2 ..."): text extracted from
+        PDF tables sometimes looks like a heading, and must not cut a section
+        short.
+        """
         wanted = [_fold(w) for w in words]
-        sections = [s for s in self.draft.sections() if s.title and any(w in _fold(s.title) for w in wanted)]
-        pages = sorted({p for s in sections for p in s.pages})
-        return sections, tuple(pages)
+        paras = self.draft.paragraphs()
+        regions: list[Region] = []
+        for n, para in enumerate(paras):
+            if para.kind != "heading" or not any(w in _fold(para.text) for w in wanted):
+                continue
+            body = []
+            for nxt in paras[n + 1 :]:
+                if nxt.kind == "heading" and _structural(nxt):
+                    break
+                body.append(nxt)
+            regions.append(Region(title=para.text, paragraphs=(para, *body)))
+        pages = sorted({p.page for r in regions for p in r.paragraphs})
+        return regions, tuple(pages)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A heading and the text under it up to the next structural heading."""
+
+    title: str
+    paragraphs: tuple[Any, ...]
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        return tuple(sorted({p.page for p in self.paragraphs}))
+
+
+_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|annex\s+[a-z0-9]+\.?|chapter\s+\d+\.?)\s+\S", re.I)
+
+
+_GOAL_HEADING = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:SDG|Goal|目標)\s*(\d{1,2})(?![\d.])\s*(.*)$", re.I
+)
+
+
+def _goal_of_heading(text: str) -> int | None:
+    """The goal a heading is about ("5.9 SDG 14: Life Below Water" -> 14), else None.
+
+    The heading must start with the goal and go on with at most its title:
+    a table row extracted as a heading ("SDG 1 No Poverty Progressing CBMS...")
+    is not a goal section.
+    """
+    m = _GOAL_HEADING.match(text)
+    if not m:
+        return None
+    goal = int(m.group(1))
+    if not 1 <= goal <= 17:
+        return None
+    rest = _fold(m.group(2)).strip(" :.-–—|")
+    if not rest:
+        return goal
+    from ..framework import get_framework
+
+    g = get_framework().goal(goal)
+    titles = [_fold(x) for x in (g.short_en, g.title_en, g.short_ja, g.title_ja) if x]
+    # A trailing remark in brackets ("(Life below water)") is still the title.
+    rest = re.sub(r"[()（）]", "", rest).strip()
+    if any(rest == title or title.startswith(rest) for title in titles):
+        return goal
+    return goal if any(rest.startswith(title) and len(rest) <= len(title) + 12 for title in titles) else None
+
+
+def _structural(para: Any) -> bool:
+    return para.level <= 1 or bool(_NUMBERED.match(para.text))
 
 
 @lru_cache(maxsize=8)
@@ -259,13 +354,14 @@ def _s(
     pages: Iterable[int] = (),
     items: Iterable[str] = (),
     criterion: str | None = None,
+    log_notes: bool = False,
     **fmt: Any,
 ) -> Suggestion:
     pages_t = tuple(sorted(set(pages)))
     items_t = tuple(dict.fromkeys(items))
     evidence = tuple(f"p. {p}" for p in pages_t) + items_t
     note_en = note_ja = ""
-    if ctx.notes:
+    if log_notes and ctx.notes:
         note_en = " " + t("checklist.precheck.note", "en", notes="; ".join(ctx.notes))
         note_ja = " " + t("checklist.precheck.note", "ja", notes="; ".join(ctx.notes))
     return Suggestion(
@@ -301,6 +397,8 @@ def check_hlpf(ctx: Context) -> list[Suggestion]:
     reviewed = ctx.goals_reviewed
     missing = [g for g in goals if g not in reviewed]
     pages = [p for g in goals if g in reviewed for p in reviewed[g][:1]]
+    dismissed = [g for g in missing if g in ctx.goals_dismissed]
+    pages += [p for g in dismissed for p in ctx.goals_dismissed[g]]
     if not missing:
         return [_s(ctx, "hlpf_goal_missing", "met", "hlpf_met", pages=pages, year=ctx.hlpf_year, goals=_goals_text(goals))]
     rating = "not_met" if len(missing) * 2 > len(goals) else "partly_met"
@@ -309,12 +407,13 @@ def check_hlpf(ctx: Context) -> list[Suggestion]:
             ctx,
             "hlpf_goal_missing",
             rating,
-            "hlpf_missing",
+            "hlpf_dismissed" if dismissed else "hlpf_missing",
             pages=pages,
             items=[f"SDG {g}" for g in missing],
             year=ctx.hlpf_year,
             goals=_goals_text(goals),
             missing=_goals_text(missing),
+            dismissed=_goals_text(dismissed),
         )
     ]
 
@@ -343,15 +442,33 @@ def check_coastal_sdg14(ctx: Context) -> list[Suggestion]:
     ]
 
 
+def _goals_without_data(ctx: Context) -> dict[int, list[Any]]:
+    """Goals the draft reviews where no indicator shows a trend (goal -> its indicators)."""
+    out: dict[int, list[Any]] = {}
+    for goal in ctx.goals_reviewed:
+        rows = [r for r in ctx.indicators if goal in r.goals]
+        if not any(r.has_trend for r in rows):
+            out[goal] = rows
+    return out
+
+
 def check_goals_without_data(ctx: Context) -> list[Suggestion]:
-    """E1: goals the draft reviews that have no indicator at all in the table."""
+    """D1: goals the draft reviews whose status no indicator can support (no trend at all)."""
     if not ctx.indicators:
         return []
-    with_data = {r.goal for r in ctx.indicators}
-    bare = [g for g in ctx.goals_reviewed if g not in with_data]
+    bare = _goals_without_data(ctx)
     if not bare:
         return []
     pages = [p for g in bare for p in ctx.goals_reviewed[g]]
+    parts_en, parts_ja = [], []
+    for goal, rows in bare.items():
+        if rows:
+            ids = ", ".join(r.id for r in rows)
+            parts_en.append(f"SDG {goal} (indicators {ids} give no trend)")
+            parts_ja.append(f"SDG {goal}（指標{ids}では傾向を示せません）")
+        else:
+            parts_en.append(f"SDG {goal} (no indicator at all)")
+            parts_ja.append(f"SDG {goal}（指標なし）")
     return [
         _s(
             ctx,
@@ -359,8 +476,9 @@ def check_goals_without_data(ctx: Context) -> list[Suggestion]:
             "partly_met",
             "goal_without_data",
             pages=pages,
-            items=[f"SDG {g}" for g in bare],
-            goals=_goals_text(bare),
+            items=[f"SDG {g}" for g in bare] + [r.id for rows in bare.values() for r in rows],
+            goals_en="; ".join(parts_en),
+            goals_ja="、".join(parts_ja),
         )
     ]
 
@@ -410,7 +528,7 @@ def check_indicators(ctx: Context) -> list[Suggestion]:
                 ids=_id_list(no_src),
             )
         )
-    if not no_base and not no_src and not check_goals_without_data(ctx):
+    if not no_base and not no_src and not _goals_without_data(ctx):
         out.append(_s(ctx, "indicator_no_baseline", "met", "indicators_complete", total=total))
     if single:
         out.append(
@@ -471,6 +589,9 @@ def check_groups(ctx: Context) -> list[Suggestion]:
     wanted = list(ctx.settings.get("lnob_groups", []))
     if ctx.coastal:
         wanted += list(ctx.settings.get("coastal_groups", []))
+    for group, words in (ctx.settings.get("groups_if_mentioned") or {}).items():
+        if group not in wanted and ctx.has_any(words):
+            wanted.append(group)
     heard: set[str] = sh.covered_by(g for c in records for g in c.groups)
     if any(c.pwd_present for c in records):
         heard.add("persons_with_disabilities")
@@ -492,6 +613,7 @@ def check_groups(ctx: Context) -> list[Suggestion]:
             groups_en=", ".join(sh.group(g).name("en") for g in missing),
             groups_ja="、".join(sh.group(g).name("ja") for g in missing),
             n=len(records),
+            log_notes=True,
         )
     ]
 
@@ -521,6 +643,7 @@ def check_responses(ctx: Context) -> list[Suggestion]:
             n=len(bad),
             total=len(records),
             refs=", ".join(refs),
+            log_notes=True,
         )
     ]
 
@@ -546,6 +669,7 @@ def check_iap2(ctx: Context) -> list[Suggestion]:
                 n=len(missing),
                 total=len(records),
                 refs=", ".join(refs),
+                log_notes=True,
             )
         ]
     if all(c.iap2 == "inform" for c in records):
@@ -553,31 +677,44 @@ def check_iap2(ctx: Context) -> list[Suggestion]:
     return [_s(ctx, "consultation_no_iap2", "met", "iap2_met", n=len(records))]
 
 
+def _is_validation(c: Any, formats: set[str], phrases: list[str]) -> bool:
+    if c.format in formats:
+        return True
+    text = _fold(f"{c.title} {c.issues}")
+    return any(_fold(p) in text for p in phrases)
+
+
 def check_validation(ctx: Context) -> list[Suggestion]:
     """C5: was the draft validated by stakeholders before it was finalised?"""
     conf = ctx.settings.get("validation", {})
     formats = set(conf.get("formats", ["validation"]))
-    in_log = [c for c in ctx.consultations if c.format in formats]
+    in_log = [c for c in ctx.consultations if _is_validation(c, formats, conf.get("log_phrases", []))]
     phrases = ctx.has_any(conf.get("phrases", []))
     pages = ctx.pages_with(phrases)[:4]
     refs = [c.ref or c.record_id for c in in_log]
     if phrases:
         return [_s(ctx, "no_validation", "met", "validation_met", pages=pages, items=refs)]
     if in_log:
-        return [_s(ctx, "no_validation", "partly_met", "validation_log_only", items=refs, refs=", ".join(refs))]
-    return [_s(ctx, "no_validation", "not_met", "no_validation")]
+        return [
+            _s(ctx, "no_validation", "partly_met", "validation_log_only", items=refs, refs=", ".join(refs), log_notes=True)
+        ]
+    return [_s(ctx, "no_validation", "not_met", "no_validation", log_notes=True)]
+
+
+def _dated_lines(ctx: Context, regions: list[Region]) -> list[str]:
+    date_re = re.compile(ctx.settings.get("followup", {}).get("date_pattern", r"20\d\d"))
+    return [p.text for r in regions for p in r.paragraphs[1:] if date_re.search(p.text)]
 
 
 def check_followup(ctx: Context) -> list[Suggestion]:
     """H1: a follow-up section whose next steps have owners and dates, and the next VLR cycle."""
     conf = ctx.settings.get("followup", {})
-    sections, pages = ctx.section_pages(conf.get("headings", []))
-    if not sections:
+    regions, pages = ctx.section_pages(conf.get("headings", []))
+    if not regions:
         return [_s(ctx, "no_followup_plan", "not_met", "no_followup")]
-    body = [p.text for s in sections for p in s.paragraphs if p.kind != "heading"]
-    date_re = re.compile(conf.get("date_pattern", r"20\d\d"))
+    body = [p.text for r in regions for p in r.paragraphs[1:]]
     owner_re = re.compile(conf.get("owner_pattern", r"office"))
-    dated = [line for line in body if date_re.search(line)]
+    dated = _dated_lines(ctx, regions)
     owned = [line for line in body if owner_re.search(line)]
     cycle = ctx.has_any(conf.get("next_cycle", []))
     lacking_en = []
@@ -591,7 +728,7 @@ def check_followup(ctx: Context) -> list[Suggestion]:
     if not cycle:
         lacking_en.append("the next VLR cycle")
         lacking_ja.append("次回VLRの予定")
-    titles = "; ".join(s.title for s in sections[:3])
+    titles = "; ".join(r.title for r in regions[:3])
     if not lacking_en:
         return [_s(ctx, "no_followup_plan", "met", "followup_met", pages=pages, section=titles)]
     rating = "not_met" if len(lacking_en) == 3 else "partly_met"
@@ -642,8 +779,10 @@ def check_data_gaps(ctx: Context) -> list[Suggestion]:
     sections, pages = ctx.section_pages(conf.get("headings", []))
     body = _fold(" ".join(p.text for s in sections for p in s.paragraphs))
     plan = [p for p in conf.get("plan_phrases", []) if _fold(p) in body]
+    # A table of gaps with dates ("Dec 2025") is a plan too.
+    planned = bool(plan) or len(_dated_lines(ctx, sections)) >= 2
     admitted = sections or ctx.has_any(conf.get("gap_phrases", []))
-    if sections and plan:
+    if sections and planned:
         return [_s(ctx, "no_data_gap_plan", "met", "data_gaps_met", pages=pages)]
     if admitted:
         return [_s(ctx, "no_data_gap_plan", "partly_met", "data_gaps_no_plan", pages=pages[:3])]
@@ -870,8 +1009,9 @@ def active_weaknesses(city: Any, version: str | None = None) -> list[Any]:
 def _key_items(weakness: Any) -> set[str]:
     detail = weakness.detail or {}
     items: set[str] = set()
-    for name in ("indicators", "consultations"):
-        items.update(str(x) for x in detail.get(name) or ())
+    for name, value in detail.items():
+        if str(name).startswith(("indicators", "consultations")) and isinstance(value, (list, tuple)):
+            items.update(str(x) for x in value)
     if detail.get("group"):
         items.add(str(detail["group"]))
     if detail.get("goal") and weakness.kind in ("hlpf_goal_missing", "coastal_sdg14_silent", "goal_claimed_without_data"):
@@ -879,8 +1019,11 @@ def _key_items(weakness: Any) -> set[str]:
     return items
 
 
-def _matches(s: Suggestion, w: Any) -> bool:
-    return s.flags_problem and s.criterion_id in w.criteria and s.kind == w.kind
+def _matches(s: Suggestion, w: Any, *, strict: bool = True) -> bool:
+    """Same kind of problem and (strictly) one of the weakness's criteria."""
+    if not s.flags_problem or s.kind != w.kind:
+        return False
+    return s.criterion_id in w.criteria or not strict
 
 
 def score_prechecks(city: Any, version: str | None = None, *, suggestions: list[Suggestion] | None = None) -> dict[str, Any]:
@@ -901,10 +1044,16 @@ def score_prechecks(city: Any, version: str | None = None, *, suggestions: list[
     v = version or c.latest.version
     found_s = suggestions if suggestions is not None else precheck(None, c, v)
     weaknesses = active_weaknesses(c, v)
-    found, missed, items = [], [], []
+    found, missed, items, other_criterion = [], [], [], []
     for w in weaknesses:
         hits = [s for s in found_s if _matches(s, w)]
         (found if hits else missed).append(w.id)
+        if not hits:
+            loose = [s for s in found_s if _matches(s, w, strict=False)]
+            if loose:
+                # Right problem, filed under another criterion than the key's: not counted as found.
+                other_criterion.append({"weakness": w.id, "key_criteria": list(w.criteria), "suggested": loose[0].criterion_id})
+                hits = loose
         expected = _key_items(w)
         if expected:
             got = {i for s in hits for i in s.items}
@@ -917,7 +1066,7 @@ def score_prechecks(city: Any, version: str | None = None, *, suggestions: list[
                 }
             )
     flagged = [s for s in found_s if s.flags_problem]
-    false_alarms = [s for s in flagged if not any(_matches(s, w) for w in weaknesses)]
+    false_alarms = [s for s in flagged if not any(_matches(s, w, strict=False) for w in weaknesses)]
     weak_criteria = {cid for w in weaknesses for cid in w.criteria}
     met_on_weakness = [s for s in found_s if s.rating == "met" and s.criterion_id in weak_criteria]
     n_expected = sum(len(i["expected"]) for i in items)
@@ -930,6 +1079,8 @@ def score_prechecks(city: Any, version: str | None = None, *, suggestions: list[
         "found": found,
         "missed": missed,
         "hit_rate": len(found) / len(weaknesses) if weaknesses else 1.0,
+        "other_criterion": other_criterion,
+        "hit_rate_any_criterion": (len(found) + len(other_criterion)) / len(weaknesses) if weaknesses else 1.0,
         "suggestions": len(found_s),
         "flagged": len(flagged),
         "false_alarms": [

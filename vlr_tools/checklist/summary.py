@@ -192,48 +192,57 @@ def findings_by_area(ws: Any, review_id: str, lang: str = "en") -> dict[str, lis
 
 
 def top_recommendations(ws: Any, review_id: str, n: int = 10, lang: str = "en") -> pd.DataFrame:
-    """The ``n`` most pressing recommendations.
+    """The ``n`` most pressing recommendations, one per criterion.
 
-    Ranked by priority (high first), then by how far the criterion falls
-    short (not met, disputed, partly met, met), then template order.
+    Ranked by priority (the highest any reviewer gave), then by how far the
+    criterion falls short (not met, disputed, partly met, met), then template
+    order. ``recommendation`` is the lead reviewer's text when they wrote
+    one, else the first reviewer's; ``other`` holds the other reviewers'
+    different texts, so nothing written is lost.
     """
     import pandas as pd
+
+    from .consensus import lead_reviewer
 
     check_lang(lang)
     tpl = review_template(ws, review_id)
     order = {cid: k for k, cid in enumerate(tpl.ids)}
+    lead = lead_reviewer(ws, review_id)
     rows = []
     for cid, f in final_ratings(ws, review_id).items():
-        for rec in f.recommendations:
-            rows.append(
-                {
-                    "criterion_id": cid,
-                    "area": cid[:1],
-                    "question": tpl.criterion(cid).question(lang) if cid in tpl else t("checklist.orphaned", lang),
-                    "rating": f.rating,
-                    "rating_label": rating_label(f.rating, lang),
-                    "priority": rec.priority,
-                    "priority_label": priority_label(rec.priority, lang),
-                    "recommendation": rec.text,
-                    "reviewer": rec.reviewer,
-                    "pages": ", ".join(str(p) for p in f.pages),
-                    "_rank": (
-                        PRIORITIES.index(rec.priority) if rec.priority in PRIORITIES else 1,
-                        SEVERITY.get(f.rating, 3),
-                        order.get(cid, len(order)),
-                    ),
-                }
-            )
-    rows.sort(key=lambda r: r["_rank"])
-    # Two reviewers often write the same advice: keep the first of near-identical texts per criterion.
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for r in rows:
-        key = (r["criterion_id"], " ".join(r["recommendation"].casefold().split()))
-        if key in seen:
+        if not f.recommendations:
             continue
-        seen.add(key)
-        unique.append({k: v for k, v in r.items() if k != "_rank"})
+        recs = sorted(f.recommendations, key=lambda r: (r.reviewer != lead, PRIORITIES.index(r.priority) if r.priority in PRIORITIES else 1))
+        main = recs[0]
+        seen = {" ".join(main.text.casefold().split())}
+        others = []
+        for r in recs[1:]:
+            key = " ".join(r.text.casefold().split())
+            if key not in seen:
+                seen.add(key)
+                others.append(r.text)
+        prio = min((r.priority for r in recs), key=lambda p: PRIORITIES.index(p) if p in PRIORITIES else 1)
+        rows.append(
+            {
+                "criterion_id": cid,
+                "area": cid[:1],
+                "question": tpl.criterion(cid).question(lang) if cid in tpl else t("checklist.orphaned", lang),
+                "rating": f.rating,
+                "rating_label": rating_label(f.rating, lang),
+                "priority": prio,
+                "priority_label": priority_label(prio, lang),
+                "recommendation": main.text,
+                "reviewer": main.reviewer,
+                "other": " / ".join(others),
+                "pages": ", ".join(str(p) for p in f.pages),
+                "_rank": (
+                    PRIORITIES.index(prio) if prio in PRIORITIES else 1,
+                    SEVERITY.get(f.rating, 3),
+                    order.get(cid, len(order)),
+                ),
+            }
+        )
+    rows.sort(key=lambda r: r["_rank"])
     columns = [
         "criterion_id",
         "area",
@@ -244,9 +253,10 @@ def top_recommendations(ws: Any, review_id: str, n: int = 10, lang: str = "en") 
         "priority_label",
         "recommendation",
         "reviewer",
+        "other",
         "pages",
     ]
-    return pd.DataFrame(unique[:n], columns=columns)
+    return pd.DataFrame([{k: v for k, v in r.items() if k != "_rank"} for r in rows[:n]], columns=columns)
 
 
 def progress_figure(ws: Any, review_id: str, lang: str = "en") -> go.Figure:

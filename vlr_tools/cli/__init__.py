@@ -20,6 +20,8 @@ from ..errors import VlrError
 COMMANDS: list[str] = [
     "framework",
     "workspace",
+    "memo",
+    "consultations",
 ]
 
 EPILOG = """\

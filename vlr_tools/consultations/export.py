@@ -175,7 +175,7 @@ def export_consultations(
         note = t("consultations.privacy.included", lang)
     else:
         note = t("consultations.privacy.excluded", lang)
-    tables = [
+    tables: list[tuple[str, list[str], list[list[object]]]] = [
         (
             t("consultations.sheet.consultations", lang),
             [t(f"consultations.col.{c}", lang) for c in c_columns],
@@ -194,12 +194,18 @@ def export_consultations(
     if fmt == "csv":
         written = []
         for index, (_sheet, header, rows) in enumerate(tables):
-            target = path if index == 0 else path.with_name(f"{path.stem}-participants{path.suffix}")
+            target = (
+                path if index == 0 else path.with_name(f"{path.stem}-participants{path.suffix}")
+            )
             write_csv(target, header, rows)
             written.append(target)
         return written
-    about = [[note], [t("common.illustrative_note", lang)]] if illustrative else [[note]]
-    tables.append((t("consultations.sheet.about", lang), [t("consultations.sheet.about", lang)], about))
+    about: list[list[object]] = [[note]]
+    if illustrative:
+        about.append([t("common.illustrative_note", lang)])
+    tables.append(
+        (t("consultations.sheet.about", lang), [t("consultations.sheet.about", lang)], about)
+    )
     write_xlsx(path, tables)
     return [path]
 
@@ -238,7 +244,9 @@ def _plain(value: object) -> object:
     return value if isinstance(value, int | float | str) else str(value)
 
 
-def write_xlsx(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]]) -> None:
+def write_xlsx(
+    path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]]
+) -> None:
     """Write sheets of (name, header, rows); text cells can never run as formulas."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -250,8 +258,8 @@ def write_xlsx(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[S
     for name, header, rows in tables:
         title = _sheet_title(name, used)
         ws = wb.create_sheet(title)
-        for col, value in enumerate(header, start=1):
-            _set(ws.cell(row=1, column=col), value, ILLEGAL_CHARACTERS_RE)
+        for col, heading in enumerate(header, start=1):
+            _set(ws.cell(row=1, column=col), heading, ILLEGAL_CHARACTERS_RE)
             ws.cell(row=1, column=col).font = Font(bold=True)
         for r, row in enumerate(rows, start=2):
             for col, value in enumerate(row, start=1):
@@ -263,7 +271,7 @@ def write_xlsx(path: Path, tables: Sequence[tuple[str, Sequence[str], Sequence[S
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    title = "".join(ch for ch in name if ch not in '[]:*?/\\')[:31] or "Sheet"
+    title = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Sheet"
     base, n = title, 2
     while title in used:
         title = f"{base[:28]} {n}"
@@ -305,9 +313,9 @@ def write_rejects(result: ImportResult, path: Path) -> Path:
         header = [h or f"Column {i + 1}" for i, h in enumerate(header)]
         out_rows = []
         for r in rows:
-            values = [
-                v.text if isinstance(v, Formula | CellError) else v for v in r.values
-            ] + [None] * (width - len(r.values))
+            values = [v.text if isinstance(v, Formula | CellError) else v for v in r.values] + [
+                None
+            ] * (width - len(r.values))
             problems = "; ".join(
                 (f"{p.column}: " if p.column else "")
                 + p.message

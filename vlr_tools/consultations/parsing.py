@@ -127,8 +127,8 @@ def _parse_date_text(text: str, dayfirst: bool | None) -> dt.date | None | tuple
         if b > 12 and a <= 12:
             return _make_date(year, a, b)
         if a == b or dayfirst is not None:
-            day, month = (a, b) if dayfirst or a == b else (b, a)
-            return _make_date(year, month, day)
+            day_no, month_no = (a, b) if dayfirst or a == b else (b, a)
+            return _make_date(year, month_no, day_no)
         return (
             f"ambiguous date: {first} could be {a} {_month_name(b)} or {b} {_month_name(a)}",
             "an unambiguous date (2024-04-03 or 3 Apr 2024), or import with dayfirst set "

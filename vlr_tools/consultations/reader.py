@@ -48,7 +48,9 @@ from .parsing import (
 )
 from .vocab import REQUIRED_COLUMNS, ColumnMatcher, Engagement, get_columns, get_engagement
 
-_TOTAL_WORDS = frozenset(["total", "totals", "grand total", "sub total", "subtotal", "kabuuan", "total kabuuan"])
+_TOTAL_WORDS = frozenset(
+    ["total", "totals", "grand total", "sub total", "subtotal", "kabuuan", "total kabuuan"]
+)
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 #: How many rows from the top of a sheet are searched for the header row.
@@ -134,14 +136,16 @@ class ImportResult:
 def read_consultation_log(
     path: str | Path,
     *,
-    dayfirst: bool | None = None,
+    dayfirst: bool | str | None = None,
     today: dt.date | None = None,
     stakeholders: Stakeholders | None = None,
 ) -> ImportResult:
     """Read and validate a consultation log (.xlsx or .csv).
 
-    ``dayfirst`` resolves dates such as 03/04/2024 (None: report them as
-    ambiguous). Raises :class:`ConsultationLogError` when the file as a whole
+    ``dayfirst`` resolves dates such as 03/04/2024: True (day first), False
+    (month first), None (report them as ambiguous) or "auto" (follow the
+    unambiguous slashed dates of the same file, e.g. 11/28/2024, if they all
+    agree; the choice is reported as a warning). Raises :class:`ConsultationLogError` when the file as a whole
     cannot be read (wrong type, password-protected, empty, no header row);
     row-level problems are in the returned result.
     """
@@ -149,9 +153,13 @@ def read_consultation_log(
     if not path.is_file():
         raise ConsultationLogError(f"{path}: file not found")
     sheets, warnings = _read_sheets(path)
+    if dayfirst == "auto":
+        dayfirst, note = _guess_date_order(sheets)
+        if note:
+            warnings.append(Problem(note, file=path.name))
     reader = _LogReader(
         path,
-        dayfirst=dayfirst,
+        dayfirst=dayfirst if isinstance(dayfirst, bool) else None,
         today=today or dt.date.today(),
         stakeholders=stakeholders or get_stakeholders(),
         engagement=get_engagement(),
@@ -198,9 +206,30 @@ def validate_consultation(
 # --------------------------------------------------------------------------- files
 
 
+def _guess_date_order(sheets: list[SheetData]) -> tuple[bool | None, str]:
+    """Day-first or month-first, judged from typed dates such as 28/11/2024 in the file."""
+    pattern = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+    day_first = month_first = 0
+    for sheet in sheets:
+        for _, values in sheet.rows:
+            for value in values:
+                if isinstance(value, str):
+                    match = pattern.match(value)
+                    if match:
+                        a, b = int(match[1]), int(match[2])
+                        day_first += a > 12 >= b
+                        month_first += b > 12 >= a
+    if day_first and not month_first:
+        return True, f"dates read day first (DD/MM/YYYY), as {day_first} unambiguous date(s) in the file are"
+    if month_first and not day_first:
+        return False, f"dates read month first (MM/DD/YYYY), as {month_first} unambiguous date(s) in the file are"
+    return None, ""
+
+
 def _fatal(path: Path, message: str, allowed: str | None = None) -> ConsultationLogError:
     return ConsultationLogError(
-        f"{path.name}: {message}", [Problem(message, file=path.name, allowed=allowed)]
+        f"{path.name} cannot be read as a consultation log",
+        [Problem(message, file=path.name, allowed=allowed)],
     )
 
 
@@ -356,9 +385,7 @@ def _match_row(
     return columns, headers, own
 
 
-def _find_table(
-    sheet: SheetData, matchers: dict[str, ColumnMatcher]
-) -> tuple[_Table | None, int]:
+def _find_table(sheet: SheetData, matchers: dict[str, ColumnMatcher]) -> tuple[_Table | None, int]:
     """The best header row of a sheet (kind, columns) and its match score."""
     best: _Table | None = None
     best_score = 0.0
@@ -442,7 +469,7 @@ class _LogReader:
         fatal: list[Problem] = []
         empty: list[Problem] = []
         for sheet in sheets:
-            where = {"file": self.file, "sheet": sheet.name or None}
+            where: dict[str, Any] = {"file": self.file, "sheet": sheet.name or None}
             if not sheet.rows:
                 empty.append(Problem("the sheet is empty", **where))
                 continue
@@ -728,7 +755,7 @@ class _LogReader:
             reason = "is a totals row"
         elif not filled_mapped:
             reason = "has values only in unrecognised columns"
-        elif filled_mapped == [ref_index] and len(filled) == 1:
+        elif ref_index is not None and filled_mapped == [ref_index] and len(filled) == 1:
             value = str(values[ref_index]).strip()
             if len(value) > 25 or " " in value:
                 reason = "looks like a note, not a record"
@@ -915,7 +942,9 @@ class _LogReader:
         if "consultation" not in cols and "ref" in cols and known:
             # A sign-in sheet's "Ref. No." usually names the consultation attended.
             index = cols["ref"][0]
-            refs = [str(v[index]).strip() for _, v in rows if index < len(v) and v[index] is not None]
+            refs = [
+                str(v[index]).strip() for _, v in rows if index < len(v) and v[index] is not None
+            ]
             if refs and sum(r in known for r in refs) >= len(refs) / 2:
                 cols["consultation"] = cols.pop("ref")
         by_ref = {c.ref.casefold(): c.record_id for c in consultations if c.ref}
@@ -1085,7 +1114,11 @@ class _LogReader:
         compact = text.replace(" ", "").replace("–", "-")
         match = re.fullmatch(r"(\d{1,3})(?:-(\d{1,3})|\+)?", compact)
         if not match or int(match[1]) > 120 or (match[2] and int(match[2]) > 120):
-            return "", ("error", "not an age", "a whole number of years (0-120) or a band such as 15-30 or 60+")
+            return "", (
+                "error",
+                "not an age",
+                "a whole number of years (0-120) or a band such as 15-30 or 60+",
+            )
         return compact, None
 
     def _participant_group(self, value: object) -> tuple[str | None, Any]:

@@ -41,7 +41,9 @@ class ImportSummary:
         )
 
 
-def _put(ws: Any, review_id: str, kind: str, key: str, data: dict[str, Any], reviewer: str | None) -> str:
+def _put(
+    ws: Any, review_id: str, kind: str, key: str, data: dict[str, Any], reviewer: str | None
+) -> str:
     """Store one record; returns "added", "updated" or "unchanged".
 
     The one place that writes to the workspace (``ws.put`` per the workspace
@@ -76,8 +78,9 @@ def save_consultations(
             problems,
         )
     if hasattr(records, "consultations"):
-        consultations = list(records.consultations)
-        participants = list(records.participants)
+        result: Any = records
+        consultations = list(result.consultations)
+        participants = list(result.participants)
     else:
         items = list(records)
         consultations = [r for r in items if isinstance(r, Consultation)]
@@ -88,7 +91,9 @@ def save_consultations(
     for c in consultations:
         counts[_put(ws, review_id, CONSULTATION_KIND, c.record_id, c.to_dict(), reviewer)] += 1
     for p in participants:
-        p_counts[_put(ws, review_id, PARTICIPANT_KIND, p.participant_id, p.to_dict(), reviewer)] += 1
+        p_counts[
+            _put(ws, review_id, PARTICIPANT_KIND, p.participant_id, p.to_dict(), reviewer)
+        ] += 1
     return ImportSummary(
         counts["added"],
         counts["updated"],

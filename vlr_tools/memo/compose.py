@@ -19,12 +19,8 @@ from ..i18n import load_strings, t
 from . import figures
 from .facts import (
     ChangeFacts,
-    ChecklistFacts,
     CommentFacts,
-    CoverageFacts,
     CriterionFacts,
-    EngagementFacts,
-    IndicatorFacts,
     ReviewData,
 )
 from .model import (
@@ -129,8 +125,8 @@ class _Composer:
         self.sep = "" if self.lang == "ja" else " "
         self._names: dict[str, str] = {}
         for n, name in enumerate(self.review.reviewers, start=1):
-            self._names[name] = name if options.show_reviewer_names else t(
-                "memo.reviewer_n", self.lang, n=n
+            self._names[name] = (
+                name if options.show_reviewer_names else t("memo.reviewer_n", self.lang, n=n)
             )
 
     def tr(self, key: str, **fmt: object) -> str:
@@ -148,8 +144,10 @@ class _Composer:
         if not name:
             return ""
         if name not in self._names:
-            self._names[name] = name if self.o.show_reviewer_names else self.tr(
-                "reviewer_n", n=len(self._names) + 1
+            self._names[name] = (
+                name
+                if self.o.show_reviewer_names
+                else self.tr("reviewer_n", n=len(self._names) + 1)
             )
         return self._names[name]
 
@@ -182,7 +180,7 @@ class _Composer:
         )
         title = self.tr("document_title", city=r.city_name, version=r.version)
         generated = self.o.generated or dt.date.today()
-        keywords = ("VLR", "SDGs", r.city_name, self.tr("title"))
+        keywords: tuple[str, ...] = ("VLR", "SDGs", r.city_name, self.tr("title"))
         if r.illustrative:
             keywords += (t("common.illustrative", self.lang),)
         return Memo(
@@ -221,8 +219,10 @@ class _Composer:
         items.append((self.tr("cover.hlpf_year"), str(r.hlpf_year)))
         illustrative = ""
         if r.illustrative:
-            illustrative = t("common.illustrative", self.lang) + ": " + t(
-                "common.illustrative_note", self.lang
+            illustrative = (
+                t("common.illustrative", self.lang)
+                + ": "
+                + t("common.illustrative_note", self.lang)
             )
         return Cover(
             title=self.tr("title"),
@@ -259,8 +259,14 @@ class _Composer:
             blocks.append(Text(self.assessment(counts), "lead"))
             if len(ck.rated) < len(ck.criteria):
                 blocks.append(
-                    Text(self.trn("summary.partial", len(ck.rated), rated=len(ck.rated),
-                                  total=len(ck.criteria)))
+                    Text(
+                        self.trn(
+                            "summary.partial",
+                            len(ck.rated),
+                            rated=len(ck.rated),
+                            total=len(ck.criteria),
+                        )
+                    )
                 )
         points = self.key_points()
         if points:
@@ -292,7 +298,12 @@ class _Composer:
             return self.tr("assessment.none_applicable")
         score = (met + 0.5 * partly) / applicable
         band = (
-            "strong" if score >= 0.75 else "solid" if score >= 0.5 else "revise" if score >= 0.25
+            "strong"
+            if score >= 0.75
+            else "solid"
+            if score >= 0.5
+            else "revise"
+            if score >= 0.25
             else "major"
         )
         return self.tr(
@@ -327,17 +338,26 @@ class _Composer:
         if cov is not None:
             covered = set(cov.covered)
             missing = [g for g in cov.hlpf_goals if g not in covered]
-            text = self.tr("summary.coverage", covered=len(covered), year=cov.hlpf_year,
-                           hlpf=goals_label(cov.hlpf_goals, self.lang))
+            text = self.tr(
+                "summary.coverage",
+                covered=len(covered),
+                year=cov.hlpf_year,
+                hlpf=goals_label(cov.hlpf_goals, self.lang),
+            )
             if missing:
-                text += self.sep + self.tr("summary.hlpf_missing",
-                                           goals=goals_label(missing, self.lang))
+                text += self.sep + self.tr(
+                    "summary.hlpf_missing", goals=goals_label(missing, self.lang)
+                )
             else:
                 text += self.sep + self.tr("summary.hlpf_all")
             points.append(text)
         if eng is not None:
-            text = self.trn("summary.engagement", eng.consultations,
-                            consultations=eng.consultations, participants=eng.participants)
+            text = self.trn(
+                "summary.engagement",
+                eng.consultations,
+                consultations=eng.consultations,
+                participants=eng.participants,
+            )
             if eng.not_consulted:
                 text += self.sep + self.trn(
                     "summary.not_consulted",
@@ -348,16 +368,18 @@ class _Composer:
             points.append(text)
         if ind is not None and ind.rows:
             gaps = Counter(p for row in ind.rows for p in row.problems)
-            text = self.tr("summary.indicators", n=len(ind.rows),
-                           proxies=sum(1 for r in ind.rows if r.proxy))
+            text = self.tr(
+                "summary.indicators", n=len(ind.rows), proxies=sum(1 for r in ind.rows if r.proxy)
+            )
             gap_parts = [
                 self.tr(f"indicator_problem_count.{k}", n=gaps[k])
                 for k in ("no_baseline", "no_source", "single_point")
                 if gaps[k]
             ]
             if gap_parts:
-                text += self.sep + self.tr("summary.indicator_gaps",
-                                           gaps=join_list(gap_parts, self.lang))
+                text += self.sep + self.tr(
+                    "summary.indicator_gaps", gaps=join_list(gap_parts, self.lang)
+                )
             points.append(text)
         return points
 
@@ -386,14 +408,21 @@ class _Composer:
         )
         if missing:
             blocks.append(
-                Notice(self.tr("coverage.hlpf_missing", year=cov.hlpf_year,
-                               goals=goals_label(missing, self.lang)), "info")
+                Notice(
+                    self.tr(
+                        "coverage.hlpf_missing",
+                        year=cov.hlpf_year,
+                        goals=goals_label(missing, self.lang),
+                    ),
+                    "info",
+                )
             )
         else:
             blocks.append(Text(self.tr("coverage.hlpf_all", year=cov.hlpf_year)))
         if cov.decisions:
-            blocks.append(Text(self.trn("coverage.decisions", cov.decisions, n=cov.decisions),
-                               "small"))
+            blocks.append(
+                Text(self.trn("coverage.decisions", cov.decisions, n=cov.decisions), "small")
+            )
         rows = []
         for g in get_framework().goals:
             gc = cov.goal(g.number)
@@ -434,11 +463,19 @@ class _Composer:
         )
         counts = {g.goal: g.paragraphs for g in cov.goals}
         data_table = figures.table_of(
-            (self.tr("col.goal"), self.tr("col.goal_name"), self.tr("col.paragraphs"),
-             self.tr("col.hlpf", year=cov.hlpf_year)),
+            (
+                self.tr("col.goal"),
+                self.tr("col.goal_name"),
+                self.tr("col.paragraphs"),
+                self.tr("col.hlpf", year=cov.hlpf_year),
+            ),
             [
-                (g.number, self.goal_short(g.number), counts.get(g.number, 0),
-                 self.tr("yes") if g.number in hlpf else "")
+                (
+                    g.number,
+                    self.goal_short(g.number),
+                    counts.get(g.number, 0),
+                    self.tr("yes") if g.number in hlpf else "",
+                )
                 for g in get_framework().goals
             ],
             numeric=(False, False, True, False),
@@ -452,7 +489,9 @@ class _Composer:
             year=cov.hlpf_year,
             missing=goals_label(missing, self.lang) if missing else self.tr("none"),
         )
-        blocks.append(figures.coverage_chart(counts, hlpf, cov.hlpf_year, self.lang, data_table, alt))
+        blocks.append(
+            figures.coverage_chart(counts, hlpf, cov.hlpf_year, self.lang, data_table, alt)
+        )
         blocks.append(table)
         return Section("coverage", title, tuple(blocks))
 
@@ -473,13 +512,15 @@ class _Composer:
             rows_for_chart.append((f"{area.code}. {area.name(self.lang)}", dict(counts)))
             table_rows.append((area, counts))
         shown = [
-            k for k in AREA_COLUMNS
-            if k in RATINGS or any(counts[k] for _, counts in table_rows)
+            k for k in AREA_COLUMNS if k in RATINGS or any(counts[k] for _, counts in table_rows)
         ]
         table = Table(
             columns=(self.tr("col.area"), *(self.tr(f"rating.{k}") for k in shown)),
             rows=tuple(
-                (Cell(f"{area.code}. {area.name(self.lang)}"), *(Cell(str(counts[k])) for k in shown))
+                (
+                    Cell(f"{area.code}. {area.name(self.lang)}"),
+                    *(Cell(str(counts[k])) for k in shown),
+                )
                 for area, counts in table_rows
             ),
             caption=self.tr("findings.table_caption"),
@@ -488,8 +529,12 @@ class _Composer:
         )
         worst = sorted(rows_for_chart, key=lambda r: (-r[1].get("not_met", 0), r[0]))[0]
         if worst[1].get("not_met", 0):
-            alt = self.tr("findings.alt", areas=len(rows_for_chart), worst=worst[0],
-                          n=worst[1].get("not_met", 0))
+            alt = self.tr(
+                "findings.alt",
+                areas=len(rows_for_chart),
+                worst=worst[0],
+                n=worst[1].get("not_met", 0),
+            )
         else:
             alt = self.tr("findings.alt_none_not_met", areas=len(rows_for_chart))
         blocks: list[Block] = [
@@ -517,8 +562,12 @@ class _Composer:
 
     def finding(self, c: CriterionFacts) -> Finding:
         comments = tuple(
-            (self.who(name) if (len(self.review.reviewers) > 1 or not self.o.show_reviewer_names)
-             else "", text)
+            (
+                self.who(name)
+                if (len(self.review.reviewers) > 1 or not self.o.show_reviewer_names)
+                else "",
+                text,
+            )
             for name, text in c.comments
             if text.strip()
         )
@@ -527,8 +576,11 @@ class _Composer:
             views = "; ".join(
                 f"{self.who(who)}: {self.rating_label(r)}" for who, r in c.reviewer_ratings
             )
-            note = self.tr("findings.disputed", views=views) if views else self.tr(
-                "findings.disagreement")
+            note = (
+                self.tr("findings.disputed", views=views)
+                if views
+                else self.tr("findings.disagreement")
+            )
         return Finding(
             criterion_id=c.id,
             question=c.question(self.lang),
@@ -550,7 +602,9 @@ class _Composer:
         eng = self.data.engagement
         title = self.tr("section.engagement")
         if eng is None:
-            return Section("engagement", title, (Notice(self.tr("missing.consultations"), "missing"),))
+            return Section(
+                "engagement", title, (Notice(self.tr("missing.consultations"), "missing"),)
+            )
         blocks: list[Block] = []
         period = ""
         if eng.first_date and eng.last_date:
@@ -561,8 +615,13 @@ class _Composer:
             )
         blocks.append(
             Text(
-                self.trn("engagement.intro", eng.consultations, consultations=eng.consultations,
-                         participants=eng.participants) + (self.sep + period if period else "")
+                self.trn(
+                    "engagement.intro",
+                    eng.consultations,
+                    consultations=eng.consultations,
+                    participants=eng.participants,
+                )
+                + (self.sep + period if period else "")
             )
         )
         facts: list[tuple[str, str]] = [
@@ -571,13 +630,17 @@ class _Composer:
         ]
         if eng.by_sex:
             facts.append(
-                (self.tr("engagement.by_sex"),
-                 join_list([f"{r.label(self.lang)} {r.count}" for r in eng.by_sex], self.lang))
+                (
+                    self.tr("engagement.by_sex"),
+                    join_list([f"{r.label(self.lang)} {r.count}" for r in eng.by_sex], self.lang),
+                )
             )
         if eng.by_age:
             facts.append(
-                (self.tr("engagement.by_age"),
-                 join_list([f"{r.label(self.lang)} {r.count}" for r in eng.by_age], self.lang))
+                (
+                    self.tr("engagement.by_age"),
+                    join_list([f"{r.label(self.lang)} {r.count}" for r in eng.by_age], self.lang),
+                )
             )
         if eng.pwd_participants is not None:
             facts.append((self.tr("engagement.pwd"), str(eng.pwd_participants)))
@@ -585,24 +648,36 @@ class _Composer:
             facts.append((self.tr("engagement.indigenous"), str(eng.indigenous_participants)))
         if eng.inputs:
             facts.append(
-                (self.tr("engagement.feedback"),
-                 self.tr("engagement.feedback_value", n=eng.inputs_without_response, total=eng.inputs))
+                (
+                    self.tr("engagement.feedback"),
+                    self.tr(
+                        "engagement.feedback_value", n=eng.inputs_without_response, total=eng.inputs
+                    ),
+                )
             )
         if eng.without_iap2:
             facts.append((self.tr("engagement.no_iap2"), str(eng.without_iap2)))
         if eng.validation is not None:
             facts.append(
-                (self.tr("engagement.validation"),
-                 self.tr("engagement.validation_yes") if eng.validation
-                 else self.tr("engagement.validation_no"))
+                (
+                    self.tr("engagement.validation"),
+                    self.tr("engagement.validation_yes")
+                    if eng.validation
+                    else self.tr("engagement.validation_no"),
+                )
             )
         if eng.sdgs_discussed:
             facts.append((self.tr("engagement.sdgs"), goals_label(eng.sdgs_discussed, self.lang)))
         blocks.append(Facts(tuple(facts)))
         # Leave no one behind: groups of the stakeholder map never consulted.
         if eng.not_consulted:
-            blocks.append(Text(self.trn("engagement.lnob_gaps", len(eng.not_consulted),
-                                        n=len(eng.not_consulted))))
+            blocks.append(
+                Text(
+                    self.trn(
+                        "engagement.lnob_gaps", len(eng.not_consulted), n=len(eng.not_consulted)
+                    )
+                )
+            )
             blocks.append(Bullets(tuple(g.label(self.lang) for g in eng.not_consulted)))
         else:
             blocks.append(Text(self.tr("engagement.lnob_none")))
@@ -618,14 +693,24 @@ class _Composer:
             alt = self.tr(
                 "engagement.groups_alt",
                 n=len(groups),
-                top=join_list([f"{lbl} ({v})" for lbl, v in zip(labels[:3], values[:3],
-                                                                 strict=True)], self.lang),
+                top=join_list(
+                    [f"{lbl} ({v})" for lbl, v in zip(labels[:3], values[:3], strict=True)],
+                    self.lang,
+                ),
                 gaps=join_list([g.label(self.lang) for g in eng.not_consulted], self.lang)
                 or self.tr("none"),
             )
             blocks.append(
-                figures.bar_chart("stakeholder-groups", self.tr("engagement.groups_title"), labels,
-                                  values, self.lang, data_table, alt, self.tr("col.participants"))
+                figures.bar_chart(
+                    "stakeholder-groups",
+                    self.tr("engagement.groups_title"),
+                    labels,
+                    values,
+                    self.lang,
+                    data_table,
+                    alt,
+                    self.tr("col.participants"),
+                )
             )
         if eng.iap2:
             labels = [r.label(self.lang) for r in eng.iap2]
@@ -637,14 +722,24 @@ class _Composer:
             )
             alt = self.tr(
                 "engagement.iap2_alt",
-                levels=join_list([f"{lbl} {v}" for lbl, v in zip(labels, values, strict=True)],
-                                 self.lang),
+                levels=join_list(
+                    [f"{lbl} {v}" for lbl, v in zip(labels, values, strict=True)], self.lang
+                ),
             )
             blocks.append(
-                figures.bar_chart("iap2-levels", self.tr("engagement.iap2_title"), labels, values,
-                                  self.lang, data_table, alt, self.tr("col.consultations"),
-                                  colours=["#5b8fc7", "#3f78b5", "#2f6ea8", "#225b8f", "#17375e"][
-                                      : len(values)] if len(values) <= 5 else None)
+                figures.bar_chart(
+                    "iap2-levels",
+                    self.tr("engagement.iap2_title"),
+                    labels,
+                    values,
+                    self.lang,
+                    data_table,
+                    alt,
+                    self.tr("col.consultations"),
+                    colours=["#5b8fc7", "#3f78b5", "#2f6ea8", "#225b8f", "#17375e"][: len(values)]
+                    if len(values) <= 5
+                    else None,
+                )
             )
         if self.o.include_personal and eng.personal_rows:
             blocks.append(Notice(self.tr("engagement.personal_notice"), "info"))
@@ -679,16 +774,29 @@ class _Composer:
             )
         )
         gap_lines = [
-            self.trn(f"indicators.gap.{k}", gaps[k], n=gaps[k],
-                     ids=", ".join(r.id for r in ind.rows if k in r.problems))
-            for k in ("no_data", "no_baseline", "no_source", "single_point", "no_unit", "no_target",
-                      "no_disaggregation")
+            self.trn(
+                f"indicators.gap.{k}",
+                gaps[k],
+                n=gaps[k],
+                ids=", ".join(r.id for r in ind.rows if k in r.problems),
+            )
+            for k in (
+                "no_data",
+                "no_baseline",
+                "no_source",
+                "single_point",
+                "no_unit",
+                "no_target",
+                "no_disaggregation",
+            )
             if gaps[k]
         ]
         if ind.goals_without_indicators:
             gap_lines.append(
-                self.tr("indicators.gap.goals_without",
-                        goals=goals_label(ind.goals_without_indicators, self.lang))
+                self.tr(
+                    "indicators.gap.goals_without",
+                    goals=goals_label(ind.goals_without_indicators, self.lang),
+                )
             )
         if gap_lines:
             blocks.append(Text(self.tr("indicators.gaps_intro")))
@@ -761,8 +869,9 @@ class _Composer:
         title = self.tr("section.recommendations")
         recs = self.ranked_recommendations()
         if not recs:
-            return Section("recommendations", title,
-                           (Notice(self.tr("missing.recommendations"), "missing"),))
+            return Section(
+                "recommendations", title, (Notice(self.tr("missing.recommendations"), "missing"),)
+            )
         rows = tuple(
             (
                 Cell(str(n)),
@@ -832,8 +941,12 @@ class _Composer:
                 (
                     Cell(i.criterion_id),
                     Cell(i.recommendation),
-                    Cell(self.tr(f"change.{i.status}") if i.status in tone else
-                         self.tr("change.unassessed"), tone.get(i.status, "not_rated")),
+                    Cell(
+                        self.tr(f"change.{i.status}")
+                        if i.status in tone
+                        else self.tr("change.unassessed"),
+                        tone.get(i.status, "not_rated"),
+                    ),
                     Cell(pages_label(i.pages, self.lang)),
                     Cell(i.note),
                 )
@@ -849,8 +962,11 @@ class _Composer:
                         self.tr("col.note"),
                     ),
                     rows=rows,
-                    caption=self.tr("changes.table_caption", previous=ch.previous_version,
-                                    version=self.review.version),
+                    caption=self.tr(
+                        "changes.table_caption",
+                        previous=ch.previous_version,
+                        version=self.review.version,
+                    ),
                     widths=(0.8, 4.2, 1.5, 1.3, 3.2),
                 )
             )
@@ -887,31 +1003,43 @@ class _Composer:
         items: list[tuple[str, str]] = []
         if ck is not None:
             items.append(
-                (self.tr("method.checklist"),
-                 f"{ck.title(self.lang)} ({ck.template_label}), "
-                 + self.tr("method.criteria_count", n=len(ck.criteria)))
+                (
+                    self.tr("method.checklist"),
+                    f"{ck.title(self.lang)} ({ck.template_label}), "
+                    + self.tr("method.criteria_count", n=len(ck.criteria)),
+                )
             )
         else:
             items.append((self.tr("method.checklist"), self.tr("method.not_used")))
         items.append((self.tr("method.ratings"), self.tr("method.ratings_text")))
         if cov is not None:
             items.append(
-                (self.tr("method.mapping"),
-                 self.tr("method.mapping_text",
-                         vocabulary=cov.vocabulary_version or self.tr("unknown")))
+                (
+                    self.tr("method.mapping"),
+                    self.tr(
+                        "method.mapping_text",
+                        vocabulary=cov.vocabulary_version or self.tr("unknown"),
+                    ),
+                )
             )
         else:
             items.append((self.tr("method.mapping"), self.tr("method.not_used")))
         items.append((self.tr("method.hlpf"), self.tr("method.hlpf_text", year=r.hlpf_year)))
         items.append(
-            (self.tr("method.consultations"),
-             self.tr("method.consultations_text") if self.data.engagement is not None
-             else self.tr("method.not_used"))
+            (
+                self.tr("method.consultations"),
+                self.tr("method.consultations_text")
+                if self.data.engagement is not None
+                else self.tr("method.not_used"),
+            )
         )
         items.append(
-            (self.tr("method.indicators"),
-             self.tr("method.indicators_text") if self.data.indicators is not None
-             else self.tr("method.not_used"))
+            (
+                self.tr("method.indicators"),
+                self.tr("method.indicators_text")
+                if self.data.indicators is not None
+                else self.tr("method.not_used"),
+            )
         )
         items.append((self.tr("method.privacy"), self.tr("method.privacy_text")))
         blocks.append(Facts(tuple(items)))
@@ -923,17 +1051,20 @@ class _Composer:
         ck = self.data.checklist
         title = self.tr("section.annex_criteria")
         if ck is None:
-            return Section("annex-criteria", title, (Notice(self.tr("missing.ratings"), "missing"),))
-        rows = tuple(
-            (Cell(c.id), Cell(c.question(self.lang)), Cell(c.source))
-            for c in ck.criteria
-        )
+            return Section(
+                "annex-criteria", title, (Notice(self.tr("missing.ratings"), "missing"),)
+            )
+        rows = tuple((Cell(c.id), Cell(c.question(self.lang)), Cell(c.source)) for c in ck.criteria)
         return Section(
             "annex-criteria",
             title,
             (
                 Table(
-                    columns=(self.tr("col.id"), self.tr("col.criterion_text"), self.tr("col.source")),
+                    columns=(
+                        self.tr("col.id"),
+                        self.tr("col.criterion_text"),
+                        self.tr("col.source"),
+                    ),
                     rows=rows,
                     caption=self.tr("annex.criteria_caption", template=ck.template_label),
                     widths=(0.6, 6.5, 3.0),
@@ -945,11 +1076,13 @@ class _Composer:
         comments: tuple[CommentFacts, ...] | None = self.data.comments
         title = self.tr("section.annex_comments")
         if comments is None:
-            return Section("annex-comments", title,
-                           (Notice(self.tr("missing.annotations"), "missing"),))
+            return Section(
+                "annex-comments", title, (Notice(self.tr("missing.annotations"), "missing"),)
+            )
         if not comments:
-            return Section("annex-comments", title,
-                           (Notice(self.tr("missing.annotations_none"), "missing"),))
+            return Section(
+                "annex-comments", title, (Notice(self.tr("missing.annotations_none"), "missing"),)
+            )
         by_page: dict[int | None, list[CommentFacts]] = {}
         for cm in comments:
             by_page.setdefault(cm.page, []).append(cm)

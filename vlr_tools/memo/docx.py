@@ -117,8 +117,18 @@ class _Writer:
 
         latin, east = FONTS.get(self.memo.lang, FONTS["en"])
         styles = self.doc.styles
-        for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
-                     "Heading 4", "List Bullet", "List Number", "Caption"):
+        for name in (
+            "Normal",
+            "Title",
+            "Subtitle",
+            "Heading 1",
+            "Heading 2",
+            "Heading 3",
+            "Heading 4",
+            "List Bullet",
+            "List Number",
+            "Caption",
+        ):
             style = styles[name]
             style.font.name = latin
             rpr = style.element.get_or_add_rPr()
@@ -337,7 +347,9 @@ class _Writer:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         self.doc.add_paragraph()
 
-    def _cell_text(self, cell: Any, text: str, *, bold: bool = False, colour: str | None = None) -> None:
+    def _cell_text(
+        self, cell: Any, text: str, *, bold: bool = False, colour: str | None = None
+    ) -> None:
         from docx.shared import RGBColor
 
         paragraph = cell.paragraphs[0]
@@ -351,7 +363,8 @@ class _Writer:
         from docx.shared import Pt, RGBColor
 
         self.doc.add_paragraph(
-            clean(f"{finding.criterion_id} · {finding.question}"), style=f"Heading {min(level + 1, 4)}"
+            clean(f"{finding.criterion_id} · {finding.question}"),
+            style=f"Heading {min(level + 1, 4)}",
         )
         p = self.doc.add_paragraph()
         fill, colour, _ = TONES.get(finding.rating, (None, None, False))
@@ -440,19 +453,56 @@ class _Writer:
 # Elements that must follow w:shd in their parent (the OOXML schema's order;
 # Word rejects a file whose properties are out of order).
 _TC_AFTER_SHD = (
-    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+    "w:headers",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+    "w:tcPrChange",
 )
 _P_AFTER_SHD = (
-    "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
 )
 _R_AFTER_SHD = (
-    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-    "w:specVanish", "w:oMath",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
 )
 
 

@@ -49,8 +49,17 @@ def _layout(lang: str, **extra: Any) -> dict[str, Any]:
     return layout
 
 
-def _chart(key: str, title: str, alt: str, fig: dict[str, Any], table: Table, *,
-           width: int = 860, height: int = 420, data_in_text: bool = False) -> Chart:
+def _chart(
+    key: str,
+    title: str,
+    alt: str,
+    fig: dict[str, Any],
+    table: Table,
+    *,
+    width: int = 860,
+    height: int = 420,
+    data_in_text: bool = False,
+) -> Chart:
     return Chart(
         data_in_text=data_in_text,
         key=key,
@@ -64,8 +73,12 @@ def _chart(key: str, title: str, alt: str, fig: dict[str, Any], table: Table, *,
 
 
 def coverage_chart(
-    counts: dict[int, int], hlpf_goals: Sequence[int], hlpf_year: int, lang: str,
-    table: Table, alt: str,
+    counts: dict[int, int],
+    hlpf_goals: Sequence[int],
+    hlpf_year: int,
+    lang: str,
+    table: Table,
+    alt: str,
 ) -> Chart:
     """Paragraphs per goal, 17 bars in the official colours; HLPF goals marked."""
     fw = get_framework()
@@ -78,48 +91,78 @@ def coverage_chart(
     annotations = [
         {
             # On a category axis a numeric x is the category's index.
-            "x": n - 1, "y": counts.get(n, 0), "yshift": 4, "text": "▲",
-            "showarrow": False, "yanchor": "bottom", "font": {"size": 13, "color": INK},
+            "x": n - 1,
+            "y": counts.get(n, 0),
+            "yshift": 4,
+            "text": "▲",
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"size": 13, "color": INK},
         }
-        for n in hlpf_goals if 1 <= n <= 17
+        for n in hlpf_goals
+        if 1 <= n <= 17
     ]
-    annotations.append({
-        "xref": "paper", "yref": "paper", "x": 1, "y": 1.06, "xanchor": "right",
-        "showarrow": False, "text": _esc(f"▲ {hlpf_label}"), "font": {"size": 12, "color": INK},
-    })
+    annotations.append(
+        {
+            "xref": "paper",
+            "yref": "paper",
+            "x": 1,
+            "y": 1.06,
+            "xanchor": "right",
+            "showarrow": False,
+            "text": _esc(f"▲ {hlpf_label}"),
+            "font": {"size": 12, "color": INK},
+        }
+    )
     fig = {
-        "data": [{
-            "type": "bar",
-            "x": x,
-            "y": y,
-            "marker": {
-                "color": [g.colour for g in goals],
-                "line": {"color": [INK if g.number in hlpf_goals else "rgba(0,0,0,0)" for g in goals],
-                         "width": [2 if g.number in hlpf_goals else 0 for g in goals]},
-            },
-            "customdata": names,
-            "hovertemplate": "%{customdata}: %{y}<extra></extra>",
-            "text": [str(v) if v else "" for v in y],
-            "textposition": "outside",
-            "cliponaxis": False,
-        }],
+        "data": [
+            {
+                "type": "bar",
+                "x": x,
+                "y": y,
+                "marker": {
+                    "color": [g.colour for g in goals],
+                    "line": {
+                        "color": [
+                            INK if g.number in hlpf_goals else "rgba(0,0,0,0)" for g in goals
+                        ],
+                        "width": [2 if g.number in hlpf_goals else 0 for g in goals],
+                    },
+                },
+                "customdata": names,
+                "hovertemplate": "%{customdata}: %{y}<extra></extra>",
+                "text": [str(v) if v else "" for v in y],
+                "textposition": "outside",
+                "cliponaxis": False,
+            }
+        ],
         "layout": _layout(
             lang,
-            xaxis={"title": {"text": _esc(t("memo.chart.goal_axis", lang))}, "type": "category",
-                   "tickfont": {"size": 13}, "tickvals": x,
-                   "ticktext": [f"<b>{v}</b>" if int(v) in hlpf_goals else v for v in x]},
-            yaxis={"title": {"text": _esc(t("memo.chart.paragraphs_axis", lang))},
-                   "gridcolor": GRID, "rangemode": "tozero", "range": [0, top * 1.25]},
+            xaxis={
+                "title": {"text": _esc(t("memo.chart.goal_axis", lang))},
+                "type": "category",
+                "tickfont": {"size": 13},
+                "tickvals": x,
+                "ticktext": [f"<b>{v}</b>" if int(v) in hlpf_goals else v for v in x],
+            },
+            yaxis={
+                "title": {"text": _esc(t("memo.chart.paragraphs_axis", lang))},
+                "gridcolor": GRID,
+                "rangemode": "tozero",
+                "range": [0, top * 1.25],
+            },
             annotations=annotations,
             margin={"l": 70, "r": 20, "t": 40, "b": 60},
         ),
     }
-    return _chart("sdg-coverage", t("memo.chart.coverage_title", lang), alt, fig, table,
-                  data_in_text=True)
+    return _chart(
+        "sdg-coverage", t("memo.chart.coverage_title", lang), alt, fig, table, data_in_text=True
+    )
 
 
-def ratings_chart(rows: Sequence[tuple[str, dict[str, int]]], lang: str, table: Table,
-                  alt: str) -> Chart:
+def ratings_chart(
+    rows: Sequence[tuple[str, dict[str, int]]], lang: str, table: Table, alt: str
+) -> Chart:
     """Stacked horizontal bars: ratings per checklist area."""
     order = ("met", "partly_met", "not_met", "not_applicable", "disputed", "not_rated")
     labels = [_esc(label) for label, _ in rows]
@@ -128,19 +171,28 @@ def ratings_chart(rows: Sequence[tuple[str, dict[str, int]]], lang: str, table: 
         values = [counts.get(rating, 0) for _, counts in rows]
         if not any(values):
             continue
-        data.append({
-            "type": "bar",
-            "orientation": "h",
-            "name": _esc(t(f"memo.rating.{rating}", lang)),
-            "y": labels,
-            "x": values,
-            "marker": {"color": RATING_COLOURS[rating], "line": {"color": "#ffffff", "width": 1}},
-            "text": [str(v) if v else "" for v in values],
-            "textposition": "inside",
-            "insidetextanchor": "middle",
-            "textfont": {"color": "#ffffff" if rating in ("met", "not_met", "disputed") else INK},
-            "hovertemplate": "%{y}: %{x}<extra>" + _esc(t(f"memo.rating.{rating}", lang)) + "</extra>",
-        })
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _esc(t(f"memo.rating.{rating}", lang)),
+                "y": labels,
+                "x": values,
+                "marker": {
+                    "color": RATING_COLOURS[rating],
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                "text": [str(v) if v else "" for v in values],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {
+                    "color": "#ffffff" if rating in ("met", "not_met", "disputed") else INK
+                },
+                "hovertemplate": "%{y}: %{x}<extra>"
+                + _esc(t(f"memo.rating.{rating}", lang))
+                + "</extra>",
+            }
+        )
     height = 140 + 42 * len(rows)
     fig = {
         "data": data,
@@ -148,37 +200,63 @@ def ratings_chart(rows: Sequence[tuple[str, dict[str, int]]], lang: str, table: 
             lang,
             barmode="stack",
             showlegend=True,
-            legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
-                    "traceorder": "normal"},
-            xaxis={"title": {"text": _esc(t("memo.chart.criteria_axis", lang))}, "gridcolor": GRID,
-                   "dtick": 1},
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "y": 1.02,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "traceorder": "normal",
+            },
+            xaxis={
+                "title": {"text": _esc(t("memo.chart.criteria_axis", lang))},
+                "gridcolor": GRID,
+                "dtick": 1,
+            },
             yaxis={"autorange": "reversed", "automargin": True},
             margin={"l": 20, "r": 20, "t": 50, "b": 50},
         ),
     }
-    return _chart("ratings-by-area", t("memo.chart.ratings_title", lang), alt, fig, table,
-                  height=height)
+    return _chart(
+        "ratings-by-area", t("memo.chart.ratings_title", lang), alt, fig, table, height=height
+    )
 
 
-def bar_chart(key: str, title: str, labels: Sequence[str], values: Sequence[float], lang: str,
-              table: Table, alt: str, axis: str, *, colours: Sequence[str] | None = None) -> Chart:
+def bar_chart(
+    key: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    lang: str,
+    table: Table,
+    alt: str,
+    axis: str,
+    *,
+    colours: Sequence[str] | None = None,
+) -> Chart:
     """A plain horizontal bar chart (stakeholder groups, IAP2 levels...)."""
     fig = {
-        "data": [{
-            "type": "bar",
-            "orientation": "h",
-            "y": [_esc(x) for x in labels],
-            "x": list(values),
-            "marker": {"color": list(colours) if colours else BAR},
-            "text": [str(v) for v in values],
-            "textposition": "outside",
-            "cliponaxis": False,
-            "hovertemplate": "%{y}: %{x}<extra></extra>",
-        }],
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [_esc(x) for x in labels],
+                "x": list(values),
+                "marker": {"color": list(colours) if colours else BAR},
+                "text": [str(v) for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}: %{x}<extra></extra>",
+            }
+        ],
         "layout": _layout(
             lang,
-            xaxis={"title": {"text": _esc(axis)}, "gridcolor": GRID, "rangemode": "tozero",
-                   "range": [0, max(list(values) + [1]) * 1.18]},
+            xaxis={
+                "title": {"text": _esc(axis)},
+                "gridcolor": GRID,
+                "rangemode": "tozero",
+                "range": [0, max(list(values) + [1]) * 1.18],
+            },
             yaxis={"autorange": "reversed", "automargin": True},
             margin={"l": 20, "r": 30, "t": 20, "b": 60},
         ),
@@ -187,8 +265,9 @@ def bar_chart(key: str, title: str, labels: Sequence[str], values: Sequence[floa
     return _chart(key, title, alt, fig, table, height=height)
 
 
-def table_of(columns: Sequence[str], rows: Sequence[Sequence[object]],
-             numeric: Sequence[bool] = ()) -> Table:
+def table_of(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[bool] = ()
+) -> Table:
     """A simple table of plain values (helper for chart data tables)."""
     return Table(
         columns=tuple(columns),

@@ -187,9 +187,7 @@ def checklist_facts(ws: Any, review_id: str) -> ChecklistFacts | None:
     for c in template.criteria:
         fr = finals.get(c.id)
         if fr is None:
-            criteria.append(
-                CriterionFacts(c.id, c.area, c.question_en, c.question_ja, c.source)
-            )
+            criteria.append(CriterionFacts(c.id, c.area, c.question_en, c.question_ja, c.source))
             continue
         recs = list(dict.fromkeys(r.text.strip() for r in fr.recommendations if r.text.strip()))
         criteria.append(
@@ -234,7 +232,8 @@ def change_facts(ws: Any, review_id: str, previous: str | None) -> ChangeFacts |
             ChangeItem(
                 criterion_id=item.criterion_id,
                 recommendation=item.text,
-                status=item.status if item.status in ("addressed", "partly", "not_addressed")
+                status=item.status
+                if item.status in ("addressed", "partly", "not_addressed")
                 else "unassessed",
                 pages=tuple(int(p) for p in item.pages),
                 note=item.note,
@@ -295,8 +294,7 @@ def indicator_facts(rv: Any, covered_goals: tuple[int, ...] = ()) -> IndicatorFa
         )
     measured = {g for ind in table if ind.has_data for g in ind.goals}
     without = tuple(sorted(g for g in covered_goals if g not in measured))
-    return IndicatorFacts(rows=tuple(rows), goals_without_indicators=without,
-                          source_file=path.name)
+    return IndicatorFacts(rows=tuple(rows), goals_without_indicators=without, source_file=path.name)
 
 
 def _number(value: float | None) -> str:

@@ -14,11 +14,15 @@ from pathlib import Path
 from .html import labels as html_labels
 from .model import Bullets, Chart, Facts, Finding, Memo, Notice, Section, Table, Text
 
-# Every ASCII punctuation character that can start or end Markdown markup.
-# CommonMark lets any ASCII punctuation be backslash-escaped, so escaping more
-# than strictly needed is always safe.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
-_LIST_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(\s|$)")
+# Characters that can start or end Markdown markup anywhere in a line:
+# emphasis, code, links and images (a link needs "[", so "(" and "!" can stay
+# readable), raw HTML, table cells, strikethrough, entities. CommonMark lets
+# any ASCII punctuation be backslash-escaped.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+# Characters that are markup only at the start of a line: headings, setext
+# underlines, list items and thematic breaks ("---"); "1." / "1)" lists below.
+_LINE_START = re.compile(r"^([#=+-])")
+_NUMBERED = re.compile(r"^(\d+)([.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -27,22 +31,14 @@ def escape(text: object) -> str:
 
     Line breaks inside the text become hard line breaks; leading spaces are
     dropped so that no line turns into a code block, and a leading ``-``,
-    ``1.`` or ``+`` is escaped so that no line turns into a list item.
+    ``+``, ``#`` or ``1.`` is escaped so that no line turns into a list item,
+    a heading or a rule.
     """
     lines = []
     for raw in _CONTROL.sub("", "" if text is None else str(text)).splitlines() or [""]:
-        line = raw.strip()
-        match = _LIST_START.match(line)
-        line = _SPECIAL.sub(r"\\\1", line)
-        if line.startswith("="):  # would underline the line above as a heading
-            line = "\\" + line
-        if match:
-            marker = match.group(2)
-            if marker in "-+*":
-                line = "\\" + line if not line.startswith("\\") else line
-            else:
-                digits = marker[:-1]
-                line = digits + "\\" + line[len(digits) :]
+        line = _SPECIAL.sub(r"\\\1", raw.strip())
+        line = _LINE_START.sub(r"\\\1", line)
+        line = _NUMBERED.sub(r"\1\\\2", line)
         lines.append(line)
     return "\\\n".join(lines)
 
@@ -96,7 +92,9 @@ def _block(out: list[str], block: object, level: int, words: dict[str, str]) -> 
         out.append(escape(block.text))
     elif isinstance(block, Notice):
         text = escape(block.text)
-        out.append("> " + (f"**{text}**" if block.tone == "illustrative" else text).replace("\n", "\n> "))
+        out.append(
+            "> " + (f"**{text}**" if block.tone == "illustrative" else text).replace("\n", "\n> ")
+        )
     elif isinstance(block, Bullets):
         for n, item in enumerate(block.items, start=1):
             marker = f"{n}." if block.ordered else "-"
@@ -126,7 +124,9 @@ def _table(out: list[str], table: Table) -> None:
         out.append("")
     out.append("| " + " | ".join(cell(c) for c in table.columns) + " |")
     out.append(
-        "|" + "|".join("---:" if table.is_numeric(i) else "---" for i in range(len(table.columns))) + "|"
+        "|"
+        + "|".join("---:" if table.is_numeric(i) else "---" for i in range(len(table.columns)))
+        + "|"
     )
     for row in table.rows:
         values = [cell(c.text) for c in row]
@@ -136,7 +136,9 @@ def _table(out: list[str], table: Table) -> None:
 
 
 def _finding(out: list[str], finding: Finding, level: int, words: dict[str, str]) -> None:
-    out.append(f"{'#' * min(level + 1, 6)} {escape(finding.criterion_id)} · {escape(finding.question)}")
+    out.append(
+        f"{'#' * min(level + 1, 6)} {escape(finding.criterion_id)} · {escape(finding.question)}"
+    )
     out.append("")
     meta = [f"**{escape(finding.rating_label)}**"]
     if finding.pages:

@@ -141,9 +141,7 @@ class _Renderer:
 _renderer = _Renderer()
 
 
-def chart_images(
-    charts: Iterable[Chart], progress: Progress | None = None
-) -> dict[str, bytes]:
+def chart_images(charts: Iterable[Chart], progress: Progress | None = None) -> dict[str, bytes]:
     """PNG bytes for each chart, keyed by ``chart.key``.
 
     Raises :class:`MissingComponentError` when Chromium is missing; any other
@@ -161,6 +159,21 @@ def chart_images(
 def data_uri(png: bytes) -> str:
     """A ``data:`` URI for an image, for self-contained HTML."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def warm_up() -> bool:
+    """Start the chart browser now (e.g. in a thread while other work runs).
+
+    Returns False when it cannot start; the error is raised again, with its
+    message, when charts are actually drawn.
+    """
+    try:
+        with _renderer._lock:
+            if _renderer._loop is None:
+                _renderer._start()
+        return True
+    except MissingComponentError:
+        return False
 
 
 def clear_cache() -> None:

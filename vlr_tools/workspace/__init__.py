@@ -62,6 +62,8 @@ from .model import (
     HistoryEntry,
     Record,
     Review,
+    describe_conflict,
+    saved_note,
 )
 from .store import HISTORY_COLUMNS, Workspace, open_workspace
 
@@ -82,8 +84,10 @@ __all__ = [
     "check_reviewer_name",
     "config_path",
     "configured_reviewer",
+    "describe_conflict",
     "open_workspace",
     "read_bundle",
     "resolve_location",
     "save_reviewer",
+    "saved_note",
 ]

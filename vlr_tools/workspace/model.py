@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from ..errors import WorkspaceValueError
+from ..errors import ConflictError, WorkspaceValueError
+from ..i18n import check_lang, t
 from .identity import check_reviewer_name
 
 #: Review statuses, in the order a review moves through them.
@@ -264,14 +265,9 @@ def short(value: object, limit: int = 160) -> str:
 
 
 def conflict_message(
-    what: str, current: Record | Review | None, attempted: object, expected: int | None
+    what: str, current: Record | Review, attempted: object, expected: int | None
 ) -> str:
     """Explain a refused save: who changed the item, when, and both values."""
-    if current is None:
-        return (
-            f"{what} was not saved: you expected version {expected}, but it has never "
-            "been saved. Save it as new with expected_version=0."
-        )
     if isinstance(current, Review):
         version, stored = current.revision, current.fields()
     else:
@@ -288,4 +284,52 @@ def conflict_message(
         f"(now version {version}; you expected {expected}).{theirs}{mine} "
         f"Keep theirs, or save yours again with expected_version={version} "
         "(Workspace.resolve_conflict(error, 'mine'))."
+    )
+
+
+def describe_conflict(error: ConflictError, lang: str = "en") -> str:
+    """A refused save in words for the reviewer, in English (``en``) or Japanese (``ja``).
+
+    Says who changed the item, when, and both values. Plain text: escape it
+    before putting it into HTML.
+    """
+    check_lang(lang)
+    current = error.current
+    if isinstance(current, Review):
+        what = f"{current.label} ({current.id})"
+        version, theirs = current.revision, short(current.fields())
+    elif isinstance(current, Record):
+        what = f"{current.kind} {current.key}"
+        version, theirs = current.version, short(current.data)
+    else:
+        raise WorkspaceValueError("this error was not raised by a workspace save")
+    mine = (
+        t("workspace.conflict.deletion", lang)
+        if error.attempted is None
+        else short(error.attempted)
+    )
+    deleted = isinstance(current, Record) and current.deleted
+    key = "workspace.conflict.deleted" if deleted else "workspace.conflict.changed"
+    when = current.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+    return t(
+        key,
+        lang,
+        who=current.updated_by,
+        what=what,
+        when=when,
+        version=version,
+        theirs=theirs,
+        mine=mine,
+    )
+
+
+def saved_note(record: Record, lang: str = "en") -> str:
+    """``Saved by <who> at <when> (version N)`` in English or Japanese, for a widget."""
+    when = record.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+    return t(
+        "workspace.saved",
+        check_lang(lang),
+        who=record.updated_by,
+        when=when,
+        version=record.version,
     )

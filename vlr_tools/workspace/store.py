@@ -332,10 +332,11 @@ class Workspace:
         with ``current`` (the stored Record: who, when, value) and
         ``attempted`` (your data); show both, then call
         :meth:`resolve_conflict` (or ``put`` again with
-        ``expected_version=error.current.version``). Saving exactly the value
-        already stored writes nothing and returns the stored record, whatever
-        ``expected_version`` says: no value would be lost. Returns the stored
-        Record with its new version.
+        ``expected_version=error.current.version``). A stale version is a
+        conflict even when the value happens to be the one stored: the caller
+        computed it from an outdated read (think of a counter). Saving the
+        value already stored, with a matching or no version, writes nothing
+        and returns the stored record. Returns the stored Record.
         """
         kind = check_kind(kind)
         key = check_key(key)
@@ -359,19 +360,26 @@ class Workspace:
         who: str,
     ) -> Record:
         row = self._select_item(conn, item)
-        if row is not None and not row.deleted and row.data == payload:
-            return record_from_row(row)
         if row is None or row.deleted:
             allowed = expected in (None, 0) or (row is not None and row.version == expected)
             action, old = "create", None
         else:
             allowed = expected is None or row.version == expected
             action, old = "update", row.data
+        what = f"{item[1]} {item[2]!r} in review {item[0]}"
+        if row is None and not allowed:
+            # A version of an item that was never saved (deleted ones keep
+            # their row): the caller mixed up items or workspaces.
+            raise WorkspaceValueError(
+                f"{what} was not saved: you expected version {expected}, but it has never "
+                "been saved here. Save it as new with expected_version=0"
+            )
         if not allowed:
-            current = None if row is None else record_from_row(row)
-            what = f"{item[1]} {item[2]!r} in review {item[0]}"
+            current = record_from_row(row)
             message = conflict_message(what, current, payload, expected)
             raise ConflictError(message, current=current, attempted=payload)
+        if action == "update" and row.data == payload:
+            return record_from_row(row)  # same value: nothing to write or record
         when = now()
         values = {"data": payload, "deleted": False, "updated_by": who, "updated_at": when}
         if row is None:
@@ -525,10 +533,7 @@ class Workspace:
         """
         current = conflict.current
         if not isinstance(current, Record | Review):
-            raise WorkspaceValueError(
-                "this conflict has no stored value to resolve against; save the item "
-                "again with expected_version=0"
-            )
+            raise WorkspaceValueError("this error was not raised by a workspace save")
         if choice == "theirs":
             return None if isinstance(current, Record) and current.deleted else current
         wanted = conflict.attempted if choice == "mine" else choice
@@ -735,7 +740,9 @@ class Workspace:
             )
         ]
         theirs = [history_to_json(h) for h in bundle.history]
-        if review_to_json(here) == review_to_json(review) and history == theirs:
+        # Import notes differ between workspaces by nature; the work itself is
+        # the same when everything else is.
+        if review_to_json(here) == review_to_json(review) and _work(history) == _work(theirs):
             raise BundleError(
                 f"cannot import bundle {bundle.path}: review {review.id} ({review.label}) is "
                 "already in this workspace with the same content; there is nothing to import."
@@ -853,6 +860,10 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"<Workspace {self.backend} {self.location}>"
+
+
+def _work(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [h for h in history if h["action"] != "import"]
 
 
 def _cell(text: str) -> str:

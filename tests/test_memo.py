@@ -1,0 +1,812 @@
+"""The review memo: model, the four renderers, languages, safety and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from vlr_tools.checklist.consensus import set_final
+from vlr_tools.checklist.ratings import rate
+from vlr_tools.cli import main
+from vlr_tools.memo import Memo, build_memo, memo_filename, render_memo
+from vlr_tools.memo import static as memo_static
+from vlr_tools.memo.compose import Options, compose, page_ranges
+from vlr_tools.memo.facts import (
+    AreaFacts,
+    ChecklistFacts,
+    CriterionFacts,
+    ReviewData,
+    ReviewFacts,
+)
+from vlr_tools.memo.markdown import escape as md_escape
+from vlr_tools.memo.model import Chart, Finding, Notice, Table
+from vlr_tools.workspace import open_workspace
+
+GOLDEN = Path(__file__).parent / "golden"
+
+# What a hostile or careless reviewer might type: markup, a script link,
+# Word field / spreadsheet formula look-alikes, control characters.
+HOSTILE = (
+    "<script>alert(1)</script> [x](javascript:alert(1)) **bold** "
+    "{ DDE \"c:\\\\windows\\\\calc.exe\" } =cmd|' /C calc'!A0 & <b>tag</b>"
+)
+HOSTILE_REC = "Cite the council resolution <img src=x onerror=alert(2)> | pipe\x07bell"
+REVIEWERS = ("Ana Example", "Ben Example")
+
+
+# -- fixtures ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def memo_ws(tmp_path_factory):
+    """A small workspace: a review of Santa Rosa v1 rated by two fictional reviewers."""
+    folder = tmp_path_factory.mktemp("memo-ws")
+    ws = open_workspace(folder, reviewer=REVIEWERS[0])
+    rv = ws.create_review(city="santa-rosa", version="v1", reviewers=REVIEWERS)
+    a, b = REVIEWERS
+    rate(
+        ws,
+        rv.id,
+        "A1",
+        "partly_met",
+        pages="3, 4",
+        comment=HOSTILE,
+        recommendation=HOSTILE_REC,
+        priority="high",
+        reviewer=a,
+    )
+    rate(ws, rv.id, "A1", "partly_met", pages="4", comment="Agree with Ana.", reviewer=b)
+    rate(
+        ws,
+        rv.id,
+        "C4",
+        "not_met",
+        pages="12",
+        comment="No disaggregated data.",
+        recommendation="Disaggregate the key indicators by sex, age and barangay.",
+        priority="high",
+        reviewer=a,
+    )
+    rate(ws, rv.id, "E1", "met", pages="20-22", comment="Baselines are given.", reviewer=a)
+    rate(
+        ws,
+        rv.id,
+        "E1",
+        "partly_met",
+        pages="20",
+        comment="Two indicators lack a source.",
+        recommendation="Name the source of every indicator.",
+        priority="medium",
+        reviewer=b,
+    )
+    rate(
+        ws,
+        rv.id,
+        "H1",
+        "not_met",
+        pages="25",
+        comment="No dates or owners.",
+        recommendation="Give each next step an owner and a date.",
+        priority="low",
+        reviewer=b,
+    )
+    rate(ws, rv.id, "G2", "met", pages="26", comment="Yokohama partnership named.", reviewer=a)
+    rate(ws, rv.id, "B3", "not_applicable", comment="Not relevant here.", reviewer=b)
+    set_final(ws, rv.id, "H1", "not_met", note="Lead reviewer confirms.", reviewer=a)
+    yield ws, rv.id, folder
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def memos(memo_ws):
+    ws, rid, _ = memo_ws
+    fixed = dt.date(2025, 2, 3)
+    return {lang: build_memo(ws, rid, lang, generated=fixed) for lang in ("en", "ja")}
+
+
+@pytest.fixture(scope="module")
+def memo_files(memos, tmp_path_factory):
+    """Every format in both languages, written once for the module."""
+    out = tmp_path_factory.mktemp("memo-out")
+    files = {}
+    for lang, memo in memos.items():
+        for result in render_memo(memo, ("html", "pdf", "docx", "md"), out):
+            files[(lang, result.format)] = result
+    return files
+
+
+# -- the model -----------------------------------------------------------------------
+
+
+def test_memo_has_every_section_in_order(memos):
+    memo = memos["en"]
+    assert [s.key for s in memo.sections] == [
+        "summary",
+        "coverage",
+        "findings",
+        "engagement",
+        "indicators",
+        "recommendations",
+        "changes",
+        "annex",
+    ]
+    assert [s.key for s in memo.section("annex").subsections][:3] == [
+        "annex-method",
+        "annex-criteria",
+        "annex-comments",
+    ]
+    assert memo.lang == "en" and memo.city_slug == "santa-rosa" and memo.version == "v1"
+    assert "Illustrative" in memo.cover.illustrative
+    assert dict(memo.cover.facts.items)["Reviewers"] == "Ana Example and Ben Example"
+
+
+def test_findings_keep_what_reviewers_wrote(memos):
+    findings = {
+        b.criterion_id: b for _, s in memos["en"].walk() for b in s.blocks if isinstance(b, Finding)
+    }
+    a1 = findings["A1"]
+    assert a1.rating == "partly_met" and a1.rating_label == "Partly met"
+    assert a1.pages == "pp. 3–4"
+    assert (REVIEWERS[0], HOSTILE) in a1.comments
+    assert a1.recommendation == HOSTILE_REC
+    assert a1.priority == "high"
+    # Reviewers disagree on E1 and no final rating is set: the memo says so.
+    assert findings["E1"].rating == "disputed"
+    assert (
+        "Ana Example: Met" in findings["E1"].note
+        and "Ben Example: Partly met" in findings["E1"].note
+    )
+    assert findings["H1"].note == "Lead reviewer confirms."
+    # Criteria nobody rated are listed, not invented.
+    assert "C1" not in findings
+
+
+def test_sections_without_data_say_so(memos):
+    en = memos["en"]
+    engagement = en.section("engagement").blocks
+    assert isinstance(engagement[0], Notice) and engagement[0].tone == "missing"
+    assert engagement[0].text.startswith("No consultation record was loaded")
+    changes = en.section("changes").blocks
+    assert "first draft reviewed" in changes[0].text
+    comments = en.section("annex-comments").blocks
+    assert isinstance(comments[0], Notice) and comments[0].tone == "missing"
+    ja = memos["ja"].section("engagement").blocks[0]
+    assert "協議記録が読み込まれていない" in ja.text
+
+
+def test_recommendations_are_ranked_by_priority_then_rating(memos):
+    table = next(b for b in memos["en"].section("recommendations").blocks if isinstance(b, Table))
+    ids = [row[2].text for row in table.rows]
+    priorities = [row[1].tone for row in table.rows]
+    assert priorities == sorted(priorities, key=("high", "medium", "low").index)
+    assert ids[:2] == ["C4", "A1"]  # both high; not met before partly met
+    assert ids[-1] == "H1"
+
+
+def test_japanese_memo_uses_japanese_fixed_text_and_keeps_comments(memos):
+    ja = memos["ja"]
+    assert ja.cover.title == "レビュー・メモ"
+    assert [s.title for s in ja.sections][:2] == ["要旨", "SDGsの網羅状況"]
+    outline = ja.outline()
+    assert HOSTILE in outline  # reviewer comments stay as written
+    assert "一部充足" in outline
+    assert "Executive summary" not in outline
+
+
+def test_reviewer_names_can_be_hidden(memo_ws):
+    ws, rid, _ = memo_ws
+    memo = build_memo(ws, rid, "en", show_reviewer_names=False)
+    text = memo.outline()
+    assert "Ana Example" not in text and "Ben Example" not in text
+    assert "Reviewer 1" in text and "Reviewer 2" in text
+
+
+def _review(**kw):
+    base = dict(
+        review_id="r",
+        city_slug="x",
+        city_name="Test City",
+        city_place="",
+        illustrative=False,
+        version="v1",
+        reviewers=("A",),
+    )
+    base.update(kw)
+    return ReviewFacts(**base)
+
+
+def _checklist(ratings):
+    crits = tuple(
+        CriterionFacts(id=f"A{n}", area="A", question_en=f"Question {n}?", rating=r)
+        for n, r in enumerate(ratings, start=1)
+    )
+    return ChecklistFacts("t 1", "T", "", (AreaFacts("A", "Area A"),), crits)
+
+
+@pytest.mark.parametrize(
+    ("ratings", "expected"),
+    [
+        (["met", "met", "met", "partly_met"], "meets most of the review criteria"),
+        (["met", "partly_met", "not_met", "met"], "solid basis"),
+        (["partly_met", "not_met", "not_met", "partly_met"], "substantial revision"),
+        (["not_met", "not_met", "not_met", "partly_met"], "does not yet meet"),
+        (["not_applicable"], "no overall assessment"),
+    ],
+)
+def test_overall_assessment_follows_the_ratings(ratings, expected):
+    memo = compose(ReviewData(_review(), _checklist(ratings)), Options("en"))
+    assert expected in memo.section("summary").blocks[1].text
+
+
+def test_a_review_with_no_ratings_gives_no_assessment():
+    memo = compose(ReviewData(_review()), Options("en"))
+    text = memo.outline()
+    assert "No checklist ratings were recorded" in text
+    assert "Overall assessment" not in text
+    assert not list(memo.charts())
+
+
+def test_page_ranges_compress_runs():
+    assert page_ranges([5, 3, 4, 9, 11, 10, 1]) == "1, 3–5, 9–11"
+    assert page_ranges([]) == ""
+
+
+# -- HTML ----------------------------------------------------------------------------
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+def _parse_html(path: Path) -> _Collector:
+    parser = _Collector()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+EXTERNAL = re.compile(r"^\s*(https?:|//|ftp:|file:)", re.I)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_html_is_self_contained_and_accessible(memo_files, lang):
+    doc = _parse_html(memo_files[(lang, "html")].path)
+    html_tag = next(attrs for tag, attrs in doc.tags if tag == "html")
+    assert html_tag["lang"] == lang
+    for tag, attrs in doc.tags:
+        for name in ("src", "href", "action", "data", "poster", "srcset"):
+            value = attrs.get(name) or ""
+            assert not EXTERNAL.match(value), f"<{tag} {name}={value!r}> points outside the file"
+        assert not (tag == "link" and attrs.get("rel") == "stylesheet")
+        assert not (tag == "script" and attrs.get("src")), "no external script"
+    names = [tag for tag, _ in doc.tags]
+    assert names.count("h1") == 1 and names.count("h2") >= 8 and "h3" in names
+    assert all(attrs.get("scope") in ("col", "row") for tag, attrs in doc.tags if tag == "th")
+    plots = [
+        attrs for tag, attrs in doc.tags if tag == "div" and "plot" in (attrs.get("class") or "")
+    ]
+    assert plots and all(
+        p.get("role") == "img" and len(p.get("aria-label", "")) > 40 for p in plots
+    )
+    assert "details" in names  # every chart offers its data table
+    # plotly.js is embedded once, inline.
+    big = [s for s in doc.scripts if len(s) > 1_000_000]
+    assert len(big) == 1 and "plotly" in big[0][:2000].lower()
+    assert "@media print" in "".join(doc.scripts + doc.text) or "@media print" in (
+        memo_files[(lang, "html")].path.read_text(encoding="utf-8")
+    )
+
+
+def test_html_shows_typed_markup_as_text(memo_files):
+    path = memo_files[("en", "html")].path
+    raw = path.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in raw
+    assert "<img src=x" not in raw and "<b>tag</b>" not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    doc = _parse_html(path)
+    text = "".join(doc.text)
+    assert "<script>alert(1)</script>" in text  # visible, as text
+    assert not any(tag == "img" and attrs.get("src") == "x" for tag, attrs in doc.tags)
+    assert not any(
+        tag == "a" and "javascript" in (attrs.get("href") or "") for tag, attrs in doc.tags
+    )
+
+
+def test_chart_json_cannot_close_its_script():
+    from vlr_tools.memo.html import chart_json
+
+    chart = Chart(
+        "k",
+        "t",
+        "a",
+        '{"data": [{"name": "</script><script>alert(1)</script>"}]}',
+        Table(("a",), ()),
+    )
+    text = str(chart_json(chart))
+    assert "</script" not in text.lower() and "<" not in text
+
+
+# -- Markdown ------------------------------------------------------------------------
+
+
+def _md_to_html(text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text)
+
+
+def test_markdown_escapes_what_users_typed(memo_files):
+    text = memo_files[("en", "md")].path.read_text(encoding="utf-8")
+    html = _md_to_html(text)
+    assert "<script>" not in html and "<img" not in html and "<b>tag" not in html
+    assert 'href="javascript' not in html
+    assert "<strong>bold</strong>" not in html
+    assert "**bold**" in html  # shown literally
+    assert "| Area |" in text and "|---|" in text.replace("---:", "---")
+    assert "\x07" not in text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "**b**",
+        "_i_",
+        "`code`",
+        "[a](b)",
+        "<b>x</b>",
+        "# heading",
+        "- item",
+        "1. item",
+        "---",
+        "a | b",
+        "~~s~~",
+        "&amp;",
+        "= underline",
+        "+ plus",
+        "> quote",
+    ],
+)
+def test_markdown_escape_renders_as_plain_text(value):
+    html = _md_to_html(md_escape(value)).strip()
+    assert html.startswith("<p>") and html.endswith("</p>"), html
+    inner = html[3:-4]
+    import html as html_lib
+
+    assert html_lib.unescape(inner) == value
+
+
+# -- DOCX ----------------------------------------------------------------------------
+
+
+def _docx(path: Path):
+    import docx
+
+    return docx.Document(str(path))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_docx_uses_word_structure(memo_files, memos, lang):
+    doc = _docx(memo_files[(lang, "docx")].path)
+    headings = [
+        (p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")
+    ]
+    titles = [s.title for s in memos[lang].sections]
+    assert [t for style, t in headings if style == "Heading 1"][1:] == titles
+    assert any(style == "Heading 2" for style, _ in headings)
+    assert any(p.style.name == "Title" for p in doc.paragraphs)
+    assert len(doc.tables) >= 5
+    body = doc.element.body.xml
+    assert "w:tblHeader" in body  # header rows repeat across pages
+    shapes = doc.inline_shapes
+    assert len(shapes) >= 1
+    for shape in shapes:
+        assert len(shape._inline.docPr.get("descr", "")) > 40  # alt text
+    props = doc.core_properties
+    assert props.title == memos[lang].title
+    assert props.language == {"en": "en-GB", "ja": "ja-JP"}[lang]
+    assert props.author
+
+
+def test_docx_keeps_typed_text_as_text(memo_files):
+    path = memo_files[("en", "docx")].path
+    doc = _docx(path)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "<script>alert(1)</script>" in text
+    assert '{ DDE "c:\\\\windows\\\\calc.exe" }' in text and "=cmd|' /C calc'!A0" in text
+    assert "pipebell" in text  # the control character was removed
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        parts = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    instructions = re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", parts)
+    assert {i.strip() for i in instructions} <= {"PAGE", "NUMPAGES"}
+    assert "fldSimple" not in xml and "DDEAUTO" not in xml.replace("DDE", "")
+
+
+@pytest.mark.slow
+def test_docx_converts_with_libreoffice(memo_files, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is missing: run ./scripts/setup (libreoffice-writer-nogui)")
+    src = memo_files[("ja", "docx")].path
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / (src.stem + ".pdf")
+    pages = _pdf_pages(pdf)
+    assert len(pages) >= 2
+    assert "要旨" in "".join(pages)
+
+
+# -- PDF -----------------------------------------------------------------------------
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def _pdf_fonts(path: Path) -> set[str]:
+    import pypdf
+
+    fonts = set()
+    for page in pypdf.PdfReader(str(path)).pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont")))
+    return fonts
+
+
+def test_pdf_english(memo_files):
+    path = memo_files[("en", "pdf")].path
+    pages = _pdf_pages(path)
+    assert len(pages) >= 2
+    text = "\n".join(pages)
+    for words in (
+        "Review memo",
+        "Executive summary",
+        "Findings by checklist area",
+        "Santa Rosa City",
+    ):
+        assert words in text
+    assert re.search(r"\b1 / \d+", pages[1]) or re.search(r"\b2 / \d+", pages[1])
+    assert any(re.search(rf"\b{n + 1} / {len(pages)}\b", p) for n, p in enumerate(pages))
+    assert (
+        "<script>alert(1)</script>" in text.replace("\r", "").replace("\n", " ")
+        or "alert(1)" in text
+    )
+    assert "Illustrative sample data" in pages[0]
+
+
+def test_pdf_japanese_renders_with_a_cjk_font(memo_files):
+    path = memo_files[("ja", "pdf")].path
+    pages = _pdf_pages(path)
+    text = "\n".join(pages)
+    assert len(pages) >= 2
+    for words in ("レビュー・メモ", "要旨", "チェックリスト領域別の所見", "一部充足"):
+        assert words in text
+    assert any("CJK" in f for f in _pdf_fonts(path)), _pdf_fonts(path)
+
+
+def test_pdf_loads_nothing_from_outside():
+    from vlr_tools.memo.pdf import pdf_bytes
+
+    memo = compose(ReviewData(_review()), Options("en"))
+    # A memo whose model somehow held an image URL: WeasyPrint must not fetch it.
+    data = pdf_bytes(memo, {"x": b"not a png"})
+    assert data.startswith(b"%PDF")
+
+
+# -- charts without Chromium ---------------------------------------------------------------
+
+
+def test_missing_chromium_still_writes_every_format(memos, tmp_path, monkeypatch):
+    monkeypatch.setattr(memo_static, "_renderer", memo_static._Renderer())
+    monkeypatch.setattr(memo_static, "find_browser", lambda: None)
+    results = render_memo(memos["en"], ("html", "pdf", "docx", "md"), tmp_path)
+    assert [r.format for r in results] == ["html", "pdf", "docx", "md"]
+    assert all(r.path.stat().st_size > 1000 for r in results)
+    by = {r.format: r for r in results}
+    assert not by["html"].warnings and not by["md"].warnings
+    assert "apt-get install chromium" in by["pdf"].warnings[0]
+    text = "\n".join(p.text for p in _docx(by["docx"].path).paragraphs)
+    assert "Chromium is not installed" in text
+    assert len(_docx(by["docx"].path).inline_shapes) == 0
+    assert "Chromium is not installed" in "\n".join(_pdf_pages(by["pdf"].path))
+
+
+def test_missing_chromium_message_from_the_renderer(monkeypatch):
+    from vlr_tools.errors import MissingComponentError
+
+    monkeypatch.setattr(memo_static, "_renderer", memo_static._Renderer())
+    monkeypatch.setattr(memo_static, "find_browser", lambda: None)
+    chart = Chart("k", "t", "a", '{"data": []}', Table(("a",), ()))
+    with pytest.raises(MissingComponentError, match="apt-get install chromium"):
+        memo_static.chart_images([chart])
+
+
+# -- golden structure -------------------------------------------------------------------
+
+
+def _full_facts() -> ReviewData:
+    """Hand-made facts for every section, so the golden file depends on nothing else."""
+    from vlr_tools.memo.facts import (
+        ChangeFacts,
+        ChangeItem,
+        CommentFacts,
+        CountRow,
+        CoverageFacts,
+        EngagementFacts,
+        GoalCoverage,
+        IndicatorFacts,
+        IndicatorRow,
+    )
+
+    crits = (
+        CriterionFacts(
+            "A1",
+            "A",
+            "Is endorsement visible?",
+            "承認は明示されているか。",
+            "UN DESA",
+            "partly_met",
+            (3, 4),
+            (("Ana Example", HOSTILE),),
+            "Cite the resolution.",
+            "high",
+        ),
+        CriterionFacts(
+            "A2",
+            "A",
+            "Is a lead office named?",
+            "主管部署は明記されているか。",
+            "UN-Habitat",
+            "met",
+            (5,),
+            (),
+            "",
+            None,
+        ),
+        CriterionFacts(
+            "C4",
+            "C",
+            "Is disaggregated data used?",
+            "",
+            "RA 8425",
+            "not_met",
+            (12,),
+            (("Ben Example", "Only totals."),),
+            "Disaggregate by sex.",
+            "high",
+        ),
+        CriterionFacts("C5", "C", "Was the draft validated?", "検証されたか。", "JRC"),
+    )
+    checklist = ChecklistFacts(
+        "full 2025.1",
+        "Full checklist",
+        "完全版",
+        (
+            AreaFacts("A", "Ownership", "オーナーシップ"),
+            AreaFacts("C", "Stakeholders", "ステークホルダー"),
+        ),
+        crits,
+    )
+    coverage = CoverageFacts(
+        goals=(
+            GoalCoverage(3, 4, (7, 8), ("3.8",), 2),
+            GoalCoverage(11, 9, (14, 15, 16), ("11.6",), 3),
+        ),
+        hlpf_year=2025,
+        hlpf_goals=(3, 5, 8, 14, 17),
+        vocabulary_version="2025.1",
+        decisions=2,
+        paragraphs_total=13,
+    )
+    engagement = EngagementFacts(
+        consultations=3,
+        participants=90,
+        first_date=dt.date(2024, 9, 2),
+        last_date=dt.date(2024, 11, 5),
+        groups=(CountRow("women", "Women", 40, "女性"), CountRow("youth", "Youth", 50, "若者")),
+        not_consulted=(CountRow("pwd", "Persons with disabilities", 0, "障害者"),),
+        iap2=(CountRow("consult", "Consult", 2, "協議"), CountRow("involve", "Involve", 1, "関与")),
+        by_sex=(CountRow("f", "Women", 52, "女性"), CountRow("m", "Men", 38, "男性")),
+        inputs=10,
+        inputs_without_response=3,
+        without_iap2=0,
+        validation=False,
+        sdgs_discussed=(3, 11),
+    )
+    indicators = IndicatorFacts(
+        rows=(
+            IndicatorRow(
+                "X-01", "Water access", 6, "6.1.1", False, "%", "2019: 78", "2023: 84", "95", "CBMS"
+            ),
+            IndicatorRow(
+                "X-02",
+                "Tree cover",
+                15,
+                "",
+                True,
+                "ha",
+                "",
+                "2023: 12",
+                "",
+                "",
+                ("no_baseline", "single_point", "no_source"),
+                "proxy_match",
+                "15.1.1",
+            ),
+        ),
+        goals_without_indicators=(11,),
+    )
+    changes = ChangeFacts(
+        "v1",
+        (
+            ChangeItem("A1", "Cite the resolution.", "addressed", (4,), "Cited."),
+            ChangeItem("C4", "Disaggregate by sex.", "to_check"),
+        ),
+    )
+    comments = (
+        CommentFacts(
+            14,
+            "missing_evidence",
+            "No source for this figure.",
+            "78% of households",
+            "E1",
+            ("6.1.1",),
+            "Ana Example",
+            "open",
+            (("Ben Example", "Agreed."),),
+        ),
+        CommentFacts(
+            None, "question", "General question.", reviewer="Ben Example", status="resolved"
+        ),
+    )
+    review = _review(
+        city_name="Sample City",
+        city_place="Province",
+        illustrative=True,
+        reviewers=("Ana Example", "Ben Example"),
+        version="v2",
+        previous_version="v1",
+        draft_pages=30,
+        review_date=dt.date(2025, 2, 3),
+        template="full 2025.1",
+        hlpf_year=2025,
+    )
+    return ReviewData(review, checklist, coverage, engagement, indicators, changes, comments)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_memo_matches_golden_outline(lang):
+    """Every section's text and structure, compared with tests/golden/ (update with
+    VLR_UPDATE_GOLDEN=1 and review the diff)."""
+    memo = compose(_full_facts(), Options(lang, generated=dt.date(2025, 2, 3)))
+    path = GOLDEN / f"memo-{lang}.txt"
+    actual = memo.outline()
+    if os.environ.get("VLR_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), f"{path} missing: run with VLR_UPDATE_GOLDEN=1 once and review it"
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def test_full_memo_renders_in_every_format(tmp_path):
+    memo = compose(_full_facts(), Options("ja"))
+    results = render_memo(memo, ("html", "md", "docx"), tmp_path)
+    html = results[0].path.read_text(encoding="utf-8")
+    assert "ページ別コメント" in html and "14ページ" in html
+    assert "&lt;script&gt;" in html
+
+
+# -- files and the CLI ---------------------------------------------------------------------
+
+
+def test_file_names_say_city_version_and_language(memos):
+    assert memo_filename(memos["en"], "pdf") == "santa-rosa-v1-review-memo-en.pdf"
+    assert memo_filename(memos["ja"], "markdown") == "santa-rosa-v1-review-memo-ja.md"
+
+
+def test_cli_memo_writes_the_chosen_formats(memo_ws, tmp_path, capsys):
+    _, _, folder = memo_ws
+    code = main(
+        [
+            "memo",
+            "--city",
+            "santa-rosa",
+            "--workspace",
+            str(folder),
+            "--lang",
+            "en,ja",
+            "--format",
+            "md,html",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    names = sorted(p.name for p in (tmp_path / "santa-rosa").iterdir())
+    assert names == [
+        "santa-rosa-v1-review-memo-en.html",
+        "santa-rosa-v1-review-memo-en.md",
+        "santa-rosa-v1-review-memo-ja.html",
+        "santa-rosa-v1-review-memo-ja.md",
+    ]
+    assert "wrote" in out and "[1/2]" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--city", "nowhere"], "no review of 'nowhere'"),
+        (
+            ["--city", "santa-rosa", "--format", "xls"],
+            "unknown memo format 'xls'; allowed: html, pdf, docx, md",
+        ),
+        (["--city", "santa-rosa", "--lang", "fr"], "unknown language 'fr'"),
+        (["--city", "santa-rosa", "--version", "v9"], "no review of 'santa-rosa' draft v9"),
+    ],
+)
+def test_cli_memo_errors_are_one_clear_line(memo_ws, tmp_path, capsys, args, message):
+    _, _, folder = memo_ws
+    code = main(["memo", *args, "--workspace", str(folder), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_render_memo_rejects_unknown_format(memos, tmp_path):
+    from vlr_tools.errors import MemoError
+
+    with pytest.raises(MemoError, match="allowed: html, pdf, docx, md"):
+        render_memo(memos["en"], "rtf", tmp_path)
+
+
+def test_memo_is_frozen(memos):
+    memo: Memo = memos["en"]
+    with pytest.raises(AttributeError):
+        memo.lang = "ja"  # type: ignore[misc]
+    assert io is not None

@@ -1,0 +1,1069 @@
+"""The review workspace: durability, conflicts, history, bundles and bad input.
+
+Most tests run twice, on SQLite and on PostgreSQL. The PostgreSQL runs use
+the server named by VLR_TEST_DATABASE_URL (``scripts/pg start``), each test in
+a fresh schema of its own. Without that variable they are skipped, unless CI
+or VLR_REQUIRE_POSTGRES is set: then they fail, so CI cannot pass silently
+without PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from vlr_tools import paths
+from vlr_tools.cli import main
+from vlr_tools.errors import (
+    BundleError,
+    ConflictError,
+    UnknownReviewError,
+    WorkspaceError,
+    WorkspaceValueError,
+)
+from vlr_tools.workspace import (
+    HISTORY_COLUMNS,
+    Record,
+    Review,
+    describe_conflict,
+    open_workspace,
+    read_bundle,
+    resolve_location,
+    saved_note,
+)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+ALICE = "A. Reviewer (fictional)"
+BOB = "B. Reviewer (fictional)"
+
+
+# -- backends ------------------------------------------------------------------
+
+
+def _postgres_base_url() -> str:
+    url = os.environ.get("VLR_TEST_DATABASE_URL")
+    if url:
+        return url
+    if os.environ.get("CI") or os.environ.get("VLR_REQUIRE_POSTGRES"):
+        pytest.fail(
+            "VLR_TEST_DATABASE_URL is not set, but CI/VLR_REQUIRE_POSTGRES requires the "
+            "PostgreSQL workspace tests: run `export VLR_TEST_DATABASE_URL=$(scripts/pg start)`"
+        )
+    pytest.skip("PostgreSQL tests need VLR_TEST_DATABASE_URL (export it from `scripts/pg start`)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def new_location(backend, tmp_path):
+    """Make fresh, empty workspace locations of the backend under test."""
+    schemas: list[str] = []
+    admin: list[sa.Engine] = []
+
+    def make(name: str = "ws") -> str:
+        if backend == "sqlite":
+            return str(tmp_path / f"{name}-{uuid.uuid4().hex[:6]}")
+        base = _postgres_base_url()
+        if not admin:
+            admin.append(sa.create_engine(base))
+        schema = f"vlrtest_{uuid.uuid4().hex[:12]}"
+        with admin[0].begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        schemas.append(schema)
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    yield make
+    if admin:
+        with admin[0].begin() as conn:
+            for schema in schemas:
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        admin[0].dispose()
+
+
+@pytest.fixture
+def location(new_location) -> str:
+    return new_location()
+
+
+@pytest.fixture
+def ws(location):
+    workspace = open_workspace(location, reviewer=ALICE, busy_timeout=5)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def review(ws) -> Review:
+    return ws.create_review(
+        city="santa-rosa",
+        document="draft",
+        version="v1",
+        reviewers=(ALICE, BOB),
+        title="Santa Rosa VLR draft v1 (illustrative)",
+    )
+
+
+def raw_engine(location: str) -> sa.Engine:
+    """A plain engine on the same database, bypassing the workspace code."""
+    target = resolve_location(location)
+    if isinstance(target, Path):
+        return sa.create_engine(f"sqlite:///{target}")
+    return sa.create_engine(target)
+
+
+def table_counts(location: str) -> dict[str, int]:
+    engine = raw_engine(location)
+    try:
+        with engine.connect() as conn:
+            return {
+                t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()
+                for t in ("reviews", "records", "history", "imports")
+            }
+    finally:
+        engine.dispose()
+
+
+def comparable(entries) -> list[tuple]:
+    """History rows without the database ids, for comparing two workspaces."""
+    return [(e.kind, e.key, e.action, e.old, e.new, e.version, e.who, e.at) for e in entries]
+
+
+# -- opening ---------------------------------------------------------------------
+
+
+def test_folder_file_and_default_locations(tmp_path, monkeypatch):
+    assert resolve_location(tmp_path) == tmp_path / "workspace.sqlite"
+    assert resolve_location(tmp_path / "new-folder") == tmp_path / "new-folder" / "workspace.sqlite"
+    assert resolve_location(tmp_path / "team.sqlite") == tmp_path / "team.sqlite"
+    monkeypatch.delenv("VLR_DATABASE_URL", raising=False)
+    assert resolve_location(None) == paths.WORKSPACE_DIR / "workspace.sqlite"
+    monkeypatch.setenv("VLR_DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite")
+    assert resolve_location(None) == tmp_path / "env.sqlite"
+    monkeypatch.setenv("VLR_DATABASE_URL", "postgresql://u:pw@db.example:5433/vlr")
+    url = resolve_location(None)
+    assert not isinstance(url, Path)
+    assert url.drivername == "postgresql+psycopg" and url.host == "db.example"
+
+
+def test_sqlite_runs_wal_with_full_sync(tmp_path):
+    ws = open_workspace(tmp_path / "ws", reviewer=ALICE)
+    facts = ws.info()
+    assert ws.path == tmp_path / "ws" / "workspace.sqlite"
+    assert facts["journal_mode"] == "wal"
+    assert facts["synchronous"] == "FULL"
+    assert facts["schema_revision"] == ws.schema_revision == "0001"
+    ws.close()
+    # A plain sqlite3 connection sees WAL persisted in the file itself.
+    with sqlite3.connect(tmp_path / "ws" / "workspace.sqlite") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_schema_in_code_matches_migrations(ws, location):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from vlr_tools.workspace.schema import metadata
+
+    engine = raw_engine(location)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_reopening_keeps_everything(location):
+    ws = open_workspace(location, reviewer=ALICE)
+    rv = ws.create_review("san-fernando", version="v2", reviewers=(ALICE,))
+    ws.put(rv.id, "rating", "A1", {"score": "partly", "comment": "Barangay data missing"})
+    ws.close()
+    again = open_workspace(location)
+    assert again.review(rv.id) == rv
+    assert again.get(rv.id, "rating", "A1").data["comment"] == "Barangay data missing"
+    again.close()
+
+
+def test_two_processes_opening_a_new_workspace_at_once(new_location):
+    location = new_location()
+    errors: list[BaseException] = []
+
+    def opener():
+        try:
+            open_workspace(location, reviewer=ALICE).close()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert table_counts(location)["reviews"] == 0
+
+
+# -- records, versions, history ------------------------------------------------------
+
+
+def test_put_get_update_delete_and_history(ws, review):
+    first = ws.put(review.id, "rating", "A1", {"score": "partly"})
+    assert (first.version, first.updated_by, first.deleted) == (1, ALICE, False)
+    second = ws.put(review.id, "rating", "A1", {"score": "yes"}, expected_version=1, reviewer=BOB)
+    assert (second.version, second.updated_by) == (2, BOB)
+    assert ws.get(review.id, "rating", "A1") == second
+    ws.put(review.id, "rating", "B2", {"score": "no"})
+    ws.put(review.id, "comment", "A1", {"text": "日本語のコメント"})
+    assert [r.key for r in ws.records(review.id, "rating")] == ["A1", "B2"]
+    assert len(ws.records(review.id)) == 3
+
+    marker = ws.delete(review.id, "rating", "B2", expected_version=1)
+    assert marker is not None and marker.deleted and marker.version == 2
+    assert ws.get(review.id, "rating", "B2") is None
+    assert ws.delete(review.id, "rating", "B2") is None  # nothing left to delete
+    assert [r.key for r in ws.records(review.id, "rating")] == ["A1"]
+    assert [r.key for r in ws.records(review.id, "rating", include_deleted=True)] == ["A1", "B2"]
+
+    frame = ws.history(review.id, kind="rating")
+    assert list(frame.columns) == HISTORY_COLUMNS
+    assert list(frame["action"]) == ["create", "update", "create", "delete"]
+    assert list(frame["who"]) == [ALICE, BOB, ALICE, ALICE]
+    assert frame["when"].is_monotonic_increasing
+    assert str(frame["when"].dt.tz) == "UTC"
+    a1 = ws.history(review.id, kind="rating", key="A1")
+    assert list(a1["old"]) == [None, {"score": "partly"}]
+    assert list(a1["new"]) == [{"score": "partly"}, {"score": "yes"}]
+    b2 = ws.history(review.id, kind="rating", key="B2")
+    assert list(b2["old"]) == [None, {"score": "no"}]
+    assert list(b2["new"]) == [{"score": "no"}, None]
+
+
+def test_history_is_complete_and_chained(ws, review):
+    values = [{"n": i} for i in range(6)]
+    for value in values:
+        ws.put(review.id, "rating", "C1", value)
+    ws.delete(review.id, "rating", "C1")
+    ws.put(review.id, "rating", "C1", {"n": "again"}, expected_version=0)
+    entries = ws.history_entries(review.id, "rating", "C1")
+    assert [e.version for e in entries] == list(range(1, 9))
+    assert [e.action for e in entries] == ["create"] + ["update"] * 5 + ["delete", "create"]
+    # Every row's old value is the previous row's new value: no change is missing.
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after.old == before.new
+    assert [e.new for e in entries[:6]] == values
+
+
+def test_history_is_append_only_in_the_database(ws, review, location):
+    ws.put(review.id, "rating", "A1", {"score": "yes"})
+    before = ws.history_entries(review.id)
+    engine = raw_engine(location)
+    for statement in ("UPDATE history SET who = 'someone else'", "DELETE FROM history"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+    assert ws.history_entries(review.id) == before
+
+
+def test_review_changes_are_versioned_with_history(ws, review):
+    updated = ws.update_review(review.id, expected_version=1, status="in_review", reviewer=BOB)
+    assert (updated.revision, updated.status, updated.updated_by) == (2, "in_review", BOB)
+    assert ws.update_review(review.id, status="in_review") == updated  # no change, no write
+    with pytest.raises(ConflictError) as info:
+        ws.update_review(review.id, expected_version=1, status="final")
+    assert info.value.current == updated
+    assert BOB in str(info.value)
+    final = ws.resolve_conflict(info.value, "mine")
+    assert isinstance(final, Review) and final.status == "final" and final.revision == 3
+    frame = ws.history(review.id, kind="review")
+    assert list(frame["action"]) == ["create", "update", "update"]
+    assert list(frame["new"])[1:] == [{"status": "in_review"}, {"status": "final"}]
+    assert list(frame["old"])[1:] == [{"status": "open"}, {"status": "in_review"}]
+    with pytest.raises(WorkspaceValueError, match="allowed: open, in_review, final, archived"):
+        ws.update_review(review.id, status="done")
+    with pytest.raises(WorkspaceValueError, match="cannot be changed"):
+        ws.update_review(review.id, created_by="me")
+
+
+def test_reviews_listing_and_lookup(ws):
+    a = ws.create_review("santa-rosa", version="v1")
+    b = ws.create_review("san-fernando", version="v1")
+    c = ws.create_review("san-fernando", version="v2")
+    assert a.reviewers == (ALICE,)  # defaults to the one who created it
+    assert [r.id for r in ws.reviews()] == [a.id, b.id, c.id]
+    assert [r.id for r in ws.reviews("san-fernando")] == [b.id, c.id]
+    assert ws.find_review("san-fernando").id == c.id
+    assert ws.find_review("san-fernando", "v1").id == b.id
+    assert ws.find_review("nowhere") is None
+    with pytest.raises(UnknownReviewError, match="no review 'nope'"):
+        ws.review("nope")
+    with pytest.raises(WorkspaceValueError, match="already exists"):
+        ws.create_review("santa-rosa", review_id=a.id)
+
+
+# -- concurrency -------------------------------------------------------------------------
+
+
+def test_expected_version_rules(ws, review):
+    rid = review.id
+    ws.put(rid, "rating", "A1", {"score": "partly"}, expected_version=0)
+    with pytest.raises(ConflictError, match="already created it"):
+        ws.put(rid, "rating", "A1", {"score": "no"}, expected_version=0)
+    with pytest.raises(WorkspaceValueError, match="has never been saved"):
+        ws.put(rid, "rating", "Z9", {"score": "no"}, expected_version=3)
+    # Last writer wins with None, but the overwritten value stays in the history.
+    ws.put(rid, "rating", "A1", {"score": "no"}, reviewer=BOB)
+    assert ws.history(rid, "rating", "A1")["old"].iloc[-1] == {"score": "partly"}
+    # Saving the stored value again writes nothing...
+    same = ws.put(rid, "rating", "A1", {"score": "no"}, expected_version=2)
+    assert same.version == 2 and len(ws.history(rid, "rating", "A1")) == 2
+    # ...but from a stale read it is still a conflict (the value was computed
+    # from an outdated version, like a counter incremented twice).
+    with pytest.raises(ConflictError):
+        ws.put(rid, "rating", "A1", {"score": "no"}, expected_version=1)
+    # Versions keep counting through a delete: an old version cannot overwrite.
+    ws.delete(rid, "rating", "A1")
+    ws.put(rid, "rating", "A1", {"score": "yes"}, expected_version=0)
+    with pytest.raises(ConflictError):
+        ws.put(rid, "rating", "A1", {"score": "stale"}, expected_version=1)
+    assert ws.get(rid, "rating", "A1").version == 4
+
+
+def test_conflict_names_who_when_and_both_values(ws, review):
+    base = ws.put(review.id, "rating", "D3", {"score": "partly"})
+    ws.put(review.id, "rating", "D3", {"score": "yes"}, expected_version=base.version, reviewer=BOB)
+    with pytest.raises(ConflictError) as info:
+        ws.put(review.id, "rating", "D3", {"score": "no"}, expected_version=base.version)
+    err = info.value
+    assert isinstance(err.current, Record)
+    assert (err.current.updated_by, err.current.version, err.current.data) == (
+        BOB,
+        2,
+        {"score": "yes"},
+    )
+    assert err.attempted == {"score": "no"}
+    message = str(err)
+    assert BOB in message and '"yes"' in message and '"no"' in message
+    assert err.current.updated_at.strftime("%Y-%m-%d %H:%M") in message
+    assert "expected_version=2" in message
+    # Nothing was written by the refused save.
+    assert ws.get(review.id, "rating", "D3").data == {"score": "yes"}
+
+    english, japanese = describe_conflict(err, "en"), describe_conflict(err, "ja")
+    assert english.startswith(f"{BOB} changed rating D3") and '"no"' in english
+    assert "さんが変更しました" in japanese and BOB in japanese and '"yes"' in japanese
+    assert saved_note(err.current, "ja").endswith("さんが保存（バージョン 2）")
+
+    assert ws.resolve_conflict(err, "theirs") == err.current
+    merged = ws.resolve_conflict(err, {"score": "no", "note": "after talking to B."})
+    assert merged.version == 3 and merged.data["note"] == "after talking to B."
+    with pytest.raises(ConflictError):  # the conflict is stale now: a new one, not an overwrite
+        ws.resolve_conflict(err, "mine")
+
+
+def test_two_concurrent_writers_one_conflict_no_lost_update(location, review):
+    alice = open_workspace(location, reviewer=ALICE)
+    bob = open_workspace(location, reviewer=BOB)
+    for round_ in range(5):
+        key = f"E{round_}"
+        alice.put(review.id, "rating", key, {"score": "partly"})
+        start = threading.Barrier(2)
+        outcomes: dict[str, object] = {}
+
+        def save(ws, name, value, key=key, start=start, outcomes=outcomes):
+            seen = ws.get(review.id, "rating", key)
+            start.wait()
+            try:
+                outcomes[name] = ws.put(
+                    review.id, "rating", key, {"score": value}, expected_version=seen.version
+                )
+            except ConflictError as exc:
+                outcomes[name] = exc
+
+        threads = [
+            threading.Thread(target=save, args=(alice, "alice", "yes")),
+            threading.Thread(target=save, args=(bob, "bob", "no")),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        conflicts = [v for v in outcomes.values() if isinstance(v, ConflictError)]
+        saved = [v for v in outcomes.values() if isinstance(v, Record)]
+        assert len(conflicts) == 1 and len(saved) == 1
+        stored = alice.get(review.id, "rating", key)
+        assert stored.data == saved[0].data and stored.version == 2
+        assert conflicts[0].current == stored  # the loser is shown the winner's value
+        history = alice.history(review.id, "rating", key)
+        assert list(history["new"]) == [{"score": "partly"}, saved[0].data]
+    alice.close()
+    bob.close()
+
+
+def test_read_modify_write_counter_loses_no_update(location, review):
+    workers, increments = 4, 8
+    alice = open_workspace(location, reviewer=ALICE)
+    alice.put(review.id, "tally", "votes", {"n": 0})
+    conflicts, errors = [], []
+
+    def work(i):
+        ws = open_workspace(location, reviewer=f"Worker {i} (fictional)")
+        done = 0
+        try:
+            while done < increments:
+                rec = ws.get(review.id, "tally", "votes")
+                try:
+                    ws.put(
+                        review.id,
+                        "tally",
+                        "votes",
+                        {"n": rec.data["n"] + 1},
+                        expected_version=rec.version,
+                    )
+                    done += 1
+                except ConflictError:
+                    conflicts.append(i)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        ws.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = alice.get(review.id, "tally", "votes")
+    assert final.data["n"] == workers * increments
+    assert final.version == workers * increments + 1
+    assert len(alice.history(review.id, "tally", "votes")) == workers * increments + 1
+    alice.close()
+
+
+def test_different_items_edit_freely_in_parallel(location, review):
+    errors = []
+
+    def work(i):
+        ws = open_workspace(location, reviewer=f"Reviewer {i} (fictional)")
+        try:
+            for j in range(10):
+                ws.put(review.id, "rating", f"R{i}-{j}", {"score": j}, expected_version=0)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        ws.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    ws = open_workspace(location)
+    assert len(ws.records(review.id, "rating")) == 40
+    assert (ws.history(review.id, "rating")["action"] == "create").sum() == 40
+    ws.close()
+
+
+WRITER = """
+import sys
+from vlr_tools.workspace import open_workspace
+ws = open_workspace(sys.argv[1], reviewer="Writer (fictional)")
+for i in range(1_000_000):
+    key = f"k{i:06d}"
+    ws.put(sys.argv[2], "rating", key, {"i": i, "comment": "x" * 300})
+    print(key, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_mid_stream_loses_no_committed_save(location, ws, review):
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, location, review.id],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+    printed = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        printed.append(line.strip())
+        if len(printed) >= 60:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    rest, err = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, err
+    # Lines already in the pipe were printed after their commit, too.
+    printed += [line for line in rest.split("\n")[:-1] if line]
+    assert len(printed) >= 60
+
+    again = open_workspace(location, reviewer=ALICE)
+    stored = {r.key: r.data for r in again.records(review.id, "rating")}
+    missing = [key for key in printed if key not in stored]
+    assert missing == []
+    assert all(stored[key]["i"] == int(key[1:]) for key in printed)
+    assert again.integrity_check() == "ok"
+    # The store still takes writes after the crash.
+    again.put(review.id, "rating", "after-crash", {"ok": True})
+    again.close()
+    if again.path is not None:
+        with sqlite3.connect(again.path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- bundles ---------------------------------------------------------------------------------
+
+
+def _fill(ws, review):
+    ws.put(review.id, "rating", "A1", {"score": "partly", "pages": [3, 4]})
+    ws.put(review.id, "rating", "A1", {"score": "yes", "pages": [3, 4, 12]}, reviewer=BOB)
+    ws.put(review.id, "mapping_decision", "p12.3:11.6", {"decision": "accepted", "by": ALICE})
+    ws.put(review.id, "comment", "C4", {"text": "協議記録に回答がない。", "float": 0.1 + 0.2})
+    ws.put(review.id, "rating", "Z9", {"score": "no"})
+    ws.delete(review.id, "rating", "Z9")
+    ws.update_review(review.id, status="in_review", settings={"lang": "ja"})
+
+
+def test_bundle_round_trip_is_lossless(new_location, tmp_path):
+    source = open_workspace(new_location("source"), reviewer=ALICE)
+    review = source.create_review("santa-rosa", reviewers=(ALICE, BOB), title="Round trip")
+    _fill(source, review)
+    path = source.export_bundle(review.id, tmp_path)
+    assert path == tmp_path / f"{review.id}.zip"
+
+    target = open_workspace(new_location("target"), reviewer="C. Importer (fictional)")
+    imported = target.import_bundle(path)
+    assert imported == source.review(review.id) == target.review(review.id)
+    assert target.records(review.id, include_deleted=True) == source.records(
+        review.id, include_deleted=True
+    )
+    theirs = target.history_entries(review.id)
+    assert comparable(theirs[:-1]) == comparable(source.history_entries(review.id))
+    note = theirs[-1]
+    assert (note.action, note.who, note.new["file"]) == (
+        "import",
+        "C. Importer (fictional)",
+        path.name,
+    )
+    # Versions carry over: a stale version is still refused after the move.
+    with pytest.raises(ConflictError):
+        target.put(review.id, "rating", "A1", {"score": "no"}, expected_version=1)
+    target.put(review.id, "rating", "Z9", {"score": "back"}, expected_version=0)
+    assert target.get(review.id, "rating", "Z9").version == 3
+
+
+def test_bundle_between_sqlite_and_postgresql(tmp_path):
+    base = _postgres_base_url()
+    schema = f"vlrtest_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        pg_url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        lite = open_workspace(tmp_path / "lite", reviewer=ALICE)
+        review = lite.create_review("san-fernando", version="v2")
+        _fill(lite, review)
+        shared = open_workspace(pg_url.render_as_string(hide_password=False), reviewer=BOB)
+        shared.import_bundle(lite.export_bundle(review.id, tmp_path / "to-pg.zip"))
+        assert shared.records(review.id) == lite.records(review.id)
+        back = open_workspace(tmp_path / "back", reviewer=ALICE)
+        back.import_bundle(shared.export_bundle(review.id, tmp_path / "from-pg.zip"))
+        assert back.records(review.id, include_deleted=True) == lite.records(
+            review.id, include_deleted=True
+        )
+        assert comparable(back.history_entries(review.id)[:-2]) == comparable(
+            lite.history_entries(review.id)
+        )
+        shared.close()
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture
+def bundle_setup(new_location, tmp_path):
+    """A bundle exported from one workspace, and a second, empty workspace."""
+    source = open_workspace(new_location("source"), reviewer=ALICE)
+    review = source.create_review("santa-rosa", reviewers=(ALICE,))
+    _fill(source, review)
+    path = source.export_bundle(review.id, tmp_path / "review.zip")
+    target_location = new_location("target")
+    target = open_workspace(target_location, reviewer=BOB)
+    yield source, review, path, target, target_location
+    source.close()
+    target.close()
+
+
+def test_importing_the_same_bundle_twice_is_refused(bundle_setup, tmp_path):
+    source, review, path, target, location = bundle_setup
+    target.import_bundle(path)
+    before = table_counts(location)
+    with pytest.raises(BundleError, match="already imported .* by B. Reviewer"):
+        target.import_bundle(path)
+    copy = tmp_path / "renamed copy.zip"
+    copy.write_bytes(path.read_bytes())
+    with pytest.raises(BundleError, match="already imported"):
+        target.import_bundle(copy)
+    # Exported again unchanged (a new bundle id): same content, nothing to import.
+    with pytest.raises(BundleError, match="same content"):
+        target.import_bundle(source.export_bundle(review.id, tmp_path / "again.zip"))
+    assert table_counts(location) == before
+
+
+def test_bundle_of_a_changed_review_that_exists_here_is_refused(bundle_setup, tmp_path):
+    source, review, path, target, location = bundle_setup
+    target.import_bundle(path)
+    target.put(review.id, "rating", "A1", {"score": "changed here"})
+    source.put(review.id, "rating", "B1", {"score": "changed there"})
+    newer = source.export_bundle(review.id, tmp_path / "newer.zip")
+    before = table_counts(location)
+    with pytest.raises(BundleError, match="different content"):
+        target.import_bundle(newer)
+    assert table_counts(location) == before
+    assert target.get(review.id, "rating", "A1").data == {"score": "changed here"}
+
+
+def _rewrite(path: Path, out: Path, change) -> Path:
+    """Copy a bundle, letting ``change(name, bytes)`` alter members."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = change(info.filename, src.read(info.filename))
+            if data is not None:
+                dst.writestr(info.filename, data)
+    return out
+
+
+def test_tampered_bundle_is_refused(bundle_setup, tmp_path):
+    source, review, path, target, location = bundle_setup
+    before = table_counts(location)
+
+    def edit(name, data):
+        if name == "records.jsonl":
+            return data.replace(b'"yes"', b'"YES"')  # same size: only the checksum tells
+        return data
+
+    tampered = _rewrite(path, tmp_path / "tampered.zip", edit)
+    with pytest.raises(BundleError, match="records.jsonl does not match its checksum"):
+        target.import_bundle(tampered)
+    assert table_counts(location) == before
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.99])
+def test_truncated_bundle_is_refused(bundle_setup, tmp_path, keep):
+    source, review, path, target, location = bundle_setup
+    before = table_counts(location)
+    data = path.read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(BundleError, match="truncated|damaged|incomplete") as info:
+        target.import_bundle(cut)
+    assert "Nothing was changed" in str(info.value)
+    assert table_counts(location) == before
+
+
+def test_malformed_bundles_are_refused_before_any_write(workspace, tmp_path):
+    review = workspace.create_review("santa-rosa")
+    _fill(workspace, review)
+    good = workspace.export_bundle(review.id, tmp_path / "good.zip")
+    other = open_workspace(tmp_path / "other", reviewer=BOB)
+    cases = {}
+
+    def manifest_edit(update):
+        def change(name, data):
+            if name != "manifest.json":
+                return data
+            manifest = json.loads(data)
+            update(manifest)
+            return json.dumps(manifest)
+
+        return change
+
+    cases["newer than this vlr-tools"] = manifest_edit(lambda m: m.update(format_version=2))
+    cases["not a VLR review bundle"] = manifest_edit(lambda m: m.update(format="other"))
+    cases["counts"] = manifest_edit(lambda m: m["counts"].update(records=99))
+    cases["incomplete: history.jsonl missing"] = lambda name, data: (
+        None if name == "history.jsonl" else data
+    )
+    cases["no manifest.json"] = lambda name, data: None if name == "manifest.json" else data
+    for expected, change in cases.items():
+        bad = _rewrite(good, tmp_path / "bad.zip", change)
+        with pytest.raises(BundleError, match=expected.replace("(", r"\(")):
+            other.import_bundle(bad)
+
+    with zipfile.ZipFile(tmp_path / "extra.zip", "w") as out, zipfile.ZipFile(good) as src:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename))
+        out.writestr("evil.html", "<script>alert(1)</script>")
+    with pytest.raises(BundleError, match="does not list: evil.html"):
+        other.import_bundle(tmp_path / "extra.zip")
+    (tmp_path / "notzip.zip").write_text("hello")
+    with pytest.raises(BundleError, match="not a zip file"):
+        other.import_bundle(tmp_path / "notzip.zip")
+    with pytest.raises(BundleError, match="cannot read the file"):
+        other.import_bundle(tmp_path / "missing.zip")
+    assert other.reviews() == []
+    assert other.info()["history"] == 0
+
+
+def test_read_bundle_describes_without_importing(workspace, tmp_path):
+    review = workspace.create_review("santa-rosa")
+    _fill(workspace, review)
+    bundle = read_bundle(workspace.export_bundle(review.id, tmp_path / "b.zip"))
+    assert bundle.review == workspace.review(review.id)
+    assert bundle.manifest["counts"] == {"records": 4, "history": len(bundle.history)}
+    assert bundle.checksum == hashlib.sha256((tmp_path / "b.zip").read_bytes()).hexdigest()
+    with pytest.raises(WorkspaceError, match="already exists"):
+        workspace.export_bundle(review.id, tmp_path / "b.zip")
+    assert workspace.export_bundle(review.id, tmp_path / "b.zip", overwrite=True).exists()
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+def test_newer_schema_is_refused_and_left_alone(location):
+    ws = open_workspace(location, reviewer=ALICE)
+    rv = ws.create_review("santa-rosa")
+    ws.put(rv.id, "rating", "A1", {"score": "yes"})
+    ws.close()
+    engine = raw_engine(location)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    before = table_counts(location)
+    with pytest.raises(
+        WorkspaceError, match="newer version of vlr-tools.*9999_future.*nothing was changed"
+    ):
+        open_workspace(location, reviewer=ALICE)
+    with engine.connect() as conn:
+        assert (
+            conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            == "9999_future"
+        )
+    engine.dispose()
+    assert table_counts(location) == before
+
+
+def test_unreachable_database_url_names_host_and_hides_password():
+    with pytest.raises(WorkspaceError) as info:
+        open_workspace("postgresql+psycopg://vlr:Sup3rSecret@127.0.0.1:9/vlr", reviewer=ALICE)
+    message = str(info.value)
+    assert "127.0.0.1:9" in message and "cannot reach" in message
+    assert "Sup3rSecret" not in message
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://u:pw@host/db", "cannot hold a workspace"),
+        ("postgresql+psycopg2://u:pw@host/db", "not installed"),
+        ("sqlite:///:memory:", "in-memory"),
+        ("postgresql://u:pw@host:port/db", "not a valid database URL"),
+    ],
+)
+def test_unsupported_urls(url, expected):
+    with pytest.raises(WorkspaceError, match=expected) as info:
+        open_workspace(url)
+    assert ":pw@" not in str(info.value)
+
+
+def test_corrupt_file_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "broken.sqlite"
+    path.write_bytes(b"This is a Word document, not a database\x00" * 100)
+    before = path.read_bytes()
+    with pytest.raises(WorkspaceError, match="not a SQLite database or is damaged"):
+        open_workspace(path, reviewer=ALICE)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.sqlite"]
+
+
+def test_another_programs_database_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        conn.execute("INSERT INTO invoices VALUES (1, 9.5)")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(WorkspaceError, match="another program.*invoices"):
+        open_workspace(path, reviewer=ALICE)
+    assert path.read_bytes() == before  # not even switched to WAL
+
+
+def test_damaged_pages_give_a_clear_error(tmp_path):
+    ws = open_workspace(tmp_path / "ws", reviewer=ALICE)
+    rv = ws.create_review("santa-rosa")
+    for i in range(300):
+        ws.put(rv.id, "rating", f"k{i}", {"text": "x" * 500})
+    ws.close()
+    path = tmp_path / "ws" / "workspace.sqlite"
+    with sqlite3.connect(path) as conn:  # fold the WAL into the file first
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[4096 * 3 : 4096 * 40] = b"\xff" * (4096 * 37)
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkspaceError, match="not a SQLite database or is damaged"):
+        again = open_workspace(path, reviewer=ALICE)
+        again.records(rv.id)
+        again.history(rv.id)
+
+
+def _probe_without_write_access(target: Path) -> str:
+    """Open ``target`` in a child process that may not write there.
+
+    When the tests run as root (as in CI) file modes do not stop root, so the
+    forked child drops to the unprivileged user 'nobody' before it tries.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report one line, never return into pytest
+        status = 0
+        try:
+            os.close(read_end)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                open_workspace(target, reviewer="R. Only (fictional)")
+                message = "OPENED"
+            except WorkspaceError as exc:
+                message = f"ERROR {exc}"
+        except BaseException as exc:
+            message, status = f"CRASH {exc!r}", 1
+        os.write(write_end, message.encode("utf-8"))
+        os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        output = pipe.read().decode("utf-8")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, output
+    return output
+
+
+@pytest.fixture
+def shared_tmp():
+    """A folder other users can enter (pytest's tmp_path is private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="vlr-ro-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in sorted(folder.rglob("*"), reverse=True):
+        path.chmod(0o700)
+        path.unlink() if path.is_file() else path.rmdir()
+    folder.rmdir()
+
+
+def test_read_only_workspace_file(shared_tmp):
+    ws = open_workspace(shared_tmp / "ws", reviewer=ALICE)
+    rv = ws.create_review("santa-rosa")
+    ws.put(rv.id, "rating", "A1", {"score": "yes"})
+    ws.close()
+    folder = shared_tmp / "ws"
+    for path in folder.iterdir():
+        path.chmod(0o444)
+    folder.chmod(0o555)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    output = _probe_without_write_access(folder)
+    assert output.startswith("ERROR") and "read-only" in output, output
+    assert str(folder / "workspace.sqlite") in output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_read_only_folder_for_a_new_workspace(shared_tmp):
+    folder = shared_tmp / "locked-folder"
+    folder.mkdir()
+    folder.chmod(0o555)
+    output = _probe_without_write_access(folder)
+    assert output.startswith("ERROR") and "read-only" in output, output
+    assert list(folder.iterdir()) == []
+
+
+def test_locked_workspace_waits_then_explains(location, review, ws):
+    ws.put(review.id, "rating", "A1", {"score": "partly"})
+    impatient = open_workspace(location, reviewer=BOB, busy_timeout=0.3)
+    engine = raw_engine(location)
+    conn = engine.connect()
+    try:
+        if impatient.backend == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("SELECT * FROM records WHERE key = 'A1' FOR UPDATE")
+        with pytest.raises(WorkspaceError, match="locked") as info:
+            impatient.put(review.id, "rating", "A1", {"score": "no"})
+        assert "Nothing was saved" in str(info.value)
+    finally:
+        conn.rollback()
+        conn.close()
+        engine.dispose()
+    # Once the lock is gone the same save goes through, and nothing was lost.
+    assert impatient.put(review.id, "rating", "A1", {"score": "no"}).version == 2
+    assert list(ws.history(review.id, "rating", "A1")["new"]) == [
+        {"score": "partly"},
+        {"score": "no"},
+    ]
+    impatient.close()
+
+
+def test_identity_comes_from_argument_env_or_config(tmp_path, monkeypatch):
+    monkeypatch.delenv("VLR_REVIEWER", raising=False)
+    monkeypatch.delenv("VLR_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    ws = open_workspace(tmp_path / "ws")
+    assert ws.reviewer is None
+    with pytest.raises(WorkspaceError, match="no reviewer name is set.*VLR_REVIEWER") as info:
+        ws.create_review("santa-rosa")
+    assert str(tmp_path / "config" / "vlr" / "config.yaml") in str(info.value)
+    assert ws.reviews() == []  # reading needs no name
+
+    config = tmp_path / "config" / "vlr" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("reviewer: Config Person (fictional)\n", encoding="utf-8")
+    rv = ws.create_review("santa-rosa")
+    assert rv.created_by == "Config Person (fictional)"
+    monkeypatch.setenv("VLR_REVIEWER", "Env Person (fictional)")
+    assert ws.put(rv.id, "rating", "A1", {"s": 1}).updated_by == "Env Person (fictional)"
+    assert ws.put(rv.id, "rating", "A1", {"s": 2}, reviewer="Arg Person").updated_by == "Arg Person"
+    named = open_workspace(tmp_path / "ws", reviewer="Notebook Person")
+    assert named.put(rv.id, "rating", "A1", {"s": 3}).updated_by == "Notebook Person"
+
+    monkeypatch.delenv("VLR_REVIEWER")
+    config.write_text("reviewer: [not, a, name]\n", encoding="utf-8")
+    with pytest.raises(WorkspaceError, match="'reviewer' must be a name"):
+        ws.put(rv.id, "rating", "A1", {"s": 4})
+    with pytest.raises(WorkspaceValueError, match="reviewer name"):
+        open_workspace(tmp_path / "ws", reviewer="   ")
+
+
+def test_bad_values_are_refused_with_what_is_allowed(workspace):
+    rv = workspace.create_review("santa-rosa")
+    bad = [
+        (("Rating", "A1", {}), "record kind 'Rating'"),
+        (("review", "A1", {}), "reserved"),
+        (("rating", "", {}), "record key ''"),
+        (("rating", "a\nb", {}), "line breaks"),
+        (("rating", "A1", ["yes"]), "must be a mapping"),
+        (("rating", "A1", {"x": float("nan")}), "not NaN"),
+        (("rating", "A1", {"when": object()}), "ISO text"),
+    ]
+    for args, expected in bad:
+        with pytest.raises(WorkspaceValueError, match=expected):
+            workspace.put(rv.id, *args)
+    for version in (-1, True, "2"):
+        with pytest.raises(WorkspaceValueError, match="expected_version"):
+            workspace.put(rv.id, "rating", "A1", {}, expected_version=version)
+    with pytest.raises(UnknownReviewError, match="no review 'ghost'"):
+        workspace.put("ghost", "rating", "A1", {"score": "yes"})
+    with pytest.raises(UnknownReviewError):
+        workspace.records("ghost")
+    with pytest.raises(WorkspaceValueError, match="review id"):
+        workspace.create_review("santa-rosa", review_id="../etc")
+    assert workspace.info()["records"] == 0
+    # Tuples are stored as JSON lists and come back that way.
+    assert workspace.put(rv.id, "rating", "A1", {"pages": (1, 2)}).data == {"pages": [1, 2]}
+
+
+def test_history_csv_is_spreadsheet_safe(workspace, tmp_path):
+    rv = workspace.create_review("santa-rosa")
+    workspace.put(rv.id, "rating", '=HYPERLINK("x")', {"text": "=1+1"}, reviewer="@evil")
+    path = tmp_path / "history.csv"
+    text = workspace.export_history(rv.id, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["action"] for r in rows] == ["create", "create"]
+    assert rows[1]["who"] == "'@evil" and rows[1]["key"].startswith("'=")
+    assert json.loads(rows[1]["new"]) == {"text": "=1+1"}
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def test_cli_info_reviews_history_export_import(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VLR_REVIEWER", ALICE)
+    home = tmp_path / "home"
+    ws = open_workspace(home)
+    rv = ws.create_review("santa-rosa", review_id="sr-v1-test")
+    _fill(ws, rv)
+    ws.close()
+
+    assert main(["workspace", "info", "--workspace", str(home)]) == 0
+    out = capsys.readouterr().out
+    assert "journal mode" in out and "wal" in out and ALICE in out
+
+    assert main(["workspace", "reviews", "--workspace", str(home)]) == 0
+    assert "sr-v1-test" in capsys.readouterr().out
+
+    assert (
+        main(["workspace", "history", "sr-v1-test", "--workspace", str(home), "--kind", "rating"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert BOB in out and "delete" in out
+
+    assert main(["workspace", "history", "sr-v1-test", "--workspace", str(home), "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == len(open_workspace(home).history("sr-v1-test"))
+
+    bundle = tmp_path / "sr.zip"
+    assert main(["workspace", "export", "sr-v1-test", str(bundle), "--workspace", str(home)]) == 0
+    assert bundle.exists()
+    assert main(["workspace", "export", "sr-v1-test", str(bundle), "--workspace", str(home)]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+    away = str(tmp_path / "away")
+    args = ["workspace", "import", str(bundle), "--workspace", away, "--reviewer", BOB]
+    assert main(args) == 0
+    assert "imported review sr-v1-test" in capsys.readouterr().out
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot import bundle") and "already imported" in err
+    assert "Traceback" not in err
+
+    assert main(["workspace", "history", "nope", "--workspace", str(home)]) == 2
+    assert "no review 'nope'" in capsys.readouterr().err
+
+
+def test_cli_whoami_sets_the_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("VLR_REVIEWER", raising=False)
+    monkeypatch.delenv("VLR_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["workspace", "whoami"]) == 1
+    assert "whoami --set" in capsys.readouterr().out
+    assert main(["workspace", "whoami", "--set", "山田 花子 (fictional)"]) == 0
+    capsys.readouterr()
+    assert main(["workspace", "whoami"]) == 0
+    assert "山田 花子 (fictional)" in capsys.readouterr().out
+    ws = open_workspace(tmp_path / "ws")
+    assert ws.create_review("santa-rosa").created_by == "山田 花子 (fictional)"
+
+
+def test_cli_shared_workspace_option():
+    import argparse
+
+    from vlr_tools.cli.workspace import add_workspace_option, workspace_from_args
+
+    parser = argparse.ArgumentParser()
+    add_workspace_option(parser)
+    with tempfile.TemporaryDirectory() as folder:
+        args = parser.parse_args(["--workspace", folder, "--reviewer", ALICE])
+        ws = workspace_from_args(args)
+        assert ws.path == Path(folder) / "workspace.sqlite" and ws.reviewer == ALICE
+        ws.close()

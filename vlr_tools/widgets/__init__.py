@@ -1,0 +1,1 @@
+"""Notebook widgets (ipywidgets) built from importable modules, one per feature."""
