@@ -94,6 +94,8 @@ class Stakeholders:
             self._lookup[normalise_text(g.id.replace("_", " "))] = g.id
         for g in self._groups:
             self._lookup[normalise_text(g.en)] = g.id
+            if g.ja:
+                self._lookup.setdefault(normalise_text(g.ja), g.id)
         for g in self._groups:
             for label in g.synonyms:
                 self._lookup[normalise_text(label)] = g.id

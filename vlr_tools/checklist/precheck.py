@@ -221,18 +221,12 @@ class Context:
         return kept
 
     def _workspace_consultations(self) -> list[Any] | None:
+        """Consultations saved in the review (imported and perhaps corrected there), if any."""
         if self.ws is None or self.review_id is None:
             return None
-        from ..consultations.model import Consultation
+        from ..consultations.store import load_consultations
 
-        recs = self.ws.records(self.review_id, "consultation")
-        out = []
-        for rec in recs:
-            try:
-                out.append(Consultation.from_dict(rec.data))
-            except (TypeError, ValueError, KeyError):
-                continue
-        return out or None
+        return load_consultations(self.ws, self.review_id) or None
 
     def _file_consultations(self) -> list[Any]:
         if self.consultations_path is None or not self.consultations_path.is_file():
@@ -678,7 +672,9 @@ def check_iap2(ctx: Context) -> list[Suggestion]:
 
 
 def _is_validation(c: Any, formats: set[str], phrases: list[str]) -> bool:
-    if c.format in formats:
+    from ..consultations.analysis import is_validation
+
+    if c.format in formats or is_validation(c):
         return True
     text = _fold(f"{c.title} {c.issues}")
     return any(_fold(p) in text for p in phrases)

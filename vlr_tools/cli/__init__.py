@@ -22,6 +22,8 @@ COMMANDS: list[str] = [
     "workspace",
     "memo",
     "consultations",
+    "coverage",
+    "checklist",
 ]
 
 EPILOG = """\

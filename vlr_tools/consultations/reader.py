@@ -509,7 +509,9 @@ class _LogReader:
             raise ConsultationLogError(
                 f"{self.file}: no consultation table could be read", [*fatal, *empty]
             )
-        self.problems.extend(fatal)
+        # Other sheets (instructions, lists, an "About" sheet) are reported, not fatal.
+        self.problems.extend(p for p in fatal if "no header row" not in p.message)
+        self.warnings.extend(p for p in fatal if "no header row" in p.message)
         self.warnings.extend(empty)
         consultations: list[Consultation] = []
         participants: list[Participant] = []

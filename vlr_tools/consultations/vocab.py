@@ -44,7 +44,9 @@ class TermList:
         self.terms = tuple(terms)
         self._lookup: dict[str, str] = {}
         for term in self.terms:
-            for label in (term.id, term.en, *term.synonyms):
+            for label in (term.id, term.en, term.ja, *term.synonyms):
+                if not label:
+                    continue
                 self._lookup.setdefault(normalise_text(label), term.id)
         self._by_id = {term.id: term for term in self.terms}
 

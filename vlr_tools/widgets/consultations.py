@@ -164,9 +164,11 @@ class ConsultationForm:
     # -- records -------------------------------------------------------------------
     def _refresh_picker(self) -> None:
         keys = [r.key for r in self.ws.records(self.review_id, CONSULTATION_KIND)]
+        current = self.record.value or ""
         self.record.options = [(t("consultations.form.new", self.lang), "")] + [
             (k, k) for k in keys
         ]
+        self.record.value = current if current in keys else ""
 
     def _picked(self, change: dict[str, Any]) -> None:
         if change["new"]:

@@ -1,0 +1,932 @@
+"""SDG mapping: which goals and targets a text addresses, and the words that show it.
+
+Public names (stable API; the coverage and widget modules build on them):
+
+- :func:`map_text` ``(text, lang=None, *, city=None, vocabulary=None) -> list[Match]``
+  the suggestions a reviewer sees for one text: thresholded, sorted by score
+  (highest first), **one Match per goal**, carrying the goal's best-supported
+  target in ``target`` (None when only goal-level words were found) and every
+  target with evidence in ``targets``.
+- :func:`map_draft` ``(draft, city=None, *, vocabulary=None) -> DraftMapping``
+  per-paragraph matches (ref, page, section, kind) and per-section and
+  per-goal aggregation; ``DraftMapping.to_frame(level="goal"|"target")``.
+- :func:`find_evidence` ``(text, ...) -> list[Evidence]``: every vocabulary hit
+  and explicit reference before thresholding (for highlighting).
+- :func:`goal_scores` ``(text, ...) -> dict[int, float]``: raw evidence weight
+  per goal before thresholding (for tuning and benchmarks).
+- Records: :class:`Match`, :class:`Evidence`, :class:`ParagraphMapping`,
+  :class:`SectionMapping`, :class:`DraftMapping`.
+- Constants: :data:`MIN_WEIGHT`, :data:`RELATIVE_CUTOFF`, :data:`REFERENCE_WEIGHT`.
+
+``Evidence.start``/``end`` are offsets into the text given to
+:func:`map_text` (for a draft, into ``Paragraph.text``), so
+``text[e.start:e.end]`` is exactly the highlighted words.
+
+How it works. The vocabulary (:mod:`vlr_tools.vocabulary`) is compiled once
+per version into one regular expression whose alternatives are folded into a
+prefix tree, so a position in the text is tested only against the terms that
+start with its character and the longest term wins. The text is NFKC-folded
+first (full-width letters, half-width katakana), with offsets mapped back to
+the original. English words match their plurals, hyphens equal spaces, and
+``flood*`` matches words starting with "flood"; Japanese terms match as
+substrings, longest first. Explicit references ("SDG 11", "Goal 14",
+"target 11.6", "indicator 6.1.1", 「目標14」, 「ターゲット11.5」) are strong
+evidence on their own. A goal is suggested when its evidence weight reaches
+:data:`MIN_WEIGHT` and at least :data:`RELATIVE_CUTOFF` of the strongest
+goal's weight in the same text (incidental mentions in a paragraph about
+something else are dropped). Generic words ("sustainable", "development",
+"city") are in no term list, and stop phrases ("Sustainable Development
+Goals") hide the terms inside them.
+
+>>> [(m.goal, m.target) for m in map_text("Households connected to piped water rose to 82%.")]  # doctest: +SKIP
+[(6, '6.1')]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .documents import Draft, Paragraph, detect_lang, load_draft
+from .errors import MappingError
+from .vocabulary import Term, Vocabulary, is_case_sensitive, load_vocabulary
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .framework import Framework
+
+__all__ = [
+    "MIN_WEIGHT",
+    "REFERENCE_WEIGHT",
+    "RELATIVE_CUTOFF",
+    "DraftMapping",
+    "Evidence",
+    "Match",
+    "ParagraphMapping",
+    "SectionMapping",
+    "find_evidence",
+    "goal_scores",
+    "map_draft",
+    "map_text",
+]
+
+#: Evidence weight a goal needs before it is suggested (one weight-1 term suffices).
+MIN_WEIGHT = 1.0
+#: A goal must also reach this share of the strongest goal's weight in the same text.
+RELATIVE_CUTOFF = 0.3
+#: Weight of an explicit reference ("SDG 14", "target 11.6", 「目標14」).
+REFERENCE_WEIGHT = 3.0
+#: Weight of a bare global indicator code ("6.1.1" in an indicator table).
+CODE_WEIGHT = 2.0
+#: Scale of the score: score = 1 - exp(-weight / SCORE_SCALE), so 1 -> 0.49, 3 -> 0.86.
+SCORE_SCALE = 1.5
+#: Extra weight for each repeat of the same term (up to two repeats count).
+REPEAT_BONUS = 0.3
+
+Level = Literal["goal", "target"]
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence: a vocabulary term or explicit reference found in the text.
+
+    ``text[start:end] == self.text`` for the text that was mapped. ``kind``
+    is "term" (shared vocabulary), "local" (a city or review term) or
+    "reference" (an explicit SDG/goal/target/indicator reference).
+    """
+
+    term: str
+    text: str
+    start: int
+    end: int
+    goal: int
+    target: str | None = None
+    weight: float = 1.0
+    kind: str = "term"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A suggested goal for a text: score in 0..1 and the evidence behind it.
+
+    ``target`` is the best-supported target of the goal (None if the
+    evidence is only goal-level); ``targets`` lists every target with
+    evidence, best first. ``level`` is "target" when ``target`` is set.
+    """
+
+    goal: int
+    target: str | None
+    score: float
+    evidence: tuple[Evidence, ...]
+    targets: tuple[str, ...] = ()
+    title: str = ""
+    weight: float = 0.0
+
+    @property
+    def level(self) -> Level:
+        return "target" if self.target else "goal"
+
+    @property
+    def code(self) -> str:
+        """The most specific code: the target if there is one, else the goal number."""
+        return self.target or str(self.goal)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The distinct matched words, in order of appearance."""
+        seen: dict[str, None] = {}
+        for e in self.evidence:
+            seen.setdefault(e.text, None)
+        return tuple(seen)
+
+    def evidence_for(self, target: str) -> tuple[Evidence, ...]:
+        """The evidence that names ``target``."""
+        return tuple(e for e in self.evidence if e.target == target)
+
+
+# --------------------------------------------------------------------------- text folding
+
+# One-to-one replacements after NFKC, so offsets stay aligned.
+_FOLD_1TO1 = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2212": "-",
+        "\u00ad": "-",
+        "\ufffe": "-",
+    }
+)
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """NFKC-fold ``text``; return the folded text and, if lengths differ, an offset map.
+
+    The map has one entry per folded character plus one: the offset in the
+    original text where that character's source begins.
+    """
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text.translate(_FOLD_1TO1), None
+    out: list[str] = []
+    index: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        # keep combining marks (and half-width voiced marks) with their base character
+        while j < n and (unicodedata.combining(text[j]) or text[j] in "\uff9e\uff9f"):
+            j += 1
+        piece = unicodedata.normalize("NFKC", text[i:j])
+        out.append(piece)
+        index.extend([i] * len(piece))
+        i = j
+    index.append(n)
+    folded = "".join(out).translate(_FOLD_1TO1)
+    if len(folded) == n and index == list(range(n + 1)):
+        return folded, None
+    return folded, index
+
+
+def _span(index: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    if index is None:
+        return start, end
+    s = index[start]
+    e = index[end] if end < len(index) else index[-1]
+    # the end of a multi-character expansion belongs to its source character
+    if end > 0 and index[end - 1] == e:
+        e = index[end] if end < len(index) else index[-1]
+    return s, max(e, s + 1) if end > start else s
+
+
+# --------------------------------------------------------------------------- compiling
+
+_LATIN = "0-9A-Za-z\u00c0-\u024f"
+_LATIN_CHAR = re.compile(f"[{_LATIN}]")
+_SEP = r"[\s\-/]+"
+_WILD = f"[{_LATIN}'-]*"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def _atoms(key: str) -> list[tuple[str, str]]:
+    """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece)."""
+    atoms: list[tuple[str, str]] = []
+    if _CJK.search(key):
+        for ch in key:
+            atoms.append(("r", r"\s*") if ch == " " else ("c", ch))
+    else:
+        words = key.split(" ")
+        for w, word in enumerate(words):
+            if w:
+                atoms.append(("r", _SEP))
+            last = w == len(words) - 1
+            if word.endswith("*"):
+                atoms.extend(("c", ch) for ch in word[:-1])
+                atoms.append(("r", _WILD))
+            elif last and len(word) > 2 and word[-1] == "y" and word[-2] not in "aeiou" and word.isalpha():
+                atoms.extend(("c", ch) for ch in word[:-1])
+                atoms.append(("r", "(?:y|ies|y's)"))
+            elif last and word[-1:].isalpha() and not is_case_sensitive(word):
+                atoms.extend(("c", ch) for ch in word)
+                atoms.append(("r", "(?:s|es|'s|s')?"))
+            elif last and word[-1:].isalpha():
+                atoms.extend(("c", ch) for ch in word)
+                atoms.append(("r", "s?"))  # MRFs, BHSs
+            else:
+                atoms.extend(("c", ch) for ch in word)
+    if _LATIN_CHAR.match(key[-1:]) or key.endswith("*"):
+        atoms.append(("r", f"(?![{_LATIN}])"))
+    return atoms
+
+
+class _Node:
+    __slots__ = ("children", "ends")
+
+    def __init__(self) -> None:
+        self.children: dict[tuple[str, str], _Node] = {}
+        self.ends: list[int] = []
+
+
+def _emit(node: _Node, groups: list[int]) -> str:
+    """The regex for a trie node; appends the term index of each capturing group in order."""
+    alts: list[str] = []
+    # literal continuations first (longer terms win), then regex pieces, then "ends here"
+    for (kind, value), child in sorted(
+        node.children.items(), key=lambda kv: (kv[0][0] != "c", kv[0][1])
+    ):
+        piece = re.escape(value) if kind == "c" else value
+        alts.append(piece + _emit(child, groups))
+    if node.ends:
+        groups.append(node.ends[0])
+        alts.append("()")
+    if not alts:
+        return ""
+    if len(alts) == 1:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")"
+
+
+class _Matcher:
+    """A vocabulary compiled into two prefix-tree regexes (case-folded and exact)."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.version = vocab.version
+        # identical match keys share one entry: several rows (goals) per pattern
+        self.entries: list[tuple[str, list[Term]]] = []
+        by_key: dict[str, int] = {}
+        for t in vocab.terms:
+            key = t.key
+            if key in by_key:
+                self.entries[by_key[key]][1].append(t)
+            else:
+                by_key[key] = len(self.entries)
+                self.entries.append((key, [t]))
+        self.folded = self._compile(
+            [i for i, (k, _) in enumerate(self.entries) if not is_case_sensitive(k)], True
+        )
+        self.exact = self._compile(
+            [i for i, (k, _) in enumerate(self.entries) if is_case_sensitive(k)], False
+        )
+
+    def _compile(self, indices: list[int], ignore_case: bool) -> tuple[re.Pattern[str], list[int]] | None:
+        if not indices:
+            return None
+        latin, other = _Node(), _Node()
+        for i in indices:
+            key = self.entries[i][0]
+            root = latin if _LATIN_CHAR.match(key[0]) else other
+            node = root
+            for atom in _atoms(key):
+                node = node.children.setdefault(atom, _Node())
+            if node.ends:
+                # two spellings with the same pattern: one group carries both terms
+                self.entries[node.ends[0]][1].extend(self.entries[i][1])
+            else:
+                node.ends.append(i)
+        groups: list[int] = []
+        parts = []
+        if latin.children:
+            parts.append(f"(?<![{_LATIN}])" + _wrap(_emit(latin, groups)))
+        if other.children:
+            parts.append(_wrap(_emit(other, groups)))
+        pattern = "|".join(parts)
+        flags = re.IGNORECASE if ignore_case else 0
+        return re.compile(pattern, flags), groups
+
+    def hits(self, folded: str) -> list[tuple[int, int, int]]:
+        """(start, end, entry index) of every non-overlapping term, longest first."""
+        found: list[tuple[int, int, int]] = []
+        for compiled in (self.folded, self.exact):
+            if compiled is None:
+                continue
+            regex, groups = compiled
+            for m in regex.finditer(folded):
+                if m.lastindex is None or m.end() == m.start():
+                    continue
+                found.append((m.start(), m.end(), groups[m.lastindex - 1]))
+        if self.folded is not None and self.exact is not None and found:
+            found = _non_overlapping(found)
+        return found
+
+
+def _wrap(pattern: str) -> str:
+    return pattern if pattern.startswith("(?:") and _balanced_outer(pattern) else f"(?:{pattern})"
+
+
+def _balanced_outer(pattern: str) -> bool:
+    """True if the outermost (?:...) of ``pattern`` spans all of it."""
+    depth = 0
+    escaped = False
+    for pos, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[":
+            # skip a character class
+            end = pattern.find("]", pos + 2)
+            if end == -1:
+                return False
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and pos != len(pattern) - 1:
+                return False
+    return True
+
+
+def _non_overlapping(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    kept: list[tuple[int, int, int]] = []
+    end = -1
+    for hit in found:
+        if hit[0] >= end:
+            kept.append(hit)
+            end = hit[1]
+        elif hit[1] - hit[0] > kept[-1][1] - kept[-1][0] and hit[0] < kept[-1][1]:
+            # a longer term overlapping the previous one replaces it
+            kept[-1] = hit
+            end = hit[1]
+    return kept
+
+
+_MATCHERS: dict[str, _Matcher] = {}
+
+
+def _matcher(vocab: Vocabulary) -> _Matcher:
+    m = _MATCHERS.get(vocab.version)
+    if m is None:
+        m = _Matcher(vocab)
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        _MATCHERS[vocab.version] = m
+    return m
+
+
+# --------------------------------------------------------------------------- explicit references
+
+_CODE = r"\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?(?:\.\d{1,2})?"
+_LIST_SEP = r"\s*(?:,|、|，|・|&|/|and|or|to|-|~|〜|と|及び|および|から)\s*"
+_REFERENCE = re.compile(
+    r"(?:(?<![A-Za-z])(?P<en>SDGs?|Goals?|Targets?|Indicators?)(?:\s+No\.?)?\s*#?\s*"
+    r"|(?P<ja>目標|ゴール|ターゲット|指標)\s*(?:第\s*)?)"
+    rf"(?P<codes>{_CODE}(?![\d%]|\.\d)(?:{_LIST_SEP}(?:(?:SDGs?|Goals?|目標)\s*)?{_CODE}(?![\d%]|\.\d))*)",
+    re.IGNORECASE,
+)
+_ONE_CODE = re.compile(rf"{_CODE}(?![\d%]|\.\d)")
+_BARE_INDICATOR = re.compile(r"(?<![\d.])\d{1,2}\.(?:\d{1,2}|[a-z])\.\d{1,2}(?![\d.%])")
+
+
+@lru_cache(maxsize=4)
+def _codes(fw: Framework) -> tuple[frozenset[int], frozenset[str], dict[str, str | None]]:
+    """Goal numbers, target codes, and indicator code -> its target (all listings)."""
+    goals = frozenset(g.number for g in fw.goals)
+    targets = frozenset(t.code for t in fw.targets)
+    indicators: dict[str, str | None] = {}
+    for ind in fw.indicators:
+        for code in (ind.code, *ind.codes):
+            target = code.rsplit(".", 1)[0]
+            indicators.setdefault(code, target if target in targets else None)
+    return goals, targets, indicators
+
+
+def _references(folded: str) -> list[tuple[int, int, int, str | None, str, float]]:
+    """Explicit references: (start, end, goal, target, label, weight)."""
+    from .framework import get_framework
+
+    goals, targets, indicators = _codes(get_framework())
+    out: list[tuple[int, int, int, str | None, str, float]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _REFERENCE.finditer(folded):
+        word = (m.group("en") or m.group("ja") or "").lower()
+        first = True
+        for c in _ONE_CODE.finditer(m.group("codes")):
+            code = c.group(0).lower()
+            parts = code.split(".")
+            # the first code's evidence includes its keyword ("SDG 14"); later ones are bare
+            s = m.start() if first else m.start("codes") + c.start()
+            e = m.start("codes") + c.end()
+            first = False
+            if len(parts) == 1:
+                if word.startswith(("target", "indicator", "ターゲット", "指標")):
+                    continue
+                goal = int(parts[0])
+                if goal in goals:
+                    out.append((s, e, goal, None, f"SDG {goal}", REFERENCE_WEIGHT))
+            elif len(parts) == 2:
+                if word.startswith(("indicator", "指標")) or code not in targets:
+                    continue
+                out.append((s, e, int(parts[0]), code, f"target {code}", REFERENCE_WEIGHT))
+            else:
+                if code not in indicators:
+                    continue
+                out.append(
+                    (s, e, int(parts[0]), indicators[code], f"indicator {code}", REFERENCE_WEIGHT)
+                )
+            taken.append((s, e))
+    for m in _BARE_INDICATOR.finditer(folded):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        code = m.group(0).lower()
+        if code not in indicators:
+            continue
+        out.append(
+            (m.start(), m.end(), int(code.split(".")[0]), indicators[code], f"indicator {code}",
+             CODE_WEIGHT)
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- mapping text
+
+
+def _vocabulary(vocabulary: Vocabulary | None, city: str | None) -> Vocabulary:
+    if vocabulary is not None:
+        if not isinstance(vocabulary, Vocabulary):
+            raise MappingError(
+                f"vocabulary must be a Vocabulary (from load_vocabulary), not {type(vocabulary).__name__}"
+            )
+        return vocabulary
+    return load_vocabulary(city=city)
+
+
+def _check_text(text: object) -> str:
+    if isinstance(text, bytes | bytearray):
+        raise MappingError("text must be str, not bytes; decode it first (e.g. data.decode('utf-8'))")
+    if not isinstance(text, str):
+        raise MappingError(f"text must be str, not {type(text).__name__}")
+    return text
+
+
+def find_evidence(
+    text: str, *, city: str | None = None, vocabulary: Vocabulary | None = None
+) -> list[Evidence]:
+    """Every vocabulary hit and explicit reference in ``text``, in order, before thresholding.
+
+    A term listed for several goals gives one Evidence per goal.
+    """
+    text = _check_text(text)
+    if not text.strip():
+        return []
+    vocab = _vocabulary(vocabulary, city)
+    folded, index = _fold(text)
+    matcher = _matcher(vocab)
+    evidence: list[Evidence] = []
+    refs = _references(folded)
+    ref_spans = [(r[0], r[1]) for r in refs]
+    for s, e, goal, target, label, weight in refs:
+        o_s, o_e = _span(index, s, e)
+        evidence.append(Evidence(label, text[o_s:o_e], o_s, o_e, goal, target, weight, "reference"))
+    for s, e, entry in matcher.hits(folded):
+        if any(rs < e and s < re_ for rs, re_ in ref_spans):
+            continue  # "Goal 14" is a reference, not the term "goal"
+        o_s, o_e = _span(index, s, e)
+        for t in matcher.entries[entry][1]:
+            if t.goal is None:
+                continue  # stop phrase: consumes its words, carries no goal
+            evidence.append(
+                Evidence(
+                    t.term,
+                    text[o_s:o_e],
+                    o_s,
+                    o_e,
+                    t.goal,
+                    t.target,
+                    t.weight,
+                    "local" if (t.city or t.source == "workspace") else "term",
+                    f"{Path(t.source).name}:{t.row}" if t.source else "",
+                )
+            )
+    evidence.sort(key=lambda ev: (ev.start, ev.goal))
+    return evidence
+
+
+def _weigh(evidence: Iterable[Evidence]) -> tuple[dict[int, float], dict[str, float]]:
+    """Evidence weight per goal and per target, with diminishing returns for repeats."""
+    per_term: dict[tuple[int, str | None, str], list[float]] = {}
+    for e in evidence:
+        key = (e.goal, e.target, e.term.lower() if e.kind != "reference" else e.term)
+        per_term.setdefault(key, []).append(e.weight)
+    goals: dict[int, float] = {}
+    targets: dict[str, float] = {}
+    for (goal, target, _term), weights in per_term.items():
+        w = max(weights) * (1 + REPEAT_BONUS * min(len(weights) - 1, 2))
+        goals[goal] = goals.get(goal, 0.0) + w
+        if target:
+            targets[target] = targets.get(target, 0.0) + w
+    return goals, targets
+
+
+def goal_scores(
+    text: str, *, city: str | None = None, vocabulary: Vocabulary | None = None
+) -> dict[int, float]:
+    """Raw evidence weight per goal in ``text``, before any threshold."""
+    return _weigh(find_evidence(text, city=city, vocabulary=vocabulary))[0]
+
+
+def score_of(weight: float) -> float:
+    """The 0..1 score shown for an evidence weight."""
+    return round(1.0 - math.exp(-max(weight, 0.0) / SCORE_SCALE), 3)
+
+
+def _select(
+    evidence: list[Evidence], lang: str, min_weight: float, relative: float
+) -> list[Match]:
+    goals, targets = _weigh(evidence)
+    if not goals:
+        return []
+    top = max(goals.values())
+    from .framework import get_framework
+
+    fw = get_framework()
+    matches: list[Match] = []
+    for goal, weight in goals.items():
+        if weight < min_weight or weight < relative * top:
+            continue
+        ev = tuple(e for e in evidence if e.goal == goal)
+        tw = sorted(
+            ((code, w) for code, w in targets.items() if code.split(".")[0] == str(goal)),
+            key=lambda cw: (-cw[1], _target_order(cw[0])),
+        )
+        try:
+            title = fw.goal(goal).short(lang)
+        except Exception:  # a title is a nicety; the framework may lack one
+            title = ""
+        matches.append(
+            Match(
+                goal=goal,
+                target=tw[0][0] if tw else None,
+                score=score_of(weight),
+                evidence=ev,
+                targets=tuple(code for code, _ in tw),
+                title=title,
+                weight=round(weight, 3),
+            )
+        )
+    matches.sort(key=lambda m: (-m.weight, m.goal))
+    return matches
+
+
+def _target_order(code: str) -> tuple[int, int]:
+    part = code.split(".")[1]
+    return (1, ord(part)) if part.isalpha() else (0, int(part))
+
+
+def map_text(
+    text: str,
+    lang: str | None = None,
+    *,
+    city: str | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> list[Match]:
+    """The SDG suggestions for ``text``: one Match per goal, best first.
+
+    ``lang`` ("en"/"ja", default: detected) sets the language of the goal
+    titles; the English and Japanese terms are always both applied, so
+    mixed text works. ``city`` adds that city's local terms; ``vocabulary``
+    (from :func:`~vlr_tools.vocabulary.load_vocabulary`) replaces the
+    default one, e.g. to include a review's local terms. Empty or
+    whitespace-only text gives ``[]``.
+
+    >>> [m.goal for m in map_text("Fish catch of municipal fisherfolk fell.")]  # doctest: +SKIP
+    [14]
+    """
+    text = _check_text(text)
+    if lang is not None and lang not in ("en", "ja"):
+        raise MappingError(f"unknown language {lang!r}; allowed: en, ja")
+    if not text.strip():
+        return []
+    evidence = find_evidence(text, city=city, vocabulary=vocabulary)
+    return _select(evidence, lang or detect_lang(text), MIN_WEIGHT, RELATIVE_CUTOFF)
+
+
+# --------------------------------------------------------------------------- drafts
+
+_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|_{4,})\s*[\divxlc]+\s*$", re.IGNORECASE)
+_TOC_TITLES = frozenset(
+    ["contents", "table of contents", "目次", "もくじ", "list of tables", "list of figures"]
+)
+
+
+def _skip_reason(para: Paragraph) -> str:
+    """Why a paragraph is not mapped: "toc" for table-of-contents lines, else ""."""
+    if _TOC_LINE.search(para.text):
+        return "toc"
+    section = " ".join(para.section.lower().split())
+    if section in _TOC_TITLES and para.kind != "heading":
+        return "toc"
+    return ""
+
+
+@dataclass(frozen=True)
+class ParagraphMapping:
+    """The suggestions for one paragraph of a draft; ``skipped`` says why none were sought."""
+
+    ref: str
+    page: int
+    section: str
+    section_ref: str
+    kind: str
+    text: str
+    matches: tuple[Match, ...] = ()
+    skipped: str = ""
+
+    def goals(self) -> tuple[int, ...]:
+        return tuple(m.goal for m in self.matches)
+
+
+@dataclass(frozen=True)
+class SectionMapping:
+    """A section (heading and its paragraphs) with its goals aggregated over its paragraphs.
+
+    A section's goal score combines its paragraphs' scores as independent
+    signals: ``1 - prod(1 - score)``.
+    """
+
+    title: str
+    ref: str
+    level: int
+    pages: tuple[int, ...]
+    paragraphs: tuple[str, ...]
+    matches: tuple[Match, ...]
+
+
+def _combine(found: Sequence[tuple[str, Match]], lang: str) -> list[Match]:
+    """Aggregate per-paragraph matches into one Match per goal (noisy-or of scores)."""
+    by_goal: dict[int, list[Match]] = {}
+    for _ref, m in found:
+        by_goal.setdefault(m.goal, []).append(m)
+    out: list[Match] = []
+    for goal, ms in by_goal.items():
+        miss = 1.0
+        for m in ms:
+            miss *= 1.0 - m.score
+        target_weight: dict[str, float] = {}
+        for m in ms:
+            for code in m.targets:
+                target_weight[code] = target_weight.get(code, 0.0) + sum(
+                    e.weight for e in m.evidence if e.target == code
+                )
+        ranked = sorted(target_weight, key=lambda c: (-target_weight[c], _target_order(c)))
+        out.append(
+            Match(
+                goal=goal,
+                target=ranked[0] if ranked else None,
+                score=round(1.0 - miss, 3),
+                evidence=tuple(e for m in ms for e in m.evidence),
+                targets=tuple(ranked),
+                title=ms[0].title,
+                weight=round(sum(m.weight for m in ms), 3),
+            )
+        )
+    out.sort(key=lambda m: (-m.score, -m.weight, m.goal))
+    return out
+
+
+@dataclass(frozen=True)
+class DraftMapping:
+    """The SDG mapping of a whole draft: per paragraph, per section and per goal."""
+
+    draft: Draft
+    paragraphs: tuple[ParagraphMapping, ...]
+    vocabulary_version: str
+    lang: str
+    city: str | None = None
+    _index: dict[str, ParagraphMapping] = field(default_factory=dict, compare=False, repr=False)
+
+    def paragraph(self, ref: str) -> ParagraphMapping | None:
+        """The mapping of paragraph ``ref`` ("p12.3"), or None."""
+        if not self._index:
+            self._index.update({p.ref: p for p in self.paragraphs})
+        return self._index.get(ref)
+
+    def mapped(self) -> list[ParagraphMapping]:
+        """Paragraphs with at least one suggestion."""
+        return [p for p in self.paragraphs if p.matches]
+
+    def paragraphs_for(self, goal: int, target: str | None = None) -> list[ParagraphMapping]:
+        """Paragraphs suggesting ``goal`` (and ``target``, if given, among its targets)."""
+        return [
+            p
+            for p in self.paragraphs
+            if any(m.goal == goal and (target is None or target in m.targets) for m in p.matches)
+        ]
+
+    def pages_for(self, goal: int, target: str | None = None) -> tuple[int, ...]:
+        """The pages with paragraphs suggesting ``goal`` (or ``target``)."""
+        return tuple(sorted({p.page for p in self.paragraphs_for(goal, target)}))
+
+    def goals(self) -> list[Match]:
+        """One Match per goal for the whole draft (noisy-or of its paragraphs), best first."""
+        return _combine([(p.ref, m) for p in self.paragraphs for m in p.matches], self.lang)
+
+    def sections(self) -> list[SectionMapping]:
+        """Per section (nearest heading), the goals of its paragraphs combined."""
+        order: list[str] = []
+        groups: dict[str, list[ParagraphMapping]] = {}
+        for p in self.paragraphs:
+            key = p.section_ref or "(start)"
+            if key not in groups:
+                order.append(key)
+                groups[key] = []
+            groups[key].append(p)
+        heads = {p.ref: p for p in self.draft.paragraphs("heading")}
+        out: list[SectionMapping] = []
+        for key in order:
+            paras = groups[key]
+            head = heads.get(key)
+            out.append(
+                SectionMapping(
+                    title=head.text if head else "",
+                    ref=key if head else (paras[0].ref if paras else ""),
+                    level=head.level if head else 0,
+                    pages=tuple(sorted({p.page for p in paras})),
+                    paragraphs=tuple(p.ref for p in paras),
+                    matches=tuple(
+                        _combine([(p.ref, m) for p in paras for m in p.matches], self.lang)
+                    ),
+                )
+            )
+        return out
+
+    def to_frame(self, level: Level = "goal") -> pd.DataFrame:
+        """One row per paragraph and goal (``level="goal"``) or paragraph and target.
+
+        Columns: ref, page, page_label, section, kind, goal, target, score,
+        terms (matched words, "; "-separated), evidence (count). At target
+        level, goal-only matches keep one row with an empty target.
+        """
+        import pandas as pd
+
+        if level not in ("goal", "target"):
+            raise MappingError(f"unknown level {level!r}; allowed: goal, target")
+        rows: list[dict[str, Any]] = []
+        for p in self.paragraphs:
+            label = self.draft.page_label(p.page) if p.page <= self.draft.page_count else str(p.page)
+            for m in p.matches:
+                base = {
+                    "ref": p.ref,
+                    "page": p.page,
+                    "page_label": label,
+                    "section": p.section,
+                    "kind": p.kind,
+                    "goal": m.goal,
+                }
+                if level == "goal" or not m.targets:
+                    rows.append(
+                        base
+                        | {
+                            "target": m.target or "",
+                            "score": m.score,
+                            "terms": "; ".join(m.terms),
+                            "evidence": len(m.evidence),
+                        }
+                    )
+                    continue
+                for code in m.targets:
+                    ev = [e for e in m.evidence if e.target == code]
+                    rows.append(
+                        base
+                        | {
+                            "target": code,
+                            "score": score_of(sum(e.weight for e in ev)),
+                            "terms": "; ".join(dict.fromkeys(e.text for e in ev)),
+                            "evidence": len(ev),
+                        }
+                    )
+        columns = ["ref", "page", "page_label", "section", "kind", "goal", "target", "score",
+                   "terms", "evidence"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def section_frame(self) -> pd.DataFrame:
+        """One row per section and goal: section, ref, level, pages, goal, target, score, paragraphs."""
+        import pandas as pd
+
+        rows = []
+        for s in self.sections():
+            for m in s.matches:
+                rows.append(
+                    {
+                        "section": s.title,
+                        "section_ref": s.ref,
+                        "level": s.level,
+                        "pages": ", ".join(str(n) for n in s.pages),
+                        "goal": m.goal,
+                        "target": m.target or "",
+                        "score": m.score,
+                        "paragraphs": sum(
+                            1
+                            for ref in s.paragraphs
+                            if (pm := self.paragraph(ref)) and m.goal in pm.goals()
+                        ),
+                    }
+                )
+        columns = ["section", "section_ref", "level", "pages", "goal", "target", "score",
+                   "paragraphs"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def goal_frame(self) -> pd.DataFrame:
+        """One row per goal found: goal, title, score, paragraphs, pages, targets."""
+        import pandas as pd
+
+        rows = []
+        for m in self.goals():
+            paras = self.paragraphs_for(m.goal)
+            rows.append(
+                {
+                    "goal": m.goal,
+                    "title": m.title,
+                    "score": m.score,
+                    "paragraphs": len(paras),
+                    "pages": ", ".join(str(n) for n in sorted({p.page for p in paras})),
+                    "targets": ", ".join(m.targets),
+                }
+            )
+        return pd.DataFrame(
+            rows, columns=["goal", "title", "score", "paragraphs", "pages", "targets"]
+        )
+
+
+def map_draft(
+    draft: Draft | str | Path,
+    city: str | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    lang: str | None = None,
+) -> DraftMapping:
+    """Map every paragraph of a draft (a :class:`Draft` or a path to one).
+
+    Table-of-contents lines (dot leaders, or a "Contents"/「目次」 section)
+    are kept with ``skipped="toc"`` and no matches, so a goal listed in the
+    contents does not count as covered; running headers and footers were
+    already removed when the draft was read.
+    """
+    if isinstance(draft, str | Path):
+        draft = load_draft(draft)
+    if not isinstance(draft, Draft):
+        raise MappingError(f"map_draft needs a Draft or a file path, not {type(draft).__name__}")
+    vocab = _vocabulary(vocabulary, city)
+    lang = lang or draft.lang
+    if lang not in ("en", "ja"):
+        raise MappingError(f"unknown language {lang!r}; allowed: en, ja")
+    out: list[ParagraphMapping] = []
+    for para in draft.paragraphs():
+        reason = _skip_reason(para)
+        matches: tuple[Match, ...] = ()
+        if not reason:
+            evidence = find_evidence(para.text, vocabulary=vocab)
+            matches = tuple(_select(evidence, lang, MIN_WEIGHT, RELATIVE_CUTOFF))
+        out.append(
+            ParagraphMapping(
+                ref=para.ref,
+                page=para.page,
+                section=para.section,
+                section_ref=para.section_ref,
+                kind=para.kind,
+                text=para.text,
+                matches=matches,
+                skipped=reason,
+            )
+        )
+    return DraftMapping(
+        draft=draft,
+        paragraphs=tuple(out),
+        vocabulary_version=vocab.version,
+        lang=lang,
+        city=city if city is not None else vocab.city,
+    )
