@@ -879,3 +879,11 @@ def test_participant_record_roundtrip():
     )
     assert Participant.from_dict(person.to_dict()) == person
     assert "name" not in person.to_dict(include_personal=False)
+
+
+def test_every_consultations_text_has_english_and_japanese():
+    from vlr_tools.i18n import load_strings
+
+    strings = {k: v for k, v in load_strings().items() if k.startswith("consultations.")}
+    assert len(strings) > 50
+    assert [k for k, v in strings.items() if not v.get("en") or not v.get("ja")] == []

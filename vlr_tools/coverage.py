@@ -72,6 +72,7 @@ __all__ = [
     "heatmap_figure",
     "hlpf_gaps",
     "load_decisions",
+    "map_city_draft",
     "mapping_view",
     "target_frame",
     "undo_decision",
@@ -103,6 +104,7 @@ MATCH_COLUMNS = (
     "target",
     "score",
     "evidence",
+    "spans",
     "source",
     "decision",
     "note",
@@ -210,11 +212,15 @@ def _evidence_list(value: Any) -> list[str]:
 
 
 def mapping_view(draft_mapping: Any) -> MappingView:
-    """Reduce whatever the mapping produced to a :class:`MappingView`.
+    """Reduce a draft mapping to a :class:`MappingView` (paragraphs + one row per match).
 
-    Accepts the result of :func:`vlr_tools.mapping.map_draft` (anything with
-    a ``draft`` and per-paragraph matches), a :class:`MappingView`, or a
-    DataFrame with at least the columns ``ref, page, goal, target, score``.
+    Accepts the result of :func:`vlr_tools.mapping.map_draft`, a
+    :class:`MappingView`, or a DataFrame with at least the columns ``ref,
+    page, goal`` (optionally the other :data:`MATCH_COLUMNS`, ``text`` and
+    ``words``). Each suggested goal gives one goal-level row (``target``
+    None, the goal's score and all its evidence) and one row per target it
+    has evidence for (that target's evidence), so reviewers can decide on
+    either.
     """
     import pandas as pd
 
@@ -223,7 +229,8 @@ def mapping_view(draft_mapping: Any) -> MappingView:
     if isinstance(draft_mapping, pd.DataFrame):
         return _view_from_frame(draft_mapping)
     draft = getattr(draft_mapping, "draft", None)
-    if draft is None:
+    items = getattr(draft_mapping, "paragraphs", None)
+    if draft is None or items is None or callable(items):
         raise MappingError(
             "coverage needs a draft mapping (from vlr_tools.mapping.map_draft) or a table "
             f"of matches; got {type(draft_mapping).__name__}"
@@ -233,26 +240,12 @@ def mapping_view(draft_mapping: Any) -> MappingView:
     infos = tuple(_info(p, chapters.get(p.ref, "")) for p in paragraphs)
     by_ref = {p.ref: p for p in infos}
     rows = []
-    for ref, match in _iter_matches(draft_mapping):
-        info = by_ref.get(ref)
+    for item in items:
+        info = by_ref.get(str(item.ref))
         if info is None:
             continue
-        target = getattr(match, "target", None) or None
-        rows.append(
-            {
-                "ref": ref,
-                "page": info.page,
-                "section": info.section,
-                "kind": info.kind,
-                "goal": int(match.goal),
-                "target": str(target) if target else None,
-                "score": float(getattr(match, "score", 0.0) or 0.0),
-                "evidence": _evidence_list(getattr(match, "evidence", None)),
-                "source": "suggested",
-                "decision": "",
-                "note": "",
-            }
-        )
+        for match in item.matches:
+            rows += _match_rows(info, match)
     frame = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
     version = getattr(draft_mapping, "vocabulary_version", "") or ""
     return MappingView(
@@ -264,31 +257,61 @@ def mapping_view(draft_mapping: Any) -> MappingView:
     )
 
 
-def _iter_matches(draft_mapping: Any) -> Iterable[tuple[str, Any]]:
-    """(paragraph ref, match) pairs from a draft mapping, whatever its exact shape."""
-    items = getattr(draft_mapping, "paragraphs", None)
-    if callable(items):
-        items = items()
-    if items is None:
-        items = getattr(draft_mapping, "items", None)
-    if items is None:
-        matches = getattr(draft_mapping, "matches", None)
-        if isinstance(matches, Mapping):
-            for ref, found in matches.items():
-                for m in found:
-                    yield str(ref), m
-            return
-        items = matches or ()
-    for item in items:
-        para = getattr(item, "paragraph", None)
-        found = getattr(item, "matches", None)
-        if para is not None and found is not None:
-            for m in found:
-                yield str(para.ref), m
-            continue
-        ref = getattr(item, "ref", None) or getattr(item, "paragraph_ref", None)
-        if ref is not None and hasattr(item, "goal"):
-            yield str(ref), item
+def _target_score(weight: float) -> float:
+    try:
+        from .mapping import score_of
+    except ImportError:  # pragma: no cover - the mapping module is part of the package
+        return min(1.0, weight / 3.0)
+    return float(score_of(weight))
+
+
+def _match_rows(info: ParagraphInfo, match: Any) -> list[dict[str, Any]]:
+    """The goal-level row and one row per target of one suggested goal in one paragraph."""
+    evidence = tuple(getattr(match, "evidence", ()) or ())
+    base = {
+        "ref": info.ref,
+        "page": info.page,
+        "section": info.section,
+        "kind": info.kind,
+        "goal": int(match.goal),
+        "source": "suggested",
+        "decision": "",
+        "note": "",
+    }
+    rows = [
+        base
+        | {
+            "target": None,
+            "score": float(getattr(match, "score", 0.0) or 0.0),
+            "evidence": _evidence_list(evidence),
+            "spans": _spans_of(evidence),
+        }
+    ]
+    targets = tuple(getattr(match, "targets", ()) or ())
+    if not targets and getattr(match, "target", None):
+        targets = (str(match.target),)
+    for code in targets:
+        mine = [e for e in evidence if getattr(e, "target", None) == code]
+        weight = sum(float(getattr(e, "weight", 1.0) or 0.0) for e in mine)
+        rows.append(
+            base
+            | {
+                "target": str(code),
+                "score": round(_target_score(weight), 3) if mine else rows[0]["score"],
+                "evidence": _evidence_list(mine),
+                "spans": _spans_of(mine),
+            }
+        )
+    return rows
+
+
+def _spans_of(evidence: Iterable[Any]) -> list[tuple[int, int]]:
+    spans = []
+    for e in evidence:
+        start, end = getattr(e, "start", None), getattr(e, "end", None)
+        if isinstance(start, int) and isinstance(end, int) and end > start:
+            spans.append((start, end))
+    return spans
 
 
 def _view_from_frame(frame: pd.DataFrame) -> MappingView:
@@ -307,6 +330,7 @@ def _view_from_frame(frame: pd.DataFrame) -> MappingView:
         "target": None,
         "score": 1.0,
         "evidence": None,
+        "spans": None,
         "source": "suggested",
         "decision": "",
         "note": "",
@@ -315,6 +339,7 @@ def _view_from_frame(frame: pd.DataFrame) -> MappingView:
         if column not in data.columns:
             data[column] = [default] * len(data)
     data["evidence"] = [_evidence_list(v) for v in data["evidence"]]
+    data["spans"] = [list(v) if isinstance(v, list | tuple) else [] for v in data["spans"]]
     infos: dict[str, ParagraphInfo] = {}
     for row in data.itertuples(index=False):
         if row.ref not in infos:
@@ -575,6 +600,7 @@ def effective_matches(
                 "target": target,
                 "score": 1.0,
                 "evidence": [],
+                "spans": [],
                 "source": "reviewer",
                 "decision": d.action,
                 "note": d.note,
@@ -1239,7 +1265,7 @@ def coverage_summary(
     files = c.draft(version)
     year = hlpf_year if hlpf_year is not None else c.hlpf_year
     if draft_mapping is None:
-        draft_mapping = map_city_draft(c.slug, files.version)
+        draft_mapping = map_city_draft(c.slug, files.version, ws=ws, review_id=review_id)
     decisions = load_decisions(ws, review_id) if ws is not None and review_id else []
     table = load_indicators(c.indicators_path) if c.indicators_path.is_file() else None
     view = mapping_view(draft_mapping)
@@ -1266,13 +1292,28 @@ def coverage_summary(
     )
 
 
-def map_city_draft(city: str, version: str | None = None) -> Any:
-    """Load and map a sample city's draft PDF (the pages the answer keys and memos cite)."""
+def map_city_draft(
+    city: str,
+    version: str | None = None,
+    *,
+    ws: Workspace | None = None,
+    review_id: str | None = None,
+) -> Any:
+    """Load and map a sample city's draft PDF (the pages the answer keys and memos cite).
+
+    The city's local terms apply, and with ``ws``/``review_id`` also the
+    terms a reviewer added to that review.
+    """
     from .cities import load_city
     from .documents import load_draft
     from .mapping import map_draft
+    from .vocabulary import load_vocabulary
 
     c = load_city(city)
     files = c.draft(version)
     path = files.pdf if files.pdf.is_file() else files.source
-    return map_draft(load_draft(path))
+    use_ws = ws is not None and bool(review_id)
+    vocabulary = load_vocabulary(
+        city=c.slug, workspace=ws if use_ws else None, review_id=review_id if use_ws else None
+    )
+    return map_draft(load_draft(path), city=c.slug, vocabulary=vocabulary)

@@ -220,9 +220,15 @@ def _guess_date_order(sheets: list[SheetData]) -> tuple[bool | None, str]:
                         day_first += a > 12 >= b
                         month_first += b > 12 >= a
     if day_first and not month_first:
-        return True, f"dates read day first (DD/MM/YYYY), as {day_first} unambiguous date(s) in the file are"
+        return (
+            True,
+            f"dates read day first (DD/MM/YYYY), as {day_first} unambiguous date(s) in the file are",
+        )
     if month_first and not day_first:
-        return False, f"dates read month first (MM/DD/YYYY), as {month_first} unambiguous date(s) in the file are"
+        return (
+            False,
+            f"dates read month first (MM/DD/YYYY), as {month_first} unambiguous date(s) in the file are",
+        )
     return None, ""
 
 
