@@ -28,7 +28,7 @@ from vlr_tools.memo.facts import (
     ReviewFacts,
 )
 from vlr_tools.memo.markdown import escape as md_escape
-from vlr_tools.memo.model import Chart, Finding, Notice, Table
+from vlr_tools.memo.model import Chart, Facts, Finding, Notice, Table, Text
 from vlr_tools.workspace import open_workspace
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -104,6 +104,36 @@ def memo_ws(tmp_path_factory):
     set_final(ws, rv.id, "H1", "not_met", note="Lead reviewer confirms.", reviewer=a)
     yield ws, rv.id, folder
     ws.close()
+
+
+@pytest.fixture(scope="module")
+def engaged_ws(tmp_path_factory):
+    """A review of Santa Rosa v1 with the city's consultation log imported (personal data too)."""
+    from vlr_tools.cities import load_city
+    from vlr_tools.consultations import read_consultation_log, save_consultations
+
+    folder = tmp_path_factory.mktemp("memo-engaged")
+    ws = open_workspace(folder, reviewer=REVIEWERS[0])
+    rv = ws.create_review(city="santa-rosa", version="v1", reviewers=REVIEWERS)
+    log = read_consultation_log(load_city("santa-rosa").consultations_path, dayfirst="auto")
+    save_consultations(ws, rv.id, log, accept_valid=True)
+    yield ws, rv.id
+    ws.close()
+
+
+def _participants() -> set[str]:
+    """Names, e-mails and phone numbers in the sample log (fictional people)."""
+    import openpyxl
+
+    from vlr_tools.cities import load_city
+
+    wb = openpyxl.load_workbook(load_city("santa-rosa").consultations_path, read_only=True)
+    rows = list(wb["Participants"].iter_rows(values_only=True))
+    wb.close()
+    header = next(i for i, r in enumerate(rows) if r and r[0] == "No.")
+    columns = [str(c or "").lower() for c in rows[header]]
+    wanted = [i for i, c in enumerate(columns) if "name" in c or "mail" in c or "mobile" in c]
+    return {str(r[i]).strip() for r in rows[header + 1 :] for i in wanted if r[i]}
 
 
 @pytest.fixture(scope="module")
@@ -258,6 +288,44 @@ def test_a_review_with_no_ratings_gives_no_assessment():
 def test_page_ranges_compress_runs():
     assert page_ranges([5, 3, 4, 9, 11, 10, 1]) == "1, 3–5, 9–11"
     assert page_ranges([]) == ""
+
+
+def test_engagement_section_reports_the_log_without_personal_data(engaged_ws, tmp_path):
+    ws, rid = engaged_ws
+    memo = build_memo(ws, rid, "en")
+    section = memo.section("engagement")
+    text = "\n".join(memo.outline().split("## Stakeholder engagement", 1)[1].split("\n## ")[:1])
+    assert "The consultation log records 14 consultations" in text
+    assert "Leave no one behind" in text
+    assert [c.key for c in memo.charts() if c.key in ("stakeholder-groups", "iap2-levels")] == [
+        "stakeholder-groups",
+        "iap2-levels",
+    ]
+    facts = next(b for b in section.blocks if isinstance(b, Facts))
+    assert dict(facts.items)["Consultations"] == "14"
+    people = _participants()
+    assert len(people) > 20
+    results = render_memo(memo, ("html", "md", "docx"), tmp_path)
+    for r in results:
+        raw = r.path.read_bytes().decode("utf-8", errors="ignore")
+        if r.format == "docx":
+            raw = "\n".join(p.text for p in _docx(r.path).paragraphs) + "".join(
+                c.text for t in _docx(r.path).tables for row in t.rows for c in row.cells
+            )
+        leaked = sorted(p for p in people if p in raw)
+        assert not leaked, f"{r.format}: {leaked[:3]}"
+    ja = build_memo(ws, rid, "ja").section("engagement")
+    assert isinstance(ja.blocks[0], Text) and "14回の協議" in ja.blocks[0].text
+
+
+def test_personal_data_only_when_asked(engaged_ws):
+    ws, rid = engaged_ws
+    people = _participants()
+    default = build_memo(ws, rid, "en").outline()
+    assert not [p for p in people if p in default]
+    personal = build_memo(ws, rid, "en", include_personal=True).outline()
+    assert [p for p in people if p in personal]
+    assert "personal data included at the reviewer's explicit request" in personal
 
 
 # -- HTML ----------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def test_export_hides_code_keeps_the_chart_and_loads_nothing(tmp_path):
     assert "Plotly.newPlot" in html and "plotly.js" in html.lower()  # ...with plotly.js inline
     assert external_resources(html) == []
     assert "<script src=" not in html
-    for cdn in ("require.min.js", "require.js\"", "MathJax.js", "tex-chtml", "html-manager"):
+    for cdn in ("require.min.js", 'require.js"', "MathJax.js", "tex-chtml", "html-manager"):
         assert cdn not in html
     assert "HBox(children" not in html  # dead widget output dropped
     assert "</script><script>alert(1)" not in html

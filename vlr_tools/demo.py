@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from .errors import MemoError
+from .errors import MemoError, VlrError
 from .i18n import LANGUAGES
 from .paths import CITIES_DIR, EXPORTS_DIR
 
@@ -40,8 +40,12 @@ DEMO_CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("santa-rosa", ("v1",)),
     ("san-fernando", ("v1", "v2")),
 )
-#: Fictional reviewers used when a city's demo_review.yaml names none.
-DEMO_REVIEWERS: tuple[str, ...] = ("Hana Demo", "Paolo Demo")
+#: Fictional reviewers used when a city's demo_review.yaml names none (the
+#: sample scripts use the same names).
+DEMO_REVIEWERS: tuple[str, ...] = (
+    "Reviewer A (CYO, illustrative)",
+    "Reviewer B (CYO, illustrative)",
+)
 #: Folder (under the output folder) that holds the demo workspace.
 WORKSPACE_FOLDER = "demo-workspace"
 #: File that marks a folder as a demo workspace this module may replace.
@@ -93,7 +97,7 @@ def run_demo(
         cities = [slug for slug, _ in DEMO_CITIES]
         for n, (slug, versions) in enumerate(DEMO_CITIES, start=1):
             log(f"[{n}/{len(cities)}] {slug}: scripted review of {', '.join(versions)}")
-            reviews[slug] = review_city(ws, slug, versions, log)
+            reviews[slug] = review_city(ws, slug, versions, log, warnings)
         files: list[Path] = []
         for slug in cities:
             for lang in langs:
@@ -154,13 +158,21 @@ def demo_script(slug: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def review_city(ws: Any, slug: str, versions: tuple[str, ...], log: Log) -> str:
-    """Script the review of each draft version; return the id of the last review."""
+def review_city(
+    ws: Any, slug: str, versions: tuple[str, ...], log: Log, problems: list[str]
+) -> str:
+    """Script the review of each draft version; return the id of the last review.
+
+    A step that fails (e.g. reference data missing) is logged, added to
+    ``problems`` and skipped, so the memos are still written and say what
+    they lack.
+    """
     from .cities import load_city
 
     city = load_city(slug)
     script = demo_script(slug)
-    reviewers = tuple(script.get("reviewers") or DEMO_REVIEWERS)
+    named = script.get("reviewers")
+    reviewers = tuple(str(v) for v in named.values()) if isinstance(named, dict) else DEMO_REVIEWERS
     previous: str | None = None
     review_id = ""
     for version in versions:
@@ -168,9 +180,9 @@ def review_city(ws: Any, slug: str, versions: tuple[str, ...], log: Log) -> str:
             city=slug,
             version=version,
             reviewers=reviewers,
-            template=str(script.get("template") or "full"),
+            template="full",
             title=f"{city.name} Voluntary Local Review, draft {version} (illustrative sample)",
-            settings={"hlpf_year": city.hlpf_year, "illustrative": True},
+            settings={"hlpf_year": city.hlpf_year, "illustrative": True, "lead": reviewers[0]},
             reviewer=reviewers[0],
         )
         review_id = rv.id
@@ -178,20 +190,19 @@ def review_city(ws: Any, slug: str, versions: tuple[str, ...], log: Log) -> str:
         steps: list[tuple[str, Callable[..., str], tuple[Any, ...]]] = [
             ("consultation log", import_consultations, (ws, rv.id, city)),
             ("SDG mapping", map_draft, (ws, rv.id, city, version)),
-            ("checklist", rate_checklist, (ws, rv.id, city, version, reviewers)),
+            ("checklist", rate_checklist, (ws, rv.id, city, version, reviewers, previous)),
+            ("annotations", annotate, (ws, rv.id, city, version, previous, reviewers)),
         ]
-        if previous is not None:
-            steps.append(
-                (
-                    f"carry-over from {previous}",
-                    carry_over,
-                    (ws, previous, rv.id, city, version, reviewers),
-                )
-            )
-        steps.append(("annotations", annotate, (ws, rv.id, city, version)))
         for name, action, args in steps:
             started = time.perf_counter()
-            summary = action(*args)
+            try:
+                summary = action(*args)
+            except VlrError as exc:
+                # A trainer still gets every memo; each says what it lacks, and
+                # the run ends with this problem listed.
+                first = str(exc).splitlines()[0]
+                summary = f"FAILED: {first}"
+                problems.append(f"{slug} {version}, {name}: {' '.join(str(exc).split())}")
             log(f"    {name}: {summary} ({time.perf_counter() - started:.1f} s)")
         previous = rv.id
     return review_id
@@ -201,40 +212,80 @@ def review_city(ws: Any, slug: str, versions: tuple[str, ...], log: Log) -> str:
 
 
 def import_consultations(ws: Any, review_id: str, city: Any) -> str:
-    """Import the city's consultation log into the review."""
-    # TODO(consultations): call the consultations module's workspace import
-    # once it exposes one (issue 7).
-    return "skipped: the consultations module has no workspace import yet"
+    """Import the city's consultation log into the review (valid rows; problems reported)."""
+    from .consultations import read_consultation_log, save_consultations
+
+    result = read_consultation_log(city.consultations_path, dayfirst="auto")
+    summary = save_consultations(ws, review_id, result, accept_valid=True)
+    return (
+        f"{summary.added + summary.updated + summary.unchanged} consultations, "
+        f"{summary.participants_added + summary.participants_updated} participants imported "
+        f"(personal data stays in the workspace); {summary.rejected_rows} rows not imported"
+    )
+
+
+#: How many of the strongest suggested mappings the scripted reviewer accepts.
+ACCEPTED_MAPPINGS = 3
 
 
 def map_draft(ws: Any, review_id: str, city: Any, version: str) -> str:
-    """Map the draft and record a few reviewer decisions."""
-    # TODO(mapping): map the draft and store decisions once the mapping
-    # module lands (issue 5).
-    return "skipped: the mapping module is not available yet"
+    """Map the draft to the SDGs and record a few reviewer decisions.
+
+    The scripted reviewer accepts the strongest target-level suggestion of the
+    first few body paragraphs that have one, as a reviewer checking the
+    mapping would; every memo then applies these decisions.
+    """
+    from .coverage import decide, map_city_draft
+
+    mapping = map_city_draft(city.slug, version, ws=ws, review_id=review_id)
+    decided = 0
+    for para in mapping.paragraphs:
+        if decided >= ACCEPTED_MAPPINGS:
+            break
+        best = max((m for m in para.matches if m.target), key=lambda m: m.score, default=None)
+        if para.kind == "heading" or best is None:
+            continue
+        decide(
+            ws,
+            review_id,
+            para.ref,
+            best.goal,
+            best.target,
+            "accept",
+            note="Checked against the paragraph (scripted demo).",
+        )
+        decided += 1
+    mapped = len(mapping.mapped())
+    return f"{mapped} paragraphs mapped; {decided} suggestions accepted by the reviewer"
 
 
 def rate_checklist(
-    ws: Any, review_id: str, city: Any, version: str, reviewers: tuple[str, ...]
+    ws: Any,
+    review_id: str,
+    city: Any,
+    version: str,
+    reviewers: tuple[str, ...],
+    previous: str | None = None,
 ) -> str:
-    """Rate the checklist: scripted ratings if the city has them, else confirmed pre-checks."""
-    from . import checklist as checklist_pkg
+    """Rate the checklist: the city's scripted review, else the confirmed pre-checks.
+
+    The scripted review (``demo_review.yaml``) also carries the earlier
+    draft's recommendations over and marks what the new draft addressed.
+    """
+    from .checklist import apply_scripted_review, carry_over, combined_suggestion, precheck, rate
 
     scripted = CITIES_DIR / city.slug / "demo_review.yaml"
-    apply = getattr(checklist_pkg, "apply_scripted_review", None)
-    if apply is not None and scripted.is_file():
-        apply(ws, review_id, scripted)
-        return f"scripted ratings from {scripted.name}"
-    from .checklist.precheck import combined_suggestion, precheck
-    from .checklist.ratings import rate
-
+    script = demo_script(city.slug)
+    if version in (script.get("reviews") or {}):
+        counts = apply_scripted_review(ws, review_id, scripted, old_review_id=previous)
+        done = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        return f"scripted review from {scripted.name}: {done}"
     suggestions = precheck(ws, city.slug, version, review_id=review_id)
     ids = list(dict.fromkeys(s.criterion_id for s in suggestions))
     for cid in ids:
         s = combined_suggestion(suggestions, cid)
         if s is None:
             continue
-        recommendation = "" if s.rating == "met" else _recommendation_from(s.reason_en)
         rate(
             ws,
             review_id,
@@ -242,34 +293,85 @@ def rate_checklist(
             s.rating,
             pages=s.pages,
             comment=s.reason_en,
-            recommendation=recommendation,
+            recommendation=""
+            if s.rating == "met"
+            else f"Address this in the next draft: {s.reason_en}",
             priority="high" if s.rating == "not_met" else "medium",
             reviewer=reviewers[0],
             suggested=s.rating,
         )
-    return f"{len(ids)} criteria rated from the confirmed pre-check suggestions"
+    carried = ""
+    if previous is not None:
+        carried = (
+            f"; {len(carry_over(ws, previous, review_id, reviewer=reviewers[0]))} carried over"
+        )
+    return f"{len(ids)} criteria rated from the confirmed pre-check suggestions{carried}"
 
 
-def _recommendation_from(reason: str) -> str:
-    return f"Address this finding in the next draft: {reason}"
+#: How many passages the scripted reviewer annotates per draft.
+ANNOTATED_PASSAGES = 4
 
 
-def carry_over(
-    ws: Any, old_id: str, new_id: str, city: Any, version: str, reviewers: tuple[str, ...]
+def annotate(
+    ws: Any,
+    review_id: str,
+    city: Any,
+    version: str,
+    previous: str | None,
+    reviewers: tuple[str, ...] = DEMO_REVIEWERS,
 ) -> str:
-    """Carry the earlier review's recommendations over and mark what the new draft did."""
-    from .checklist.versions import carry_over as carry
+    """Annotate passages of the draft, and carry the earlier draft's comments over.
 
-    items = carry(ws, old_id, new_id, reviewer=reviewers[0])
-    # TODO(checklist): the scripted addressed/partly/not marks come with
-    # demo_review.yaml (apply_scripted_review); nothing is marked without it.
-    return f"{len(items)} recommendations carried over"
+    Uses the annotations module's own scripted demo when it has one;
+    otherwise the scripted reviewer comments on the passages the city's
+    answer key cites as evidence (phrases known to be on those pages).
+    """
+    from . import annotations as ann_pkg
+    from .annotations import carry as ann_carry
+    from .annotations import store as ann_store
 
+    apply = getattr(ann_pkg, "apply_scripted", None)
+    script_path = getattr(ann_pkg, "demo_annotations_path", lambda slug: None)(city.slug)
+    if apply is not None and script_path is not None and Path(script_path).is_file():
+        return str(apply(ws, review_id, city.slug, version, previous_review_id=previous))
+    from .cities import load_review_key
 
-def annotate(ws: Any, review_id: str, city: Any, version: str) -> str:
-    """Add the scripted passage annotations."""
-    # TODO(annotations): annotations.apply_scripted(...) once issue 10 lands.
-    return "skipped: the annotations module is not available yet"
+    draft = ann_store.draft_for_review(ws, review_id)
+    carried = ""
+    previous_version = ws.review(previous).version if previous is not None else None
+    if previous is not None:
+        report = ann_carry.carry_over(ws, previous, review_id, draft, reviewer=reviewers[0])
+        counts = report["outcome"].value_counts().to_dict() if len(report) else {}
+        carried = "; carried over: " + (
+            ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items())) or "none"
+        )
+    made = 0
+    for weakness in load_review_key(city):
+        if made >= ANNOTATED_PASSAGES:
+            break
+        if previous_version and weakness.evidence_for(previous_version) is not None:
+            continue  # commented on the earlier draft: carried over above
+        evidence = weakness.evidence_for(version)
+        if evidence is None or not evidence.present:
+            continue
+        for page in evidence.pages:
+            try:
+                ann_store.annotate(
+                    ws,
+                    review_id,
+                    draft,
+                    page=page,
+                    quote=evidence.present[0],
+                    comment=weakness.summary,
+                    kind="missing_evidence",
+                    criterion=weakness.criteria[0],
+                    reviewer=reviewers[made % len(reviewers)],
+                )
+            except VlrError:
+                continue  # the phrase is on another of the pages cited
+            made += 1
+            break
+    return f"{made} passages annotated{carried}"
 
 
 __all__ = ["DEMO_CITIES", "DEMO_REVIEWERS", "DemoResult", "run_demo"]

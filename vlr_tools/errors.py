@@ -144,3 +144,7 @@ class UnknownReviewError(WorkspaceError, LookupError):
 
 class WorkspaceValueError(WorkspaceError, ValueError):
     """A value given to the workspace (kind, key, data, status, name...) is not allowed."""
+
+
+class AnnotationImportError(ProblemsError, AnnotationError):
+    """An annotation exchange file (CSV/XLSX/JSON-LD) has problems; nothing was imported."""

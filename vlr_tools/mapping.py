@@ -253,19 +253,21 @@ def _atoms(key: str) -> list[tuple[str, str]]:
 
 
 class _Node:
-    __slots__ = ("children", "ends")
+    __slots__ = ("children", "depth", "ends")
 
     def __init__(self) -> None:
         self.children: dict[tuple[str, str], _Node] = {}
         self.ends: list[int] = []
+        self.depth = 0  # atoms on the longest path below this node
 
 
 def _emit(node: _Node, groups: list[int]) -> str:
     """The regex for a trie node; appends the term index of each capturing group in order."""
     alts: list[str] = []
-    # literal continuations first (longer terms win), then regex pieces, then "ends here"
+    # The regex engine takes the first alternative that succeeds, so the branch
+    # leading to the longest terms goes first and "the term ends here" last.
     for (kind, value), child in sorted(
-        node.children.items(), key=lambda kv: (kv[0][0] != "c", kv[0][1])
+        node.children.items(), key=lambda kv: (-kv[1].depth, kv[0][0] != "c", kv[0][1])
     ):
         piece = re.escape(value) if kind == "c" else value
         alts.append(piece + _emit(child, groups))
@@ -309,7 +311,9 @@ class _Matcher:
             key = self.entries[i][0]
             root = latin if _LATIN_CHAR.match(key[0]) else other
             node = root
-            for atom in _atoms(key):
+            atoms = _atoms(key)
+            for pos, atom in enumerate(atoms):
+                node.depth = max(node.depth, len(atoms) - pos)
                 node = node.children.setdefault(atom, _Node())
             if node.ends:
                 # two spellings with the same pattern: one group carries both terms

@@ -117,7 +117,9 @@ def set_final(
         raise ChecklistError(
             f"only the lead reviewer ({lead}) sets final ratings; {who} can rate with rate() instead"
         )
-    by_reviewer = {r.reviewer: r.rating for r in list_ratings(ws, review_id) if r.criterion_id == cid}
+    by_reviewer = {
+        r.reviewer: r.rating for r in list_ratings(ws, review_id) if r.criterion_id == cid
+    }
     data = {
         "criterion_id": cid,
         "rating": value,
@@ -185,7 +187,9 @@ def final_ratings(ws: Any, review_id: str) -> dict[str, FinalRating]:
             pages=tuple(sorted({p for r in rs for p in r.pages})),
             comments=tuple((r.reviewer, r.comment) for r in rs if r.comment),
             recommendations=tuple(
-                Recommendation(r.reviewer, r.recommendation, r.priority) for r in rs if r.recommendation
+                Recommendation(r.reviewer, r.recommendation, r.priority)
+                for r in rs
+                if r.recommendation
             ),
             orphaned=cid not in tpl,
         )
@@ -208,7 +212,9 @@ def consolidate(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
     tpl = review_template(ws, review_id)
     review = ws.review(review_id)
     ratings = list_ratings(ws, review_id)
-    reviewers = list(dict.fromkeys([*(getattr(review, "reviewers", None) or ()), *(r.reviewer for r in ratings)]))
+    reviewers = list(
+        dict.fromkeys([*(getattr(review, "reviewers", None) or ()), *(r.reviewer for r in ratings)])
+    )
     results = final_ratings(ws, review_id)
     finals = {rec.key: rec.data for rec in ws.records(review_id, FINAL_KIND)}
     ids = list(tpl.ids) + sorted({r.criterion_id for r in ratings if r.criterion_id not in tpl})
@@ -217,7 +223,9 @@ def consolidate(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
         given = {r.reviewer: r.rating for r in ratings if r.criterion_id == cid}
         values = list(given.values())
         result = results.get(cid)
-        question = tpl.criterion(cid).question(lang) if cid in tpl else t("checklist.orphaned", lang)
+        question = (
+            tpl.criterion(cid).question(lang) if cid in tpl else t("checklist.orphaned", lang)
+        )
         rows.append(
             {
                 "criterion_id": cid,

@@ -140,7 +140,9 @@ def parse_pages(value: object) -> tuple[int, ...]:
     pages: set[int] = set()
     for item in items:
         if isinstance(item, bool):
-            raise ChecklistError(f"page reference {item!r} is not a page number; write e.g. 12, 14-16")
+            raise ChecklistError(
+                f"page reference {item!r} is not a page number; write e.g. 12, 14-16"
+            )
         if isinstance(item, int):
             if item < 1:
                 raise ChecklistError(f"page {item} is not a page number: pages start at 1")
@@ -155,9 +157,13 @@ def parse_pages(value: object) -> tuple[int, ...]:
         first = int(match.group(1))
         last = int(match.group(2) or first)
         if first < 1 or last < first:
-            raise ChecklistError(f"page range {text!r} is not valid; write e.g. 14-16 (pages start at 1)")
+            raise ChecklistError(
+                f"page range {text!r} is not valid; write e.g. 14-16 (pages start at 1)"
+            )
         if last - first > 500:
-            raise ChecklistError(f"page range {text!r} is too long to be evidence; cite the pages that matter")
+            raise ChecklistError(
+                f"page range {text!r} is too long to be evidence; cite the pages that matter"
+            )
         pages.update(range(first, last + 1))
     return tuple(sorted(pages))
 
@@ -186,8 +192,17 @@ def review_draft_path(review: Any) -> Path | None:
     when that is a file, then the sample city's draft of the review's version.
     """
     settings = getattr(review, "settings", None) or {}
-    for candidate in (settings.get("draft_path"), settings.get("draft"), getattr(review, "document", None)):
-        if candidate and isinstance(candidate, str) and Path(candidate).suffix and Path(candidate).is_file():
+    for candidate in (
+        settings.get("draft_path"),
+        settings.get("draft"),
+        getattr(review, "document", None),
+    ):
+        if (
+            candidate
+            and isinstance(candidate, str)
+            and Path(candidate).suffix
+            and Path(candidate).is_file()
+        ):
             return Path(candidate)
     try:
         from ..cities import load_city
@@ -255,7 +270,9 @@ def review_template(ws: Any, review_id: str) -> Template:
     return tpl
 
 
-def use_template(ws: Any, review_id: str, template: Template | str, *, reviewer: str | None = None) -> Template:
+def use_template(
+    ws: Any, review_id: str, template: Template | str, *, reviewer: str | None = None
+) -> Template:
     """Record that a review is rated against ``template`` (name, path or Template)."""
     tpl = template if isinstance(template, Template) else load_template(template)
     builtin = tpl.path is not None and tpl.path.parent.resolve() == _builtin_dir().resolve()
@@ -387,7 +404,9 @@ def rate(
         data["suggested"] = check_rating(suggested)
     key = rating_key(cid, who)
     try:
-        rec = ws.put(review_id, RATING_KIND, key, data, expected_version=expected_version, reviewer=who)
+        rec = ws.put(
+            review_id, RATING_KIND, key, data, expected_version=expected_version, reviewer=who
+        )
     except ConflictError as exc:
         current = exc.current
         cur_data = getattr(current, "data", None) or {}
@@ -402,7 +421,9 @@ def rate(
     return _from_record(rec, tpl)
 
 
-def get_rating(ws: Any, review_id: str, criterion_id: str, reviewer: str | None = None) -> Rating | None:
+def get_rating(
+    ws: Any, review_id: str, criterion_id: str, reviewer: str | None = None
+) -> Rating | None:
     """One reviewer's stored rating of a criterion, or None."""
     who = _who(ws, reviewer)
     rec = ws.get(review_id, RATING_KIND, rating_key(str(criterion_id).strip().upper(), who))
@@ -437,7 +458,9 @@ def list_ratings(ws: Any, review_id: str, *, include_orphaned: bool = True) -> l
     out = [_from_record(r, tpl) for r in ws.records(review_id, RATING_KIND)]
     if not include_orphaned:
         out = [r for r in out if not r.orphaned]
-    return sorted(out, key=lambda r: (order.get(r.criterion_id, len(order)), r.criterion_id, r.reviewer))
+    return sorted(
+        out, key=lambda r: (order.get(r.criterion_id, len(order)), r.criterion_id, r.reviewer)
+    )
 
 
 def orphaned_ratings(ws: Any, review_id: str) -> list[Rating]:

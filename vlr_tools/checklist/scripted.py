@@ -80,7 +80,9 @@ def start_review(
         settings=settings or None,
         reviewer=reviewer or (reviewers[0] if reviewers else None),
     )
-    use_template(ws, review.id, template, reviewer=reviewer or (reviewers[0] if reviewers else None))
+    use_template(
+        ws, review.id, template, reviewer=reviewer or (reviewers[0] if reviewers else None)
+    )
     return review
 
 
@@ -102,7 +104,10 @@ def read_demo_review(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise DataFileError(f"{path}: expected a mapping at the top level")
     if data.get("illustrative") is not True:
-        bad("key 'illustrative' must be true: scripted reviews are illustrative", data.get("illustrative"))
+        bad(
+            "key 'illustrative' must be true: scripted reviews are illustrative",
+            data.get("illustrative"),
+        )
     reviewers = data.get("reviewers")
     if not isinstance(reviewers, Mapping) or not reviewers:
         bad("key 'reviewers' must map a short alias to a reviewer's name", reviewers)
@@ -137,14 +142,28 @@ def read_demo_review(path: str | Path) -> dict[str, Any]:
                     bad(f"{cwhere}: unknown reviewer alias", alias, ", ".join(map(str, reviewers)))
                     continue
                 if not isinstance(rating, Mapping):
-                    bad(f"{cwhere}.{alias}: must be a mapping with rating, pages, comment...", rating)
+                    bad(
+                        f"{cwhere}.{alias}: must be a mapping with rating, pages, comment...",
+                        rating,
+                    )
                     continue
                 for key in sorted(set(rating) - _RATING_FIELDS):
-                    bad(f"{cwhere}.{alias}: unknown field {key!r}", allowed=", ".join(sorted(_RATING_FIELDS)))
+                    bad(
+                        f"{cwhere}.{alias}: unknown field {key!r}",
+                        allowed=", ".join(sorted(_RATING_FIELDS)),
+                    )
                 if rating.get("rating") not in RATINGS:
-                    bad(f"{cwhere}.{alias}.rating: unknown rating", rating.get("rating"), ", ".join(RATINGS))
+                    bad(
+                        f"{cwhere}.{alias}.rating: unknown rating",
+                        rating.get("rating"),
+                        ", ".join(RATINGS),
+                    )
                 if rating.get("priority", "medium") not in PRIORITIES:
-                    bad(f"{cwhere}.{alias}.priority: unknown priority", rating.get("priority"), ", ".join(PRIORITIES))
+                    bad(
+                        f"{cwhere}.{alias}.priority: unknown priority",
+                        rating.get("priority"),
+                        ", ".join(PRIORITIES),
+                    )
         carry = spec.get("carry_over")
         if carry is not None:
             if not isinstance(carry, Mapping) or not isinstance(carry.get("marks", {}), Mapping):
@@ -152,7 +171,11 @@ def read_demo_review(path: str | Path) -> dict[str, Any]:
                 continue
             for cid, mark in (carry.get("marks") or {}).items():
                 if not isinstance(mark, Mapping) or mark.get("status") not in CARRY_STATUSES:
-                    bad(f"{where}.carry_over.marks.{cid}: needs a status", mark, ", ".join(CARRY_STATUSES))
+                    bad(
+                        f"{where}.carry_over.marks.{cid}: needs a status",
+                        mark,
+                        ", ".join(CARRY_STATUSES),
+                    )
     if problems:
         raise DataFileError(f"scripted review {path.name} is malformed", problems)
     return dict(data)
@@ -179,7 +202,9 @@ def apply_scripted_review(
     spec = (data.get("reviews") or {}).get(review.version)
     if spec is None:
         allowed = ", ".join(map(str, data.get("reviews") or {}))
-        raise ChecklistError(f"{path.name} has no scripted review of draft {review.version!r}; allowed: {allowed}")
+        raise ChecklistError(
+            f"{path.name} has no scripted review of draft {review.version!r}; allowed: {allowed}"
+        )
     names: dict[str, str] = {str(k): str(v) for k, v in data["reviewers"].items()}
     lead = names[str(data["lead"])]
     # The script defines who rated: make them the review's reviewers, lead first.

@@ -74,7 +74,13 @@ def progress_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
     total = len(tpl.criteria)
     done = sum(1 for cid in tpl.ids if cid in rated)
     rows.append(
-        {"area": "all", "area_name": "", "criteria": total, "rated": done, "share_rated": done / total if total else 0.0}
+        {
+            "area": "all",
+            "area_name": "",
+            "criteria": total,
+            "rated": done,
+            "share_rated": done / total if total else 0.0,
+        }
     )
     return pd.DataFrame(rows, columns=["area", "area_name", "criteria", "rated", "share_rated"])
 
@@ -164,9 +170,13 @@ def findings(
     return out
 
 
-def _finding(cid: str, question: str, f: FinalRating | None, lang: str, status: str | None = None) -> Finding:
+def _finding(
+    cid: str, question: str, f: FinalRating | None, lang: str, status: str | None = None
+) -> Finding:
     if f is None:
-        return Finding(cid, cid[:1], question, "", rating_label("", lang), "unrated", "", (), (), ())
+        return Finding(
+            cid, cid[:1], question, "", rating_label("", lang), "unrated", "", (), (), ()
+        )
     return Finding(
         criterion_id=cid,
         area=cid[:1],
@@ -212,7 +222,13 @@ def top_recommendations(ws: Any, review_id: str, n: int = 10, lang: str = "en") 
     for cid, f in final_ratings(ws, review_id).items():
         if not f.recommendations:
             continue
-        recs = sorted(f.recommendations, key=lambda r: (r.reviewer != lead, PRIORITIES.index(r.priority) if r.priority in PRIORITIES else 1))
+        recs = sorted(
+            f.recommendations,
+            key=lambda r: (
+                r.reviewer != lead,
+                PRIORITIES.index(r.priority) if r.priority in PRIORITIES else 1,
+            ),
+        )
         main = recs[0]
         seen = {" ".join(main.text.casefold().split())}
         others = []
@@ -221,12 +237,16 @@ def top_recommendations(ws: Any, review_id: str, n: int = 10, lang: str = "en") 
             if key not in seen:
                 seen.add(key)
                 others.append(r.text)
-        prio = min((r.priority for r in recs), key=lambda p: PRIORITIES.index(p) if p in PRIORITIES else 1)
+        prio = min(
+            (r.priority for r in recs), key=lambda p: PRIORITIES.index(p) if p in PRIORITIES else 1
+        )
         rows.append(
             {
                 "criterion_id": cid,
                 "area": cid[:1],
-                "question": tpl.criterion(cid).question(lang) if cid in tpl else t("checklist.orphaned", lang),
+                "question": tpl.criterion(cid).question(lang)
+                if cid in tpl
+                else t("checklist.orphaned", lang),
                 "rating": f.rating,
                 "rating_label": rating_label(f.rating, lang),
                 "priority": prio,
@@ -242,7 +262,7 @@ def top_recommendations(ws: Any, review_id: str, n: int = 10, lang: str = "en") 
                 ),
             }
         )
-    rows.sort(key=lambda r: r["_rank"])
+    rows.sort(key=lambda r: tuple(r["_rank"]))  # type: ignore[arg-type]
     columns = [
         "criterion_id",
         "area",
@@ -256,7 +276,9 @@ def top_recommendations(ws: Any, review_id: str, n: int = 10, lang: str = "en") 
         "other",
         "pages",
     ]
-    return pd.DataFrame([{k: v for k, v in r.items() if k != "_rank"} for r in rows[:n]], columns=columns)
+    return pd.DataFrame(
+        [{k: v for k, v in r.items() if k != "_rank"} for r in rows[:n]], columns=columns
+    )
 
 
 def progress_figure(ws: Any, review_id: str, lang: str = "en") -> go.Figure:

@@ -77,7 +77,9 @@ class Criterion:
     source: str
 
     def question(self, lang: str = "en") -> str:
-        return self.question_ja if check_lang(lang) == "ja" and self.question_ja else self.question_en
+        return (
+            self.question_ja if check_lang(lang) == "ja" and self.question_ja else self.question_en
+        )
 
     def good(self, lang: str = "en") -> str:
         return self.good_ja if check_lang(lang) == "ja" and self.good_ja else self.good_en
@@ -109,10 +111,16 @@ class Template:
         return f"{self.name} {self.version}"
 
     def title(self, lang: str = "en") -> str:
-        return (self.title_ja if check_lang(lang) == "ja" and self.title_ja else self.title_en) or self.name
+        return (
+            self.title_ja if check_lang(lang) == "ja" and self.title_ja else self.title_en
+        ) or self.name
 
     def description(self, lang: str = "en") -> str:
-        return self.description_ja if check_lang(lang) == "ja" and self.description_ja else self.description_en
+        return (
+            self.description_ja
+            if check_lang(lang) == "ja" and self.description_ja
+            else self.description_en
+        )
 
     def __contains__(self, criterion_id: object) -> bool:
         return criterion_id in self.ids
@@ -185,7 +193,9 @@ def list_templates(folder: Path | None = None) -> tuple[str, ...]:
 
 def template_path(name_or_path: str | Path) -> Path:
     """Resolve a template name (``"full"``) or a file path to an existing file."""
-    text = str(name_or_path)
+    text = str(name_or_path).strip()
+    if " " in text and "/" not in text and not text.endswith((".yaml", ".yml")):
+        text = text.split()[0]  # a label such as "full 2025.1" names the template "full"
     candidate = Path(text)
     if candidate.suffix in (".yaml", ".yml") or candidate.parent != Path("."):
         if not candidate.is_file():
@@ -239,17 +249,23 @@ def parse_template(data: Mapping[str, Any], path: Path) -> Template:
         bad("field 'name' must be a short name (letters, digits, - _ .)", name)
         name = path.stem
     version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, (str, int, float)) or not str(version).strip():
+    if (
+        isinstance(version, bool)
+        or not isinstance(version, (str, int, float))
+        or not str(version).strip()
+    ):
         bad("field 'version' is required (e.g. \"2025.1\")", version)
         version = ""
-    title = _texts(data.get("title"), "field 'title'", bad, required=False)
-    description = _texts(data.get("description"), "field 'description'", bad, required=False)
+    title = _texts(data.get("title"), "", "title", bad, required=False)
+    description = _texts(data.get("description"), "", "description", bad, required=False)
 
     if "areas" in data:
         areas = _parse_areas(data.get("areas"), file, problems)
     else:
-        areas = _load_areas(path.parent / AREAS_FILE) if (path.parent / AREAS_FILE).is_file() else _load_areas(
-            checklists_dir() / AREAS_FILE
+        areas = (
+            _load_areas(path.parent / AREAS_FILE)
+            if (path.parent / AREAS_FILE).is_file()
+            else _load_areas(checklists_dir() / AREAS_FILE)
         )
     area_codes = [a.code for a in areas]
 
@@ -306,8 +322,8 @@ def _parse_criterion(
     elif isinstance(cid, str) and not cid.startswith(str(area)):
         bad(f"{where}, field 'id': must start with its area letter {area!r}", cid)
         ok = False
-    question = _texts(entry.get("question"), f"{where}, field 'question'", bad)
-    good = _texts(entry.get("good"), f"{where}, field 'good'", bad)
+    question = _texts(entry.get("question"), where, "question", bad)
+    good = _texts(entry.get("good"), where, "good", bad)
     source = entry.get("source")
     if not isinstance(source, str) or not source.strip():
         bad(f"{where}, field 'source': must name where the criterion comes from", source)
@@ -325,24 +341,27 @@ def _parse_criterion(
     )
 
 
-def _texts(value: object, where: str, bad: Any, *, required: bool = True) -> dict[str, str]:
+def _texts(
+    value: object, where: str, name: str, bad: Any, *, required: bool = True
+) -> dict[str, str]:
     """Read ``{en: ..., ja: ...}``; English is required, Japanese falls back to it."""
+    prefix = f"{where}, " if where else ""
     if value is None and not required:
         return {}
     if isinstance(value, str) and value.strip():
         return {"en": value.strip()}
     if not isinstance(value, Mapping):
-        bad(f"{where}: must be a mapping {{en: ..., ja: ...}}", value)
+        bad(f"{prefix}field '{name}': must be a mapping {{en: ..., ja: ...}}", value)
         return {}
     out: dict[str, str] = {}
     for lang in sorted(set(value) - {"en", "ja"}):
-        bad(f"{where}.{lang}: unknown language", allowed="en, ja")
+        bad(f"{prefix}field '{name}.{lang}': unknown language", allowed="en, ja")
     for lang in ("en", "ja"):
         text = value.get(lang)
         if text is None and lang == "ja":
             continue
         if not isinstance(text, str) or not text.strip():
-            bad(f"{where}.{lang}: must be a non-empty text", text)
+            bad(f"{prefix}field '{name}.{lang}': must be a non-empty text", text)
             continue
         out[lang] = " ".join(text.split())
     return out
@@ -377,8 +396,8 @@ def _parse_areas(raw: object, file: str, problems: list[Problem]) -> tuple[Area,
         if any(a.code == code for a in areas):
             bad(f"area #{n}, field 'code': used twice", code)
             continue
-        name = _texts(entry.get("name"), f"area #{n} ({code}), field 'name'", bad)
-        about = _texts(entry.get("about"), f"area #{n} ({code}), field 'about'", bad, required=False)
+        name = _texts(entry.get("name"), f"area #{n} ({code})", "name", bad)
+        about = _texts(entry.get("about"), f"area #{n} ({code})", "about", bad, required=False)
         if "en" in name:
             areas.append(
                 Area(
@@ -425,7 +444,9 @@ def copy_template(name: str | Path, dest: str | Path, *, new_name: str | None = 
             raise ChecklistError(f"copy destination {str(dest)!r} must end in .yaml or be a folder")
         dest_path = checklists_dir() / f"{dest_path.name}.yaml"
     if dest_path.exists():
-        raise ChecklistError(f"{dest_path} already exists; choose another name (nothing was overwritten)")
+        raise ChecklistError(
+            f"{dest_path} already exists; choose another name (nothing was overwritten)"
+        )
     copy_name = new_name or dest_path.stem
     if not _NAME.match(copy_name):
         raise ChecklistError(f"template name {copy_name!r} must use letters, digits, - _ . only")
@@ -437,11 +458,16 @@ def copy_template(name: str | Path, dest: str | Path, *, new_name: str | None = 
         data = _read_yaml(source)
         data.update(name=copy_name, version=f"{tpl.version}-1")
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    text = text.replace(f"name: {copy_name}\n", f"name: {copy_name}\nbased_on: {tpl.name} {tpl.version}\n", 1)
+    text = text.replace(
+        f"name: {copy_name}\n", f"name: {copy_name}\nbased_on: {tpl.name} {tpl.version}\n", 1
+    )
     if "areas" not in _read_yaml(source):
         # A copy outside the checklists folder must still know its areas.
         areas_yaml = yaml.safe_dump(
-            {"areas": [_area_dict(a) for a in tpl.areas]}, allow_unicode=True, sort_keys=False, width=1000
+            {"areas": [_area_dict(a) for a in tpl.areas]},
+            allow_unicode=True,
+            sort_keys=False,
+            width=1000,
         )
         text = text.rstrip("\n") + "\n" + areas_yaml
     dest_path.parent.mkdir(parents=True, exist_ok=True)

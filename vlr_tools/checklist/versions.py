@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ChecklistError
 from ..i18n import check_lang, t
-from .consensus import FINAL_KIND, final_ratings
+from .consensus import final_ratings
 from .ratings import _who, check_pages, review_template
 
 if TYPE_CHECKING:
@@ -54,8 +54,21 @@ class CarryItem:
 
     @property
     def text(self) -> str:
-        """The recommendation(s) as one text."""
-        return " / ".join(r.get("text", "") for r in self.recommendations if r.get("text"))
+        """The recommendation: the lead reviewer's when they wrote one (stored first)."""
+        return next((r["text"] for r in self.recommendations if r.get("text")), "")
+
+    @property
+    def other_texts(self) -> tuple[str, ...]:
+        """The other reviewers' recommendations on the same criterion, if different."""
+        first = " ".join(self.text.casefold().split())
+        seen = {first}
+        out = []
+        for r in self.recommendations:
+            key = " ".join(str(r.get("text", "")).casefold().split())
+            if key and key not in seen:
+                seen.add(key)
+                out.append(str(r["text"]))
+        return tuple(out)
 
     @property
     def priority(self) -> str:
@@ -94,7 +107,9 @@ def carry_over(
     already marked.
     """
     if old_review_id == new_review_id:
-        raise ChecklistError("carry_over needs two different reviews (the earlier and the new draft)")
+        raise ChecklistError(
+            "carry_over needs two different reviews (the earlier and the new draft)"
+        )
     old = ws.review(old_review_id)
     new = ws.review(new_review_id)
     if old.city != new.city:
@@ -103,6 +118,9 @@ def carry_over(
             "carry a review over only between drafts of the same city"
         )
     who = _who(ws, reviewer)
+    from .consensus import lead_reviewer
+
+    lead = lead_reviewer(ws, old_review_id)
     existing = {rec.key: rec for rec in ws.records(new_review_id, CARRYOVER_KIND)}
     items: list[CarryItem] = []
     for cid, fr in final_ratings(ws, old_review_id).items():
@@ -115,8 +133,10 @@ def carry_over(
             "old_rating": fr.rating,
             "old_status": fr.status,
             "old_pages": list(fr.pages),
+            # Lead reviewer first: their text is the one a memo shows.
             "recommendations": [
-                {"reviewer": r.reviewer, "text": r.text, "priority": r.priority} for r in fr.recommendations
+                {"reviewer": r.reviewer, "text": r.text, "priority": r.priority}
+                for r in sorted(fr.recommendations, key=lambda r: r.reviewer != lead)
             ],
             "status": TO_CHECK,
             "pages": [],
@@ -167,7 +187,9 @@ def mark_addressed(
     if rec is None:
         carried = [r.key for r in ws.records(new_review_id, CARRYOVER_KIND)]
         hint = f"items carried over: {', '.join(carried)}" if carried else "run carry_over() first"
-        raise ChecklistError(f"no earlier recommendation on criterion {cid} in review {new_review_id}; {hint}")
+        raise ChecklistError(
+            f"no earlier recommendation on criterion {cid} in review {new_review_id}; {hint}"
+        )
     page_list = check_pages(ws, new_review_id, pages)
     who = _who(ws, reviewer)
     data = dict(rec.data)
@@ -199,6 +221,7 @@ def carryover_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
                 if item.criterion_id in tpl
                 else "",
                 "recommendation": item.text,
+                "other": " / ".join(item.other_texts),
                 "priority": item.priority,
                 "old_rating": item.old_rating,
                 "old_pages": ", ".join(str(p) for p in item.old_pages),
@@ -214,6 +237,7 @@ def carryover_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
         "area",
         "question",
         "recommendation",
+        "other",
         "priority",
         "old_rating",
         "old_pages",
@@ -238,7 +262,9 @@ def carryover_status(ws: Any, review_id: str) -> dict[str, int]:
 # Section-by-section comparison
 # ---------------------------------------------------------------------------
 
-_NUMBERING = re.compile(r"^\s*(?:chapter|section|part|annex)?\s*[0-9ivxlc]+(?:[.)][0-9]+)*[.):]?\s+", re.I)
+_NUMBERING = re.compile(
+    r"^\s*(?:chapter|section|part|annex)?\s*[0-9ivxlc]+(?:[.)][0-9]+)*[.):]?\s+", re.I
+)
 
 
 def _heading_key(title: str) -> str:
@@ -277,7 +303,7 @@ def _short_diff(old: str, new: str, limit: int = 3) -> str:
 
 
 def _body(section: Any) -> str:
-    return "\n".join(p.text for p in section.paragraphs if p.kind != "heading")
+    return "\n".join(p.text for p in section.paragraphs[1:])
 
 
 def _as_draft(value: Draft | str | Path) -> Draft:
@@ -288,7 +314,9 @@ def _as_draft(value: Draft | str | Path) -> Draft:
     return load_draft(value)
 
 
-def compare_drafts(old: Draft | str | Path, new: Draft | str | Path, *, lang: str = "en") -> pd.DataFrame:
+def compare_drafts(
+    old: Draft | str | Path, new: Draft | str | Path, *, lang: str = "en"
+) -> pd.DataFrame:
     """Compare two drafts section by section.
 
     Sections are matched one-to-one by heading similarity (rapidfuzz, after
@@ -302,9 +330,11 @@ def compare_drafts(old: Draft | str | Path, new: Draft | str | Path, *, lang: st
     from rapidfuzz import fuzz
 
     check_lang(lang)
+    from .context import outline
+
     old_d, new_d = _as_draft(old), _as_draft(new)
-    old_s = [s for s in old_d.sections() if s.title]
-    new_s = [s for s in new_d.sections() if s.title]
+    old_s = outline(old_d)
+    new_s = outline(new_d)
     old_keys = [_heading_key(s.title) for s in old_s]
     new_keys = [_heading_key(s.title) for s in new_s]
     pairs: list[tuple[float, int, int]] = []
@@ -321,7 +351,9 @@ def compare_drafts(old: Draft | str | Path, new: Draft | str | Path, *, lang: st
         if i not in match_old and j not in match_new:
             match_old[i], match_new[j] = j, i
 
-    def row(status: str, o: Any, n: Any, heading_score: float, similarity: float, diff: str) -> dict[str, Any]:
+    def row(
+        status: str, o: Any, n: Any, heading_score: float, similarity: float, diff: str
+    ) -> dict[str, Any]:
         return {
             "status": status,
             "status_label": t(f"checklist.compare.{status}", lang),
@@ -349,11 +381,16 @@ def compare_drafts(old: Draft | str | Path, new: Draft | str | Path, *, lang: st
             o = old_s[match_new[j]]
             ob, nb = _body(o), _body(n)
             sim = fuzz.ratio(" ".join(ob.split()), " ".join(nb.split())) / 100.0
-            hs = 100.0 if old_keys[match_new[j]] == new_keys[j] else float(
-                fuzz.token_sort_ratio(old_keys[match_new[j]], new_keys[j])
+            hs = (
+                100.0
+                if old_keys[match_new[j]] == new_keys[j]
+                else float(fuzz.token_sort_ratio(old_keys[match_new[j]], new_keys[j]))
             )
-            status = "unchanged" if sim >= UNCHANGED and o.title == n.title else "changed"
-            rows.append(row(status, o, n, hs, sim, "" if status == "unchanged" else _short_diff(ob, nb)))
+            # A renumbered heading ("5.9" -> "5.10") over the same text is not a change.
+            status = "unchanged" if sim >= UNCHANGED and hs == 100.0 else "changed"
+            rows.append(
+                row(status, o, n, hs, sim, "" if status == "unchanged" else _short_diff(ob, nb))
+            )
         else:
             rows.append(row("added", None, n, 0.0, 0.0, _short_diff("", _body(n))))
         for i in removed_after.get(j, []):
@@ -390,24 +427,13 @@ def review_draft(ws: Any, review_id: str) -> Path | None:
     return review_draft_path(ws.review(review_id))
 
 
-def compare_reviews(ws: Any, old_review_id: str, new_review_id: str, *, lang: str = "en") -> pd.DataFrame:
+def compare_reviews(
+    ws: Any, old_review_id: str, new_review_id: str, *, lang: str = "en"
+) -> pd.DataFrame:
     """:func:`compare_drafts` on the drafts of two reviews of the same city."""
     paths = [review_draft(ws, rid) for rid in (old_review_id, new_review_id)]
     if paths[0] is None or paths[1] is None:
-        raise ChecklistError("cannot find the draft file of one of the reviews; set settings['draft_path']")
+        raise ChecklistError(
+            "cannot find the draft file of one of the reviews; set settings['draft_path']"
+        )
     return compare_drafts(paths[0], paths[1], lang=lang)
-
-
-__all__ = [
-    "CARRY_STATUSES",
-    "CARRYOVER_KIND",
-    "FINAL_KIND",
-    "CarryItem",
-    "carried_items",
-    "carry_over",
-    "carryover_frame",
-    "carryover_status",
-    "compare_drafts",
-    "compare_reviews",
-    "mark_addressed",
-]

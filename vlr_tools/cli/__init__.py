@@ -24,6 +24,8 @@ COMMANDS: list[str] = [
     "consultations",
     "coverage",
     "checklist",
+    "app",
+    "annotations",
 ]
 
 EPILOG = """\

@@ -51,7 +51,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  vlr checklist show --area C",
         formatter_class=_RAW,
     )
-    show.add_argument("--template", default="full", metavar="NAME", help="template name or .yaml path (default: full)")
+    show.add_argument(
+        "--template",
+        default="full",
+        metavar="NAME",
+        help="template name or .yaml path (default: full)",
+    )
     show.add_argument("--lang", choices=LANGUAGES, default="en")
     show.add_argument("--area", metavar="LETTER", help="only this area (A-H)")
     show.set_defaults(func=_show)
@@ -66,7 +71,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  vlr checklist copy workshop ./workshop-2025.yaml",
         formatter_class=_RAW,
     )
-    copy.add_argument("template", metavar="NAME", help="template to copy (full, workshop or a path)")
+    copy.add_argument(
+        "template", metavar="NAME", help="template to copy (full, workshop or a path)"
+    )
     copy.add_argument("dest", metavar="DEST", help="new name, .yaml path or folder")
     copy.set_defaults(func=_copy)
 
@@ -83,7 +90,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     pre.add_argument("--city", required=True, metavar="SLUG", help="sample city, e.g. san-fernando")
     pre.add_argument("--version", default=None, help="draft version (default: latest)")
-    pre.add_argument("--hlpf-year", type=int, default=None, help="HLPF year (default: the city's VLR year)")
+    pre.add_argument(
+        "--hlpf-year", type=int, default=None, help="HLPF year (default: the city's VLR year)"
+    )
     pre.add_argument("--lang", choices=LANGUAGES, default="en")
     pre.add_argument("--score", action="store_true", help="measure against the city's answer key")
     pre.set_defaults(func=_precheck)
@@ -105,7 +114,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rate.add_argument("--comment", default="")
     rate.add_argument("--recommendation", default="")
     rate.add_argument("--priority", default="medium", help="high, medium or low (default: medium)")
-    rate.add_argument("--expected-version", type=int, default=None, help="fail if the rating changed since this version")
+    rate.add_argument(
+        "--expected-version",
+        type=int,
+        default=None,
+        help="fail if the rating changed since this version",
+    )
     _workspace_options(rate)
     rate.set_defaults(func=_rate)
 
@@ -135,7 +149,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     summary.add_argument("review", metavar="REVIEW_ID")
     summary.add_argument("--lang", choices=LANGUAGES, default="en")
-    summary.add_argument("--top", type=int, default=10, help="how many recommendations (default 10)")
+    summary.add_argument(
+        "--top", type=int, default=10, help="how many recommendations (default 10)"
+    )
     _workspace_options(summary)
     summary.set_defaults(func=_summary)
 
@@ -150,7 +166,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     compare.add_argument("old", metavar="OLD", help="a draft file, or a version with --city")
     compare.add_argument("new", metavar="NEW", help="a draft file, or a version with --city")
-    compare.add_argument("--city", metavar="SLUG", help="sample city whose versions OLD and NEW are")
+    compare.add_argument(
+        "--city", metavar="SLUG", help="sample city whose versions OLD and NEW are"
+    )
     compare.add_argument("--all", action="store_true", help="list unchanged sections too")
     compare.add_argument("--lang", choices=LANGUAGES, default="en")
     compare.set_defaults(func=_compare)
@@ -170,7 +188,16 @@ def _show(args: argparse.Namespace) -> int:
 
     tpl = load_template(args.template)
     lang = args.lang
-    print(t("checklist.cli.template_header", lang, title=tpl.title(lang), name=tpl.name, version=tpl.version, count=len(tpl)))
+    print(
+        t(
+            "checklist.cli.template_header",
+            lang,
+            title=tpl.title(lang),
+            name=tpl.name,
+            version=tpl.version,
+            count=len(tpl),
+        )
+    )
     for area in tpl.areas:
         if args.area and area.code != args.area.upper():
             continue
@@ -182,7 +209,14 @@ def _show(args: argparse.Namespace) -> int:
         for c in criteria:
             head = f"  {c.id:<4}"
             if lang == "en":
-                print(textwrap.fill(c.question(lang), width=100, initial_indent=head, subsequent_indent=" " * len(head)))
+                print(
+                    textwrap.fill(
+                        c.question(lang),
+                        width=100,
+                        initial_indent=head,
+                        subsequent_indent=" " * len(head),
+                    )
+                )
             else:
                 print(head + c.question(lang))
             print(f"      {t('checklist.cli.good_label', lang)}{_sep(lang)}{c.good(lang)}")
@@ -209,10 +243,14 @@ def _precheck(args: argparse.Namespace) -> int:
     else:
         print(t("checklist.cli.suggestions_header", lang, city=args.city, version=version))
         for s in suggestions:
-            print(f"  {s.criterion_id}  [{t('checklist.suggested_short', lang)}] {rating_label(s.rating, lang)}")
+            print(
+                f"  {s.criterion_id}  [{t('checklist.suggested_short', lang)}] {rating_label(s.rating, lang)}"
+            )
             print(_wrap(s.reason(lang), "      ") if lang == "en" else f"      {s.reason(lang)}")
             if s.evidence:
-                print(f"      {t('checklist.col.evidence', lang)}{_sep(lang)}{', '.join(s.evidence[:12])}")
+                print(
+                    f"      {t('checklist.col.evidence', lang)}{_sep(lang)}{', '.join(s.evidence[:12])}"
+                )
     if args.score:
         score = score_prechecks(args.city, args.version, suggestions=suggestions)
         print()
@@ -223,7 +261,9 @@ def _precheck(args: argparse.Namespace) -> int:
         if score["missed"]:
             print(f"  missed: {', '.join(score['missed'])}")
         for item in score["other_criterion"]:
-            print(f"  {item['weakness']}: found under {item['suggested']}, key says {', '.join(item['key_criteria'])}")
+            print(
+                f"  {item['weakness']}: found under {item['suggested']}, key says {', '.join(item['key_criteria'])}"
+            )
         for fa in score["false_alarms"]:
             print(f"  false alarm: {fa['criterion_id']} {fa['kind']} ({fa['rating']})")
     return 0
@@ -245,7 +285,16 @@ def _rate(args: argparse.Namespace) -> int:
         reviewer=args.reviewer,
         expected_version=args.expected_version,
     )
-    print(t("checklist.cli.saved", "en", criterion=r.criterion_id, rating=rating_label(r.rating), reviewer=r.reviewer, version=r.version))
+    print(
+        t(
+            "checklist.cli.saved",
+            "en",
+            criterion=r.criterion_id,
+            rating=rating_label(r.rating),
+            reviewer=r.reviewer,
+            version=r.version,
+        )
+    )
     return 0
 
 
@@ -253,13 +302,21 @@ def _final(args: argparse.Namespace) -> int:
     from ..checklist import rating_label, set_final
 
     ws = _open(args)
-    f = set_final(ws, args.review, args.criterion, args.rating, note=args.note, reviewer=args.reviewer)
+    f = set_final(
+        ws, args.review, args.criterion, args.rating, note=args.note, reviewer=args.reviewer
+    )
     print(f"final rating of {f.criterion_id}: {rating_label(f.rating)} (set by {f.decided_by})")
     return 0
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from ..checklist import disputed, orphaned_ratings, progress_frame, ratings_by_area, top_recommendations
+    from ..checklist import (
+        disputed,
+        orphaned_ratings,
+        progress_frame,
+        ratings_by_area,
+        top_recommendations,
+    )
 
     ws = _open(args)
     lang = args.lang
@@ -273,7 +330,11 @@ def _summary(args: argparse.Namespace) -> int:
         line = f"  {row.area:<4} {row.rated:>2}/{row.criteria:<2} {row.share_rated:>5.0%}  {row.area_name}"
         if row.area in by_area.index:
             counts = by_area.loc[row.area]
-            parts = [f"{k}={int(counts[k])}" for k in ("met", "partly_met", "not_met", "not_applicable", "disputed") if int(counts[k])]
+            parts = [
+                f"{k}={int(counts[k])}"
+                for k in ("met", "partly_met", "not_met", "not_applicable", "disputed")
+                if int(counts[k])
+            ]
             line += f"  ({', '.join(parts)})" if parts else ""
         print(line)
     top = top_recommendations(ws, args.review, n=args.top, lang=lang)
@@ -281,7 +342,9 @@ def _summary(args: argparse.Namespace) -> int:
     print(t("checklist.cli.top_header", lang))
     for row in top.itertuples():
         print(f"  {row.criterion_id} [{row.priority_label}; {row.rating_label}]")
-        print(_wrap(row.recommendation, "      ") if lang == "en" else f"      {row.recommendation}")
+        print(
+            _wrap(row.recommendation, "      ") if lang == "en" else f"      {row.recommendation}"
+        )
     open_ids = disputed(ws, args.review)
     if open_ids:
         print()

@@ -166,4 +166,8 @@ def run_demo_command(args: argparse.Namespace) -> int:
     for path in result.files:
         print(f"  {path}")
     print(f"Demo workspace: {result.workspace}")
+    if result.warnings:
+        print(f"The demo finished with {len(result.warnings)} problem(s); see the warnings above.",
+              file=sys.stderr)
+        return 1
     return 0

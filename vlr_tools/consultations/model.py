@@ -141,17 +141,36 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_DICT_FIELDS: dict[tuple[type, bool], tuple[str, ...]] = {}
+
+
+def _dict_fields(cls: type, include_personal: bool) -> tuple[str, ...]:
+    """Field names :func:`_to_dict` writes (looked up once per class: imports call it 50,000 times)."""
+    names = _DICT_FIELDS.get((cls, include_personal))
+    if names is None:
+        names = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name != "source" and (include_personal or not f.metadata.get("personal"))
+        )
+        _DICT_FIELDS[(cls, include_personal)] = names
+    return names
+
+
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def _to_dict(record: Any, include_personal: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        if f.name == "source" or (not include_personal and f.metadata.get("personal")):
-            continue
-        value = getattr(record, f.name)
-        if isinstance(value, dt.date):
+    for name in _dict_fields(type(record), include_personal):
+        value = getattr(record, name)
+        if type(value) in _AS_IS:  # most fields: checked first, it is the fast test
+            pass
+        elif isinstance(value, dt.date):
             value = value.isoformat()
         elif isinstance(value, tuple):
             value = list(value)
-        out[f.name] = value
+        out[name] = value
     return out
 
 

@@ -82,7 +82,14 @@ def build_memo(
     if show_reviewer_names is None:
         settings = dict(getattr(review, "settings", None) or {})
         show_reviewer_names = bool(settings.get("show_reviewer_names", True))
-    data = gather(ws, review_id, hlpf_year=hlpf_year, include_personal=include_personal)
+    data = gather(
+        ws,
+        review_id,
+        hlpf_year=hlpf_year,
+        include_personal=include_personal,
+        lang=lang,
+        show_reviewer_names=show_reviewer_names,
+    )
     options = Options(
         lang=lang,
         show_reviewer_names=show_reviewer_names,

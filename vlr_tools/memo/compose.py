@@ -42,6 +42,10 @@ RATINGS = ("met", "partly_met", "not_met", "not_applicable")
 #: reviewers disagree on without a final rating, then criteria nobody rated.
 AREA_COLUMNS = (*RATINGS, "disputed", "not_rated")
 PRIORITIES = ("high", "medium", "low")
+#: Indicator gaps shown in each row of the indicator table.
+ROW_INDICATOR_GAPS = ("no_data", "no_baseline", "single_point", "no_source")
+#: How many ids a sentence lists before "and N more".
+LISTED_IDS = 8
 #: How many recommendations the executive summary lists.
 TOP_RECOMMENDATIONS = 5
 
@@ -150,6 +154,18 @@ class _Composer:
                 else self.tr("reviewer_n", n=len(self._names) + 1)
             )
         return self._names[name]
+
+    def some(self, ids: Sequence[str]) -> str:
+        """``"A, B, C"``, or the first few ids and how many more."""
+        if len(ids) <= LISTED_IDS:
+            return ", ".join(ids)
+        shown = ", ".join(ids[:LISTED_IDS])
+        return self.tr("more", shown=shown, n=len(ids) - LISTED_IDS)
+
+    def shown(self, name: str, already: bool) -> str:
+        """A reviewer name as given when another module already applied the
+        review's name setting, else through :meth:`who`."""
+        return name if already else self.who(name)
 
     def goal_title(self, number: int) -> str:
         return get_framework().title(str(number), self.lang, mark_fallback=True)
@@ -268,28 +284,32 @@ class _Composer:
                         )
                     )
                 )
+        subsections = []
         points = self.key_points()
         if points:
-            blocks.append(Text(self.tr("summary.key_points")))
-            blocks.append(Bullets(tuple(points)))
+            subsections.append(
+                Section("summary-points", self.tr("summary.key_points"), (Bullets(tuple(points)),))
+            )
         recs = self.ranked_recommendations()[:TOP_RECOMMENDATIONS]
         if recs:
-            blocks.append(Text(self.tr("summary.top_recommendations")))
-            blocks.append(
-                Bullets(
-                    tuple(
-                        self.tr(
-                            "summary.recommendation_item",
-                            id=c.id,
-                            priority=self.tr("priority." + (c.priority or "medium")),
-                            text=c.recommendation,
-                        )
-                        for c in recs
-                    ),
-                    ordered=True,
+            items = tuple(
+                self.tr(
+                    "summary.recommendation_item",
+                    id=c.id,
+                    priority=self.tr("priority." + (c.priority or "medium")),
+                    # The first (lead) reviewer's wording; the findings give all.
+                    text=c.recommendation.split("\n")[0],
+                )
+                for c in recs
+            )
+            subsections.append(
+                Section(
+                    "summary-recommendations",
+                    self.tr("summary.top_recommendations"),
+                    (Bullets(items, ordered=True),),
                 )
             )
-        return Section("summary", self.tr("section.summary"), tuple(blocks))
+        return Section("summary", self.tr("section.summary"), tuple(blocks), tuple(subsections))
 
     def assessment(self, counts: Counter[str | None]) -> str:
         met, partly, not_met = counts["met"], counts["partly_met"], counts["not_met"]
@@ -385,27 +405,37 @@ class _Composer:
 
     # -- 2. SDG coverage -----------------------------------------------------
 
+    def missing(self, key: str, text: str) -> Notice:
+        """The notice of a section with no data, with the reason when one is known."""
+        reason = self.data.problem(key)
+        if reason:
+            text += self.sep + self.tr("missing.reason", reason=reason)
+        return Notice(text, "missing")
+
     def coverage(self) -> Section:
         cov = self.data.coverage
         title = self.tr("section.coverage")
         if cov is None:
-            return Section("coverage", title, (Notice(self.tr("missing.coverage"), "missing"),))
+            return Section(
+                "coverage", title, (self.missing("coverage", self.tr("missing.coverage")),)
+            )
         blocks: list[Block] = []
         covered = set(cov.covered)
         hlpf = tuple(cov.hlpf_goals)
         missing = [g for g in hlpf if g not in covered]
-        blocks.append(
-            Text(
-                self.trn(
-                    "coverage.intro",
-                    cov.paragraphs_total,
-                    covered=len(covered),
-                    paragraphs=cov.paragraphs_total,
-                    year=cov.hlpf_year,
-                    hlpf=goals_label(hlpf, self.lang),
-                )
-            )
+        intro = self.trn(
+            "coverage.intro",
+            cov.paragraphs_total,
+            covered=len(covered),
+            paragraphs=cov.paragraphs_total,
+            year=cov.hlpf_year,
+            hlpf=goals_label(hlpf, self.lang),
         )
+        if cov.mentioned:
+            intro += self.sep + self.tr(
+                "coverage.mentioned", goals=goals_label(cov.mentioned, self.lang)
+            )
+        blocks.append(Text(intro))
         if missing:
             blocks.append(
                 Notice(
@@ -419,20 +449,26 @@ class _Composer:
             )
         else:
             blocks.append(Text(self.tr("coverage.hlpf_all", year=cov.hlpf_year)))
-        if cov.decisions:
-            blocks.append(
-                Text(self.trn("coverage.decisions", cov.decisions, n=cov.decisions), "small")
+        blocks.append(
+            Text(
+                self.trn("coverage.decisions", cov.decisions, n=cov.decisions)
+                if cov.decisions
+                else self.tr("coverage.no_decisions"),
+                "small",
             )
+        )
         rows = []
         for g in get_framework().goals:
             gc = cov.goal(g.number)
             in_hlpf = g.number in hlpf
-            if in_hlpf and gc.paragraphs == 0:
-                status = Cell(self.tr("coverage.status_gap"), "no")
-            elif gc.paragraphs == 0:
-                status = Cell(self.tr("coverage.status_none"), "muted")
+            depth = gc.depth or ("covered" if gc.paragraphs else "none")
+            label = t(f"coverage.depth.{depth}", self.lang)
+            if in_hlpf and not gc.covered:
+                status = Cell(self.tr("coverage.status_gap", depth=label), "no")
+            elif not gc.paragraphs:
+                status = Cell(label, "muted")
             else:
-                status = Cell(self.tr("coverage.status_covered"), "yes" if in_hlpf else "")
+                status = Cell(label, "yes" if in_hlpf else "")
             rows.append(
                 (
                     Cell(str(g.number)),
@@ -454,12 +490,12 @@ class _Composer:
                 self.tr("col.pages"),
                 self.tr("col.targets"),
                 self.tr("col.indicators"),
-                self.tr("col.status"),
+                self.tr("col.depth"),
             ),
             rows=tuple(rows),
             caption=self.tr("coverage.table_caption", year=cov.hlpf_year),
             numeric=(False, False, False, True, False, False, True, False),
-            widths=(0.6, 3.2, 0.9, 1.1, 1.2, 2.2, 1.0, 1.5),
+            widths=(0.7, 3.0, 0.9, 1.1, 1.3, 2.2, 1.0, 1.8),
         )
         counts = {g.goal: g.paragraphs for g in cov.goals}
         data_table = figures.table_of(
@@ -493,6 +529,9 @@ class _Composer:
             figures.coverage_chart(counts, hlpf, cov.hlpf_year, self.lang, data_table, alt)
         )
         blocks.append(table)
+        if cov.findings:
+            blocks.append(Text(self.tr("coverage.findings")))
+            blocks.append(Bullets(tuple(m.text(self.lang) for m in cov.findings)))
         return Section("coverage", title, tuple(blocks))
 
     # -- 3. findings by area ---------------------------------------------------
@@ -540,6 +579,7 @@ class _Composer:
         blocks: list[Block] = [
             Text(self.tr("findings.intro", template=self.review.template or ck.template_label)),
             figures.ratings_chart(rows_for_chart, self.lang, table, alt),
+            table,
         ]
         subsections = []
         for area in ck.areas:
@@ -603,27 +643,22 @@ class _Composer:
         title = self.tr("section.engagement")
         if eng is None:
             return Section(
-                "engagement", title, (Notice(self.tr("missing.consultations"), "missing"),)
+                "engagement", title, (self.missing("engagement", self.tr("missing.consultations")),)
             )
         blocks: list[Block] = []
-        period = ""
+        intro = self.trn(
+            "engagement.intro",
+            eng.consultations,
+            consultations=eng.consultations,
+            participants=eng.participants,
+        )
         if eng.first_date and eng.last_date:
-            period = self.tr(
+            intro += self.sep + self.tr(
                 "engagement.period",
                 first=format_date(eng.first_date, self.lang),
                 last=format_date(eng.last_date, self.lang),
             )
-        blocks.append(
-            Text(
-                self.trn(
-                    "engagement.intro",
-                    eng.consultations,
-                    consultations=eng.consultations,
-                    participants=eng.participants,
-                )
-                + (self.sep + period if period else "")
-            )
-        )
+        blocks.append(Text(intro))
         facts: list[tuple[str, str]] = [
             (self.tr("engagement.consultations"), str(eng.consultations)),
             (self.tr("engagement.participants"), str(eng.participants)),
@@ -642,21 +677,45 @@ class _Composer:
                     join_list([f"{r.label(self.lang)} {r.count}" for r in eng.by_age], self.lang),
                 )
             )
-        if eng.pwd_participants is not None:
-            facts.append((self.tr("engagement.pwd"), str(eng.pwd_participants)))
-        if eng.indigenous_participants is not None:
-            facts.append((self.tr("engagement.indigenous"), str(eng.indigenous_participants)))
+        if eng.pwd_consultations is not None:
+            facts.append(
+                (
+                    self.tr("engagement.pwd"),
+                    self.tr(
+                        "engagement.of_consultations",
+                        n=eng.pwd_consultations,
+                        total=eng.consultations,
+                    ),
+                )
+            )
+        if eng.indigenous_consultations is not None:
+            facts.append(
+                (
+                    self.tr("engagement.indigenous"),
+                    self.tr(
+                        "engagement.of_consultations",
+                        n=eng.indigenous_consultations,
+                        total=eng.consultations,
+                    ),
+                )
+            )
         if eng.inputs:
             facts.append(
                 (
                     self.tr("engagement.feedback"),
                     self.tr(
-                        "engagement.feedback_value", n=eng.inputs_without_response, total=eng.inputs
+                        "engagement.of_consultations",
+                        n=eng.inputs_without_response,
+                        total=eng.inputs,
                     ),
                 )
             )
-        if eng.without_iap2:
-            facts.append((self.tr("engagement.no_iap2"), str(eng.without_iap2)))
+        facts.append(
+            (
+                self.tr("engagement.no_iap2"),
+                self.tr("engagement.of_consultations", n=eng.without_iap2, total=eng.consultations),
+            )
+        )
         if eng.validation is not None:
             facts.append(
                 (
@@ -681,12 +740,15 @@ class _Composer:
             blocks.append(Bullets(tuple(g.label(self.lang) for g in eng.not_consulted)))
         else:
             blocks.append(Text(self.tr("engagement.lnob_none")))
+        if eng.findings:
+            blocks.append(Text(self.tr("engagement.findings")))
+            blocks.append(Bullets(tuple(m.text(self.lang) for m in eng.findings)))
         if eng.groups:
             groups = sorted(eng.groups, key=lambda g: (-g.count, g.label(self.lang)))
             labels = [g.label(self.lang) for g in groups]
             values = [g.count for g in groups]
             data_table = figures.table_of(
-                (self.tr("col.group"), self.tr("col.participants")),
+                (self.tr("col.group"), self.tr("col.consultations")),
                 list(zip(labels, values, strict=True)),
                 numeric=(False, True),
             )
@@ -709,7 +771,7 @@ class _Composer:
                     self.lang,
                     data_table,
                     alt,
-                    self.tr("col.participants"),
+                    self.tr("col.consultations"),
                 )
             )
         if eng.iap2:
@@ -736,16 +798,14 @@ class _Composer:
                     data_table,
                     alt,
                     self.tr("col.consultations"),
-                    colours=["#5b8fc7", "#3f78b5", "#2f6ea8", "#225b8f", "#17375e"][: len(values)]
-                    if len(values) <= 5
-                    else None,
+                    colours=["#8a94a3" if r.key == "not_recorded" else "#2f6ea8" for r in eng.iap2],
                 )
             )
         if self.o.include_personal and eng.personal_rows:
             blocks.append(Notice(self.tr("engagement.personal_notice"), "info"))
             blocks.append(
                 Table(
-                    columns=eng.personal_columns,
+                    columns=tuple(self.tr(f"col.{c}") for c in eng.personal_columns),
                     rows=tuple(tuple(Cell(v) for v in row) for row in eng.personal_rows),
                     caption=self.tr("engagement.personal_caption"),
                 )
@@ -760,7 +820,9 @@ class _Composer:
         ind = self.data.indicators
         title = self.tr("section.indicators")
         if ind is None:
-            return Section("indicators", title, (Notice(self.tr("missing.indicators"), "missing"),))
+            return Section(
+                "indicators", title, (self.missing("indicators", self.tr("missing.indicators")),)
+            )
         blocks: list[Block] = []
         gaps = Counter(p for row in ind.rows for p in row.problems)
         blocks.append(
@@ -778,7 +840,7 @@ class _Composer:
                 f"indicators.gap.{k}",
                 gaps[k],
                 n=gaps[k],
-                ids=", ".join(r.id for r in ind.rows if k in r.problems),
+                ids=self.some([r.id for r in ind.rows if k in r.problems]),
             )
             for k in (
                 "no_data",
@@ -810,7 +872,11 @@ class _Composer:
                 if r.proxy or not r.global_code
                 else Cell(r.global_code)
             )
-            issues = [self.tr(f"indicator_problem.{p}") for p in r.problems]
+            # Row by row only the gaps that make a figure unusable; missing 2030
+            # targets, units and disaggregation are counted in the list above.
+            issues = [
+                self.tr(f"indicator_problem.{p}") for p in r.problems if p in ROW_INDICATOR_GAPS
+            ]
             if r.alignment in ("check", "goal_mismatch", "proxy_match") and (
                 r.suggested or r.alignment == "goal_mismatch"
             ):
@@ -1090,22 +1156,30 @@ class _Composer:
         for page in sorted(by_page, key=lambda p: (p is None, p or 0)):
             rows = []
             for cm in by_page[page]:
-                links = [x for x in (cm.criterion, *cm.sdgs) if x]
+                shown = cm.reviewer_shown
+                links = [x for x in (cm.criterion, *(f"SDG {c}" for c in cm.sdgs)) if x]
                 text = cm.text
                 if cm.quote:
-                    text = f"“{cm.quote}” — {text}"
-                for who, reply in cm.replies:
-                    text += f"\n↳ {self.who(who)}: {reply}" if who else f"\n↳ {reply}"
+                    text = self.tr("annex.quoted", quote=cm.quote, comment=text)
+                for name, reply in cm.replies:
+                    text += f"\n↳ {self.shown(name, shown)}: {reply}" if name else f"\n↳ {reply}"
+                if cm.carried:
+                    text += f"\n({cm.carried})"
+                kind = cm.kind_label or (self.tr(f"annotation_kind.{cm.kind}") if cm.kind else "")
+                status = cm.status_label or (
+                    self.tr(f"annotation_status.{cm.status}") if cm.status else ""
+                )
                 rows.append(
                     (
-                        Cell(self.tr(f"annotation_kind.{cm.kind}") if cm.kind else ""),
+                        Cell(kind),
                         Cell(text),
                         Cell(", ".join(links)),
-                        Cell(self.who(cm.reviewer)),
-                        Cell(self.tr(f"annotation_status.{cm.status}") if cm.status else ""),
+                        Cell(self.shown(cm.reviewer, shown)),
+                        Cell(status, "muted" if cm.status == "resolved" else ""),
                     )
                 )
-            page_title = (
+            first = by_page[page][0]
+            page_title = first.page_label or (
                 self.tr("annex.page", page=page) if page is not None else self.tr("annex.no_page")
             )
             subs.append(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import t
+from .html import comment_label
 from .html import labels as html_labels
 from .model import Bullets, Cell, Chart, Facts, Finding, Memo, Notice, Section, Table, Text
 
@@ -387,7 +388,7 @@ class _Writer:
                 pr.font.color.rgb = RGBColor.from_string(pcol)
         for who, text in finding.comments:
             p = self.doc.add_paragraph()
-            label = self.labels["comment"] + (f" ({who})" if who else "") + ": "
+            label = comment_label(who, self.memo.lang) + ": "
             p.add_run(clean(label)).bold = True
             p.add_run(clean(text))
         if finding.recommendation:
@@ -422,8 +423,8 @@ class _Writer:
         else:
             self._boxed(self.labels["chart_missing"], "F2F4F7", "1B1F24", italic=True)
             self.doc.add_paragraph(clean(chart.alt), style="Memo Small")
-        if png and chart.data_in_text:
-            return
+        if png:
+            return  # the picture carries the numbers (labels) and its description
         small = self.doc.add_paragraph(style="Memo Small")
         small.add_run(clean(self.labels["data_table"]))
         small.paragraph_format.keep_with_next = True

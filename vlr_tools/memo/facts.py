@@ -88,14 +88,38 @@ class ChecklistFacts:
 
 
 @dataclass(frozen=True)
+class Message:
+    """A finding another module worded in both languages (``kind`` as in the answer keys)."""
+
+    kind: str
+    en: str
+    ja: str = ""
+
+    def text(self, lang: str) -> str:
+        return self.ja if lang == "ja" and self.ja else self.en
+
+
+@dataclass(frozen=True)
 class GoalCoverage:
-    """How one goal is covered by the draft (after reviewer decisions)."""
+    """How one goal is covered by the draft (after reviewer decisions).
+
+    ``depth`` follows :mod:`vlr_tools.coverage`: none, mentioned, covered,
+    measured (empty when unknown: then any mapped paragraph counts as covered).
+    """
 
     goal: int
     paragraphs: int = 0
     pages: tuple[int, ...] = ()
     targets: tuple[str, ...] = ()
     indicators: int = 0
+    depth: str = ""
+    claimed: bool = False
+
+    @property
+    def covered(self) -> bool:
+        if self.depth:
+            return self.depth in ("covered", "measured")
+        return self.paragraphs > 0
 
 
 @dataclass(frozen=True)
@@ -106,6 +130,7 @@ class CoverageFacts:
     vocabulary_version: str = ""
     decisions: int = 0
     paragraphs_total: int = 0
+    findings: tuple[Message, ...] = ()
 
     def goal(self, number: int) -> GoalCoverage:
         for g in self.goals:
@@ -115,7 +140,12 @@ class CoverageFacts:
 
     @property
     def covered(self) -> tuple[int, ...]:
-        return tuple(g.goal for g in self.goals if g.paragraphs > 0)
+        return tuple(g.goal for g in self.goals if g.covered)
+
+    @property
+    def mentioned(self) -> tuple[int, ...]:
+        """Goals with mapped paragraphs that do not count as covered."""
+        return tuple(g.goal for g in self.goals if g.paragraphs > 0 and not g.covered)
 
 
 @dataclass(frozen=True)
@@ -149,9 +179,10 @@ class EngagementFacts:
     inputs_without_response: int = 0
     without_iap2: int = 0
     validation: bool | None = None
-    pwd_participants: int | None = None
-    indigenous_participants: int | None = None
+    pwd_consultations: int | None = None
+    indigenous_consultations: int | None = None
     sdgs_discussed: tuple[int, ...] = ()
+    findings: tuple[Message, ...] = ()
     personal_rows: tuple[tuple[str, ...], ...] = ()
     personal_columns: tuple[str, ...] = ()
 
@@ -199,6 +230,15 @@ class ChangeFacts:
 
 @dataclass(frozen=True)
 class CommentFacts:
+    """One comment anchored to a passage of the draft.
+
+    ``kind``/``status`` are ids; ``kind_label``/``status_label``, when
+    given, are already in the memo's language (the annotations module words
+    them), as is ``reviewer`` (a name, or a role when names are hidden,
+    with ``reviewer_shown`` True). ``carried`` says where a comment carried
+    over from an earlier draft came from.
+    """
+
     page: int | None
     kind: str
     text: str
@@ -208,6 +248,11 @@ class CommentFacts:
     reviewer: str = ""
     status: str = ""
     replies: tuple[tuple[str, str], ...] = ()
+    kind_label: str = ""
+    status_label: str = ""
+    page_label: str = ""
+    carried: str = ""
+    reviewer_shown: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,3 +267,8 @@ class ReviewData:
     changes: ChangeFacts | None = None
     comments: tuple[CommentFacts, ...] | None = None
     notes: tuple[str, ...] = field(default=())
+    #: Why a part is missing although the review should have it (section key -> reason).
+    problems: tuple[tuple[str, str], ...] = ()
+
+    def problem(self, key: str) -> str:
+        return dict(self.problems).get(key, "")

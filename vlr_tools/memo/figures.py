@@ -58,10 +58,8 @@ def _chart(
     *,
     width: int = 860,
     height: int = 420,
-    data_in_text: bool = False,
 ) -> Chart:
     return Chart(
-        data_in_text=data_in_text,
         key=key,
         title=title,
         alt=alt,
@@ -93,7 +91,8 @@ def coverage_chart(
             # On a category axis a numeric x is the category's index.
             "x": n - 1,
             "y": counts.get(n, 0),
-            "yshift": 4,
+            # Above the bar's value label when there is one.
+            "yshift": 22 if counts.get(n, 0) else 4,
             "text": "▲",
             "showarrow": False,
             "yanchor": "bottom",
@@ -155,9 +154,7 @@ def coverage_chart(
             margin={"l": 70, "r": 20, "t": 40, "b": 60},
         ),
     }
-    return _chart(
-        "sdg-coverage", t("memo.chart.coverage_title", lang), alt, fig, table, data_in_text=True
-    )
+    return _chart("sdg-coverage", t("memo.chart.coverage_title", lang), alt, fig, table)
 
 
 def ratings_chart(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import CityError, VlrError
@@ -21,9 +20,15 @@ from .facts import (
     ChangeFacts,
     ChangeItem,
     ChecklistFacts,
+    CommentFacts,
+    CountRow,
+    CoverageFacts,
     CriterionFacts,
+    EngagementFacts,
+    GoalCoverage,
     IndicatorFacts,
     IndicatorRow,
+    Message,
     ReviewData,
     ReviewFacts,
 )
@@ -37,17 +42,44 @@ def gather(
     *,
     hlpf_year: int | None = None,
     include_personal: bool = False,
-    on_note: Callable[[str], None] | None = None,
+    lang: str = "en",
+    show_reviewer_names: bool = True,
 ) -> ReviewData:
-    """Read everything the memo needs for ``review_id`` from ``ws``."""
+    """Read everything the memo needs for ``review_id`` from ``ws``.
+
+    ``lang`` and ``show_reviewer_names`` matter only for the comments annex,
+    whose labels and reviewer roles the annotations module words.
+    """
     review = review_facts(ws, review_id, hlpf_year=hlpf_year)
     rv = ws.review(review_id)
-    indicators = indicator_facts(rv)
+    problems: list[tuple[str, str]] = []
+    coverage = None
+    try:
+        coverage = coverage_facts(ws, rv, review.hlpf_year)
+    except VlrError as exc:
+        problems.append(("coverage", str(exc).splitlines()[0]))
+    indicators = indicator_facts(rv, coverage.covered if coverage else (), coverage)
+    engagement = engagement_facts(
+        ws, rv, covered=coverage.covered if coverage else None, include_personal=include_personal
+    )
+    changes = change_facts(ws, review_id, review.previous_version)
+    outcomes = annotation_outcomes(ws, review_id)
+    if outcomes:
+        from dataclasses import replace
+
+        changes = replace(
+            changes or ChangeFacts(previous_version=review.previous_version or "?"),
+            annotation_outcomes=outcomes,
+        )
     return ReviewData(
         review=review,
         checklist=checklist_facts(ws, review_id),
+        coverage=coverage,
+        engagement=engagement,
         indicators=indicators,
-        changes=change_facts(ws, review_id, review.previous_version),
+        changes=changes,
+        comments=comment_facts(ws, review_id, lang=lang, show_names=show_reviewer_names),
+        problems=tuple(problems),
     )
 
 
@@ -260,7 +292,9 @@ def indicator_path(rv: Any) -> Any:
     return None
 
 
-def indicator_facts(rv: Any, covered_goals: tuple[int, ...] = ()) -> IndicatorFacts | None:
+def indicator_facts(
+    rv: Any, covered_goals: tuple[int, ...] = (), coverage: CoverageFacts | None = None
+) -> IndicatorFacts | None:
     """The city's local indicators, their data gaps and their global counterparts."""
     path = indicator_path(rv)
     if path is None:
@@ -293,7 +327,10 @@ def indicator_facts(rv: Any, covered_goals: tuple[int, ...] = ()) -> IndicatorFa
             )
         )
     measured = {g for ind in table if ind.has_data for g in ind.goals}
-    without = tuple(sorted(g for g in covered_goals if g not in measured))
+    claimed = set(covered_goals)
+    if coverage is not None:
+        claimed |= {g.goal for g in coverage.goals if g.claimed}
+    without = tuple(sorted(g for g in claimed if g not in measured))
     return IndicatorFacts(rows=tuple(rows), goals_without_indicators=without, source_file=path.name)
 
 
@@ -309,3 +346,235 @@ def _value(year: int | None, value: float | None) -> str:
     if value is None:
         return ""
     return f"{year}: {_number(value)}" if year else _number(value)
+
+
+# -- SDG coverage -----------------------------------------------------------------------
+
+
+def draft_path(rv: Any) -> Any:
+    """The draft file of a review: its ``draft`` setting, else the sample city's PDF."""
+    from pathlib import Path
+
+    settings = dict(getattr(rv, "settings", None) or {})
+    if settings.get("draft"):
+        return Path(str(settings["draft"]))
+    city = _city(rv.city)
+    if city is None:
+        return None
+    try:
+        files = city.draft(rv.version)
+    except CityError:
+        return None
+    return files.pdf if files.pdf.is_file() else files.source
+
+
+def coverage_facts(ws: Any, rv: Any, hlpf_year: int) -> CoverageFacts | None:
+    """How the draft covers the 17 goals, with the review's mapping decisions applied.
+
+    None when the review has no draft file the workbench can read. The
+    mapping itself is the workbench's; the memo says how many reviewer
+    decisions changed it.
+    """
+    path = draft_path(rv)
+    if path is None or not path.is_file():
+        return None
+    from .. import coverage as cov
+    from ..documents import load_draft
+    from ..indicators import load_indicators
+    from ..mapping import map_draft
+    from ..vocabulary import load_vocabulary
+
+    city = _city(rv.city)
+    vocabulary = load_vocabulary(city=city.slug if city else None, workspace=ws, review_id=rv.id)
+    mapping = map_draft(load_draft(path), city=city.slug if city else None, vocabulary=vocabulary)
+    decisions = cov.load_decisions(ws, rv.id)
+    ind_path = indicator_path(rv)
+    table = load_indicators(ind_path) if ind_path is not None else None
+    view = cov.mapping_view(mapping)
+    frames = {
+        lang: cov.coverage_frame(view, table, decisions, hlpf_year, lang) for lang in ("en", "ja")
+    }
+    frame = frames["en"]
+    goals = tuple(
+        GoalCoverage(
+            goal=int(row.goal),
+            paragraphs=int(row.paragraphs),
+            pages=tuple(int(p) for p in row.pages),
+            targets=tuple(str(x) for x in row.targets),
+            indicators=int(row.indicators_with_data),
+            depth=str(row.depth),
+            claimed=bool(row.claimed),
+        )
+        for row in frame.itertuples(index=False)
+    )
+    coastal = bool(city.coastal) if city else None
+    found = {
+        lang: cov.coverage_findings(f, hlpf_year=hlpf_year, coastal=coastal, lang=lang)
+        for lang, f in frames.items()
+    }
+    findings = tuple(
+        Message(str(en.kind), str(en.message), str(ja.message))
+        for en, ja in zip(found["en"].itertuples(), found["ja"].itertuples(), strict=True)
+    )
+    return CoverageFacts(
+        goals=goals,
+        hlpf_year=hlpf_year,
+        hlpf_goals=tuple(int(g) for g in frame.attrs.get("hlpf_goals", ())),
+        vocabulary_version=str(view.vocabulary_version or ""),
+        decisions=len(decisions),
+        paragraphs_total=len(view.paragraphs),
+        findings=findings,
+    )
+
+
+# -- stakeholder engagement ---------------------------------------------------------------
+
+
+def engagement_facts(
+    ws: Any, rv: Any, *, covered: tuple[int, ...] | None = None, include_personal: bool = False
+) -> EngagementFacts | None:
+    """What the review's consultation log shows, aggregated (no personal data by default)."""
+    from .. import consultations as con
+    from ..stakeholders import get_stakeholders
+
+    records = con.load_consultations(ws, rv.id)
+    if not records:
+        return None
+    dates = con.draft_dates_for_city(rv.city)
+    summary = {lang: con.coverage_summary(records, "all", lang) for lang in ("en", "ja")}
+    en, ja = summary["en"], summary["ja"].set_index("group")
+    groups = tuple(
+        CountRow(str(r.group), str(r.name), int(r.consultations), str(ja.loc[r.group, "name"]))
+        for r in en.itertuples()
+        if int(r.consultations) > 0
+    )
+    missing = tuple(
+        CountRow(str(r.group), str(r.name), 0, str(ja.loc[r.group, "name"]))
+        for r in en.itertuples()
+        if not r.heard and (bool(r.lnob) or _present(r.ph_sector))
+    )
+    iap2_en, iap2_ja = (con.iap2_distribution(records, lang) for lang in ("en", "ja"))
+    iap2 = tuple(
+        CountRow(str(a.level), str(a.name), int(a.count), str(b.name))
+        for a, b in zip(iap2_en.itertuples(), iap2_ja.itertuples(), strict=True)
+        if int(a.count) > 0
+    )
+    female = sum(c.female or 0 for c in records if c.female is not None)
+    male = sum(c.male or 0 for c in records if c.male is not None)
+    sexes = []
+    if any(c.female is not None or c.male is not None for c in records):
+        sexes = [
+            CountRow("female", "women", female, "女性"),
+            CountRow("male", "men", male, "男性"),
+        ]
+    ages = []
+    if any(c.youth is not None for c in records):
+        ages.append(CountRow("youth", "youth", sum(c.youth or 0 for c in records), "若者"))
+    if any(c.seniors is not None for c in records):
+        ages.append(
+            CountRow("seniors", "senior citizens", sum(c.seniors or 0 for c in records), "高齢者")
+        )
+    validation = None
+    if dates and rv.version in dates:
+        status = con.validation_status(records, dates)
+        row = status[status["version"] == rv.version]
+        validation = bool(row["validated"].iloc[0]) if len(row) else None
+    found = {
+        lang: con.engagement_findings(
+            records,
+            draft_dates=dates or None,
+            version=rv.version,
+            covered_goals=covered,
+            lang=lang,
+        )
+        for lang in ("en", "ja")
+    }
+    findings = tuple(
+        Message(a.kind, a.message, b.message) for a, b in zip(found["en"], found["ja"], strict=True)
+    )
+    dated = [c.date for c in records if c.date]
+    no_response = con.inputs_without_response(records)
+    personal_columns: tuple[str, ...] = ()
+    personal_rows: tuple[tuple[str, ...], ...] = ()
+    if include_personal:
+        people = con.load_participants(ws, rv.id)
+        personal_columns = ("consultation", "name", "group", "phone", "email")
+        personal_rows = tuple(
+            (p.consultation, p.name, p.group or "", p.phone, p.email)
+            for p in sorted(people, key=lambda p: (p.consultation, p.name))
+        )
+    get_stakeholders()  # fail here, not mid-way, if the stakeholder vocabulary is broken
+    return EngagementFacts(
+        consultations=len(records),
+        participants=sum(c.participants or 0 for c in records),
+        first_date=min(dated) if dated else None,
+        last_date=max(dated) if dated else None,
+        groups=groups,
+        not_consulted=missing,
+        iap2=iap2,
+        by_sex=tuple(sexes),
+        by_age=tuple(ages),
+        inputs=sum(1 for c in records if c.issues.strip()),
+        inputs_without_response=len(no_response),
+        without_iap2=sum(1 for c in records if not c.iap2),
+        validation=validation,
+        pwd_consultations=sum(1 for c in records if c.pwd_present),
+        indigenous_consultations=sum(1 for c in records if c.ip_present),
+        sdgs_discussed=tuple(sorted({g for c in records for g in c.sdgs})),
+        findings=findings,
+        personal_rows=personal_rows,
+        personal_columns=personal_columns,
+    )
+
+
+def _present(value: object) -> bool:
+    return value is not None and value == value and str(value) not in ("", "nan", "None")
+
+
+# -- comments anchored to the draft (annotations) -------------------------------------------
+
+
+def comment_facts(
+    ws: Any, review_id: str, *, lang: str = "en", show_names: bool = True
+) -> tuple[CommentFacts, ...] | None:
+    """The review's open and resolved annotations, in page order; None when there are none."""
+    if not ws.records(review_id, "annotation"):
+        return None
+    from ..annotations.annex import comments_by_page
+
+    out = []
+    for group in comments_by_page(ws, review_id, lang=lang, show_names=show_names):
+        for item in group.items:
+            out.append(
+                CommentFacts(
+                    page=item.page,
+                    kind=item.kind,
+                    text=item.comment,
+                    quote=item.quote,
+                    criterion=item.criterion,
+                    sdgs=tuple(item.sdgs),
+                    reviewer=item.reviewer,
+                    status=item.status,
+                    replies=tuple((r.reviewer, r.comment) for r in item.replies),
+                    kind_label=item.kind_label,
+                    status_label=item.status_label,
+                    page_label=group.label,
+                    carried=item.carried,
+                    reviewer_shown=True,
+                )
+            )
+    return tuple(out) if out else ()
+
+
+def annotation_outcomes(ws: Any, review_id: str) -> tuple[CountRow, ...]:
+    """How the comments carried over from the previous draft were found again."""
+    if not ws.records(review_id, "annotation"):
+        return ()
+    from ..annotations.carry import carryover_counts
+    from ..i18n import t
+
+    return tuple(
+        CountRow(o, t(f"annotations.outcome.{o}", "en"), n, t(f"annotations.outcome.{o}", "ja"))
+        for o, n in carryover_counts(ws, review_id).items()
+        if n
+    )

@@ -126,7 +126,13 @@ def render_html(
         anchor=_anchor,
         kind_of=lambda block: type(block).__name__,
         chart_json=chart_json,
+        comment_label=lambda who: comment_label(who, memo.lang),
     )
+
+
+def comment_label(who: str, lang: str) -> str:
+    """ "Comment" or "Comment by Reviewer A": the label before a reviewer's comment."""
+    return t("memo.label.comment_by", lang, who=who) if who else t("memo.label.comment", lang)
 
 
 def write_html(memo: Memo, path: Path) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .html import comment_label
 from .html import labels as html_labels
 from .model import Bullets, Chart, Facts, Finding, Memo, Notice, Section, Table, Text
 
@@ -52,6 +53,7 @@ def cell(text: object) -> str:
 def render_markdown(memo: Memo) -> str:
     """Return the memo as Markdown text."""
     words = html_labels(memo.lang)
+    words["lang"] = memo.lang
     out: list[str] = []
     cover = memo.cover
     out.append(f"# {escape(cover.title)}")
@@ -106,7 +108,7 @@ def _block(out: list[str], block: object, level: int, words: dict[str, str]) -> 
         _table(out, block)
         return
     elif isinstance(block, Finding):
-        _finding(out, block, level, words)
+        _finding(out, block, level, words, words["lang"])
         return
     elif isinstance(block, Chart):
         out.append(f"**{escape(block.title)}**")
@@ -135,7 +137,9 @@ def _table(out: list[str], table: Table) -> None:
     out.append("")
 
 
-def _finding(out: list[str], finding: Finding, level: int, words: dict[str, str]) -> None:
+def _finding(
+    out: list[str], finding: Finding, level: int, words: dict[str, str], lang: str
+) -> None:
     out.append(
         f"{'#' * min(level + 1, 6)} {escape(finding.criterion_id)} · {escape(finding.question)}"
     )
@@ -148,7 +152,7 @@ def _finding(out: list[str], finding: Finding, level: int, words: dict[str, str]
     out.append(" · ".join(meta))
     out.append("")
     for who, text in finding.comments:
-        label = words["comment"] + (f" ({who})" if who else "")
+        label = comment_label(who, lang)
         out.append(f"**{escape(label)}:** {escape(text)}")
         out.append("")
     if finding.recommendation:

@@ -74,8 +74,6 @@ class Chart:
     ``alt`` is the text alternative a screen reader reads and what the DOCX
     image description holds; ``table`` is the data fallback shown when a
     static image cannot be drawn and offered beside every interactive chart.
-    ``data_in_text`` says the same numbers are in a table of the section, so
-    printed formats need not repeat them under the image.
     """
 
     key: str
@@ -85,7 +83,6 @@ class Chart:
     table: Table
     width: int = 860
     height: int = 420
-    data_in_text: bool = False
 
     def figure_dict(self) -> dict[str, Any]:
         return dict(json.loads(self.figure))

@@ -37,7 +37,7 @@ def _plotly_div(figure: dict[str, Any]) -> str:
     spec = spec.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<div id="{div_id}" class="vlr-plot" style="min-height:360px"></div>\n'
-        f"<script type=\"text/javascript\">(function(){{var s={spec};"
+        f'<script type="text/javascript">(function(){{var s={spec};'
         f'if(window.Plotly){{Plotly.newPlot("{div_id}",s.data,s.layout,'
         f"{{responsive:true,displaylogo:false}});}}}})();</script>"
     )
@@ -80,8 +80,16 @@ class _Resources(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        loading = {"script": "src", "img": "src", "iframe": "src", "embed": "src",
-                   "source": "src", "audio": "src", "video": "src", "object": "data"}
+        loading = {
+            "script": "src",
+            "img": "src",
+            "iframe": "src",
+            "embed": "src",
+            "source": "src",
+            "audio": "src",
+            "video": "src",
+            "object": "data",
+        }
         name = loading.get(tag)
         if name and _EXTERNAL.match(values.get(name) or ""):
             self.external.append(f"<{tag} {name}={values.get(name)}>")

@@ -70,14 +70,20 @@ class ChecklistPanel:
         self.review = w.Dropdown(
             description=t("checklist.widget.review", lang),
             options=[(f"{r.label} ({r.id})", r.id) for r in reviews],
-            value=review_id if review_id in {r.id for r in reviews} else (reviews[-1].id if reviews else None),
+            value=review_id
+            if review_id in {r.id for r in reviews}
+            else (reviews[-1].id if reviews else None),
             layout=layout,
             style=style,
         )
-        self.criterion = w.Dropdown(description=t("checklist.widget.criterion", lang), layout=layout, style=style)
+        self.criterion = w.Dropdown(
+            description=t("checklist.widget.criterion", lang), layout=layout, style=style
+        )
         self.question = w.HTML()
         self.suggestion = w.HTML()
-        self.use_suggestion = w.Button(description=t("checklist.widget.use_suggestion", lang), disabled=True)
+        self.use_suggestion = w.Button(
+            description=t("checklist.widget.use_suggestion", lang), disabled=True
+        )
         self.reviewer = w.Text(
             description=t("checklist.widget.reviewer", lang),
             value=reviewer or getattr(ws, "reviewer", None) or "",
@@ -86,7 +92,8 @@ class ChecklistPanel:
         )
         self.rating = w.Dropdown(
             description=t("checklist.widget.rating", lang),
-            options=[(t("checklist.rating.unrated", lang), "")] + [(rating_label(r, lang), r) for r in RATINGS],
+            options=[(t("checklist.rating.unrated", lang), "")]
+            + [(rating_label(r, lang), r) for r in RATINGS],
             value="",
             layout=layout,
             style=style,
@@ -97,7 +104,9 @@ class ChecklistPanel:
             layout=layout,
             style=style,
         )
-        self.comment = w.Textarea(description=t("checklist.widget.comment", lang), layout=layout, style=style)
+        self.comment = w.Textarea(
+            description=t("checklist.widget.comment", lang), layout=layout, style=style
+        )
         self.recommendation = w.Textarea(
             description=t("checklist.widget.recommendation", lang), layout=layout, style=style
         )
@@ -108,7 +117,9 @@ class ChecklistPanel:
             layout=layout,
             style=style,
         )
-        self.save_button = w.Button(description=t("checklist.widget.save", lang), button_style="primary")
+        self.save_button = w.Button(
+            description=t("checklist.widget.save", lang), button_style="primary"
+        )
         self.messages = w.HTML()
         self.progress = w.HTML()
 
@@ -158,7 +169,12 @@ class ChecklistPanel:
         frame = progress_frame(self.ws, self.review.value, self.lang)
         total = frame[frame["area"] == "all"].iloc[0]
         self.progress.value = _esc(
-            t("checklist.widget.progress", self.lang, rated=int(total["rated"]), total=int(total["criteria"]))
+            t(
+                "checklist.widget.progress",
+                self.lang,
+                rated=int(total["rated"]),
+                total=int(total["criteria"]),
+            )
         )
 
     # -- events ---------------------------------------------------------------
@@ -173,7 +189,9 @@ class ChecklistPanel:
             self._message(str(exc), error=True)
             return
         current = self.criterion.value
-        self.criterion.options = [(f"{c.id}  {c.question(self.lang)[:70]}", c.id) for c in tpl.criteria]
+        self.criterion.options = [
+            (f"{c.id}  {c.question(self.lang)[:70]}", c.id) for c in tpl.criteria
+        ]
         if current in tpl.ids:
             self.criterion.value = current
         elif tpl.ids:
@@ -214,11 +232,20 @@ class ChecklistPanel:
             self.suggestion.value = f"<i>{_esc(t('checklist.widget.no_suggestion', lang))}</i>"
             self.use_suggestion.disabled = True
         else:
-            text = t("checklist.widget.suggestion", lang, rating=rating_label(s.rating, lang), reason=s.reason(lang))
+            text = t(
+                "checklist.widget.suggestion",
+                lang,
+                rating=rating_label(s.rating, lang),
+                reason=s.reason(lang),
+            )
             evidence = ", ".join(s.evidence[:10])
             self.suggestion.value = (
                 f"<div><b>[{_esc(t('checklist.suggested', lang))}]</b> {_esc(text)}"
-                + (f"<br><small>{_esc(t('checklist.col.evidence', lang))}: {_esc(evidence)}</small>" if evidence else "")
+                + (
+                    f"<br><small>{_esc(t('checklist.col.evidence', lang))}: {_esc(evidence)}</small>"
+                    if evidence
+                    else ""
+                )
                 + "</div>"
             )
             self.use_suggestion.disabled = False
@@ -234,7 +261,8 @@ class ChecklistPanel:
             except VlrError:
                 existing = None
         if existing is None:
-            self._version = None
+            # 0 = "must not exist yet": a colleague's rating saved meanwhile is not overwritten.
+            self._version = 0
             self.rating.value = ""
             self.pages.value = ""
             self.comment.value = ""
@@ -299,6 +327,12 @@ class ChecklistPanel:
             return
         self._version = saved.version
         self._message(
-            t("checklist.widget.saved", self.lang, criterion=saved.criterion_id, rating=rating_label(saved.rating, self.lang), reviewer=saved.reviewer)
+            t(
+                "checklist.widget.saved",
+                self.lang,
+                criterion=saved.criterion_id,
+                rating=rating_label(saved.rating, self.lang),
+                reviewer=saved.reviewer,
+            )
         )
         self._show_progress()

@@ -62,9 +62,13 @@ def _spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
             re.finditer(pattern, text, re.IGNORECASE)
         )
         found += [(m.start(), m.end()) for m in hits if m.end() > m.start()]
-    found.sort()
+    return _merge(found)
+
+
+def _merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones joined."""
     merged: list[tuple[int, int]] = []
-    for start, end in found:
+    for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
@@ -72,18 +76,21 @@ def _spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight(text: str, phrases: Iterable[str]) -> str:
+def highlight(text: str, phrases: Iterable[str] = (), spans: Iterable[tuple[int, int]] = ()) -> str:
     """``text`` as safe HTML with each evidence phrase wrapped in ``<mark>``.
 
     Everything outside and inside the marks is escaped, so draft text such as
-    ``<script>`` is shown literally.
+    ``<script>`` is shown literally. ``spans`` are exact (start, end)
+    offsets (the mapping's evidence offsets); ``phrases`` are searched for,
+    ignoring case.
 
     >>> highlight("Solid <waste> & more waste", ["waste"])
     'Solid &lt;<mark style="background:#FFE58A;padding:0 1px">waste</mark>&gt; &amp; more <mark style="background:#FFE58A;padding:0 1px">waste</mark>'
     """
     parts: list[str] = []
     position = 0
-    for start, end in _spans(text, phrases):
+    given = [(int(a), int(b)) for a, b in spans if 0 <= int(a) < int(b) <= len(text)]
+    for start, end in _merge(given + _spans(text, phrases)):
         parts.append(html.escape(text[position:start], quote=False))
         parts.append(
             f'<mark style="{_MARK_STYLE}">{html.escape(text[start:end], quote=False)}</mark>'
@@ -279,8 +286,10 @@ class MappingReview:
             + (f" · {html.escape(para.section)}" if para.section else "")
         )
         suggestions = self.view.matches[self.view.matches["ref"] == para.ref]
-        evidence = [e for lst in suggestions["evidence"] for e in lst]
-        self.text.value = highlight(para.text, evidence)
+        spans = [tuple(sp) for lst in suggestions["spans"] for sp in lst]
+        # Exact offsets from the mapping when it gave them, else find the words.
+        evidence = [] if spans else [e for lst in suggestions["evidence"] for e in lst]
+        self.text.value = highlight(para.text, evidence, spans)  # type: ignore[arg-type]
         decided = self._decisions_for(para.ref)
         keys: dict[tuple[int, str | None], dict[str, Any]] = {}
         for row in suggestions.sort_values(["goal", "score"], ascending=[True, False]).itertuples():
@@ -347,11 +356,10 @@ class MappingReview:
         self.add_target.value = ""
 
     def _draw_chart(self) -> None:
-        from IPython.display import display
+        # show_figure gives Voila/JupyterLab the plotly JSON and exports an HTML fallback.
+        from .common import show_figure
 
-        self.chart.clear_output(wait=True)
-        with self.chart:
-            display(self.figure)
+        show_figure(self.figure, output=self.chart)
 
     def _say(self, text: str, ok: bool = True) -> None:
         colour = "#1a7f37" if ok else "#b00020"

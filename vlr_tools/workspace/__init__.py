@@ -13,6 +13,7 @@ Open one with :func:`open_workspace`::
     rv = ws.create_review(city="santa-rosa", version="v1", reviewers=("A. Reviewer",))
     rec = ws.put(rv.id, "rating", "A1", {"score": "partly"})
     ws.put(rv.id, "rating", "A1", {"score": "yes"}, expected_version=rec.version)
+    ws.put_many(rv.id, "consultation", {"C-1": {...}, "C-2": {...}})  # one transaction
 
 What it stores
     *reviews* (city, draft document and version, reviewers, status, template,
@@ -62,6 +63,7 @@ from .model import (
     HistoryEntry,
     Record,
     Review,
+    SavedBatch,
     describe_conflict,
     saved_note,
 )
@@ -80,6 +82,7 @@ __all__ = [
     "HistoryEntry",
     "Record",
     "Review",
+    "SavedBatch",
     "Workspace",
     "check_reviewer_name",
     "config_path",

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from .. import paths
 from ..errors import WorkspaceError, WorkspaceValueError
-from .model import dumps
+from .model import serialise
 from .schema import MIGRATIONS_DIR, TABLES
 
 #: File name of the SQLite workspace inside a workspace folder.
@@ -143,7 +143,7 @@ class Database:
         engine = sa.create_engine(
             URL.create("sqlite", database=str(path)),
             connect_args={"check_same_thread": False, "timeout": self.busy_timeout},
-            json_serializer=dumps,
+            json_serializer=serialise,
         )
         timeout_ms = int(self.busy_timeout * 1000)
 
@@ -192,7 +192,7 @@ class Database:
         lock_ms = max(1, int(self.busy_timeout * 1000))
         connect_args["options"] = f"{options} -c lock_timeout={lock_ms}".strip()
         return sa.create_engine(
-            url, connect_args=connect_args, json_serializer=dumps, pool_pre_ping=True
+            url, connect_args=connect_args, json_serializer=serialise, pool_pre_ping=True
         )
 
     def dispose(self) -> None:

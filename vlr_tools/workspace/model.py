@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -42,6 +42,22 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 #: JSON as stored: compact, UTF-8, and strict (NaN is not JSON).
 dumps = partial(json.dumps, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class Dumped:
+    """A value already serialised by :func:`dumps`, bound to the database as is.
+
+    ``put_many`` serialises each value once, while checking it, and binds
+    that text to both the record and its history row.
+    """
+
+    text: str
+
+
+def serialise(value: object) -> str:
+    """The JSON serializer of the workspace's database engines."""
+    return value.text if isinstance(value, Dumped) else dumps(value)
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,32 @@ class Record:
 
 
 @dataclass(frozen=True)
+class SavedBatch:
+    """What :meth:`Workspace.put_many` stored, item by item.
+
+    ``records`` are the stored Records in the order the items were given
+    (an unchanged item's Record is the one already stored). ``created``,
+    ``updated`` and ``unchanged`` are the keys by outcome, matching the
+    history: each created or updated key got one history row, an unchanged
+    one none. Iterating, indexing and ``len()`` go over ``records``.
+    """
+
+    records: tuple[Record, ...]
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index: int) -> Record:
+        return self.records[index]
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """One append-only history row: who did what to which item, and when.
 
@@ -158,8 +200,14 @@ def check_key(key: object) -> str:
 
 def check_json(value: object, what: str) -> Any:
     """Return a JSON-clean copy of ``value`` (tuples become lists), or raise."""
+    return check_json_text(value, what)[0]
+
+
+def check_json_text(value: object, what: str) -> tuple[Any, str]:
+    """Return a JSON-clean copy of ``value`` and its JSON text, or raise."""
     try:
-        return json.loads(dumps(value))
+        text = dumps(value)
+        return json.loads(text), text
     except (TypeError, ValueError) as exc:
         raise WorkspaceValueError(
             f"{what} cannot be saved: {exc}. Allowed: mappings with text keys, lists, "
@@ -170,12 +218,17 @@ def check_json(value: object, what: str) -> Any:
 
 def check_data(data: object, kind: str, key: str) -> dict[str, Any]:
     """Return the JSON-clean dict to store for ``kind``/``key``, or raise."""
+    return check_data_text(data, kind, key)[0]
+
+
+def check_data_text(data: object, kind: str, key: str) -> tuple[dict[str, Any], str]:
+    """Return the JSON-clean dict to store for ``kind``/``key`` and its JSON text, or raise."""
     if not isinstance(data, Mapping):
         raise WorkspaceValueError(
             f"{kind} {key!r}: data must be a mapping (dict), found {type(data).__name__}"
         )
-    clean: dict[str, Any] = check_json(dict(data), f"{kind} {key!r}")
-    return clean
+    clean, text = check_json_text(dict(data), f"{kind} {key!r}")
+    return clean, text
 
 
 def check_expected(expected: object) -> int | None:

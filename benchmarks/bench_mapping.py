@@ -1,0 +1,198 @@
+"""Quality and speed of the SDG mapping (vlr_tools.mapping).
+
+Run: .venv/bin/python benchmarks/run.py mapping
+
+Quality: per-goal precision, recall and F1, with macro averages, on the
+labelled paragraphs in ``benchmarks/devset/``:
+
+- ``en.jsonl`` / ``ja.jsonl``: the HELD-OUT split ("test"), written before the
+  vocabulary and never used to tune it; only its scores are reported here.
+- ``tune_en.jsonl`` / ``tune_ja.jsonl``: the tuning split ("tune") the
+  vocabulary and thresholds were iterated on.
+
+A paragraph's prediction is the set of goals :func:`map_text` suggests. The
+baseline predicts all 17 goals for every paragraph. A goal with no labelled
+paragraph and no prediction in a split is left out of the macro average.
+
+Speed: a 300-page PDF is built by repeating a sample draft's pages with
+pypdf; the benchmark times bare text extraction with pypdfium2 and then
+``load_draft`` + ``map_draft`` on the same file, and reads the process's peak
+RSS. (The first mapping call also compiles the vocabulary; that one-off cost
+is reported separately.)
+
+For tuning, ``python benchmarks/bench_mapping.py errors en`` prints the
+tune-split paragraphs the mapping gets wrong. It refuses to show held-out
+paragraphs.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from vlr_tools.mapping import map_text  # noqa: E402
+
+DEVSET = HERE / "devset"
+GOALS = tuple(range(1, 18))
+SAMPLE_PDF = HERE.parent / "data/cities/san-fernando/drafts/san-fernando-vlr-draft-v2.pdf"
+
+
+def load_rows(path: Path, split: str | None = None) -> list[dict]:
+    """The labelled rows of a JSONL dev-set file (optionally one split)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [r for r in rows if split is None or r.get("split") == split]
+
+
+def predict(rows: Iterable[dict], lang: str) -> list[set[int]]:
+    return [{m.goal for m in map_text(r["text"], lang=lang)} for r in rows]
+
+
+def score(gold: list[set[int]], pred: list[set[int]]) -> dict[str, float]:
+    """Per-goal P/R/F1 plus macro and micro averages (keys like ``f1_goal_11``)."""
+    out: dict[str, float] = {}
+    f1s, precisions, recalls = [], [], []
+    tp_all = fp_all = fn_all = 0
+    for g in GOALS:
+        tp = sum(1 for gs, ps in zip(gold, pred, strict=True) if g in gs and g in ps)
+        fp = sum(1 for gs, ps in zip(gold, pred, strict=True) if g not in gs and g in ps)
+        fn = sum(1 for gs, ps in zip(gold, pred, strict=True) if g in gs and g not in ps)
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+        if tp + fp + fn == 0:
+            continue
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        out[f"precision_goal_{g}"] = round(p, 3)
+        out[f"recall_goal_{g}"] = round(r, 3)
+        out[f"f1_goal_{g}"] = round(f, 3)
+        precisions.append(p)
+        recalls.append(r)
+        f1s.append(f)
+    out["macro_precision"] = round(sum(precisions) / len(precisions), 3) if precisions else 0.0
+    out["macro_recall"] = round(sum(recalls) / len(recalls), 3) if recalls else 0.0
+    out["macro_f1"] = round(sum(f1s) / len(f1s), 3) if f1s else 0.0
+    micro_p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
+    micro_r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
+    out["micro_f1"] = round(2 * micro_p * micro_r / (micro_p + micro_r), 3) if micro_p + micro_r else 0.0
+    no_goal = [i for i, gs in enumerate(gold) if not gs]
+    if no_goal:
+        out["no_goal_correct_share"] = round(sum(1 for i in no_goal if not pred[i]) / len(no_goal), 3)
+    return out
+
+
+def quality(lang: str, split: str) -> dict[str, float]:
+    """Scores of the mapping and of the predict-all baseline on one file and split."""
+    path = DEVSET / (f"{lang}.jsonl" if split == "test" else f"tune_{lang}.jsonl")
+    rows = load_rows(path, split)
+    gold = [set(r["goals"]) for r in rows]
+    pred = predict(rows, lang)
+    figures = {f"{split}_{lang}_{k}": v for k, v in score(gold, pred).items()}
+    baseline = score(gold, [set(GOALS) for _ in rows])
+    figures[f"{split}_{lang}_baseline_all_goals_macro_f1"] = baseline["macro_f1"]
+    figures[f"{split}_{lang}_paragraphs_count"] = len(rows)
+    return figures
+
+
+def _repeat_pdf(source: Path, pages: int, target: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(str(source))
+    writer = PdfWriter()
+    n = len(reader.pages)
+    for i in range(pages):
+        writer.add_page(reader.pages[i % n])
+    with target.open("wb") as fh:
+        writer.write(fh)
+
+
+def _bare_extraction(path: Path) -> float:
+    import pypdfium2 as pdfium
+
+    started = time.perf_counter()
+    pdf = pdfium.PdfDocument(str(path))
+    for page in pdf:
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+    return time.perf_counter() - started
+
+
+def speed(pages: int = 300) -> dict[str, float]:
+    """Ingest + map a generated PDF of ``pages`` pages vs bare pypdfium2 extraction."""
+    from vlr_tools.documents import load_draft
+    from vlr_tools.mapping import map_draft
+    from vlr_tools.vocabulary import load_vocabulary
+
+    started = time.perf_counter()
+    map_text("warm-up: solid waste", vocabulary=load_vocabulary())
+    compile_s = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / f"draft-{pages}.pdf"
+        _repeat_pdf(SAMPLE_PDF, pages, pdf)
+        bare = min(_bare_extraction(pdf) for _ in range(2))
+        started = time.perf_counter()
+        draft = load_draft(pdf)
+        ingest = time.perf_counter() - started
+        started = time.perf_counter()
+        mapping = map_draft(draft)
+        map_s = time.perf_counter() - started
+    total = ingest + map_s
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "pdf_pages_count": draft.page_count,
+        "paragraphs_count": len(mapping.paragraphs),
+        "mapped_paragraphs_count": len(mapping.mapped()),
+        "bare_extraction_s": round(bare, 3),
+        "ingest_s": round(ingest, 3),
+        "map_s": round(map_s, 3),
+        "ingest_and_map_s": round(total, 3),
+        "ratio_to_bare_extraction": round(total / bare, 2) if bare else 0.0,
+        "vocabulary_compile_s": round(compile_s, 3),
+        "peak_rss_mb": round(peak_mb, 1),
+    }
+
+
+def run() -> dict[str, float]:
+    figures: dict[str, float] = {}
+    for lang in ("en", "ja"):
+        figures.update(quality(lang, "test"))
+    for lang in ("en", "ja"):
+        figures.update(quality(lang, "tune"))
+    figures.update(speed())
+    return figures
+
+
+def _errors(lang: str) -> None:
+    """Print the tune-split paragraphs whose goals the mapping gets wrong."""
+    rows = load_rows(DEVSET / f"tune_{lang}.jsonl", "tune")
+    for row in rows:
+        matches = map_text(row["text"], lang=lang)
+        pred = {m.goal for m in matches}
+        gold = set(row["goals"])
+        if pred != gold:
+            print(f"{row['id']}: gold {sorted(gold)} pred {sorted(pred)}")
+            print(f"   {row['text']}")
+            for m in matches:
+                print(f"   -> {m.goal} ({m.weight}) {[e.text for e in m.evidence]}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "errors":
+        _errors(sys.argv[2] if len(sys.argv) > 2 else "en")
+    elif len(sys.argv) >= 2 and sys.argv[1] == "tune":
+        for lang in ("en", "ja"):
+            for k, v in quality(lang, "tune").items():
+                print(k, v)
+    else:
+        for k, v in run().items():
+            print(k, v)

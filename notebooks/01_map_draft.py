@@ -1,0 +1,93 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: VLR workbench
+#     language: python
+#     name: vlr-tools
+# ---
+
+# %% [markdown]
+# # Map a draft VLR to the SDGs
+#
+# Read the draft, let the workbench suggest goals and targets for every
+# paragraph (with the words that triggered them), accept or reject the
+# suggestions, and see the SDG coverage that results, compared with the HLPF
+# in-depth goals of the city's year.
+#
+# *Sample city drafts, indicators and consultations are **illustrative sample
+# data** made up for training.*
+
+# %% tags=["parameters"]
+city = "santa-rosa"  # sample city: "santa-rosa" or "san-fernando"
+version = "v1"  # draft version; empty means the latest
+lang = "en"  # "en" or "ja"
+reviewer = "Notebook Reviewer (illustrative)"  # name saved with each decision
+workspace = ""  # workspace folder or database URL; empty means exports/notebook-workspace
+
+# %%
+from vlr_tools.widgets import open_session, setup_notebook, show_figure
+
+setup_notebook(lang)
+session = open_session(city, version, lang, reviewer, workspace)
+session
+
+# %% [markdown]
+# ## 1. Ingest the draft
+# The PDF is read page by page into paragraphs with references such as
+# `p12.3` (page 12, paragraph 3), which every rating and memo cites.
+
+# %%
+from vlr_tools.documents import load_draft
+
+draft = load_draft(session.city.draft(session.version).pdf)
+print(f"{draft.title}: {draft.page_count} pages, {len(draft.paragraphs())} paragraphs ({draft.lang})")
+
+# %% [markdown]
+# ## 2. Suggested mappings
+# One row per paragraph and goal, with the evidence words and a score.
+
+# %%
+from vlr_tools.coverage import map_city_draft
+
+mapping = map_city_draft(session.city.slug, session.version, ws=session.ws, review_id=session.review_id)
+mapping.to_frame(level="goal").head(15)
+
+# %% [markdown]
+# ## 3. Accept, reject or add
+# Page through the paragraphs; each click is saved in the workspace at once
+# and the chart under the view is redrawn from your decisions.
+
+# %%
+from vlr_tools.indicators import load_indicators
+from vlr_tools.widgets import mapping_review
+
+indicators = load_indicators(session.city.indicators_path)
+review = mapping_review(
+    session.ws,
+    session.review_id,
+    mapping,
+    indicators=indicators,
+    hlpf_year=session.city.hlpf_year,
+    reviewer=session.reviewer,
+    lang=lang,
+)
+review
+
+# %% [markdown]
+# ## 4. SDG coverage with the decisions applied
+# Bars are paler the shallower the coverage (mentioned, covered, measured);
+# ▲ marks the HLPF in-depth goals of the city's year.
+
+# %%
+from vlr_tools.coverage import coverage_summary
+
+coverage = coverage_summary(session.ws, session.review_id, session.city.slug, session.version, lang=lang, draft_mapping=mapping)
+show_figure(coverage.figure)
+
+# %%
+coverage.hlpf
+
+# %%
+coverage.findings
