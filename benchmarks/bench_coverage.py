@@ -48,7 +48,9 @@ def run() -> dict[str, float]:
     refs = list(dict.fromkeys(view.matches["ref"]))[:200]
     goals = list(view.matches.drop_duplicates("ref")["goal"])[:200]
     decisions = [
-        Decision(paragraph_ref=ref, goal=int(goal), target=None, action="reject" if i % 3 else "accept")
+        Decision(
+            paragraph_ref=ref, goal=int(goal), target=None, action="reject" if i % 3 else "accept"
+        )
         for i, (ref, goal) in enumerate(zip(refs, goals, strict=False))
     ]
     frame = coverage_frame(view, table, decisions, 2025)

@@ -81,10 +81,14 @@ def score(gold: list[set[int]], pred: list[set[int]]) -> dict[str, float]:
     out["macro_f1"] = round(sum(f1s) / len(f1s), 3) if f1s else 0.0
     micro_p = tp_all / (tp_all + fp_all) if tp_all + fp_all else 0.0
     micro_r = tp_all / (tp_all + fn_all) if tp_all + fn_all else 0.0
-    out["micro_f1"] = round(2 * micro_p * micro_r / (micro_p + micro_r), 3) if micro_p + micro_r else 0.0
+    out["micro_f1"] = (
+        round(2 * micro_p * micro_r / (micro_p + micro_r), 3) if micro_p + micro_r else 0.0
+    )
     no_goal = [i for i, gs in enumerate(gold) if not gs]
     if no_goal:
-        out["no_goal_correct_share"] = round(sum(1 for i in no_goal if not pred[i]) / len(no_goal), 3)
+        out["no_goal_correct_share"] = round(
+            sum(1 for i in no_goal if not pred[i]) / len(no_goal), 3
+        )
     return out
 
 
@@ -139,15 +143,20 @@ def speed(pages: int = 300) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / f"draft-{pages}.pdf"
         _repeat_pdf(SAMPLE_PDF, pages, pdf)
-        bare = min(_bare_extraction(pdf) for _ in range(2))
-        started = time.perf_counter()
-        draft = load_draft(pdf)
-        ingest = time.perf_counter() - started
-        started = time.perf_counter()
-        mapping = map_draft(draft)
-        map_s = time.perf_counter() - started
+        # Best of three runs of each step: the machine is shared, and the minimum is
+        # the least disturbed measurement of the same work.
+        bare = min(_bare_extraction(pdf) for _ in range(3))
+        ingest = map_s = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            draft = load_draft(pdf)
+            ingest = min(ingest, time.perf_counter() - started)
+            started = time.perf_counter()
+            mapping = map_draft(draft)
+            map_s = min(map_s, time.perf_counter() - started)
     total = ingest + map_s
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    big = _big_draft(2000)
     return {
         "pdf_pages_count": draft.page_count,
         "paragraphs_count": len(mapping.paragraphs),
@@ -159,7 +168,25 @@ def speed(pages: int = 300) -> dict[str, float]:
         "ratio_to_bare_extraction": round(total / bare, 2) if bare else 0.0,
         "vocabulary_compile_s": round(compile_s, 3),
         "peak_rss_mb": round(peak_mb, 1),
+        "pages_2000_ingest_and_map_s": round(big, 2),
+        "pages_2000_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        ),
     }
+
+
+def _big_draft(pages: int) -> float:
+    """Seconds to ingest and map a PDF of ``pages`` pages (the bad-input case of a huge draft)."""
+    from vlr_tools.mapping import map_draft
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / f"draft-{pages}.pdf"
+        _repeat_pdf(SAMPLE_PDF, pages, pdf)
+        started = time.perf_counter()
+        mapping = map_draft(pdf)
+        elapsed = time.perf_counter() - started
+    assert mapping.draft.page_count == pages
+    return elapsed
 
 
 def run() -> dict[str, float]:

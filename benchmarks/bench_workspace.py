@@ -1,8 +1,11 @@
-"""Workspace speed: saving one rating, and loading a review with 10,000 changes.
+"""Workspace speed: saving one rating, bulk saves, and loading a review with 10,000 changes.
 
 Targets (issue 4): saving one rating has a median under 20 ms on SQLite;
 loading a review with 10,000 recorded changes (its records plus the history
-DataFrame) takes under 1 s. The same figures are measured on PostgreSQL when
+DataFrame) takes under 1 s. Bulk saves (``put_many``, issue 7's imports):
+20,000 consultation-sized items into a fresh review, the same batch again
+(nothing changes, nothing written), and the batch with every other item
+changed. The same figures are measured on PostgreSQL when
 VLR_TEST_DATABASE_URL is set (``export VLR_TEST_DATABASE_URL=$(scripts/pg start)``).
 
 Run: .venv/bin/python benchmarks/run.py workspace
@@ -19,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SAVES = 300
+BULK = 20_000
 RECORDS = 2_000
 CHANGES_PER_RECORD = 5  # 2,000 items x 5 changes = 10,000 history entries
 REVIEWERS = ("A. Reviewer (fictional)", "B. Reviewer (fictional)")
@@ -37,6 +41,57 @@ def _save_times(ws, review_id: str) -> list[float]:
         versions[key] = rec.version
         if i >= 30:  # the first saves warm up caches and the connection pool
             times.append(elapsed)
+    return times
+
+
+def _bulk_items(changed: bool = False) -> list[tuple[str, dict]]:
+    """BULK illustrative consultation-like records (about 25 fields each)."""
+    items = []
+    for i in range(BULK):
+        data = {
+            "record_id": f"B-{i:06d}",
+            "date": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "title": f"Barangay consultation {i % 97} (illustrative)",
+            "venue": f"Barangay hall {i % 59}",
+            "format": "fgd",
+            "organiser": "CPDO",
+            "groups": ["women", "youth"] if i % 2 else ["fisherfolk", "pwd"],
+            "total": 11 + i % 55,
+            "male": 5 + i % 30,
+            "female": 6 + i % 25,
+            "youth": i % 5,
+            "seniors": i % 4,
+            "pwd_present": bool(i % 7),
+            "ip_present": False,
+            "language": "Filipino; English",
+            "sdgs": [1 + i % 17],
+            "targets": ["11.6"],
+            "issues": "Flooding; jobs; water",
+            "response": "Reflected in chapter 4" if i % 11 else "",
+            "iap2": "consult",
+            "consent": "Written consent",
+            "evidence": f"https://example.org/evidence/{i}",
+            "notes": "",
+        }
+        if changed and i % 2:
+            data["response"] = "Reflected in chapter 5"
+        items.append((data["record_id"], data))
+    return items
+
+
+def _bulk_times(ws, review_id: str) -> dict[str, float]:
+    """Seconds for put_many of BULK items: fresh, unchanged again, half changed."""
+    times = {}
+    for name, items in (
+        ("fresh", _bulk_items()),
+        ("unchanged", _bulk_items()),
+        ("half_changed", _bulk_items(changed=True)),
+    ):
+        started = time.perf_counter()
+        saved = ws.put_many(review_id, "consultation", items)
+        times[name] = time.perf_counter() - started
+        assert len(saved) == BULK
+    assert len(saved.updated) == BULK // 2
     return times
 
 
@@ -109,6 +164,12 @@ def _measure(location: str, folder: Path, bundle: Path, prefix: str) -> dict[str
     times = _save_times(ws, review.id)
     figures[f"{prefix}_save_rating_ms_median"] = round(statistics.median(times), 2)
     figures[f"{prefix}_save_rating_ms_p95"] = round(statistics.quantiles(times, n=20)[18], 2)
+
+    bulk = _bulk_times(ws, ws.create_review("santa-rosa", title="Bulk benchmark").id)
+    figures[f"{prefix}_put_many_20k_fresh_s"] = round(bulk["fresh"], 2)
+    figures[f"{prefix}_put_many_items_per_s"] = round(BULK / bulk["fresh"])
+    figures[f"{prefix}_put_many_20k_unchanged_s"] = round(bulk["unchanged"], 2)
+    figures[f"{prefix}_put_many_20k_half_changed_s"] = round(bulk["half_changed"], 2)
 
     started = time.perf_counter()
     big = ws.import_bundle(bundle)

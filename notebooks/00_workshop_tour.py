@@ -9,18 +9,14 @@
 # ---
 
 # %% [markdown]
-# # Workshop tour: a VLR review in four steps
-#
-# Pick a sample city, see how its draft Voluntary Local Review covers the 17
-# SDGs, rate one peer-review checklist criterion and export the review memo.
-# Every step is saved in the review workspace as you go.
+# # Workshop tour · ワークショップ・ツアー
 #
 # *The sample cities' drafts, indicator values, consultations and people are
-# **illustrative sample data** made up for training; only the public facts in
-# each `city.yaml` are real.*
+# **illustrative sample data** made up for training. /
+# サンプル都市のドラフト、指標の値、協議記録および人物は研修用の**例示用データ**です。*
 #
-# This notebook is also the workshop app: `vlr serve` shows it as a web page
-# (Voila) on 127.0.0.1, with nothing loaded from the internet.
+# Trainers: `vlr serve` shows this notebook as a web app on 127.0.0.1 (Voila);
+# nothing is loaded from the internet.
 
 # %% tags=["parameters"]
 city = ""  # sample city: "santa-rosa" or "san-fernando"; empty means let the trainer pick

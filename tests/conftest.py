@@ -38,3 +38,17 @@ def workspace(tmp_path):
     ws = open_workspace(tmp_path / "workspace", reviewer="Test Reviewer")
     yield ws
     ws.close()
+
+
+# -- mapping and vocabulary ----------------------------------------------------
+
+
+@pytest.fixture
+def vocabulary_city(tmp_path, monkeypatch) -> str:
+    """A throw-away city folder 'testville' (no local terms yet) under a temporary CITIES_DIR."""
+    from vlr_tools import paths
+
+    root = tmp_path / "cities"
+    (root / "testville").mkdir(parents=True)
+    monkeypatch.setattr(paths, "CITIES_DIR", root)
+    return "testville"

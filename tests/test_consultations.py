@@ -596,6 +596,65 @@ def test_import_into_workspace_is_idempotent(workspace, log):
     }
 
 
+def test_reimport_of_a_changed_log_writes_only_what_changed(workspace, log, tmp_path):
+    review = workspace.create_review(city="sample")
+    save_consultations(workspace, review.id, read(log))
+    history = workspace.history(review.id)
+    assert list(history.groupby("kind").size().items()) == [
+        ("consultation", 2),
+        ("participant", 2),
+        ("review", 1),
+    ]
+    assert set(history[history.kind != "review"]["action"]) == {"create"}
+    people = [
+        ["X-01", "Juana Fictional", "F", "18-24", "Youth", "+63 900 000 0001", "juana@example.org"],
+        ["X-02", "Pedro Fictional", "M", "60+", "Fisherfolk", "+63 900 000 0002", "pedro@example.org"],
+    ]  # fmt: skip
+    changed = make_log(
+        tmp_path / "changed.xlsx",
+        [
+            good_row("X-01", response="Reflected in ch. 4 and the annex"),
+            good_row("X-02", date="Nov 28, 2024", groups="Mangingisda", iap2=""),
+            good_row("X-03", title="Senior citizens' assembly"),
+        ],
+        participants=people,
+    )
+    summary = save_consultations(workspace, review.id, read(changed), reviewer="B. Reviewer")
+    assert (summary.added, summary.updated, summary.unchanged) == (1, 1, 1)
+    assert (
+        summary.participants_added,
+        summary.participants_updated,
+        summary.participants_unchanged,
+    ) == (0, 1, 1)
+    added = workspace.history_entries(review.id)[len(history) :]
+    assert sorted((h.kind, h.action, h.version) for h in added) == [
+        ("consultation", "create", 1),
+        ("consultation", "update", 2),
+        ("participant", "update", 2),
+    ]
+    assert all(h.who == "B. Reviewer" for h in added)
+    update = next(h for h in added if h.kind == "consultation" and h.action == "update")
+    assert update.old["response"] != update.new["response"] == "Reflected in ch. 4 and the annex"
+    stored = {c.record_id: c for c in load_consultations(workspace, review.id)}
+    assert set(stored) == {"X-01", "X-02", "X-03"}
+    assert stored["X-01"].response == "Reflected in ch. 4 and the annex"
+    # Participants (personal data) are kept in the workspace, as before.
+    people = {p.name: p for p in load_participants(workspace, review.id)}
+    assert set(people) == {"Juana Fictional", "Pedro Fictional"}
+    assert people["Pedro Fictional"].phone == "+63 900 000 0002"
+    assert people["Pedro Fictional"].age == "60+"
+
+
+def test_records_given_twice_are_saved_once(workspace):
+    review = workspace.create_review(city="sample")
+    first = Consultation(record_id="X-01", date=dt.date(2024, 5, 1), title="First reading")
+    last = first.replace(title="Second reading")
+    summary = save_consultations(workspace, review.id, [first, last])
+    assert (summary.added, summary.updated) == (1, 0)
+    assert [c.title for c in load_consultations(workspace, review.id)] == ["Second reading"]
+    assert len(workspace.history(review.id, kind="consultation")) == 1
+
+
 def test_bad_file_loses_nothing_in_workspace(workspace, log, tmp_path):
     review = workspace.create_review(city="sample")
     save_consultations(workspace, review.id, read(log))

@@ -120,7 +120,8 @@ def test_demo_never_deletes_a_folder_it_did_not_make(tmp_path):
     assert sorted(p.name for p in fresh.iterdir()) == [MARKER]
 
 
-def test_run_demo_reports_progress(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_run_demo_reports_progress(tmp_path):
     """A quick run (Markdown only, one language) shows each step as it happens."""
     lines: list[str] = []
     result = run_demo(tmp_path, progress=lines.append, formats=("md",), langs=("en",))
@@ -130,5 +131,7 @@ def test_run_demo_reports_progress(tmp_path, monkeypatch):
     ]
     text = "\n".join(lines)
     assert "[1/2] santa-rosa" in text and "[2/2] san-fernando" in text
-    assert "checklist:" in text and "carry-over from" in text
+    assert "consultation log:" in text and "SDG mapping:" in text and "annotations:" in text
+    assert "checklist: scripted review" in text and "carried" in text  # San Fernando v1 -> v2
+    assert "FAILED" not in text, text
     assert set(result.reviews) == {"santa-rosa", "san-fernando"}

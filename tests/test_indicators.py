@@ -107,7 +107,9 @@ def test_santa_rosa_values_read_as_the_city_wrote_them():
 def test_csv_source_reads_the_same_as_the_workbook(slug):
     city = load_city(slug)
     from_xlsx = load_indicators(city.indicators_path).to_frame().drop(columns="row")
-    from_csv = load_indicators(city.folder / "sources" / "indicators.csv").to_frame().drop(columns="row")
+    from_csv = (
+        load_indicators(city.folder / "sources" / "indicators.csv").to_frame().drop(columns="row")
+    )
     assert from_csv.equals(from_xlsx)
 
 
@@ -279,7 +281,16 @@ def test_planted_indicator_gaps_are_found(slug):
 def test_gap_messages_in_japanese():
     gaps = indicator_gaps([LocalIndicator(id="Y", name="y", goal=5)], lang="ja")
     assert "出典がない" in set(gaps["message"])
-    assert list(gaps.columns) == ["id", "name", "goal", "global_code", "proxy", "gap", "message", "row"]
+    assert list(gaps.columns) == [
+        "id",
+        "name",
+        "goal",
+        "global_code",
+        "proxy",
+        "gap",
+        "message",
+        "row",
+    ]
 
 
 # ---------------------------------------------------------------- alignment

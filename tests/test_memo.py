@@ -878,3 +878,30 @@ def test_memo_is_frozen(memos):
     with pytest.raises(AttributeError):
         memo.lang = "ja"  # type: ignore[misc]
     assert io is not None
+
+
+def test_cli_memo_without_chromium_warns_and_still_writes(memo_ws, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(memo_static, "_renderer", memo_static._Renderer())
+    monkeypatch.setattr(memo_static, "find_browser", lambda: None)
+    _, _, folder = memo_ws
+    code = main(
+        [
+            "memo",
+            "--city",
+            "santa-rosa",
+            "--workspace",
+            str(folder),
+            "--lang",
+            "en",
+            "--format",
+            "docx,md",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "warning: Static charts (PDF and DOCX memos) need Chromium" in captured.err
+    assert "apt-get install chromium" in captured.err and "Traceback" not in captured.err
+    names = sorted(p.name for p in (tmp_path / "santa-rosa").iterdir())
+    assert names == ["santa-rosa-v1-review-memo-en.docx", "santa-rosa-v1-review-memo-en.md"]

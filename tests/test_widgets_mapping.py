@@ -134,7 +134,11 @@ def test_buttons_write_decisions_and_the_chart_follows(review):
 def test_coverage_depth_in_the_chart_follows_decisions(review):
     ws, rid = review
     view = MappingReview(ws, rid, _matches(), hlpf_year=2023)
-    # SDG 6 is the main subject of three body paragraphs, 12 + 70 + 70 words: covered.
+    # SDG 6's part is headed "SDG 6: Water" and has three body paragraphs (152 words).
+    assert view.frame.set_index("goal").loc[6, "depth"] == "covered"
+    view.show_ref("p1.1")
+    view.buttons[(6, None)]["reject"].click()
+    # Still covered: SDG 6 is the main subject of all three body paragraphs.
     assert view.frame.set_index("goal").loc[6, "depth"] == "covered"
     view.show_ref("p2.1")
     view.buttons[(6, None)]["reject"].click()

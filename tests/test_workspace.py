@@ -318,6 +318,173 @@ def test_reviews_listing_and_lookup(ws):
         ws.create_review("santa-rosa", review_id=a.id)
 
 
+# -- batches (put_many) ------------------------------------------------------------------
+
+BATCH = 1_200  # more than two read chunks of put_many
+
+
+def _state(ws, review):
+    """Everything stored for a review: records (deleted ones too) and history."""
+    return ws.records(review.id, include_deleted=True), ws.history_entries(review.id)
+
+
+def _consultation(i: int, **extra) -> dict:
+    return {"title": f"Barangay FGD {i} (illustrative)", "groups": ["women", "youth"], **extra}
+
+
+def test_put_many_writes_a_batch_with_one_history_row_per_item(ws, review, location):
+    items = [(f"C-{i:05d}", _consultation(i)) for i in range(BATCH)]
+    saved = ws.put_many(review.id, "consultation", items)
+    keys = [key for key, _ in items]
+    assert saved.created == tuple(keys) and saved.updated == saved.unchanged == ()
+    assert len(saved) == BATCH and [r.key for r in saved] == keys
+    assert all(r.version == 1 and r.updated_by == ALICE and not r.deleted for r in saved)
+    assert saved[7].data == _consultation(7)
+    stored = ws.records(review.id, "consultation")
+    assert [(r.key, r.data, r.version) for r in stored] == [(k, d, 1) for k, d in items]
+    assert ws.get(review.id, "consultation", "C-00007") == saved[7]
+    history = ws.history_entries(review.id, "consultation")
+    assert [(h.key, h.action, h.old, h.new, h.version, h.who) for h in history] == [
+        (k, "create", None, d, 1, ALICE) for k, d in items
+    ]
+    assert table_counts(location)["history"] == BATCH + 1  # + the review's own row
+
+    # Running the very same batch again writes nothing at all.
+    before = _state(ws, review)
+    again = ws.put_many(review.id, "consultation", dict(items))
+    assert again.unchanged == tuple(keys) and again.created == again.updated == ()
+    assert list(again) == stored
+    assert _state(ws, review) == before
+
+
+def test_put_many_mixes_new_changed_unchanged_and_deleted_items(ws, review):
+    rid = review.id
+    ws.put_many(rid, "consultation", [(f"C-{i:05d}", _consultation(i)) for i in range(BATCH)])
+    ws.delete(rid, "consultation", "C-00002")  # version 2, deleted
+    history_before = len(ws.history_entries(rid))
+    changed = {
+        f"C-{i:05d}": _consultation(i, response="Reflected in ch. 4") for i in range(0, BATCH, 3)
+    }
+    unchanged = {f"C-{i:05d}": _consultation(i) for i in range(1, BATCH, 3)}
+    new = {f"N-{i:03d}": _consultation(i) for i in range(40)}
+    # Same value with its keys in another order: equal, so unchanged as with put.
+    reordered = {
+        "C-00004": {"groups": ["women", "youth"], "title": "Barangay FGD 4 (illustrative)"}
+    }
+    batch = {**new, **changed, **unchanged, **reordered, "C-00002": _consultation(2, note="again")}
+    saved = ws.put_many(rid, "consultation", batch, reviewer=BOB)
+    assert set(saved.created) == set(new) | {"C-00002"}
+    assert set(saved.updated) == set(changed)
+    assert set(saved.unchanged) == set(unchanged) | set(reordered)
+    assert [r.key for r in saved] == list(batch)  # records in the order given
+    by_key = {r.key: r for r in saved}
+    assert by_key["C-00000"].version == 2 and by_key["C-00000"].updated_by == BOB
+    assert by_key["C-00001"].version == 1 and by_key["C-00001"].updated_by == ALICE
+    assert by_key["C-00002"].version == 3  # versions keep counting through a delete
+    assert by_key["N-000"].version == 1
+    for key, record in by_key.items():
+        assert ws.get(rid, "consultation", key) == record
+
+    added = ws.history_entries(rid)[history_before:]
+    assert len(added) == len(new) + len(changed) + 1  # nothing for unchanged items
+    rows = {h.key: h for h in added}
+    assert (rows["C-00003"].action, rows["C-00003"].version) == ("update", 2)
+    assert rows["C-00003"].old == _consultation(3)
+    assert rows["C-00003"].new == changed["C-00003"]
+    assert (rows["C-00002"].action, rows["C-00002"].old, rows["C-00002"].version) == (
+        "create",
+        None,
+        3,
+    )
+    assert all(h.who == BOB for h in added)
+    # The whole chain of one item is intact: every old value is the previous new one.
+    chain = ws.history_entries(rid, "consultation", "C-00000")
+    assert [h.action for h in chain] == ["create", "update"]
+    assert chain[1].old == chain[0].new
+
+
+def test_put_many_conflict_in_the_middle_writes_nothing(ws, review):
+    rid = review.id
+    first = ws.put_many(rid, "rating", {f"K{i:04d}": {"score": "partly"} for i in range(BATCH)})
+    ws.put(rid, "rating", "K0600", {"score": "yes"}, reviewer=BOB)  # BOB got there first
+    before = _state(ws, review)
+    batch = [("NEW-1", {"score": "no"})]
+    batch += [(f"K{i:04d}", {"score": "no", "i": i}) for i in range(BATCH)]
+    batch += [("NEW-2", {"score": "no"})]
+    versions = {r.key: r.version for r in first}  # what ALICE read: all version 1
+    with pytest.raises(ConflictError) as info:
+        ws.put_many(rid, "rating", batch, expected_versions=versions)
+    err = info.value
+    assert err.current.key == "K0600" and err.current.updated_by == BOB
+    assert err.current.data == {"score": "yes"} and err.attempted == {"score": "no", "i": 600}
+    message = str(err)
+    assert "rating 'K0600'" in message and BOB in message
+    assert f"whole batch of {BATCH + 2} rating items was refused: nothing was saved" in message
+    assert _state(ws, review) == before
+    assert ws.get(rid, "rating", "NEW-1") is None and ws.get(rid, "rating", "NEW-2") is None
+
+    # "Must not exist yet" (0) and a version of an item never saved are refused alike.
+    with pytest.raises(ConflictError, match="'K0005'.*already created it"):
+        ws.put_many(rid, "rating", [("NEW-1", {}), ("K0005", {})], expected_versions={"K0005": 0})
+    with pytest.raises(WorkspaceValueError, match="'NEW-9'.*never been saved.*nothing was saved"):
+        ws.put_many(rid, "rating", {"K0001": {}, "NEW-9": {}}, expected_versions={"NEW-9": 2})
+    assert _state(ws, review) == before
+
+    # With the versions now read, the same batch goes through in one piece.
+    versions["K0600"] = 2
+    saved = ws.put_many(rid, "rating", batch, expected_versions=versions)
+    assert len(saved.updated) == BATCH and len(saved.created) == 2
+    assert ws.get(rid, "rating", "K0600").data == {"score": "no", "i": 600}
+
+
+def test_put_many_is_one_transaction_even_when_the_database_fails(ws, review, monkeypatch):
+    rid = review.id
+    ws.put_many(rid, "rating", {f"K{i}": {"score": "partly"} for i in range(10)})
+    before = _state(ws, review)
+    batch = {**{f"K{i}": {"score": "yes"} for i in range(10)}, "NEW": {"score": "no"}}
+
+    def broken(*args, **kwargs):  # the updates fail after the inserts were sent
+        raise WorkspaceError("disk full (simulated)")
+
+    monkeypatch.setattr(type(ws), "_swap_many", broken)
+    with pytest.raises(WorkspaceError, match="simulated"):
+        ws.put_many(rid, "rating", batch)
+    assert _state(ws, review) == before
+    assert ws.get(rid, "rating", "NEW") is None
+    monkeypatch.undo()
+    assert len(ws.put_many(rid, "rating", batch).updated) == 10
+
+
+def test_put_many_refuses_bad_items_naming_them(ws, review):
+    rid = review.id
+    ws.put(rid, "rating", "A1", {"score": "yes"})
+    before = _state(ws, review)
+    bad = [
+        ([("A1", {}), ("B2", {}), ("", {})], "batch item 3: record key ''"),
+        ([("A1", {}), ("B2", {"x": float("nan")})], "batch item 2: rating 'B2'.*not NaN"),
+        ([("A1", {}), ("B2", ["yes"])], "batch item 2: rating 'B2': data must be a mapping"),
+        ([("A1", {}), "B2"], "batch item 2: expected a \\(key, data\\) pair"),
+        ([("B2", {}), ("C3", {}), ("B2", {})], "batch item 3: rating 'B2' is already item 1"),
+        ("A1", "must be a mapping of key to data or \\(key, data\\) pairs"),
+    ]
+    for items, expected in bad:
+        with pytest.raises(WorkspaceValueError, match=expected) as info:
+            ws.put_many(rid, "rating", items)
+        assert "saved" in str(info.value)
+    with pytest.raises(WorkspaceValueError, match="record kind 'Rating'"):
+        ws.put_many(rid, "Rating", {"A1": {}})
+    with pytest.raises(WorkspaceValueError, match="not in the batch \\('Z9'\\)"):
+        ws.put_many(rid, "rating", {"A1": {}}, expected_versions={"Z9": 1})
+    with pytest.raises(WorkspaceValueError, match="rating 'A1': expected_version must be"):
+        ws.put_many(rid, "rating", {"A1": {}}, expected_versions={"A1": -1})
+    with pytest.raises(UnknownReviewError, match="no review 'ghost'"):
+        ws.put_many("ghost", "rating", {"A1": {"score": "yes"}})
+    assert _state(ws, review) == before
+    # An empty batch is fine and writes nothing; tuples are stored as lists, as with put.
+    assert len(ws.put_many(rid, "rating", [])) == 0
+    assert ws.put_many(rid, "rating", {"P": {"pages": (1, 2)}})[0].data == {"pages": [1, 2]}
+
+
 # -- concurrency -------------------------------------------------------------------------
 
 
@@ -415,6 +582,46 @@ def test_two_concurrent_writers_one_conflict_no_lost_update(location, review):
         assert list(history["new"]) == [{"score": "partly"}, saved[0].data]
     alice.close()
     bob.close()
+
+
+def test_concurrent_batches_on_the_same_items_lose_nothing(location, review):
+    """Two imports over the same keys (some new, in opposite orders) at once."""
+    keys = [f"C-{i:04d}" for i in range(600)]
+    first = open_workspace(location, reviewer=ALICE)
+    first.put_many(review.id, "consultation", {k: {"n": 0} for k in keys[::2]})
+    writers = {ALICE: first, BOB: open_workspace(location, reviewer=BOB)}
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(name: str, order: list[str]) -> None:
+        start.wait()
+        try:
+            for round_ in range(3):
+                writers[name].put_many(
+                    review.id, "consultation", [(k, {"n": round_, "by": name}) for k in order]
+                )
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=run, args=(ALICE, keys)),
+        threading.Thread(target=run, args=(BOB, keys[::-1])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for key in (keys[0], keys[1], keys[299], keys[-1]):
+        chain = first.history_entries(review.id, "consultation", key)
+        # Every batch's change is in the history, chained, with no version twice.
+        assert [h.version for h in chain] == list(range(1, len(chain) + 1))
+        assert len(chain) == 6 + (key in keys[::2])
+        for before, after in zip(chain, chain[1:], strict=False):
+            assert after.old == before.new
+        assert first.get(review.id, "consultation", key).data == chain[-1].new
+    for ws in writers.values():
+        ws.close()
 
 
 def test_read_modify_write_counter_loses_no_update(location, review):

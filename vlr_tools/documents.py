@@ -903,6 +903,7 @@ def _pdf_lines(textpage: Any, pdfium_c: Any) -> list[_Line]:
 
     lines: list[_Line] = []
     bullets: list[tuple[float, float]] = []
+    gapped = _gapped_bands(textpage, pdfium_c)
     for off, piece in pieces:
         stripped = piece.strip()
         if not stripped:
@@ -927,7 +928,8 @@ def _pdf_lines(textpage: Any, pdfium_c: Any) -> list[_Line]:
             _l2, bottom, _r2, _t2 = textpage.get_charbox(max(last, first), loose=True)
             bottom = min(bottom, bottom0)
             size = float(pdfium_c.FPDFText_GetFontSize(raw, first))
-            cells = _has_cell_gap(textpage, pdfium_c, first, last - first + 1, size)
+            mid = (top + bottom0) / 2
+            cells = any(lo <= mid <= hi for lo, hi in gapped)
         except Exception:  # a box query failing only costs layout hints
             pass
         lines.append(_Line(stripped, top, bottom, left, size, cells))
@@ -942,31 +944,62 @@ def _pdf_lines(textpage: Any, pdfium_c: Any) -> list[_Line]:
     return lines
 
 
+_LIST_NUMBER = re.compile(r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]")
+
+
 def _only_bullets(text: str) -> bool:
+    """A line holding only list markers: bullets, or a number like "1." or "(a)"."""
     stripped = text.strip()
-    return bool(stripped) and all(ch in _BULLET_GLYPHS or ch.isspace() for ch in stripped)
+    if not stripped:
+        return False
+    if all(ch in _BULLET_GLYPHS or ch.isspace() for ch in stripped):
+        return True
+    return bool(_LIST_NUMBER.fullmatch(stripped))
 
 
-def _has_cell_gap(textpage: Any, pdfium_c: Any, start: int, count: int, size: float) -> bool:
-    """True if the characters of a line leave a gap wider than a few spaces (table cells)."""
-    if count <= 1 or size <= 0:
-        return False
-    raw = textpage.raw
-    n = pdfium_c.FPDFText_CountRects(raw, start, count)
-    if n <= 1:
-        return False
+#: Above this many text runs on a page, table-cell detection is skipped (cost, not benefit).
+_MAX_RECTS = 1200
+
+
+def _gapped_bands(textpage: Any, pdfium_c: Any) -> list[tuple[float, float]]:
+    """Vertical bands (bottom, top) of the page where text on one baseline has wide gaps.
+
+    pdfium reports the page's text as rectangles, one per run of text on a
+    line; two runs on the same baseline separated by more than a few spaces
+    are cells of a table row. Asking once per page is much cheaper than once
+    per line.
+    """
     import ctypes
 
+    raw = textpage.raw
+    n = pdfium_c.FPDFText_CountRects(raw, 0, -1)
+    if n <= 1 or n > _MAX_RECTS:
+        # Thousands of runs are dot leaders or glyph-by-glyph text, not a table.
+        return []
     left, top, right, bottom = (ctypes.c_double() for _ in range(4))
-    boxes: list[tuple[float, float, float]] = []
+    rects: list[tuple[float, float, float, float]] = []
     for k in range(n):
         pdfium_c.FPDFText_GetRect(raw, k, left, top, right, bottom)
-        boxes.append((left.value, right.value, top.value))
-    boxes.sort()
-    for (_l1, r1, t1), (l2, _r2, t2) in zip(boxes, boxes[1:], strict=False):
-        if abs(t1 - t2) < size * 0.6 and l2 - r1 > 0.8 * size:
-            return True
-    return False
+        rects.append((bottom.value, left.value, right.value, top.value))
+    rects.sort()
+    bands: list[tuple[float, float]] = []
+    group: list[tuple[float, float, float, float]] = []
+
+    def close() -> None:
+        if len(group) < 2:
+            return
+        height = max(max(r[3] - r[0] for r in group), 1.0)
+        row = sorted(group, key=lambda r: r[1])
+        if any(b[1] - a[2] > 0.8 * height for a, b in zip(row, row[1:], strict=False)):
+            bands.append((min(r[0] for r in group), max(r[3] for r in group)))
+
+    for rect in rects:
+        if group and abs(rect[0] - group[0][0]) > 1.5:
+            close()
+            group = []
+        group.append(rect)
+    close()
+    return bands
 
 
 def _page_has_images(page: Any, pdfium_c: Any) -> bool:

@@ -14,6 +14,8 @@ Public names (stable API; the coverage and widget modules build on them):
   and explicit reference before thresholding (for highlighting).
 - :func:`goal_scores` ``(text, ...) -> dict[int, float]``: raw evidence weight
   per goal before thresholding (for tuning and benchmarks).
+- :func:`score_of` ``(weight) -> float``: the 0..1 score shown for an evidence
+  weight (used to score a target from its own evidence).
 - Records: :class:`Match`, :class:`Evidence`, :class:`ParagraphMapping`,
   :class:`SectionMapping`, :class:`DraftMapping`.
 - Constants: :data:`MIN_WEIGHT`, :data:`RELATIVE_CUTOFF`, :data:`REFERENCE_WEIGHT`.
@@ -23,9 +25,10 @@ Public names (stable API; the coverage and widget modules build on them):
 ``text[e.start:e.end]`` is exactly the highlighted words.
 
 How it works. The vocabulary (:mod:`vlr_tools.vocabulary`) is compiled once
-per version into one regular expression whose alternatives are folded into a
-prefix tree, so a position in the text is tested only against the terms that
-start with its character and the longest term wins. The text is NFKC-folded
+per version into a few regular expressions (terms starting with a Latin
+letter, Japanese terms, terms in capitals) whose alternatives are folded into
+a prefix tree, so a position in the text is tested only against the terms
+that start with its character and the longest term wins. The text is NFKC-folded
 first (full-width letters, half-width katakana), with offsets mapped back to
 the original. English words match their plurals, hyphens equal spaces, and
 ``flood*`` matches words starting with "flood"; Japanese terms match as
@@ -36,7 +39,10 @@ evidence on their own. A goal is suggested when its evidence weight reaches
 goal's weight in the same text (incidental mentions in a paragraph about
 something else are dropped). Generic words ("sustainable", "development",
 "city") are in no term list, and stop phrases ("Sustainable Development
-Goals") hide the terms inside them.
+Goals") hide the terms inside them. Each distinct term adds its weight to its
+goal (a repeat adds 30 % more, twice at most); the score shown is
+``1 - exp(-weight / 1.5)``: one weight-1 term gives 0.49, an explicit
+reference 0.86.
 
 >>> [(m.goal, m.target) for m in map_text("Households connected to piped water rose to 82%.")]  # doctest: +SKIP
 [(6, '6.1')]
@@ -51,7 +57,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .documents import Draft, Paragraph, detect_lang, load_draft
 from .errors import MappingError
@@ -75,6 +81,7 @@ __all__ = [
     "goal_scores",
     "map_draft",
     "map_text",
+    "score_of",
 ]
 
 #: Evidence weight a goal needs before it is suggested (one weight-1 term suffices).
@@ -236,7 +243,13 @@ def _atoms(key: str) -> list[tuple[str, str]]:
             if word.endswith("*"):
                 atoms.extend(("c", ch) for ch in word[:-1])
                 atoms.append(("r", _WILD))
-            elif last and len(word) > 2 and word[-1] == "y" and word[-2] not in "aeiou" and word.isalpha():
+            elif (
+                last
+                and len(word) > 2
+                and word[-1] == "y"
+                and word[-2] not in "aeiou"
+                and word.isalpha()
+            ):
                 atoms.extend(("c", ch) for ch in word[:-1])
                 atoms.append(("r", "(?:y|ies|y's)"))
             elif last and word[-1:].isalpha() and not is_case_sensitive(word):
@@ -282,7 +295,14 @@ def _emit(node: _Node, groups: list[int]) -> str:
 
 
 class _Matcher:
-    """A vocabulary compiled into two prefix-tree regexes (case-folded and exact)."""
+    """A vocabulary compiled into prefix-tree regexes, built once per vocabulary version.
+
+    Case-insensitive terms are matched on the lower-cased text (plain literal
+    alternatives let the regex engine skip quickly to candidate positions);
+    terms in capitals are matched on the text as written. Terms starting with
+    a Latin letter or digit and the others (Japanese) get separate regexes:
+    one alternation of both is several times slower.
+    """
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.version = vocab.version
@@ -296,21 +316,22 @@ class _Matcher:
             else:
                 by_key[key] = len(self.entries)
                 self.entries.append((key, [t]))
-        self.folded = self._compile(
-            [i for i, (k, _) in enumerate(self.entries) if not is_case_sensitive(k)], True
-        )
-        self.exact = self._compile(
-            [i for i, (k, _) in enumerate(self.entries) if is_case_sensitive(k)], False
-        )
+        folded = [i for i, (k, _) in enumerate(self.entries) if not is_case_sensitive(k)]
+        exact = [i for i, (k, _) in enumerate(self.entries) if is_case_sensitive(k)]
+        # (pattern, groups) for the lower-cased text, and for the text as written
+        self._lower = self._patterns(folded)
+        self._exact = [(re.compile(p), g) for p, g in self._patterns(exact)]
+        self._lower_compiled = [(re.compile(p), g) for p, g in self._lower]
+        self._ignorecase: list[tuple[re.Pattern[str], list[int]]] | None = None
+        # per entry, the evidence fields of each of its rows (stop phrases carry none)
+        self.rows: list[list[tuple[str, int, str | None, float, str, str]]] = []
+        self._fill_rows()
 
-    def _compile(self, indices: list[int], ignore_case: bool) -> tuple[re.Pattern[str], list[int]] | None:
-        if not indices:
-            return None
+    def _patterns(self, indices: list[int]) -> list[tuple[str, list[int]]]:
         latin, other = _Node(), _Node()
         for i in indices:
             key = self.entries[i][0]
-            root = latin if _LATIN_CHAR.match(key[0]) else other
-            node = root
+            node = latin if _LATIN_CHAR.match(key[0]) else other
             atoms = _atoms(key)
             for pos, atom in enumerate(atoms):
                 node.depth = max(node.depth, len(atoms) - pos)
@@ -320,28 +341,54 @@ class _Matcher:
                 self.entries[node.ends[0]][1].extend(self.entries[i][1])
             else:
                 node.ends.append(i)
-        groups: list[int] = []
-        parts = []
+        out: list[tuple[str, list[int]]] = []
         if latin.children:
-            parts.append(f"(?<![{_LATIN}])" + _wrap(_emit(latin, groups)))
+            groups: list[int] = []
+            out.append((f"(?<![{_LATIN}])" + _wrap(_emit(latin, groups)), groups))
         if other.children:
-            parts.append(_wrap(_emit(other, groups)))
-        pattern = "|".join(parts)
-        flags = re.IGNORECASE if ignore_case else 0
-        return re.compile(pattern, flags), groups
+            groups = []
+            out.append((_wrap(_emit(other, groups)), groups))
+        return out
+
+    def _fill_rows(self) -> None:
+        for _key, terms in self.entries:
+            self.rows.append(
+                [
+                    (
+                        t.term,
+                        t.goal,
+                        t.target,
+                        t.weight,
+                        "local" if (t.city or t.source == "workspace") else "term",
+                        f"{Path(t.source).name}:{t.row}" if t.source else "",
+                    )
+                    for t in terms
+                    if t.goal is not None
+                ]
+            )
 
     def hits(self, folded: str) -> list[tuple[int, int, int]]:
         """(start, end, entry index) of every non-overlapping term, longest first."""
+        lower = folded.lower()
+        runs: list[tuple[str, list[tuple[re.Pattern[str], list[int]]]]] = []
+        if len(lower) == len(folded):
+            runs.append((lower, self._lower_compiled))
+        else:
+            # a few characters (e.g. "İ") grow when lower-cased: offsets would shift
+            if self._ignorecase is None:
+                self._ignorecase = [(re.compile(p, re.IGNORECASE), g) for p, g in self._lower]
+            runs.append((folded, self._ignorecase))
+        runs.append((folded, self._exact))
         found: list[tuple[int, int, int]] = []
-        for compiled in (self.folded, self.exact):
-            if compiled is None:
-                continue
-            regex, groups = compiled
-            for m in regex.finditer(folded):
-                if m.lastindex is None or m.end() == m.start():
-                    continue
-                found.append((m.start(), m.end(), groups[m.lastindex - 1]))
-        if self.folded is not None and self.exact is not None and found:
+        sources = 0
+        for text, compiled in runs:
+            for regex, groups in compiled:
+                before = len(found)
+                for m in regex.finditer(text):
+                    if m.lastindex is not None and m.end() > m.start():
+                        found.append((m.start(), m.end(), groups[m.lastindex - 1]))
+                sources += len(found) > before
+        if sources > 1:
             found = _non_overlapping(found)
         return found
 
@@ -413,27 +460,44 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _ONE_CODE = re.compile(rf"{_CODE}(?![\d%]|\.\d)")
+_NOT_A_CODE_BEFORE = re.compile(
+    r"(?:section|chapter|table|figure|fig\.|annex|appendix|box|paragraph|para\.|page|p\.|pp\.|"
+    r"step|item|version|ver\.|v|§|no\.|第|表|図|章|節)\s*$",
+    re.IGNORECASE,
+)
 _BARE_INDICATOR = re.compile(r"(?<![\d.])\d{1,2}\.(?:\d{1,2}|[a-z])\.\d{1,2}(?![\d.%])")
 
 
+class _Codes(NamedTuple):
+    """What the mapping needs from the framework, looked up once per framework."""
+
+    goals: frozenset[int]
+    targets: frozenset[str]
+    indicators: dict[str, str | None]  # every listed indicator code -> its target
+    titles: dict[tuple[int, str], str]  # (goal, lang) -> short title
+
+
 @lru_cache(maxsize=4)
-def _codes(fw: Framework) -> tuple[frozenset[int], frozenset[str], dict[str, str | None]]:
-    """Goal numbers, target codes, and indicator code -> its target (all listings)."""
-    goals = frozenset(g.number for g in fw.goals)
+def _codes_of(fw: Framework) -> _Codes:
     targets = frozenset(t.code for t in fw.targets)
     indicators: dict[str, str | None] = {}
     for ind in fw.indicators:
         for code in (ind.code, *ind.codes):
             target = code.rsplit(".", 1)[0]
             indicators.setdefault(code, target if target in targets else None)
-    return goals, targets, indicators
+    titles = {(g.number, lang): g.short(lang) for g in fw.goals for lang in ("en", "ja")}
+    return _Codes(frozenset(g.number for g in fw.goals), targets, indicators, titles)
 
 
-def _references(folded: str) -> list[tuple[int, int, int, str | None, str, float]]:
-    """Explicit references: (start, end, goal, target, label, weight)."""
+def _codes() -> _Codes:
     from .framework import get_framework
 
-    goals, targets, indicators = _codes(get_framework())
+    return _codes_of(get_framework())
+
+
+def _references(folded: str, codes: _Codes) -> list[tuple[int, int, int, str | None, str, float]]:
+    """Explicit references: (start, end, goal, target, label, weight)."""
+    goals, targets, indicators = codes.goals, codes.targets, codes.indicators
     out: list[tuple[int, int, int, str | None, str, float]] = []
     taken: list[tuple[int, int]] = []
     for m in _REFERENCE.finditer(folded):
@@ -466,12 +530,20 @@ def _references(folded: str) -> list[tuple[int, int, int, str | None, str, float
     for m in _BARE_INDICATOR.finditer(folded):
         if any(s <= m.start() < e for s, e in taken):
             continue
+        if _NOT_A_CODE_BEFORE.search(folded, max(0, m.start() - 16), m.start()):
+            continue  # "Section 3.2.1", "Table 6.1.1": a document's own numbering
         code = m.group(0).lower()
         if code not in indicators:
             continue
         out.append(
-            (m.start(), m.end(), int(code.split(".")[0]), indicators[code], f"indicator {code}",
-             CODE_WEIGHT)
+            (
+                m.start(),
+                m.end(),
+                int(code.split(".")[0]),
+                indicators[code],
+                f"indicator {code}",
+                CODE_WEIGHT,
+            )
         )
     return out
 
@@ -491,7 +563,9 @@ def _vocabulary(vocabulary: Vocabulary | None, city: str | None) -> Vocabulary:
 
 def _check_text(text: object) -> str:
     if isinstance(text, bytes | bytearray):
-        raise MappingError("text must be str, not bytes; decode it first (e.g. data.decode('utf-8'))")
+        raise MappingError(
+            "text must be str, not bytes; decode it first (e.g. data.decode('utf-8'))"
+        )
     if not isinstance(text, str):
         raise MappingError(f"text must be str, not {type(text).__name__}")
     return text
@@ -507,35 +581,24 @@ def find_evidence(
     text = _check_text(text)
     if not text.strip():
         return []
-    vocab = _vocabulary(vocabulary, city)
+    return _evidence(text, _matcher(_vocabulary(vocabulary, city)), _codes())
+
+
+def _evidence(text: str, matcher: _Matcher, codes: _Codes) -> list[Evidence]:
     folded, index = _fold(text)
-    matcher = _matcher(vocab)
     evidence: list[Evidence] = []
-    refs = _references(folded)
+    refs = _references(folded, codes)
     ref_spans = [(r[0], r[1]) for r in refs]
     for s, e, goal, target, label, weight in refs:
         o_s, o_e = _span(index, s, e)
         evidence.append(Evidence(label, text[o_s:o_e], o_s, o_e, goal, target, weight, "reference"))
     for s, e, entry in matcher.hits(folded):
-        if any(rs < e and s < re_ for rs, re_ in ref_spans):
+        if ref_spans and any(rs < e and s < re_ for rs, re_ in ref_spans):
             continue  # "Goal 14" is a reference, not the term "goal"
         o_s, o_e = _span(index, s, e)
-        for t in matcher.entries[entry][1]:
-            if t.goal is None:
-                continue  # stop phrase: consumes its words, carries no goal
-            evidence.append(
-                Evidence(
-                    t.term,
-                    text[o_s:o_e],
-                    o_s,
-                    o_e,
-                    t.goal,
-                    t.target,
-                    t.weight,
-                    "local" if (t.city or t.source == "workspace") else "term",
-                    f"{Path(t.source).name}:{t.row}" if t.source else "",
-                )
-            )
+        words = text[o_s:o_e]
+        for term, goal, target, weight, kind, source in matcher.rows[entry]:
+            evidence.append(Evidence(term, words, o_s, o_e, goal, target, weight, kind, source))
     evidence.sort(key=lambda ev: (ev.start, ev.goal))
     return evidence
 
@@ -569,15 +632,17 @@ def score_of(weight: float) -> float:
 
 
 def _select(
-    evidence: list[Evidence], lang: str, min_weight: float, relative: float
+    evidence: list[Evidence],
+    lang: str,
+    min_weight: float = MIN_WEIGHT,
+    relative: float = RELATIVE_CUTOFF,
+    codes: _Codes | None = None,
 ) -> list[Match]:
     goals, targets = _weigh(evidence)
     if not goals:
         return []
     top = max(goals.values())
-    from .framework import get_framework
-
-    fw = get_framework()
+    titles = (codes or _codes()).titles
     matches: list[Match] = []
     for goal, weight in goals.items():
         if weight < min_weight or weight < relative * top:
@@ -587,10 +652,7 @@ def _select(
             ((code, w) for code, w in targets.items() if code.split(".")[0] == str(goal)),
             key=lambda cw: (-cw[1], _target_order(cw[0])),
         )
-        try:
-            title = fw.goal(goal).short(lang)
-        except Exception:  # a title is a nicety; the framework may lack one
-            title = ""
+        title = titles.get((goal, lang), "")
         matches.append(
             Match(
                 goal=goal,
@@ -635,8 +697,9 @@ def map_text(
         raise MappingError(f"unknown language {lang!r}; allowed: en, ja")
     if not text.strip():
         return []
-    evidence = find_evidence(text, city=city, vocabulary=vocabulary)
-    return _select(evidence, lang or detect_lang(text), MIN_WEIGHT, RELATIVE_CUTOFF)
+    codes = _codes()
+    evidence = _evidence(text, _matcher(_vocabulary(vocabulary, city)), codes)
+    return _select(evidence, lang or detect_lang(text), codes=codes)
 
 
 # --------------------------------------------------------------------------- drafts
@@ -801,7 +864,9 @@ class DraftMapping:
             raise MappingError(f"unknown level {level!r}; allowed: goal, target")
         rows: list[dict[str, Any]] = []
         for p in self.paragraphs:
-            label = self.draft.page_label(p.page) if p.page <= self.draft.page_count else str(p.page)
+            label = (
+                self.draft.page_label(p.page) if p.page <= self.draft.page_count else str(p.page)
+            )
             for m in p.matches:
                 base = {
                     "ref": p.ref,
@@ -833,8 +898,18 @@ class DraftMapping:
                             "evidence": len(ev),
                         }
                     )
-        columns = ["ref", "page", "page_label", "section", "kind", "goal", "target", "score",
-                   "terms", "evidence"]
+        columns = [
+            "ref",
+            "page",
+            "page_label",
+            "section",
+            "kind",
+            "goal",
+            "target",
+            "score",
+            "terms",
+            "evidence",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def section_frame(self) -> pd.DataFrame:
@@ -860,8 +935,16 @@ class DraftMapping:
                         ),
                     }
                 )
-        columns = ["section", "section_ref", "level", "pages", "goal", "target", "score",
-                   "paragraphs"]
+        columns = [
+            "section",
+            "section_ref",
+            "level",
+            "pages",
+            "goal",
+            "target",
+            "score",
+            "paragraphs",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def goal_frame(self) -> pd.DataFrame:
@@ -908,13 +991,14 @@ def map_draft(
     lang = lang or draft.lang
     if lang not in ("en", "ja"):
         raise MappingError(f"unknown language {lang!r}; allowed: en, ja")
+    matcher, codes = _matcher(vocab), _codes()
     out: list[ParagraphMapping] = []
     for para in draft.paragraphs():
         reason = _skip_reason(para)
         matches: tuple[Match, ...] = ()
         if not reason:
-            evidence = find_evidence(para.text, vocabulary=vocab)
-            matches = tuple(_select(evidence, lang, MIN_WEIGHT, RELATIVE_CUTOFF))
+            evidence = _evidence(para.text, matcher, codes)
+            matches = tuple(_select(evidence, lang, codes=codes))
         out.append(
             ParagraphMapping(
                 ref=para.ref,

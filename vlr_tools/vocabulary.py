@@ -140,9 +140,7 @@ class Vocabulary:
     files: tuple[str, ...] = ()
     city: str | None = None
     langs: tuple[str, ...] = LANGS
-    _by_goal: dict[int, tuple[Term, ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _by_goal: dict[int, tuple[Term, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -630,7 +628,9 @@ def add_local_term(
             + (f"; allowed: {p.allowed}" if p.allowed else "")
             for p in problems
         )
-        raise MappingError(f"cannot add local term {term!r}: {detail or 'a local term needs a goal'}")
+        raise MappingError(
+            f"cannot add local term {term!r}: {detail or 'a local term needs a goal'}"
+        )
     text, goal_number, code, w = checked
     new = Term(
         term=text,
@@ -659,9 +659,7 @@ def add_local_term(
             },
             reviewer=reviewer,
         )
-        return Term(
-            text, goal_number, code, w, note, new.lang, "workspace", rec.version, city
-        )
+        return Term(text, goal_number, code, w, note, new.lang, "workspace", rec.version, city)
     path = city_dir / "vocabulary.csv"
     existing = read_vocabulary_file(path, city=city) if path.is_file() else []
     for old in existing:
@@ -685,6 +683,10 @@ def add_local_term(
         fh.write(data)
     added = read_vocabulary_file(path, city=city)
     return next(
-        (t for t in reversed(added) if (t.key, t.goal, t.target) == (new.key, new.goal, new.target)),
+        (
+            t
+            for t in reversed(added)
+            if (t.key, t.goal, t.target) == (new.key, new.goal, new.target)
+        ),
         new,
     )

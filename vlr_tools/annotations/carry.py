@@ -250,7 +250,13 @@ def reanchor(ws: Any, review_id: str, draft: Draft, *, reviewer: str | None = No
             row = _row(a, loc, a.id, False)
             row["outcome"] = "conflict"
             rows.append(row)
-    ws.put(review_id, DRAFT_KIND, DRAFT_KEY, draft_ref.to_dict(), reviewer=name)
+    ws.put(
+        review_id,
+        DRAFT_KIND,
+        DRAFT_KEY,
+        DraftRef.of(draft, with_path=True).to_dict(),
+        reviewer=name,
+    )
     return _frame(rows)
 
 

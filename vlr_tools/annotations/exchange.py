@@ -35,6 +35,7 @@ annotations whose id the review already has are skipped and reported.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -561,7 +562,7 @@ def _items_from_jsonld(path: Path) -> list[_Item]:
             fields["position"] = details.get("position")
             fields["draft_layout"] = details.get("draft_layout")
             fields["origin"] = details.get("origin")
-        if not is_our_id(str(fields["id"])) and ident:
+        if ident and not str(ident).startswith(ANNOTATION_IRI) and not is_our_id(str(ident)):
             fields["external_id"] = ident
         items.append(_Item(where, "annotation", fields))
     return items
@@ -850,7 +851,7 @@ def import_annotations(
             if file_ref is None and recorded is None:
                 file_ref = ref
             if recorded is not None:
-                ref = recorded
+                ref = dataclasses.replace(recorded, path="")
             data["draft"] = ref.to_dict()
         annotations.append(data)
     known = existing | {a["id"] for a in annotations}
@@ -877,7 +878,7 @@ def import_annotations(
     if problems:
         raise AnnotationImportError(f"{p.name}: nothing was imported into review {rv.id}", problems)
     if recorded is None and (target_ref or file_ref) is not None:
-        ref_to_record = target_ref or file_ref
+        ref_to_record = DraftRef.of(draft, with_path=True) if draft is not None else file_ref
         assert ref_to_record is not None
         if ref_to_record.sha256:
             ws.put(review_id, DRAFT_KIND, DRAFT_KEY, ref_to_record.to_dict(), reviewer=name)

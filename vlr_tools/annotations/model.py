@@ -183,13 +183,19 @@ class DraftRef:
     path: str = ""
 
     @classmethod
-    def of(cls, draft: Draft) -> DraftRef:
+    def of(cls, draft: Draft, *, with_path: bool = False) -> DraftRef:
+        """The reference of ``draft``; ``with_path`` adds where the file is on this machine.
+
+        Annotations carry the reference without the path (it means nothing on
+        another computer); the review's recorded draft keeps it, so the CLI
+        can open the file again.
+        """
         return cls(
             name=draft.name,
             sha256=draft.sha256,
             page_count=draft.page_count,
             layout=layout_fingerprint(draft),
-            path=str(draft.path.resolve()) if draft.path else "",
+            path=str(draft.path.resolve()) if with_path and draft.path else "",
         )
 
     @classmethod

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from ..errors import AnnotationError, ChecklistError, CityError, ConflictError, DocumentError
-from .anchoring import Located, _result
+from .anchoring import Located, _refine, _result
 from .model import (
     ANNOTATION_KIND,
     DRAFT_KEY,
@@ -65,8 +65,8 @@ FRAME_COLUMNS = (
 
 
 def now_iso() -> str:
-    """The current UTC time as ISO text (seconds)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    """The current UTC time as ISO text (microseconds, so replies sort in the order written)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def who(ws: Any, reviewer: str | None) -> str:
@@ -156,7 +156,7 @@ def _record_draft(ws: Any, review_id: str, draft: Draft, reviewer: str) -> None:
                 review_id,
                 DRAFT_KIND,
                 DRAFT_KEY,
-                check.given.to_dict(),
+                DraftRef.of(draft, with_path=True).to_dict(),
                 expected_version=0,
                 reviewer=reviewer,
             )
@@ -294,7 +294,10 @@ def _not_on_page(index: Any, draft: Draft, page: int, needle: str, short: str) -
     if page_text:
         al = fuzz.partial_ratio_alignment(needle, page_text)
         if al is not None and al.score >= 60:
-            s, e = index.to_raw(fps + al.dest_start, fps + al.dest_end)
+            fs, fe, _score = _refine(
+                index, needle, fps + al.dest_start, fps + al.dest_end, fps, fpe
+            )
+            s, e = index.to_raw(fs, fe)
             message += f"; the closest words on page {page} are {_short(index.text[s:e])!r}"
     return message
 

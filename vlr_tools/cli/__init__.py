@@ -20,6 +20,7 @@ from ..errors import VlrError
 COMMANDS: list[str] = [
     "framework",
     "workspace",
+    "mapping",
     "memo",
     "consultations",
     "coverage",

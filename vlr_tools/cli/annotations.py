@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     ls.add_argument("--criterion", help="checklist criterion (C4) or area (C)")
     ls.add_argument("--sdg", help="goal, target or indicator (14 includes 14.5 and 14.5.1)")
-    ls.add_argument("--reviewer", dest="by", metavar="NAME", help="only annotations by NAME")
+    ls.add_argument("--by", metavar="NAME", help="only annotations made by reviewer NAME")
     ls.add_argument("--status", help="open, resolved or withdrawn")
     ls.set_defaults(func=cmd_list)
 

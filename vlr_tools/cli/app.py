@@ -172,7 +172,10 @@ def serve_command(
     nb = Path(notebook).expanduser().resolve()
     if not nb.is_file():
         raise VlrError(f"notebook {nb} not found; serve an .ipynb file (default: {TOUR_NOTEBOOK})")
-    check_lang(lang)
+    try:
+        check_lang(lang)
+    except ValueError as exc:  # i18n raises a plain ValueError; the CLI reports VlrErrors
+        raise VlrError(f"--lang: {exc}") from None
     if city:
         from ..cities import load_city
 

@@ -15,6 +15,7 @@ from ..i18n import t
 _RAW = argparse.RawDescriptionHelpFormatter
 SHOW = ("goals", "targets", "findings", "indicators", "gaps", "alignment")
 FORMATS = ("table", "csv", "json")
+CHART_SUFFIXES = (".html", ".png", ".svg", ".pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,6 +67,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from ..cities import load_city
     from ..coverage import coverage_summary
 
+    if args.chart is not None and args.chart.suffix.lower() not in CHART_SUFFIXES:
+        raise VlrError(
+            f"cannot write a chart as {args.chart.suffix or 'a file without extension'}; "
+            f"allowed: {', '.join(CHART_SUFFIXES)}"
+        )
     ws = None
     city, version, year = args.city, args.version, args.year
     if args.review:
@@ -198,7 +204,9 @@ def _display(summary: Any, show: str, lang: str) -> list[list[str]]:
             )
         return rows
     if show == "targets":
-        rows = [[h("target"), h("title"), h("paragraphs"), h("pages"), h("indicators"), h("depth")]]
+        rows = [
+            [h("target"), h("title"), h("paragraphs"), h("pages"), h("indicator_ids"), h("depth")]
+        ]
         for r in summary.targets.itertuples(index=False):
             rows.append(
                 [r.target, _cut(r.title, 48), str(r.paragraphs), _cut(page_ranges(list(r.pages)), 20),
@@ -272,9 +280,6 @@ def _write_chart(fig: Any, path: Path) -> None:
         # The whole plotly.js goes into the file: it must open offline.
         fig.write_html(path, include_plotlyjs=True, full_html=True)
         return
-    if suffix not in (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".webp"):
-        raise VlrError(f"cannot write a chart as {suffix or 'a file without extension'}; "
-                       "allowed: .html, .png, .svg, .pdf")  # fmt: skip
     try:
         fig.write_image(path)
     except Exception as exc:  # kaleido raises plain errors when Chromium is missing

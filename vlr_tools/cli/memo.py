@@ -167,7 +167,9 @@ def run_demo_command(args: argparse.Namespace) -> int:
         print(f"  {path}")
     print(f"Demo workspace: {result.workspace}")
     if result.warnings:
-        print(f"The demo finished with {len(result.warnings)} problem(s); see the warnings above.",
-              file=sys.stderr)
+        print(
+            f"The demo finished with {len(result.warnings)} problem(s); see the warnings above.",
+            file=sys.stderr,
+        )
         return 1
     return 0

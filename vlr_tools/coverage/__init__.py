@@ -15,17 +15,21 @@ How deeply a draft covers a goal (the ``depth`` column of
     mentions spread over the draft, a table row, a two-sentence "not
     applicable" section).
 ``covered``
-    a part of the draft (a chapter; a long chapter's level-2 sections) is
-    devoted to the goal: either the part's own heading is mapped to the
-    goal ("SDG 5: Gender equality") and its body has at least
-    :data:`COVERED_MIN_PARAGRAPHS` paragraphs and :data:`COVERED_MIN_WORDS`
-    words; or the goal is the main subject of at least
-    :data:`COVERED_MIN_PARAGRAPHS` of the part's body paragraphs (headings
-    not counted), with at least :data:`COVERED_MIN_WORDS` words between
-    them, making up at least :data:`PART_SHARE` of the part's paragraphs
-    that map to any goal. A goal is a paragraph's main subject when its
-    score there is at least :data:`MAIN_GOAL_SHARE` of the paragraph's top
-    score, or when a reviewer accepted or added it.
+    the draft devotes a section or part to the goal, either way:
+
+    - a section whose own heading (level 1 or 2, not in an annex) is mapped
+      to the goal ("SDG 5: Gender equality") has at least
+      :data:`COVERED_MIN_PARAGRAPHS` body paragraphs with at least
+      :data:`COVERED_MIN_WORDS` words;
+    - or, in a part of the draft (a chapter; a long chapter's level-2
+      sections), the goal is the main subject of at least
+      :data:`COVERED_MIN_PARAGRAPHS` body paragraphs with at least
+      :data:`COVERED_MIN_WORDS` words between them, making up at least
+      :data:`PART_SHARE` of the part's paragraphs that map to any goal.
+
+    A goal is a paragraph's main subject when its score there is at least
+    :data:`MAIN_GOAL_SHARE` of the paragraph's top score, or when a reviewer
+    accepted or added it. Words: Latin words, or two CJK characters.
 ``measured``
     covered, and at least one of the city's local indicators for the goal has
     two data points (a baseline and a latest value), so progress can be shown.

@@ -70,7 +70,7 @@ def coverage_figure(
             },
             text=[t(f"coverage.depth_short.{d}", lang) if d != "none" else "" for d in depth],
             textposition="outside",
-            textfont={"size": 10, "color": "#555555"},
+            textfont={"size": 10, "color": "#444444"},
             cliponaxis=False,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
@@ -83,16 +83,18 @@ def coverage_figure(
     fig.data[0].marker.color = [
         _rgba(g.colour, _DEPTH_OPACITY[d]) for g, d in zip(goals, depth, strict=True)
     ]
-    annotations = []
+    annotations: list[dict[str, Any]] = []
     if year is not None:
-        for i, g in enumerate(goals):
+        for i in range(len(goals)):
             if hlpf[i]:
                 missing = depth[i] in ("none", "mentioned")
+                # x is the category's position: plotly.js would read "3" as
+                # position 3 (the fourth bar) on a category axis.
                 annotations.append(
                     {
-                        "x": str(g.number),
+                        "x": i,
                         "y": y[i],
-                        "yshift": 22,
+                        "yshift": 16,
                         "text": "▲" if not missing else "▲!",
                         "showarrow": False,
                         "yanchor": "bottom",
@@ -108,20 +110,16 @@ def coverage_figure(
                 "xanchor": "right",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "text": plain_text(t("coverage.chart.hlpf_marker", lang, year=year)),
+                # Fixed text from the i18n file (its <span> is intended markup).
+                "text": t("coverage.chart.hlpf_marker", lang, year=int(year)),
                 "font": {"size": 12, "color": _INK},
             }
         )
     heading = title if title is not None else t("coverage.chart.title", lang)
     fig.update_layout(
-        title={"text": plain_text(heading), "x": 0, "xanchor": "left"},
-        xaxis={
-            "title": {"text": t("common.goal", lang)},
-            "type": "category",
-            "tickmode": "array",
-            "tickvals": x,
-            "ticktext": x,
-        },
+        title={"text": plain_text(heading), "x": 0.01, "xanchor": "left"},
+        xaxis={"title": {"text": t("common.goal", lang)}, "type": "category"},
+        uniformtext={"minsize": 10, "mode": "show"},
         yaxis={"title": {"text": t("coverage.chart.paragraphs", lang)}, "range": [0, top * 1.25]},
         annotations=annotations,
         bargap=0.25,
@@ -222,7 +220,7 @@ def heatmap_figure(
             "text": plain_text(
                 title if title is not None else t("coverage.chart.heat_title", lang)
             ),
-            "x": 0,
+            "x": 0.01,
             "xanchor": "left",
         },
         xaxis={"title": {"text": t("common.goal", lang)}, "type": "category", "side": "bottom"},

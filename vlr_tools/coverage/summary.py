@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import check_lang
+from ..i18n import check_lang, t
 from .decisions import load_decisions
 from .figures import coverage_figure, heatmap_figure
 from .tables import coverage_findings, coverage_frame, hlpf_gaps, target_frame, unmeasured_goals
@@ -106,13 +106,27 @@ def coverage_summary(
         indicators=table.to_frame() if table is not None else None,
         gaps=indicator_gaps(table, lang) if table is not None else None,
         alignment=align_indicators(table, lang=lang) if table is not None else None,
-        figure=coverage_figure(goals, lang),
-        heatmap=heatmap_figure(view, lang, decisions=decisions),
+        figure=coverage_figure(
+            goals, lang, title=_title("coverage.chart.title_city", c, files.version, lang)
+        ),
+        heatmap=heatmap_figure(
+            view,
+            lang,
+            decisions=decisions,
+            title=_title("coverage.chart.heat_title_city", c, files.version, lang),
+        ),
         decisions=len(decisions),
         paragraphs_total=len(view.paragraphs),
         vocabulary_version=view.vocabulary_version,
         illustrative=c.illustrative,
     )
+
+
+def _title(key: str, city: Any, version: str, lang: str) -> str:
+    text = t(key, lang, city=city.name, version=version)
+    if city.illustrative:
+        text += " · " + t("common.illustrative", lang)
+    return text
 
 
 def map_city_draft(

@@ -10,7 +10,7 @@ from ..framework import code_sort_key, get_framework
 from ..i18n import check_lang, t
 from ..indicators import IndicatorTable, LocalIndicator
 from .decisions import Decision, effective_matches
-from .view import MappingView, ParagraphInfo, mapping_view
+from .view import _ANNEX, MappingView, ParagraphInfo, mapping_view
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,37 +67,46 @@ def _main_goals(matches: pd.DataFrame) -> set[tuple[str, int]]:
 def _covered_in(
     view: MappingView, main: set[tuple[str, int]], mapped_body: dict[str, int], goal: int
 ) -> list[str]:
-    """The parts of the draft (chapters, see ``view._chapters``) that cover ``goal``.
+    """Where the draft covers ``goal``: titles of the sections and parts devoted to it.
 
-    A part covers a goal when its own heading is about the goal and its body
-    is substantial, or when the goal is the main subject of enough of its
-    paragraphs (the rule in :mod:`vlr_tools.coverage`).
+    Two ways (the rule in :mod:`vlr_tools.coverage`): a section whose own
+    heading (level 1 or 2) is about the goal and whose body is substantial,
+    or a part (chapter, see ``view._chapters``) in which the goal is the
+    main subject of enough paragraphs.
     """
-    body: dict[str, list[ParagraphInfo]] = {}
-    heading: dict[str, str] = {}
-    for para in view.paragraphs:
-        if para.chapter not in heading and para.chapter not in body:
-            heading[para.chapter] = para.ref if para.kind == "heading" else ""
-        if para.kind != "heading":
-            body.setdefault(para.chapter, []).append(para)
-    parts = []
-    for part, paras in body.items():
-        own = [p for p in paras if (p.ref, goal) in main]
-        words = sum(p.words for p in own)
-        by_mentions = (
+    found: list[str] = []
+    paragraphs = view.paragraphs
+    for i, head in enumerate(paragraphs):
+        if (
+            head.kind != "heading"
+            or not 1 <= (head.level or 1) <= 2
+            or (head.ref, goal) not in main
+        ):
+            continue
+        if _ANNEX.match(head.chapter) or _ANNEX.match(head.text):
+            # An annex table headed "SDG 14" lists figures; it is not a chapter on the goal.
+            continue
+        body = []
+        for para in paragraphs[i + 1 :]:
+            if para.kind == "heading" and (para.level or 1) <= (head.level or 1):
+                break
+            if para.kind != "heading":
+                body.append(para)
+        if len(body) >= COVERED_MIN_PARAGRAPHS and sum(p.words for p in body) >= COVERED_MIN_WORDS:
+            found.append(" ".join(head.text.split()))
+    per_part: dict[str, list[ParagraphInfo]] = {}
+    for para in paragraphs:
+        if para.kind != "heading" and (para.ref, goal) in main:
+            per_part.setdefault(para.chapter, []).append(para)
+    for part, own in per_part.items():
+        if (
             len(own) >= COVERED_MIN_PARAGRAPHS
-            and words >= COVERED_MIN_WORDS
+            and sum(p.words for p in own) >= COVERED_MIN_WORDS
             and len(own) >= PART_SHARE * mapped_body.get(part, 0)
-        )
-        by_heading = (
-            bool(heading.get(part))
-            and (heading[part], goal) in main
-            and len(paras) >= COVERED_MIN_PARAGRAPHS
-            and sum(p.words for p in paras) >= COVERED_MIN_WORDS
-        )
-        if by_mentions or by_heading:
-            parts.append(part)
-    return parts
+            and part not in found
+        ):
+            found.append(part)
+    return found
 
 
 def _depth(paragraphs: int, covered_in: list[str], trend: int) -> str:
@@ -249,7 +258,7 @@ def target_frame(
                 "indicator_ids": [i.id for i in inds],
                 "in_hlpf": tgt.goal in hlpf,
                 "depth": depth,
-                "depth_label": t(f"coverage.depth.{depth}", lang),
+                "depth_label": t(f"coverage.target_depth.{depth}", lang),
             }
         )
     columns = [
@@ -384,14 +393,14 @@ def coverage_findings(
     year = hlpf_year if hlpf_year is not None else frame.attrs.get("hlpf_year")
     rows: list[dict[str, Any]] = []
 
-    def add(kind: str, row: Any, **fmt: Any) -> None:
+    def add(kind: str, row: Any, variant: str = "", **fmt: Any) -> None:
         rows.append(
             {
                 "kind": kind,
                 "goal": int(row.goal),
                 "depth": row.depth,
                 "pages": list(row.pages),
-                "message": t(f"coverage.finding.{kind}", lang, goal=int(row.goal), **fmt),
+                "message": t(f"coverage.finding.{kind}{variant}", lang, goal=int(row.goal), **fmt),
             }
         )
 
@@ -410,7 +419,12 @@ def coverage_findings(
         # "covered" means a part of the draft is devoted to the goal and no
         # indicator shows a trend for it ("measured" would mean one does).
         if has_indicators and row.depth == "covered":
-            add("goal_claimed_without_data", row, n=row.indicators)
+            add(
+                "goal_claimed_without_data",
+                row,
+                "" if row.indicators else "_none",
+                n=row.indicators,
+            )
     if coastal and by_goal[14].depth in ("none", "mentioned"):
         add("coastal_sdg14_silent", by_goal[14], depth=by_goal[14].depth_label)
     for row in frame.itertuples(index=False):

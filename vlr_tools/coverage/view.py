@@ -42,6 +42,7 @@ class ParagraphInfo:
     words: int = 0
     chapter: str = ""
     text: str = ""
+    level: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def _word_count(text: str) -> int:
     return len(re.findall(r"[A-Za-z0-9]+", text)) + cjk // 2
 
 
+_ANNEX = re.compile(r"^(?:annex|appendix|付録|別添|資料)\s*[\w.]*", re.IGNORECASE)
 #: A chapter with more paragraphs than this is split into its level-2 sections.
 CHAPTER_SPLIT = 40
 
@@ -110,8 +112,10 @@ def _chapters(paragraphs: Sequence[Any]) -> dict[str, str]:
         label = labels.get(part[0])
         if label is None:
             label = part[1]
-            if len(titles[part[1]]) > 1 and parent is not None:
-                label = f"{parent[1]} › {part[1]}"
+            if parent is not None and (len(titles[part[1]]) > 1 or _ANNEX.match(parent[1])):
+                # "Annex A › SDG 1: No Poverty": an annex table is not the goal's chapter.
+                annex = _ANNEX.match(parent[1])
+                label = f"{annex.group(0).rstrip('.: ') if annex else parent[1]} › {part[1]}"
             while label in labels.values():
                 label += " ·"
             labels[part[0]] = label
@@ -128,6 +132,7 @@ def _info(para: Any, chapter: str) -> ParagraphInfo:
         words=_word_count(str(para.text)),
         chapter=chapter,
         text=str(para.text),
+        level=int(getattr(para, "level", 0) or 0),
     )
 
 
@@ -290,6 +295,7 @@ def _view_from_frame(frame: pd.DataFrame) -> MappingView:
                 words=int(getattr(row, "words", 0) or _word_count(text)),
                 chapter=str(getattr(row, "chapter", "") or row.section or ""),
                 text=text,
+                level=int(getattr(row, "level", 0) or (1 if row.kind == "heading" else 0)),
             )
     ordered = tuple(sorted(infos.values(), key=lambda p: _ref_key(p.ref)))
     return MappingView(

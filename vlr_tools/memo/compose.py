@@ -235,10 +235,10 @@ class _Composer:
         items.append((self.tr("cover.hlpf_year"), str(r.hlpf_year)))
         illustrative = ""
         if r.illustrative:
-            illustrative = (
-                t("common.illustrative", self.lang)
-                + ": "
-                + t("common.illustrative_note", self.lang)
+            illustrative = self.tr(
+                "cover.illustrative",
+                label=t("common.illustrative", self.lang),
+                note=t("common.illustrative_note", self.lang),
             )
         return Cover(
             title=self.tr("title"),

@@ -149,7 +149,11 @@ class _Writer:
         if lang is None:
             lang = rpr.makeelement(qn("w:lang"), {})
             rpr.append(lang)
-        lang.set(qn("w:val"), LANG_TAGS.get(self.memo.lang, "en-GB"))
+        # w:val is the language of Latin-script text (English names and
+        # comments stay English in a Japanese memo, and must wrap at spaces);
+        # w:eastAsia that of Japanese text. The document language is in the
+        # core properties.
+        lang.set(qn("w:val"), "en-GB")
         lang.set(qn("w:eastAsia"), "ja-JP")
         for level, size in ((1, 17), (2, 13.5), (3, 11.5), (4, 10.5)):
             style = styles[f"Heading {level}"]
@@ -377,28 +381,28 @@ class _Writer:
             _shade_run(r, fill)
         if finding.pages:
             p.add_run("   ")
-            p.add_run(clean(self.labels["evidence"]) + ": ").bold = True
+            p.add_run(clean(self.labels["evidence"] + self.labels["sep"])).bold = True
             p.add_run(clean(finding.pages))
         if finding.priority_label:
             p.add_run("   ")
-            p.add_run(clean(self.labels["priority"]) + ": ").bold = True
+            p.add_run(clean(self.labels["priority"] + self.labels["sep"])).bold = True
             pr = p.add_run(clean(finding.priority_label))
             _, pcol, _ = TONES.get(finding.priority, (None, None, False))
             if pcol:
                 pr.font.color.rgb = RGBColor.from_string(pcol)
         for who, text in finding.comments:
             p = self.doc.add_paragraph()
-            label = comment_label(who, self.memo.lang) + ": "
+            label = comment_label(who, self.memo.lang) + self.labels["sep"]
             p.add_run(clean(label)).bold = True
             p.add_run(clean(text))
         if finding.recommendation:
             p = self.doc.add_paragraph()
             _shade_paragraph(p, "F6F8FA")
-            p.add_run(clean(self.labels["recommendation"]) + ": ").bold = True
+            p.add_run(clean(self.labels["recommendation"] + self.labels["sep"])).bold = True
             p.add_run(clean(finding.recommendation))
         if finding.note:
             p = self.doc.add_paragraph(style="Memo Small")
-            p.add_run(clean(self.labels["note"]) + ": ").bold = True
+            p.add_run(clean(self.labels["note"] + self.labels["sep"])).bold = True
             p.add_run(clean(finding.note))
         p.paragraph_format.space_after = Pt(10)
 

@@ -86,7 +86,7 @@ def coverage_chart(
     names = [_esc(f"{g.number} {g.short(lang)}") for g in goals]
     top = max(y + [1])
     hlpf_label = t("memo.chart.hlpf_marker", lang, year=hlpf_year)
-    annotations = [
+    annotations: list[dict[str, Any]] = [
         {
             # On a category axis a numeric x is the category's index.
             "x": n - 1,

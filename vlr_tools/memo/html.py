@@ -39,6 +39,14 @@ FONT_STACKS = {
 }
 
 
+#: Fonts for the PDF: only the ones ./scripts/setup installs (fonts-noto-core,
+#: fonts-noto-cjk). A shorter list also makes WeasyPrint's font matching faster.
+PRINT_FONT_STACKS = {
+    "en": '"Noto Sans", "Noto Sans CJK JP", sans-serif',
+    "ja": '"Noto Sans CJK JP", "Noto Sans", sans-serif',
+}
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
@@ -57,7 +65,8 @@ def _css(lang: str, static: bool) -> str:
         css += "\n" + (TEMPLATES_DIR / "memo" / "print.css").read_text(encoding="utf-8")
     # Substituted rather than left as a CSS variable: WeasyPrint's page-margin
     # boxes do not inherit custom properties from the root element.
-    return css.replace("var(--font-stack)", FONT_STACKS.get(lang, FONT_STACKS["en"]))
+    stacks = PRINT_FONT_STACKS if static else FONT_STACKS
+    return css.replace("var(--font-stack)", stacks.get(lang, stacks["en"]))
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +104,7 @@ def labels(lang: str) -> dict[str, str]:
         "data_table",
         "chart_missing",
         "colophon",
+        "sep",
     )
     return {k: t(f"memo.label.{k}", lang) for k in keys}
 

@@ -62,7 +62,7 @@ def render_markdown(memo: Memo) -> str:
     out.append(escape(cover.subtitle))
     out.append("")
     for label, value in cover.facts.items:
-        out.append(f"- **{escape(label)}:** {escape(value)}")
+        out.append(f"- **{escape(label + words['sep'].strip())}** {escape(value)}")
     out.append("")
     if cover.illustrative:
         out.append(f"> **{escape(cover.illustrative)}**")
@@ -103,7 +103,7 @@ def _block(out: list[str], block: object, level: int, words: dict[str, str]) -> 
             out.append(f"{marker} {escape(item).replace(chr(10), chr(10) + '   ')}")
     elif isinstance(block, Facts):
         for label, value in block.items:
-            out.append(f"- **{escape(label)}:** {escape(value)}")
+            out.append(f"- **{escape(label + words['sep'].strip())}** {escape(value)}")
     elif isinstance(block, Table):
         _table(out, block)
         return
@@ -146,20 +146,21 @@ def _finding(
     out.append("")
     meta = [f"**{escape(finding.rating_label)}**"]
     if finding.pages:
-        meta.append(f"{escape(words['evidence'])}: {escape(finding.pages)}")
+        meta.append(f"{escape(words['evidence'] + words['sep'])}{escape(finding.pages)}")
     if finding.priority_label:
-        meta.append(f"{escape(words['priority'])}: {escape(finding.priority_label)}")
+        meta.append(f"{escape(words['priority'] + words['sep'])}{escape(finding.priority_label)}")
     out.append(" · ".join(meta))
     out.append("")
     for who, text in finding.comments:
         label = comment_label(who, lang)
-        out.append(f"**{escape(label)}:** {escape(text)}")
+        out.append(f"**{escape(label + words['sep'].strip())}** {escape(text)}")
         out.append("")
     if finding.recommendation:
-        out.append(f"**{escape(words['recommendation'])}:** {escape(finding.recommendation)}")
+        rec = escape(words["recommendation"] + words["sep"].strip())
+        out.append(f"**{rec}** {escape(finding.recommendation)}")
         out.append("")
     if finding.note:
-        out.append(f"*{escape(words['note'])}:* {escape(finding.note)}")
+        out.append(f"*{escape(words['note'] + words['sep'].strip())}* {escape(finding.note)}")
         out.append("")
 
 

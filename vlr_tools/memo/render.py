@@ -57,7 +57,9 @@ def static_images(memo: Memo, progress: Progress | None = None) -> tuple[dict[st
         return {}, ""
     try:
         return chart_images(charts, progress), ""
-    except MissingComponentError as exc:
+    except (MissingComponentError, MemoError) as exc:
+        # Chromium missing, or it failed on a chart: the formats are still
+        # written, each chart replaced by its data table.
         return {}, str(exc)
 
 

@@ -391,7 +391,7 @@ def plotly_library_bundle(lang: str = "en") -> dict[str, Any]:
     return {
         "text/html": (
             "<script type='text/javascript'>window.__vlrDefine=window.define;"
-            "window.define=undefined;</script>"
+            "window.__x=1;</script>"
             f"<script type='text/javascript' class='vlr-plotlyjs'>{library}</script>"
             "<script type='text/javascript'>window.define=window.__vlrDefine;</script>"
             f"<div class='vlr-note' style='color:#555;font-size:90%'>{html.escape(note)}</div>"

@@ -55,6 +55,19 @@ _WIDE = w.Layout(width="44em")
 _STYLE = {"description_width": "9em"}
 
 
+def _labelled(label: str, widget: w.Widget) -> w.HBox:
+    """``widget`` with a label lined up with the other inputs' descriptions.
+
+    ToggleButtons put their own description above the buttons; this keeps the
+    form in one column.
+    """
+    caption = w.HTML(
+        f"<div style='text-align:right;padding-right:8px'>{html.escape(label)}</div>",
+        layout=w.Layout(width="9em", min_width="9em"),
+    )
+    return w.HBox([caption, widget], layout=w.Layout(align_items="center"))
+
+
 def _heading(text: str) -> w.HTML:
     return w.HTML(f"<h3 style='{_SECTION}'>{html.escape(text)}</h3>")
 
@@ -66,7 +79,8 @@ class WorkshopTour:
     folder; empty means ``exports/notebook-workspace`` and ``exports/``.
     ``city`` preselects a city (and draws its chart at once); empty leaves the
     choice to the user. ``html_fallback`` adds the export-friendly HTML
-    version of the chart (notebooks); the app leaves it out.
+    version of the chart (notebooks); the app leaves it out. ``header=False``
+    leaves out the title (a notebook has its own).
     """
 
     def __init__(
@@ -79,6 +93,7 @@ class WorkshopTour:
         lang: str = "en",
         reviewer: str = "",
         html_fallback: bool = False,
+        header: bool = True,
     ) -> None:
         from ..cities import load_cities
 
@@ -138,10 +153,9 @@ class WorkshopTour:
         from ..checklist import RATINGS, rating_label
 
         self.rating = w.ToggleButtons(
-            description=t("tour.rating", L),
             options=[(rating_label(r, L), r) for r in RATINGS],
             value=None,
-            style={"description_width": "9em", "button_width": "9em"},
+            style={"button_width": "9em"},
         )
         self.pages = w.Text(
             description=t("tour.pages", L),
@@ -159,10 +173,9 @@ class WorkshopTour:
 
         # -- step 4
         self.memo_lang = w.ToggleButtons(
-            description=t("tour.memo_lang", L),
             options=[("English", "en"), ("日本語", "ja")],
             value=L,
-            style={"description_width": "9em", "button_width": "7em"},
+            style={"button_width": "7em"},
         )
         self.format = w.Dropdown(
             description=t("tour.format", L),
@@ -199,12 +212,12 @@ class WorkshopTour:
         self.save_button.on_click(lambda _b: self.save_rating())
         self.export_button.on_click(lambda _b: self.export_memo())
 
+        title = (
+            f"<h2 style='margin:4px 0'>{html.escape(t('tour.title', L))}</h2>" if header else ""
+        )
         self.widget = w.VBox(
             [
-                w.HTML(
-                    f"<h2 style='margin:4px 0'>{html.escape(t('tour.title', L))}</h2>"
-                    f"<p>{html.escape(t('tour.intro', L))}</p>"
-                ),
+                w.HTML(f"{title}<p>{html.escape(t('tour.intro', L))}</p>"),
                 _heading(t("tour.step1", L)),
                 w.HBox([self.city, self.version]),
                 self.illustrative,
@@ -217,14 +230,14 @@ class WorkshopTour:
                 self.criterion,
                 self.question,
                 self.suggestion,
-                self.rating,
+                _labelled(t("tour.rating", L), self.rating),
                 self.pages,
                 self.comment,
                 self.recommendation,
                 self.save_button,
                 self.rate_messages.widget,
                 _heading(t("tour.step4", L)),
-                w.HBox([self.memo_lang, self.format]),
+                w.HBox([_labelled(t("tour.memo_lang", L), self.memo_lang), self.format]),
                 self.export_button,
                 self.export_progress.widget,
                 self.export_messages.widget,
@@ -627,6 +640,7 @@ def workshop_tour(
     *,
     autoplay: bool = False,
     html_fallback: bool = False,
+    header: bool = False,
 ) -> WorkshopTour:
     """Build the tour from a notebook's parameters, or from `vlr serve`'s settings.
 
@@ -647,6 +661,7 @@ def workshop_tour(
         lang=lang,
         reviewer=reviewer,
         html_fallback=html_fallback,
+        header=header,
     )
     if autoplay:
         tour.play(

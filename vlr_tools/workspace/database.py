@@ -76,7 +76,9 @@ def resolve_location(location: str | os.PathLike[str] | None) -> URL | Path:
     path = Path(location).expanduser()
     if path.is_dir():
         return path / SQLITE_FILENAME
-    if path.exists() or path.suffix.lower() in SQLITE_SUFFIXES:
+    # "exists and is not a folder" is asked again: another process opening
+    # the same new workspace may have created the folder since is_dir().
+    if path.suffix.lower() in SQLITE_SUFFIXES or (path.exists() and not path.is_dir()):
         return path
     return path / SQLITE_FILENAME
 

@@ -9,7 +9,7 @@ import io
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +75,7 @@ HISTORY_COLUMNS = [
     "new",
 ]
 _Item = tuple[str, str, str]  # (review_id, kind, key)
-#: Keys read per query by put_many (well under the bound-parameter limits).
+#: Keys or ids per query of put_many (well under the bound-parameter limits).
 _CHUNK = 500
 
 
@@ -500,6 +500,9 @@ class Workspace:
         if inserts:
             for row_values in inserts:
                 row_values.update(common, version=1, deleted=False, updated_by=who, updated_at=when)
+            # In key order, like the locks taken above: two batches adding the
+            # same new keys wait for each other instead of deadlocking.
+            inserts.sort(key=lambda row_values: row_values["key"])
             try:
                 conn.execute(records_table.insert(), inserts)
             except sa.exc.IntegrityError:
@@ -519,28 +522,33 @@ class Workspace:
         )
 
     def _select_items(
-        self, conn: Connection, review_id: str, kind: str, keys: Iterable[str]
+        self, conn: Connection, review_id: str, kind: str, keys: Collection[str]
     ) -> dict[str, _Stored]:
-        """The stored rows (deleted ones too) of ``keys``, read in chunks, by key."""
+        """The stored rows (deleted ones too) of ``keys``, locked, by key.
+
+        Two steps whose query plans do not depend on the database's
+        statistics (a freshly imported PostgreSQL table has none, and a
+        plan that filters 500 keys against every row of the review took
+        0.3 s per chunk): first the ids of the items, from the index on
+        (review, kind, key), for a large batch by reading the whole kind;
+        then the rows themselves by primary key, in chunks, locked in id
+        order so that two batches never wait on each other crosswise.
+        """
+        t = records_table.c
+        query = sa.select(t.id, t.key).where(t.review_id == review_id, t.kind == kind)
+        if len(keys) <= _CHUNK:
+            query = query.where(t.key.in_(sorted(keys)))
+        ids = [row.id for row in conn.execute(query) if row.key in keys]
+        ids.sort()
         columns = [c for c in records_table.c if c.name != "data"]
-        text = sa.cast(records_table.c.data, sa.Text).label("text")
+        text = sa.cast(t.data, sa.Text).label("text")
         found: dict[str, _Stored] = {}
-        # Sorted, so that two batches lock shared rows in the same order
-        # (PostgreSQL) instead of waiting on each other.
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start : start + _CHUNK]
-            query = (
-                sa.select(*columns, text)
-                .where(
-                    records_table.c.review_id == review_id,
-                    records_table.c.kind == kind,
-                    records_table.c.key.in_(chunk),
-                )
-                .order_by(records_table.c.key)
-                .with_for_update()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            locked = (
+                sa.select(*columns, text).where(t.id.in_(chunk)).order_by(t.id).with_for_update()
             )
-            for row in conn.execute(query):
+            for row in conn.execute(locked):
                 found[row.key] = _Stored(row)
         return found
 
@@ -1144,7 +1152,7 @@ def _batch_payloads(
     elif isinstance(items, str | bytes) or not isinstance(items, Iterable):
         raise WorkspaceValueError(
             f"put_many items must be a mapping of key to data or (key, data) pairs, "
-            f"found {type(items).__name__}"
+            f"found {type(items).__name__}; nothing was saved"
         )
     else:
         pairs = list(items)

@@ -1,0 +1,333 @@
+"""Draft ingestion: PDF, DOCX, Markdown and text into pages, sections and paragraphs."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from vlr_tools.documents import detect_lang, draft_from_text, load_draft
+from vlr_tools.errors import DocumentError
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE_DRAFTS = sorted((PROJECT / "data" / "cities").glob("*/drafts/*.*"))
+
+PDF_HTML = """<html><head><style>
+@page { size: A5; margin: 2cm;
+  @top-center { content: "Test City VLR draft"; font-size: 8pt }
+  @bottom-center { content: "Page " counter(page); font-size: 8pt } }
+body { font-size: 11pt } h1 { font-size: 20pt } h2 { font-size: 15pt }
+table { font-size: 9pt; border-collapse: collapse } td, th { padding: 2pt 12pt }
+</style></head><body>
+<h1>1. Introduction</h1>
+<p>Households connected to piped water rose from 71 to 82 percent between 2018 and 2023,
+but supply remains intermittent in the upland barangays.</p>
+<ul><li>First item about tuberculosis control.</li><li>Second item about solid waste.</li></ul>
+<h2>1.1 Indicators</h2>
+<table><tr><th>ID</th><th>Indicator</th><th>Value</th></tr>
+<tr><td>SR-1</td><td>Households with piped water</td><td>82%</td></tr>
+<tr><td>SR-2</td><td>Fish catch of municipal fisherfolk</td><td>865 t</td></tr></table>
+<h1 style="page-break-before: always">2. Coast</h1>
+<p>The fish catch of municipal fisherfolk fell. Commercial vessels enter municipal waters.</p>
+<p style="page-break-before: always">A third page with text.</p>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def made_pdf(tmp_path_factory) -> Path:
+    """A three-page PDF with running header, page numbers, headings, a list and a table."""
+    import weasyprint
+
+    path = tmp_path_factory.mktemp("pdf") / "made.pdf"
+    weasyprint.HTML(string=PDF_HTML).write_pdf(str(path))
+    return path
+
+
+# -- Markdown and text -----------------------------------------------------------------
+
+
+def test_markdown_pages_headings_lists_tables(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text(
+        "---\ntitle: Test VLR\nlang: en\n---\n"
+        "# 1. Water\n\nPiped **water** reached 82% of households.\n\n"
+        "- septic tanks\n- desludging\n\n"
+        "| ID | Indicator |\n|---|---|\n| W-1 | Piped water |\n"
+        "<!-- pagebreak -->\n## 1.1 Coast\n\nFisherfolk catch fell.\n",
+        encoding="utf-8",
+    )
+    d = load_draft(path)
+    assert (d.title, d.lang, d.page_count, d.format) == ("Test VLR", "en", 2, "md")
+    paras = d.paragraphs()
+    assert [(p.ref, p.kind) for p in paras] == [
+        ("p1.1", "heading"),
+        ("p1.2", "text"),
+        ("p1.3", "list"),
+        ("p1.4", "list"),
+        ("p1.5", "table"),
+        ("p1.6", "table"),
+        ("p2.1", "heading"),
+        ("p2.2", "text"),
+    ]
+    assert paras[1].text == "Piped water reached 82% of households."  # inline markup stripped
+    assert paras[5].text == "W-1 | Piped water"
+    assert paras[7].section == "1.1 Coast" and paras[7].section_ref == "p2.1"
+    assert paras[6].level == 2
+    assert d.find("p2.2").page == 2
+    assert [s.title for s in d.sections()] == ["1. Water", "1.1 Coast"]
+
+
+def test_plain_text_form_feed_starts_page_and_headings_are_guessed(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text(
+        "INTRODUCTION\n\nThe city prepared its first review.\nIt covers nine goals.\n"
+        "\f2. Water and Sanitation\n\nSeptage is not treated.\n",
+        encoding="utf-8",
+    )
+    d = load_draft(path)
+    assert d.page_count == 2
+    kinds = [(p.ref, p.kind) for p in d.paragraphs()]
+    assert kinds == [("p1.1", "heading"), ("p1.2", "text"), ("p2.1", "heading"), ("p2.2", "text")]
+    assert d.paragraphs()[1].text == "The city prepared its first review. It covers nine goals."
+
+
+def test_text_in_shift_jis_is_read(tmp_path):
+    path = tmp_path / "ja.txt"
+    path.write_bytes("漁業者の漁獲量が減少した。".encode("cp932"))
+    d = load_draft(path)
+    assert d.lang == "ja" and d.paragraphs()[0].text == "漁業者の漁獲量が減少した。"
+
+
+def test_draft_from_text_and_language_detection():
+    d = draft_from_text("Title line\n\nA paragraph about water.\f漁獲量が減った。")
+    assert d.page_count == 2
+    assert detect_lang("漁獲量が減少した。小規模漁業者") == "ja"
+    assert detect_lang("Fish catch fell.") == "en"
+    with pytest.raises(DocumentError, match="unknown language"):
+        draft_from_text("text", lang="fr")
+
+
+def test_unknown_reference_messages():
+    d = draft_from_text("One paragraph.")
+    assert d.get("p1.1") is not None and d.get("p9.9") is None
+    with pytest.raises(DocumentError, match="not a paragraph reference"):
+        d.find("page 1")
+    with pytest.raises(DocumentError, match="no paragraph p3.1"):
+        d.find("p3.1")
+    with pytest.raises(DocumentError, match="no page 4"):
+        d.page(4)
+
+
+# -- DOCX --------------------------------------------------------------------------------
+
+
+def _docx(path: Path) -> Path:
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    doc = docx.Document()
+    doc.core_properties.title = "DOCX test draft"
+    doc.add_heading("1. Health", level=1)
+    doc.add_paragraph("Tuberculosis notifications fell in 2023.")
+    doc.add_paragraph("Immunisation drive", style="List Bullet")
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "ID", "Indicator"
+    table.cell(1, 0).text, table.cell(1, 1).text = "H-1", "TB treatment success"
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("2. Water", level=2)
+    doc.add_paragraph("Septage is not treated.")
+    doc.save(str(path))
+    return path
+
+
+def test_docx_headings_lists_tables_and_page_breaks(tmp_path):
+    d = load_draft(_docx(tmp_path / "draft.docx"))
+    assert d.title == "DOCX test draft" and d.format == "docx"
+    assert d.page_count == 2
+    got = [(p.ref, p.kind, p.level, p.text) for p in d.paragraphs()]
+    assert got == [
+        ("p1.1", "heading", 1, "1. Health"),
+        ("p1.2", "text", 0, "Tuberculosis notifications fell in 2023."),
+        ("p1.3", "list", 0, "Immunisation drive"),
+        ("p1.4", "table", 0, "ID | Indicator"),
+        ("p1.5", "table", 0, "H-1 | TB treatment success"),
+        ("p2.1", "heading", 2, "2. Water"),
+        ("p2.2", "text", 0, "Septage is not treated."),
+    ]
+
+
+def test_encrypted_docx_is_named_as_such(tmp_path):
+    # An encrypted Office file is an OLE compound file holding an "EncryptedPackage"
+    # stream instead of a ZIP; this synthetic stand-in has the same signature.
+    path = tmp_path / "locked.docx"
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+    )
+    with pytest.raises(DocumentError, match="password-protected"):
+        load_draft(path)
+
+
+def test_old_word_file_renamed_docx(tmp_path):
+    path = tmp_path / "old.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(DocumentError, match=r"Word 97-2003 \(.doc\)"):
+        load_draft(path)
+
+
+# -- PDF ---------------------------------------------------------------------------------
+
+
+def test_pdf_pages_labels_headings_lists_tables(made_pdf):
+    d = load_draft(made_pdf)
+    assert d.format == "pdf" and d.page_count == 3
+    assert [p.label for p in d.pages] == ["1", "2", "3"]
+    texts = [p.text for p in d.paragraphs()]
+    assert not any("Test City VLR draft" in t for t in texts), "running header kept"
+    assert not any(t.startswith("Page ") for t in texts), "footer kept"
+    got = [(p.ref, p.kind, p.level) for p in d.paragraphs()]
+    assert got[:8] == [
+        ("p1.1", "heading", 1),
+        ("p1.2", "text", 0),
+        ("p1.3", "list", 0),
+        ("p1.4", "list", 0),
+        ("p1.5", "heading", 2),
+        ("p1.6", "table", 0),
+        ("p1.7", "table", 0),
+        ("p1.8", "table", 0),
+    ]
+    para = d.find("p1.2")
+    assert para.text.startswith("Households connected to piped water rose from 71 to 82")
+    assert para.text.endswith("upland barangays.")  # wrapped lines joined into one paragraph
+    assert d.find("p1.3").text == "First item about tuberculosis control."
+    assert d.find("p1.8").text == "SR-2 Fish catch of municipal fisherfolk 865 t"
+    assert d.find("p2.2").section == "2. Coast" and d.find("p3.1").page == 3
+    assert d.title == "1. Introduction"
+
+
+def test_scanned_pdf_without_text_layer(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "scan.pdf"
+    Image.new("RGB", (600, 800), "white").save(path, "PDF")
+    with pytest.raises(DocumentError, match="scanned PDF with no text layer; run OCR"):
+        load_draft(path)
+
+
+def test_password_protected_pdf(tmp_path, made_pdf):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(str(made_pdf)).pages:
+        writer.add_page(page)
+    writer.encrypt("secret", algorithm="RC4-128")  # RC4 needs no extra crypto package
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(DocumentError, match="password-protected"):
+        load_draft(path)
+
+
+def test_pdf_with_blank_pages_warns(tmp_path, made_pdf):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(str(made_pdf)).pages[0])
+    for _ in range(3):
+        writer.add_blank_page(width=420, height=595)
+    path = tmp_path / "blanks.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    d = load_draft(path)
+    assert d.page_count == 4
+    assert d.warnings and "3 of 4 pages have no text layer" in d.warnings[0]
+
+
+def test_truncated_pdf(tmp_path, made_pdf):
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(made_pdf.read_bytes()[:300])
+    with pytest.raises(DocumentError, match="not a readable PDF"):
+        load_draft(path)
+
+
+# -- bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["empty.pdf", "empty.docx", "empty.md", "empty.txt"])
+def test_empty_file(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    with pytest.raises(DocumentError, match="empty"):
+        load_draft(path)
+
+
+def test_whitespace_only_text(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("   \n\n\t\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="contains no text"):
+        load_draft(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("junk.txt", "does not look like a text file"),
+        ("junk.md", "does not look like a text file"),
+        ("junk.pdf", "not a readable PDF"),
+        ("junk.docx", "not a readable DOCX"),
+    ],
+)
+def test_binary_junk(tmp_path, name, message):
+    path = tmp_path / name
+    path.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(DocumentError, match=message):
+        load_draft(path)
+
+
+def test_unsupported_extension_and_missing_file(tmp_path):
+    with pytest.raises(DocumentError, match=r"cannot read \.odt; allowed: \.pdf, \.docx"):
+        load_draft(tmp_path / "draft.odt")
+    with pytest.raises(DocumentError, match="file not found"):
+        load_draft(tmp_path / "missing.pdf")
+    (tmp_path / "folder.pdf").mkdir()
+    with pytest.raises(DocumentError, match="is a folder"):
+        load_draft(tmp_path / "folder.pdf")
+
+
+def test_messages_carry_the_file_name(tmp_path):
+    path = tmp_path / "my-draft.docx"
+    path.write_bytes(io.BytesIO(b"PK\x03\x04 not really a zip").getvalue())
+    with pytest.raises(DocumentError, match="my-draft.docx"):
+        load_draft(path)
+
+
+# -- the sample drafts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SAMPLE_DRAFTS, ids=lambda p: p.name)
+def test_sample_drafts_ingest(path):
+    d = load_draft(path)
+    paras = d.paragraphs()
+    assert len(paras) > 30
+    assert len({p.ref for p in paras}) == len(paras)
+    assert d.paragraphs("heading"), "no headings found"
+    assert d.lang == ("ja" if "-ja." in path.name else "en")
+    assert not d.warnings
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        assert d.page_count == len(PdfReader(str(path)).pages)
+        # PDF bullets are attached to their items and table rows stay whole
+        assert not [p.ref for p in paras if p.text.strip() in {"•", "• •"}]
+        assert d.paragraphs("table") and d.paragraphs("list")
+    else:
+        assert d.paragraphs("table")
+
+
+def test_sample_pdf_page_labels_and_sections():
+    d = load_draft(PROJECT / "data/cities/santa-rosa/drafts/santa-rosa-vlr-draft-v1.pdf")
+    assert d.page_label(5) == "5"
+    heads = [p.text for p in d.paragraphs("heading")]
+    assert "2.2 Scope and choice of goals" in heads
+    scope = d.search("SDG 14 (Life below water) is not applicable")
+    assert scope and scope[0].section == "2.2 Scope and choice of goals"

@@ -1,0 +1,181 @@
+"""``vlr map``: suggest the SDG goals and targets of a draft, with the words that show them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..documents import draft_from_text, load_draft
+from ..errors import MappingError
+from ..mapping import DraftMapping, map_draft
+from ..vocabulary import load_vocabulary
+
+_RAW = argparse.RawDescriptionHelpFormatter
+
+EPILOG = """\
+Examples:
+  vlr map data/cities/santa-rosa/drafts/santa-rosa-vlr-draft-v1.pdf
+  vlr map data/cities/san-fernando/drafts/san-fernando-summary-ja.pdf --level target
+  vlr map draft.docx --city santa-rosa --format csv > mapping.csv
+  echo "Fish catch of municipal fisherfolk fell." | vlr map - --format json
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``vlr map``."""
+    parser = subparsers.add_parser(
+        "map",
+        help="suggest the SDG goals and targets of a draft, paragraph by paragraph",
+        description="Read a draft (PDF, DOCX, Markdown or text; '-' reads text from "
+        "standard input) and list, for each paragraph, the SDG goals it addresses with "
+        "a score (0-1), the best-supported target and the matched words. The terms come "
+        "from data/reference/vocabulary/ (English and Japanese) plus the city's "
+        "data/cities/<city>/vocabulary.csv with --city. Table-of-contents lines are "
+        "skipped. A goal-level summary (paragraphs and pages per goal) follows the table.",
+        epilog=EPILOG,
+        formatter_class=_RAW,
+    )
+    parser.add_argument("draft", metavar="DRAFT", help="draft file (.pdf .docx .md .txt) or -")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "ja"),
+        default=None,
+        help="language of the draft and of goal titles (default: detected)",
+    )
+    parser.add_argument("--city", metavar="SLUG", default=None, help="add the city's local terms")
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+    parser.add_argument(
+        "--level",
+        choices=("goal", "target"),
+        default="goal",
+        help="one row per paragraph and goal, or per paragraph and target (default: goal)",
+    )
+    parser.set_defaults(func=cmd_map)
+
+
+def _load(args: argparse.Namespace):
+    if args.draft == "-":
+        text = sys.stdin.read()
+        if not text.strip():
+            raise MappingError("no text on standard input; pipe a draft's text into 'vlr map -'")
+        return draft_from_text(text, title="standard input", lang=args.lang)
+    return load_draft(Path(args.draft), lang=args.lang)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    draft = _load(args)
+    vocabulary = load_vocabulary(city=args.city)
+    mapping = map_draft(draft, args.city, vocabulary=vocabulary, lang=args.lang)
+    if args.format == "csv":
+        mapping.to_frame(args.level).to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        json.dump(_as_json(mapping, args.level), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_table(mapping, args.level)
+    return 0
+
+
+def _as_json(mapping: DraftMapping, level: str) -> dict[str, Any]:
+    draft = mapping.draft
+    paragraphs = []
+    for p in mapping.paragraphs:
+        if not p.matches:
+            continue
+        matches = []
+        for m in p.matches:
+            entry: dict[str, Any] = {
+                "goal": m.goal,
+                "title": m.title,
+                "target": m.target,
+                "targets": list(m.targets),
+                "score": m.score,
+                "evidence": [
+                    {
+                        "term": e.term,
+                        "text": e.text,
+                        "start": e.start,
+                        "end": e.end,
+                        "goal": e.goal,
+                        "target": e.target,
+                        "kind": e.kind,
+                    }
+                    for e in m.evidence
+                ],
+            }
+            if level == "goal":
+                entry.pop("targets")
+            matches.append(entry)
+        paragraphs.append(
+            {
+                "ref": p.ref,
+                "page": p.page,
+                "page_label": draft.page_label(p.page),
+                "section": p.section,
+                "kind": p.kind,
+                "text": p.text,
+                "matches": matches,
+            }
+        )
+    return {
+        "draft": draft.name,
+        "sha256": draft.sha256,
+        "pages": draft.page_count,
+        "lang": mapping.lang,
+        "city": mapping.city,
+        "vocabulary_version": mapping.vocabulary_version,
+        "goals": [
+            {
+                "goal": m.goal,
+                "title": m.title,
+                "score": m.score,
+                "targets": list(m.targets),
+                "pages": list(mapping.pages_for(m.goal)),
+                "paragraphs": len(mapping.paragraphs_for(m.goal)),
+            }
+            for m in mapping.goals()
+        ],
+        "paragraphs": paragraphs,
+    }
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_table(mapping: DraftMapping, level: str) -> None:
+    draft = mapping.draft
+    frame = mapping.to_frame("target" if level == "target" else "goal")
+    out = sys.stdout
+    out.write(
+        f"{draft.name}: {draft.page_count} pages, {len(mapping.paragraphs)} paragraphs, "
+        f"language {mapping.lang}, vocabulary {mapping.vocabulary_version}\n\n"
+    )
+    if frame.empty:
+        out.write("No SDG goal found in this draft.\n")
+        return
+    head = f"{'ref':<9} {'page':>4}  {'goal':>4}  {'target':<6} {'score':>5}  words"
+    out.write(head + "\n" + "-" * len(head) + "\n")
+    for row in frame.itertuples(index=False):
+        out.write(
+            f"{row.ref:<9} {row.page_label:>4}  {row.goal:>4}  {row.target or '-':<6} "
+            f"{row.score:>5.2f}  {_clip(row.terms, 70)}\n"
+        )
+    out.write("\nGoals found (paragraphs; pages):\n")
+    for m in mapping.goals():
+        pages = mapping.pages_for(m.goal)
+        shown = ", ".join(str(n) for n in pages[:15]) + (" ..." if len(pages) > 15 else "")
+        targets = ", ".join(m.targets[:6]) or "-"
+        out.write(
+            f"  SDG {m.goal:>2} {_clip(m.title, 38):<38} {len(mapping.paragraphs_for(m.goal)):>4} "
+            f"paragraph(s); pages {shown}; targets {targets}\n"
+        )
