@@ -62,6 +62,7 @@ def notebook_seconds(path: Path, city: str, tmp: Path) -> float:
         "exports": str(tmp / "exports"),
         "autoplay": True,
     }
+    tmp.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     pm.execute_notebook(
         str(path),
@@ -81,6 +82,7 @@ def _free_port() -> int:
 
 
 def _serve(tmp: Path, city: str = "") -> tuple[subprocess.Popen, str, float]:
+    tmp.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     env = dict(os.environ, VLR_EXPORTS_DIR=str(tmp / "exports"))
     cmd = [sys.executable, "-m", "vlr_tools.cli", "serve", "--no-browser", f"--port={port}",

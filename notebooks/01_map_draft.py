@@ -42,7 +42,9 @@ session
 from vlr_tools.documents import load_draft
 
 draft = load_draft(session.city.draft(session.version).pdf)
-print(f"{draft.title}: {draft.page_count} pages, {len(draft.paragraphs())} paragraphs ({draft.lang})")
+print(
+    f"{draft.title}: {draft.page_count} pages, {len(draft.paragraphs())} paragraphs ({draft.lang})"
+)
 
 # %% [markdown]
 # ## 2. Suggested mappings
@@ -51,7 +53,9 @@ print(f"{draft.title}: {draft.page_count} pages, {len(draft.paragraphs())} parag
 # %%
 from vlr_tools.coverage import map_city_draft
 
-mapping = map_city_draft(session.city.slug, session.version, ws=session.ws, review_id=session.review_id)
+mapping = map_city_draft(
+    session.city.slug, session.version, ws=session.ws, review_id=session.review_id
+)
 mapping.to_frame(level="goal").head(15)
 
 # %% [markdown]
@@ -83,7 +87,14 @@ review
 # %%
 from vlr_tools.coverage import coverage_summary
 
-coverage = coverage_summary(session.ws, session.review_id, session.city.slug, session.version, lang=lang, draft_mapping=mapping)
+coverage = coverage_summary(
+    session.ws,
+    session.review_id,
+    session.city.slug,
+    session.version,
+    lang=lang,
+    draft_mapping=mapping,
+)
 show_figure(coverage.figure)
 
 # %%
@@ -91,3 +102,18 @@ coverage.hlpf
 
 # %%
 coverage.findings
+
+# %% [markdown]
+# ## 5. Comment on passages
+# Point at the draft's own words (a quote on a page), say what kind of remark
+# it is and link it to a checklist criterion or an SDG code. Annotations are
+# found again in the city's next draft and listed by page in the memo annex.
+
+# %%
+from vlr_tools.annotations import annotations_frame
+from vlr_tools.widgets import annotation_panel
+
+annotation_panel(session.ws, session.review_id, draft, reviewer=session.reviewer, lang=lang)
+
+# %%
+annotations_frame(session.ws, session.review_id)

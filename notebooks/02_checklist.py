@@ -52,7 +52,9 @@ from vlr_tools.checklist import confirm_suggestion
 
 if confirm_prechecks:
     for suggestion in suggestions:
-        confirm_suggestion(session.ws, session.review_id, suggestion, reviewer=session.reviewer, lang=lang)
+        confirm_suggestion(
+            session.ws, session.review_id, suggestion, reviewer=session.reviewer, lang=lang
+        )
 
 # %% [markdown]
 # ## 2. Rate

@@ -51,7 +51,9 @@ problems_frame(log.problems, log.warnings, lang=lang)
 # %%
 from vlr_tools.consultations import save_consultations
 
-saved = save_consultations(session.ws, session.review_id, log, accept_valid=True, reviewer=session.reviewer)
+saved = save_consultations(
+    session.ws, session.review_id, log, accept_valid=True, reviewer=session.reviewer
+)
 saved
 
 # %% [markdown]
@@ -69,7 +71,12 @@ form
 # ## 3. Analysis (no personal data)
 
 # %%
-from vlr_tools.consultations import draft_dates_for_city, engagement_summary, findings_frame, load_consultations
+from vlr_tools.consultations import (
+    draft_dates_for_city,
+    engagement_summary,
+    findings_frame,
+    load_consultations,
+)
 
 records = load_consultations(session.ws, session.review_id)
 engagement = engagement_summary(

@@ -60,6 +60,8 @@ progress = ProgressBar(lang)
 progress.widget
 
 # %%
-results = render_memo(memo, formats.split(","), session.exports / session.city.slug, progress=progress)
+results = render_memo(
+    memo, formats.split(","), session.exports / session.city.slug, progress=progress
+)
 progress.finish()
 written_frame(results)

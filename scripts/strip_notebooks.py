@@ -87,7 +87,9 @@ def write(nb: nbformat.NotebookNode, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)"
+    )
     parser.add_argument("--check", action="store_true", help="only report; exit 1 if unclean")
     parser.add_argument("--sync", action="store_true", help="rebuild each .ipynb from its .py")
     args = parser.parse_args(argv)

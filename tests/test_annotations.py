@@ -254,6 +254,17 @@ def test_search_japanese_uses_nfkc(tmp_path):
     assert [h.page for h in search(d, "人口は１２５，６４０人")] == [1]
 
 
+def test_japanese_quotes_match_after_nfkc(workspace):
+    ja = load_draft(SF.japanese.pdf)
+    rid = workspace.create_review("san-fernando", version="ja").id
+    a = annotate(
+        workspace, rid, ja, page=2, quote="ﾗ･ｳﾆｵﾝ州の州都", comment="州都であることの出典は？",
+        kind="question",
+    )  # fmt: skip
+    assert a.quote == "ラ・ウニオン州の州都" and ja.text[a.start : a.end] == a.quote
+    assert a.paragraph == "p2.7"
+
+
 def test_annotations_frame_filters(workspace, review, sf_v1):
     _note(workspace, review, sf_v1, criterion="C4", sdg="17.18")
     annotate(

@@ -40,7 +40,9 @@ STEP_TIMEOUT_MS = 90_000
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium (scripts/setup)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="needs Debian's chromium (scripts/setup)"
+    ),
 ]
 
 
@@ -199,8 +201,8 @@ def test_exported_notebook_draws_its_charts_offline(tmp_path, monkeypatch):
 
     nbconvert's stock template links require.js, MathJax and the widget
     manager from CDNs: those are blocked (as in a room without a network),
-    except require.js, which is answered with a stub AMD loader to check that
-    plotly.js still becomes ``window.Plotly`` when an AMD ``define`` exists.
+    except require.js, which is answered with a stub AMD loader: the chart
+    must draw whether or not an AMD ``define`` exists when plotly.js loads.
     """
     import papermill as pm
     from nbconvert import HTMLExporter

@@ -422,6 +422,17 @@ def test_japanese_summary_maps_to_goals_with_page_evidence():
     assert fig.layout.title.text.startswith("各目標を扱う箇所")
 
 
+def test_decisions_on_paragraphs_the_draft_lacks_are_left_out():
+    _, mapping, *_ = _sample("santa-rosa", "v1")
+    with pytest.warns(UserWarning, match="p999.1"):
+        frame = effective_matches(mapping, [_d("p999.1", 14, None, "add")])
+    assert "p999.1" not in set(frame["ref"])
+    with pytest.raises(MappingError, match="lacks the column"):
+        mapping_view(pd.DataFrame({"ref": ["p1.1"], "goal": [3]}))
+    with pytest.raises(MappingError, match="got str"):
+        mapping_view("not a mapping")
+
+
 def test_coverage_summary_applies_review_decisions(workspace):
     rv = workspace.create_review(city="santa-rosa", version="v1", reviewers=("Test Reviewer",))
     _, mapping, *_ = _sample("santa-rosa", "v1")

@@ -462,13 +462,14 @@ def test_a_2000_page_pdf_is_read_and_mapped(tmp_path):
     from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(str(SF_V2_PDF))
+    sea_page = next(i for i, page in enumerate(reader.pages) if "fisherfolk" in page.extract_text())
     writer = PdfWriter()
-    for i in range(2000):
-        writer.add_page(reader.pages[i % len(reader.pages)])
+    for _ in range(2000):
+        writer.add_page(reader.pages[sea_page])
     path = tmp_path / "big.pdf"
     with path.open("wb") as fh:
         writer.write(fh)
     mapping = map_draft(path)
     assert mapping.draft.page_count == 2000
     assert 14 in {g.goal for g in mapping.goals()}
-    assert mapping.pages_for(14)[-1] > 1900
+    assert mapping.pages_for(14)[-1] == 2000

@@ -59,7 +59,9 @@ def test_the_five_notebooks_are_there():
 def test_committed_without_outputs_and_with_a_parameters_cell(path):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("strip", PROJECT_DIR / "scripts" / "strip_notebooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "strip", PROJECT_DIR / "scripts" / "strip_notebooks.py"
+    )
     strip = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(strip)

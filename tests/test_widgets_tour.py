@@ -160,7 +160,10 @@ def test_japanese_tour_and_second_city(tmp_path):
         tour.city.value = "san-fernando"
         assert tour.ready, tour.load_messages.value
         assert tour.session.version == "v2"  # the latest draft by default
-        assert "カバー" in tour.figure.layout.title.text or "San Fernando" in tour.figure.layout.title.text
+        assert (
+            "カバー" in tour.figure.layout.title.text
+            or "San Fernando" in tour.figure.layout.title.text
+        )
         assert "HLPF" in tour.summary.value
         tour.version.value = "v1"
         assert tour.ready and tour.session.version == "v1"

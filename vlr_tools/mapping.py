@@ -209,14 +209,17 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
 
 
 def _span(index: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """Map a folded-text span back to the original text (see :func:`_fold`)."""
     if index is None:
         return start, end
-    s = index[start]
-    e = index[end] if end < len(index) else index[-1]
-    # the end of a multi-character expansion belongs to its source character
-    if end > 0 and index[end - 1] == e:
-        e = index[end] if end < len(index) else index[-1]
-    return s, max(e, s + 1) if end > start else s
+    last = len(index) - 1
+    s = index[min(start, last)]
+    k = min(end, last)
+    # a match ending inside a multi-character expansion ("ﬁ" -> "fi") takes the
+    # whole source character
+    while 0 < k < last and index[k] == index[k - 1]:
+        k += 1
+    return s, max(index[k], s + 1) if end > start else s
 
 
 # --------------------------------------------------------------------------- compiling

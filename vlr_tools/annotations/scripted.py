@@ -44,6 +44,7 @@ class ScriptedAnnotations:
     skipped: int
     status_changes: int = 0
     carried: pd.DataFrame | None = None
+    not_carried: int = 0
 
     @property
     def summary(self) -> str:
@@ -59,6 +60,10 @@ class ScriptedAnnotations:
             )
         if self.status_changes:
             text += f", {self.status_changes} status change(s)"
+        if self.not_carried:
+            text += (
+                f" ({self.not_carried} scripted status change(s) skipped: remark not carried over)"
+            )
         return text
 
     def __str__(self) -> str:
@@ -130,7 +135,7 @@ def apply_scripted(
     draft = load_draft(c.draft(version).pdf)
 
     carried = None
-    status_changes = 0
+    status_changes = not_carried = 0
     source = entry.get("carry_over_from")
     if source:
         old_id = previous_review_id
@@ -144,6 +149,11 @@ def apply_scripted(
                 old_ann = derived_id("an", old_id, str(change.get("id")))
                 new_ann = derived_id("an", review_id, old_ann)
                 by = _reviewer(change.get("by"), rv, aliases, fallback)
+                if ws.get(review_id, ANNOTATION_KIND, new_ann) is None:
+                    # The earlier review was not made by this script (or the
+                    # remark was closed there): there is nothing to decide on.
+                    not_carried += 1
+                    continue
                 try:
                     ann = get_annotation(ws, review_id, new_ann)
                     if ann.status != change.get("status"):
@@ -213,4 +223,5 @@ def apply_scripted(
         skipped=skipped,
         status_changes=status_changes,
         carried=carried,
+        not_carried=not_carried,
     )

@@ -79,9 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="workspace folder or database URL (default: exports/notebook-workspace)",
     )
-    serve.add_argument(
-        "--no-browser", action="store_true", help="do not open a browser window"
-    )
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     serve.add_argument(
         "--notebook",
         default=str(TOUR_NOTEBOOK),
@@ -203,6 +201,10 @@ def serve_command(
         # jupytext's JupyterLab extension is for editing, and fails to load in
         # Voila's older JupyterLab: leave it out of the app page.
         "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
+        # Run the notebook in a waiting kernel before anyone opens the page:
+        # the tour (and the preselected city's chart) is then ready in a
+        # couple of seconds instead of a cold kernel's ten.
+        "--preheat_kernel=True",
     ]
     if not open_browser:
         cmd.append("--no-browser")

@@ -238,6 +238,14 @@ def effective_matches(
         if d.action == "reject" or (ref, goal, target) in present:
             continue
         info = view.paragraph(ref)
+        if info is None and view.complete:
+            # A decision on a paragraph this draft does not have (e.g. made on
+            # another file): kept in the workspace, left out of this view.
+            warnings.warn(
+                f"mapping decision on {ref} ignored: the draft has no such paragraph",
+                stacklevel=2,
+            )
+            continue
         added.append(
             {
                 "ref": ref,

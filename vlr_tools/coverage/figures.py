@@ -156,6 +156,7 @@ def heatmap_figure(
     check_lang(lang)
     fw = get_framework()
     view = mapping_view(draft_mapping)
+    decisions = list(decisions or ())  # a generator must serve twice
     matches = effective_matches(view, decisions)
     chapters: list[str] = []
     for para in view.paragraphs:

@@ -139,6 +139,7 @@ def coverage_frame(
     check_lang(lang)
     fw = get_framework()
     view = mapping_view(draft_mapping)
+    decisions = list(decisions or ())  # a generator must serve twice
     matches = effective_matches(view, decisions)
     main = _main_goals(matches)
     mapped_body: dict[str, int] = {}
@@ -222,7 +223,7 @@ def target_frame(
 
     check_lang(lang)
     fw = get_framework()
-    matches = effective_matches(mapping_view(draft_mapping), decisions)
+    matches = effective_matches(mapping_view(draft_mapping), list(decisions or ()))
     with_target = matches[matches["target"].notna()]
     hlpf = set(fw.hlpf_goals(hlpf_year)) if hlpf_year is not None else set()
     measuring: dict[str, list[LocalIndicator]] = {}
@@ -325,6 +326,7 @@ def unmeasured_goals(
 
     check_lang(lang)
     table = list(table) if table is not None else []
+    decisions = list(decisions or ())
     if frame is None:
         frame = coverage_frame(draft_mapping, table, decisions, lang=lang)
     rows = []

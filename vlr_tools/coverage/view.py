@@ -54,6 +54,8 @@ class MappingView:
     title: str = ""
     vocabulary_version: str = ""
     by_ref: Mapping[str, ParagraphInfo] = field(default_factory=dict, compare=False)
+    #: True when ``paragraphs`` is the whole draft (not only the mapped paragraphs of a table).
+    complete: bool = False
 
     def paragraph(self, ref: str) -> ParagraphInfo | None:
         return self.by_ref.get(ref)
@@ -197,6 +199,7 @@ def mapping_view(draft_mapping: Any) -> MappingView:
         title=str(getattr(draft, "title", "") or ""),
         vocabulary_version=str(version),
         by_ref=by_ref,
+        complete=True,
     )
 
 

@@ -30,6 +30,8 @@ _EXPORTS = {
     "MappingReview": "mapping",
     "mapping_review": "mapping",
     "ChecklistPanel": "checklist",
+    "AnnotationPanel": "annotations",
+    "annotation_panel": "annotations",
     "ConsultationForm": "consultations",
     "consultation_form": "consultations",
 }

@@ -380,9 +380,10 @@ def figure_bundle(fig: go.Figure | dict[str, Any], *, html_fallback: bool = True
 def plotly_library_bundle(lang: str = "en") -> dict[str, Any]:
     """A display bundle that loads the bundled plotly.js inline, hiding AMD ``define``.
 
-    nbconvert's stock HTML templates load require.js; plotly.js would then
-    register itself as an anonymous AMD module instead of ``window.Plotly``,
-    so ``define`` is hidden while it loads.
+    nbconvert's stock HTML templates load require.js; a plotly.js bundle with
+    an AMD wrapper (plotly.js 2.x does; 4.x does not) would then register
+    itself as an anonymous AMD module instead of ``window.Plotly``, so
+    ``define`` is hidden while it loads.
     """
     from plotly.offline import get_plotlyjs
 
@@ -391,7 +392,7 @@ def plotly_library_bundle(lang: str = "en") -> dict[str, Any]:
     return {
         "text/html": (
             "<script type='text/javascript'>window.__vlrDefine=window.define;"
-            "window.__x=1;</script>"
+            "window.define=undefined;</script>"
             f"<script type='text/javascript' class='vlr-plotlyjs'>{library}</script>"
             "<script type='text/javascript'>window.define=window.__vlrDefine;</script>"
             f"<div class='vlr-note' style='color:#555;font-size:90%'>{html.escape(note)}</div>"
@@ -471,7 +472,9 @@ def warm_up_charts(formats: str | Iterable[str] = ("pdf", "docx")) -> bool:
     """
     import threading
 
-    wanted = {f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats)}
+    wanted = {
+        f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats)
+    }
     if not wanted & {"pdf", "docx"}:
         return False
     from ..memo.static import warm_up

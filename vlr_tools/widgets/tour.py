@@ -155,7 +155,8 @@ class WorkshopTour:
         self.rating = w.ToggleButtons(
             options=[(rating_label(r, L), r) for r in RATINGS],
             value=None,
-            style={"button_width": "9em"},
+            # Japanese labels are longer in ems ("一部満たしている").
+            style={"button_width": "10.5em" if L == "ja" else "9em"},
         )
         self.pages = w.Text(
             description=t("tour.pages", L),
@@ -212,9 +213,7 @@ class WorkshopTour:
         self.save_button.on_click(lambda _b: self.save_rating())
         self.export_button.on_click(lambda _b: self.export_memo())
 
-        title = (
-            f"<h2 style='margin:4px 0'>{html.escape(t('tour.title', L))}</h2>" if header else ""
-        )
+        title = f"<h2 style='margin:4px 0'>{html.escape(t('tour.title', L))}</h2>" if header else ""
         self.widget = w.VBox(
             [
                 w.HTML(f"{title}<p>{html.escape(t('tour.intro', L))}</p>"),
