@@ -224,6 +224,15 @@ def test_longest_term_wins_and_words_inside_words_do_not_match():
     assert 14 not in goals("The report was filed by the city office.")  # "port" not in "report"
 
 
+def test_japanese_longest_match_keeps_short_terms_out_of_compounds():
+    m = map_text("交通事故で亡くなる人が増えた。")
+    assert [(x.goal, x.target) for x in m] == [(3, "3.6")] and m[0].terms == ("交通事故",)
+    assert not [e for e in find_evidence("交通事故が多い") if e.text == "交通"]  # not 交通 (11.2)
+    m = map_text("残さは衛生埋立処分場に運ばれる。")
+    assert [x.goal for x in m] == [11] and m[0].terms == ("衛生埋立処分場",)  # not 衛生 (6.2)
+    assert map_text("持続可能な開発目標の達成に向けて") == []  # stop phrase, no 開発 goal
+
+
 def test_plurals_wildcards_and_capitals():
     assert goals("Two new evacuation centres were built.") == [11]
     assert goals("Flooding hit 11 barangays.") == [11]

@@ -3,7 +3,6 @@
 The public face of the library. Notebooks and the CLI import from here.
 """
 
-from __future__ import annotations
 
 from .errors import (
     AnnotationError,
