@@ -905,3 +905,29 @@ def test_cli_memo_without_chromium_warns_and_still_writes(memo_ws, tmp_path, cap
     assert "apt-get install chromium" in captured.err and "Traceback" not in captured.err
     names = sorted(p.name for p in (tmp_path / "santa-rosa").iterdir())
     assert names == ["santa-rosa-v1-review-memo-en.docx", "santa-rosa-v1-review-memo-en.md"]
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((lum(a), lum(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_memo_colours_pass_wcag_aa():
+    from vlr_tools.memo.html import TEMPLATES_DIR
+
+    css = (TEMPLATES_DIR / "memo" / "memo.css").read_text(encoding="utf-8")
+    var = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", css))
+    pairs = [
+        ("ink", "#ffffff"), ("muted", "#ffffff"), ("muted", "zebra"), ("accent", "#ffffff"),
+        ("band-ink", "band"), ("band", "zebra"), ("ink", "head-bg"), ("met-ink", "met-bg"),
+        ("partly-ink", "partly-bg"), ("not-ink", "not-bg"), ("na-ink", "na-bg"),
+        ("illus-ink", "illus-bg"), ("not-ink", "#ffffff"), ("partly-ink", "#ffffff"),
+    ]  # fmt: skip
+    for fg, bg in pairs:
+        ratio = _contrast(var.get(fg, fg), var.get(bg, bg))
+        assert ratio >= 4.5, f"{fg} on {bg}: {ratio:.2f}"

@@ -22,7 +22,7 @@ from .model import Cell, Chart, Table
 INK = "#1b1f24"
 GRID = "#d5dbe2"
 RATING_COLOURS = {
-    "met": "#2e8b4e",
+    "met": "#237a3f",
     "partly_met": "#e0a800",
     "not_met": "#c0392b",
     "not_applicable": "#8a94a3",
