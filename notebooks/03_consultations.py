@@ -88,5 +88,12 @@ findings_frame(engagement["findings"])
 for figure in engagement["figures"].values():
     show_figure(figure)
 
+# %% [markdown]
+# Stakeholder groups and the consultations they were heard in (groups never
+# heard first), and the inputs that got no documented response.
+
 # %%
-engagement["tables"].keys()
+engagement["tables"]["coverage"].sort_values("consultations")
+
+# %%
+engagement["tables"]["no_response"]

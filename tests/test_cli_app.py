@@ -107,3 +107,57 @@ def test_a_busy_port_is_reported():
         with pytest.raises(Exception) as info:
             check_port(port)
     assert f"port {port}" in str(info.value) and "--port" in str(info.value)
+
+
+@pytest.mark.slow
+def test_vlr_lab_serves_the_notebooks_with_the_vlr_tools_kernel(tmp_path):
+    """Start `vlr lab` for real and ask its API which kernel new notebooks get."""
+    import json
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, JUPYTER_TOKEN="vlr-test-token", JUPYTER_RUNTIME_DIR=str(tmp_path))
+    cmd = [sys.executable, "-m", "vlr_tools.cli", "lab", "--no-browser", f"--port={port}"]
+    log = tmp_path / "lab.log"
+    with open(log, "wb") as sink:
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/kernelspecs",
+            headers={"Authorization": "token vlr-test-token"},
+        )
+        deadline = time.monotonic() + 60
+        specs = None
+        while time.monotonic() < deadline and specs is None:
+            assert proc.poll() is None, log.read_text()[-2000:]
+            try:
+                with urllib.request.urlopen(request, timeout=2) as reply:
+                    specs = json.load(reply)
+            except OSError:
+                time.sleep(0.3)
+        assert specs is not None, log.read_text()[-2000:]
+        assert specs["default"] == KERNEL_NAME and KERNEL_NAME in specs["kernelspecs"]
+        with urllib.request.urlopen(
+            urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/contents",
+                headers={"Authorization": "token vlr-test-token"},
+            ),
+            timeout=5,
+        ) as reply:
+            names = {item["name"] for item in json.load(reply)["content"]}
+        assert "00_workshop_tour.ipynb" in names
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()

@@ -283,3 +283,25 @@ def load_city_name(city: str) -> str:
     from vlr_tools.cities import load_city
 
     return load_city(city).name
+
+
+@pytest.mark.slow
+def test_a_bad_parameter_stops_the_run_with_a_message_not_a_traceback(isolated):
+    import papermill as pm
+
+    out = isolated / "bad.ipynb"
+    with pytest.raises(pm.PapermillExecutionError):
+        pm.execute_notebook(
+            str(NOTEBOOK_DIR / "02_checklist.ipynb"),
+            str(out),
+            parameters={"city": "atlantis", "workspace": str(isolated / "ws")},
+            kernel_name=_kernel_name(),
+            cwd=str(NOTEBOOK_DIR),
+            progress_bar=False,
+        )
+    nb = nbformat.read(str(out), as_version=4)
+    shown = _shown_errors(nb)
+    assert "atlantis" in shown and "santa-rosa" in shown  # what was wrong, what is allowed
+    tracebacks = [o for o in _outputs(nb) if o.get("output_type") == "error"]
+    assert all(len(o.get("traceback", [])) <= 1 for o in tracebacks)
+    assert "Traceback" not in json.dumps(_outputs(nb))

@@ -45,9 +45,7 @@ def load_strings(folder: Path | None = None) -> dict[str, dict[str, str]]:
             if key in strings:
                 problems.append(Problem(f"key {key!r} defined twice", file=path.name))
             elif not isinstance(texts, dict) or not texts.get("en"):
-                problems.append(
-                    Problem(f"key {key!r} needs at least an 'en' text", file=path.name)
-                )
+                problems.append(Problem(f"key {key!r} needs at least an 'en' text", file=path.name))
             else:
                 strings[str(key)] = {str(k): str(v) for k, v in texts.items()}
     if problems:

@@ -228,10 +228,15 @@ def lab_command(
         f"--ServerApp.ip={LOCALHOST}",
         f"--ServerApp.port={port}",
         f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
-        # Offline: no news feed, no "a new version is available" check.
+        # Offline: no news feed, no "a new version is available" check, and an
+        # extension manager that does not search PyPI.
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
     ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Containers and CI run as root; JupyterLab refuses that unless told.
+        cmd.append("--allow-root")
     if not open_browser:
         cmd.append("--no-browser")
     return cmd
@@ -280,5 +285,9 @@ def run_lab(args: argparse.Namespace) -> int:
     """``vlr lab``: JupyterLab on the notebooks."""
     check_kernel()
     cmd = lab_command(args.dir, check_port(args.port), open_browser=not args.no_browser)
-    print(f"JupyterLab on http://{LOCALHOST}:{args.port}/lab (Ctrl-C to stop)", flush=True)
+    print(
+        f"Starting JupyterLab on {LOCALHOST}:{args.port}; open the link with the token it prints "
+        "(Ctrl-C to stop)",
+        flush=True,
+    )
     return _run(cmd)

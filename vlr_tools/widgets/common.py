@@ -215,6 +215,13 @@ def guard(area: MessageArea, progress: ProgressBar | None = None) -> Iterator[No
 def _notebook_error_handler(lang: str) -> Any:
     def handler(shell: Any, etype: Any, value: BaseException, tb: Any, tb_offset: Any = None):
         show_error(value, lang)
+        if not isinstance(value, VlrError):
+            # A built-in error may be a bug: keep its traceback for the maintainers,
+            # in the terminal that runs Jupyter (not in the reviewer's notebook).
+            import sys
+            import traceback
+
+            traceback.print_exception(etype, value, tb, file=sys.__stderr__)
         # One line instead of the traceback; the cell still fails (papermill stops).
         return [f"{etype.__name__}: {error_message(value, lang)}"]
 
