@@ -168,3 +168,17 @@ def test_open_session_names_what_is_allowed(tmp_path, args, fragment):
     with pytest.raises((VlrError, ValueError)) as info:
         open_session(*args, reviewer="X Tester", workspace=tmp_path / "ws")
     assert fragment in str(info.value)
+
+
+def test_setup_registers_a_renderer_for_fig_show():
+    import plotly.io as pio
+
+    before = pio.renderers.default
+    try:
+        common._register_renderer()
+        assert pio.renderers.default == "vlr"
+        fig = go.Figure(go.Bar(x=["1"], y=[2]))
+        bundle = pio.renderers["vlr"].to_mimebundle(fig.to_dict())
+        assert PLOTLY_MIME in bundle and "text/html" in bundle
+    finally:
+        pio.renderers.default = before

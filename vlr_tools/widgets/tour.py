@@ -303,6 +303,9 @@ class WorkshopTour:
         with guard(self.load_messages, bar):
             city = self.cities[slug]
             bar.start(3, t("tour.progress.open", L, city=city.name))
+            previous, self.session = self.session, None
+            if previous is not None:
+                previous.ws.close()  # one open workspace per tour, whatever was picked before
             self.session = open_session(
                 slug,
                 version,
