@@ -28,7 +28,7 @@ exports = ""  # folder for memos; empty means exports/
 autoplay = False  # True: click through the four steps with example values (headless runs)
 
 # %%
-from vlr_tools.widgets import setup_notebook, workshop_tour
+from vlr_tools import setup_notebook, workshop_tour
 
 setup_notebook(lang or "en", charts="live")
 tour = workshop_tour(city, version, lang, reviewer, workspace, exports, autoplay=autoplay)

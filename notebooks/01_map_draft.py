@@ -27,7 +27,7 @@ reviewer = "Notebook Reviewer (illustrative)"  # name saved with each decision
 workspace = ""  # workspace folder or database URL; empty means exports/notebook-workspace
 
 # %%
-from vlr_tools.widgets import open_session, setup_notebook, show_figure
+from vlr_tools import open_session, setup_notebook, show_figure
 
 setup_notebook(lang)
 session = open_session(city, version, lang, reviewer, workspace)
@@ -39,7 +39,7 @@ session
 # `p12.3` (page 12, paragraph 3), which every rating and memo cites.
 
 # %%
-from vlr_tools.documents import load_draft
+from vlr_tools import load_draft
 
 draft = load_draft(session.city.draft(session.version).pdf)
 print(
@@ -51,7 +51,7 @@ print(
 # One row per paragraph and goal, with the evidence words and a score.
 
 # %%
-from vlr_tools.coverage import map_city_draft
+from vlr_tools import map_city_draft
 
 mapping = map_city_draft(
     session.city.slug, session.version, ws=session.ws, review_id=session.review_id
@@ -64,8 +64,8 @@ mapping.to_frame(level="goal").head(15)
 # and the chart under the view is redrawn from your decisions.
 
 # %%
-from vlr_tools.indicators import load_indicators
-from vlr_tools.widgets import mapping_review
+from vlr_tools import load_indicators
+from vlr_tools import mapping_review
 
 indicators = load_indicators(session.city.indicators_path)
 review = mapping_review(
@@ -85,7 +85,7 @@ review
 # ▲ marks the HLPF in-depth goals of the city's year.
 
 # %%
-from vlr_tools.coverage import coverage_summary
+from vlr_tools import coverage_summary
 
 coverage = coverage_summary(
     session.ws,
@@ -110,8 +110,8 @@ coverage.findings
 # found again in the city's next draft and listed by page in the memo annex.
 
 # %%
-from vlr_tools.annotations import annotations_frame
-from vlr_tools.widgets import annotation_panel
+from vlr_tools import annotations_frame
+from vlr_tools import annotation_panel
 
 annotation_panel(session.ws, session.review_id, draft, reviewer=session.reviewer, lang=lang)
 

@@ -30,7 +30,7 @@ template = "full"  # checklist template for a new review: "full" or "workshop"
 confirm_prechecks = False  # True: save every pre-check suggestion as this reviewer's rating
 
 # %%
-from vlr_tools.widgets import open_session, setup_notebook, show_figure
+from vlr_tools import open_session, setup_notebook, show_figure
 
 setup_notebook(lang)
 session = open_session(city, version, lang, reviewer, workspace, template=template)
@@ -42,13 +42,13 @@ session
 # consultation ids). Labelled "suggested": nothing is saved yet.
 
 # %%
-from vlr_tools.checklist import precheck, suggestions_frame
+from vlr_tools import precheck, suggestions_frame
 
 suggestions = precheck(session.ws, session.city.slug, session.version, review_id=session.review_id)
 suggestions_frame(suggestions, lang)
 
 # %%
-from vlr_tools.checklist import confirm_suggestion
+from vlr_tools import confirm_suggestion
 
 if confirm_prechecks:
     for suggestion in suggestions:
@@ -63,7 +63,7 @@ if confirm_prechecks:
 # the workspace at once.
 
 # %%
-from vlr_tools.widgets import ChecklistPanel
+from vlr_tools import ChecklistPanel
 
 panel = ChecklistPanel(session.ws, session.review_id, reviewer=session.reviewer, lang=lang)
 panel
@@ -74,7 +74,7 @@ panel
 # reviewer's final rating where they disagree.
 
 # %%
-from vlr_tools.checklist import consolidate
+from vlr_tools import consolidate
 
 consolidate(session.ws, session.review_id, lang)
 
@@ -82,7 +82,7 @@ consolidate(session.ws, session.review_id, lang)
 # ## 4. Summary
 
 # %%
-from vlr_tools.checklist import progress_figure, ratings_figure, summary_frame, top_recommendations
+from vlr_tools import progress_figure, ratings_figure, summary_frame, top_recommendations
 
 show_figure(progress_figure(session.ws, session.review_id, lang))
 

@@ -30,7 +30,7 @@ workspace = ""  # workspace folder or database URL; empty means exports/notebook
 log_file = ""  # consultation log (.xlsx or .csv); empty means the sample city's consultations.xlsx
 
 # %%
-from vlr_tools.widgets import open_session, problems_frame, setup_notebook, show_figure
+from vlr_tools import open_session, problems_frame, setup_notebook, show_figure
 
 setup_notebook(lang)
 session = open_session(city, version, lang, reviewer, workspace)
@@ -42,14 +42,14 @@ session
 # skipped rows (totals, notes) are listed as warnings.
 
 # %%
-from vlr_tools.consultations import read_consultation_log
+from vlr_tools import read_consultation_log
 
 log = read_consultation_log(log_file or session.city.consultations_path)
 print(log.summary())
 problems_frame(log.problems, log.warnings, lang=lang)
 
 # %%
-from vlr_tools.consultations import save_consultations
+from vlr_tools import save_consultations
 
 saved = save_consultations(
     session.ws, session.review_id, log, accept_valid=True, reviewer=session.reviewer
@@ -62,7 +62,7 @@ saved
 # the review; a colleague's change made meanwhile is never overwritten.
 
 # %%
-from vlr_tools.widgets import consultation_form
+from vlr_tools import consultation_form
 
 form = consultation_form(session.ws, session.review_id, reviewer=session.reviewer, lang=lang)
 form
@@ -71,7 +71,7 @@ form
 # ## 3. Analysis (no personal data)
 
 # %%
-from vlr_tools.consultations import (
+from vlr_tools import (
     draft_dates_for_city,
     engagement_summary,
     findings_frame,

@@ -29,7 +29,7 @@ exports = ""  # output folder; empty means exports/ (files go to <exports>/<city
 formats = "html,pdf,docx,md"  # comma-separated: html, pdf, docx, md
 
 # %%
-from vlr_tools.widgets import open_session, setup_notebook, warm_up_charts
+from vlr_tools import open_session, setup_notebook, warm_up_charts
 
 setup_notebook(lang)
 warm_up_charts(formats)  # PDF and DOCX chart images: start the local Chromium now
@@ -42,7 +42,7 @@ session
 # %%
 from IPython.display import Markdown
 
-from vlr_tools.memo import build_memo, memo_bytes
+from vlr_tools import build_memo, memo_bytes
 
 memo = build_memo(session.ws, session.review_id, lang)
 Markdown(memo_bytes(memo, "md").decode("utf-8"))
@@ -53,8 +53,8 @@ Markdown(memo_bytes(memo, "md").decode("utf-8"))
 # takes a few seconds.
 
 # %%
-from vlr_tools.memo import render_memo
-from vlr_tools.widgets import ProgressBar, written_frame
+from vlr_tools import render_memo
+from vlr_tools import ProgressBar, written_frame
 
 progress = ProgressBar(lang)
 progress.widget

@@ -75,6 +75,7 @@ _expose(
     "coverage_figure",
     "heatmap_figure",
     "coverage_summary",
+    "map_city_draft",
 )
 _expose(
     "checklist",
@@ -92,7 +93,10 @@ _expose(
     "summary_frame",
     "top_recommendations",
     "progress_figure",
+    "ratings_figure",
     "apply_scripted_review",
+    "confirm_suggestion",
+    "suggestions_frame",
     carry_over_recommendations="carry_over",
 )
 _expose(
@@ -104,6 +108,8 @@ _expose(
     "engagement_summary",
     "coverage_matrix",
     "lnob_not_consulted",
+    "draft_dates_for_city",
+    "findings_frame",
     "Consultation",
     "Participant",
 )
@@ -120,7 +126,7 @@ _expose(
     carry_over_annotations="carry_over",
     search_draft="search",
 )
-_expose("memo", "build_memo", "render_memo", "Memo", "export_notebook_report")
+_expose("memo", "build_memo", "render_memo", "memo_bytes", "Memo", "export_notebook_report")
 _expose("demo", "run_demo")
 _expose(
     "widgets",
@@ -129,6 +135,14 @@ _expose(
     "ChecklistPanel",
     "consultation_form",
     "annotation_panel",
+    "WorkshopTour",
+    "setup_notebook",
+    "open_session",
+    "show_figure",
+    "ProgressBar",
+    "problems_frame",
+    "written_frame",
+    "warm_up_charts",
 )
 
 __all__ = sorted(

@@ -73,6 +73,10 @@ class ProblemsError(VlrError, ValueError):
         return "\n".join(lines)
 
 
+class LanguageError(VlrError, ValueError):
+    """A language code the workbench does not support."""
+
+
 class DataFileError(ProblemsError):
     """A reference or sample data file is malformed."""
 

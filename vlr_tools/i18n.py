@@ -14,16 +14,16 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DataFileError, Problem
+from .errors import DataFileError, LanguageError, Problem
 from .paths import REFERENCE_DIR
 
 LANGUAGES = ("en", "ja")
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if supported, else raise a ValueError naming the choices."""
+    """Return ``lang`` if supported, else raise a LanguageError naming the choices."""
     if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; allowed: {', '.join(LANGUAGES)}")
+        raise LanguageError(f"unknown language {lang!r}; allowed: {', '.join(LANGUAGES)}")
     return lang
 
 

@@ -21,3 +21,5 @@ CITIES_DIR = DATA_DIR / "cities"
 EXPORTS_DIR = Path(os.environ.get("VLR_EXPORTS_DIR", PROJECT_DIR / "exports"))
 #: Default location of the embedded (SQLite) review workspace.
 WORKSPACE_DIR = Path(os.environ.get("VLR_WORKSPACE_DIR", DATA_DIR / "workspace"))
+#: The workbench notebooks (served by `vlr serve`, opened by `vlr lab`).
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"

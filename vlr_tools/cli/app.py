@@ -24,12 +24,11 @@ from pathlib import Path
 
 from ..errors import MissingComponentError, VlrError
 from ..i18n import LANGUAGES, check_lang
-from ..paths import PROJECT_DIR
+from ..paths import NOTEBOOKS_DIR
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
 #: The notebooks folder of the project.
-NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 #: The notebook `vlr serve` serves.
 TOUR_NOTEBOOK = NOTEBOOKS_DIR / "00_workshop_tour.ipynb"
 #: Root of the workbench's Jupyter data (the Voila page template), put on JUPYTER_PATH.
