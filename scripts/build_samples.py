@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
 
 from vlr_tools.cities import City, DraftFiles, list_cities, load_city  # noqa: E402
 from vlr_tools.errors import DataFileError, Problem, VlrError  # noqa: E402
+from vlr_tools.indicators.table import COLUMNS as INDICATOR_COLUMNS  # noqa: E402
 from vlr_tools.paths import CITIES_DIR  # noqa: E402
 
 #: Visible on every title page and in document properties.
@@ -52,23 +53,6 @@ ILLUSTRATIVE_LABEL = "ILLUSTRATIVE SAMPLE — not an official document"
 ILLUSTRATIVE_LABEL_JA = "例示用サンプル — 公式文書ではありません"
 PAGEBREAK = "<!-- pagebreak -->"
 
-#: Columns of indicators.xlsx, in order (the team contract).
-INDICATOR_COLUMNS = (
-    "ID",
-    "Local indicator",
-    "Definition",
-    "Unit",
-    "SDG goal",
-    "Global indicator code",
-    "Baseline year",
-    "Baseline value",
-    "Latest year",
-    "Latest value",
-    "2030 target",
-    "Data source",
-    "Disaggregation",
-    "Notes",
-)
 _INT_COLUMNS = {"SDG goal", "Baseline year", "Latest year"}
 _NUMBER_COLUMNS = {"Baseline value", "Latest value", "2030 target"}
 

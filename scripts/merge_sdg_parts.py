@@ -40,6 +40,7 @@ from vlr_tools.framework import (  # noqa: E402
     default_folder,
     load_framework,
     read_rows,
+    write_rows,
 )
 
 # How many numbered and lettered targets each goal has in A/RES/70/1, used only
@@ -82,15 +83,6 @@ def _sort_key(code: str) -> tuple[int, ...]:
         return (999,)
 
 
-def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
-    import csv
-
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="validate only; write nothing")
@@ -106,8 +98,8 @@ def main(argv: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(dir=folder, prefix=".merge-") as tmp:
         staging = Path(tmp)
-        write_csv(staging / TARGETS_FILE, TARGET_COLUMNS, targets)
-        write_csv(staging / INDICATORS_FILE, INDICATOR_COLUMNS, indicators)
+        write_rows(staging / TARGETS_FILE, TARGET_COLUMNS, targets)
+        write_rows(staging / INDICATORS_FILE, INDICATOR_COLUMNS, indicators)
         for name in (GOALS_FILE, HLPF_FILE):
             shutil.copy2(folder / name, staging / name)
         try:

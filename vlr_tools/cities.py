@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ._shared import read_yaml
 from .errors import CityError, DataFileError, Problem
 from .paths import CITIES_DIR
 
@@ -203,7 +202,7 @@ def load_city(slug: str, root: Path | None = None) -> City:
     if not path.is_file():
         known = ", ".join(list_cities(root)) or "(none)"
         raise CityError(f"no sample city {slug!r} in {root}; allowed: {known}")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     return _parse_city(data, path)
 
 
@@ -223,7 +222,7 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
     path = c.review_key_path
     if not path.is_file():
         raise DataFileError(f"{path}: answer key missing")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     problems: list[Problem] = []
     name = str(path)
 
@@ -307,18 +306,6 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
 
 
 # -- parsing helpers ---------------------------------------------------------
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{path}: not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot be read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise DataFileError(f"{path}: expected a mapping of keys at the top level")
-    return data
 
 
 def _parse_evidence(entry: Mapping[str, Any], version: str, where: str, bad: Any) -> Evidence:

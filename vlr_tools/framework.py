@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -650,6 +650,17 @@ def read_rows(path: Path, columns: Iterable[str], problems: list[Problem]) -> li
     except csv.Error as exc:
         problems.append(Problem(f"not valid CSV: {exc}", file=str(path)))
     return rows
+
+
+def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
+    """Write ``rows`` as a UTF-8 CSV with header ``columns`` (missing cells left empty).
+
+    The counterpart of :func:`read_rows`, for tools that rebuild the framework files.
+    """
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
 
 
 def _problem(path: Path, row: int, column: str, message: str, **kw: object) -> Problem:

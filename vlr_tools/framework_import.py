@@ -39,6 +39,7 @@ from .framework import (
     default_folder,
     load_framework,
     read_rows,
+    write_rows,
 )
 
 __all__ = ["EXPECTED_LAYOUT", "Change", "ImportReport", "UnsdSheet", "import_unsd", "read_unsd"]
@@ -254,13 +255,6 @@ def _parse_sheet(
     return UnsdSheet(path, sheet, goals, targets, listings)
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
-
-
 def _columns(path: Path, required: tuple[str, ...]) -> list[str]:
     """The file's own header (keeping any extra columns a reviewer added)."""
     if not path.is_file():
@@ -360,11 +354,11 @@ def import_unsd(
 
     with tempfile.TemporaryDirectory(dir=folder, prefix=".import-") as tmp:
         staging = Path(tmp)
-        _write_csv(staging / GOALS_FILE, _columns(folder / GOALS_FILE, GOAL_COLUMNS), goal_rows)
-        _write_csv(
+        write_rows(staging / GOALS_FILE, _columns(folder / GOALS_FILE, GOAL_COLUMNS), goal_rows)
+        write_rows(
             staging / TARGETS_FILE, _columns(folder / TARGETS_FILE, TARGET_COLUMNS), target_rows
         )
-        _write_csv(
+        write_rows(
             staging / INDICATORS_FILE,
             _columns(folder / INDICATORS_FILE, INDICATOR_COLUMNS),
             indicator_rows,

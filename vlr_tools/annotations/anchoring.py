@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -91,6 +92,20 @@ class Located:
     suffix: str = ""
     position: float | None = None
     page_label: str = ""
+
+    def anchor_fields(self) -> dict[str, Any]:
+        """The anchor as an annotation's stored fields, to move an annotation here."""
+        return {
+            "page": self.page,
+            "page_label": self.page_label,
+            "paragraph": self.paragraph,
+            "quote": self.quote,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "start": self.start,
+            "end": self.end,
+            "position": self.position,
+        }
 
 
 def _ctx_score(index: TextIndex, fstart: int, fend: int, fprefix: str, fsuffix: str) -> float:

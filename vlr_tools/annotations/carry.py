@@ -84,17 +84,7 @@ def _moved(a: Annotation, loc: Located, draft_ref: DraftRef, **extra: Any) -> di
     if loc.outcome == "not_found":
         data.update(page=None, page_label="", paragraph=None, start=None, end=None)
     else:
-        data.update(
-            page=loc.page,
-            page_label=loc.page_label,
-            paragraph=loc.paragraph,
-            quote=loc.quote,
-            prefix=loc.prefix,
-            suffix=loc.suffix,
-            start=loc.start,
-            end=loc.end,
-            position=loc.position,
-        )
+        data.update(loc.anchor_fields())
     data["draft"] = draft_ref.to_dict()
     data.update(extra)
     return data

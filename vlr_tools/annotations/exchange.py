@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._shared import clip
 from ..errors import AnnotationError, AnnotationImportError, Problem
 from .anchoring import Anchor, locate
 from .model import (
@@ -799,21 +800,11 @@ def import_annotations(
                             item,
                             f"the quote is not in {draft.name} (nor anything close to it)",
                             "quote",
-                            _short(quote),
+                            clip(quote, 50),
                         )
                     )
                     continue
-                data.update(
-                    page=loc.page,
-                    page_label=loc.page_label,
-                    paragraph=loc.paragraph,
-                    quote=loc.quote,
-                    prefix=loc.prefix,
-                    suffix=loc.suffix,
-                    start=loc.start,
-                    end=loc.end,
-                    position=loc.position,
-                )
+                data.update(loc.anchor_fields())
                 reanchored += 1
             data["draft"] = target_ref.to_dict()
         else:
@@ -907,8 +898,3 @@ def _fits(draft: Draft, page: int | None, start: int | None, end: int | None, qu
         return False
     text = draft.text
     return 0 <= start < end <= len(text) and fold(text[start:end]) == fold(quote)
-
-
-def _short(text: str, limit: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
+from .._shared import clip
 from ..errors import AnnotationError, ChecklistError, CityError, ConflictError, DocumentError
 from .anchoring import Located, _refine, _result
 from .model import (
@@ -78,11 +79,6 @@ def who(ws: Any, reviewer: str | None) -> str:
             "or save your name with `vlr workspace whoami --set NAME`"
         )
     return name
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- the draft a review is anchored to ------------------------------------------
@@ -232,7 +228,7 @@ def anchor_quote(draft: Draft, page: int, quote: str, paragraph: str | None = No
     # A quote may start on the page and run on to the next one.
     spill = index.to_folded(index.page_ends[min(page, draft.page_count - 1)])
     hits = [f for f in index.find_all(needle, fps, max(spill, fpe)) if f < fpe]
-    short = _short(quote)
+    short = clip(quote, 60)
     if paragraph:
         ref = paragraph.strip()
         para = draft.get(ref)
@@ -298,7 +294,7 @@ def _not_on_page(index: Any, draft: Draft, page: int, needle: str, short: str) -
                 index, needle, fps + al.dest_start, fps + al.dest_end, fps, fpe
             )
             s, e = index.to_raw(fs, fe)
-            message += f"; the closest words on page {page} are {_short(index.text[s:e])!r}"
+            message += f"; the closest words on page {page} are {clip(index.text[s:e], 60)!r}"
     return message
 
 

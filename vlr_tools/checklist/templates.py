@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .._shared import read_yaml
 from ..errors import ChecklistError, DataFileError, Problem
 from ..i18n import check_lang
 from ..paths import REFERENCE_DIR
@@ -230,7 +231,7 @@ def clear_template_cache() -> None:
 
 @lru_cache(maxsize=32)
 def _load_cached(path: Path, _mtime: int) -> Template:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     return parse_template(data, path)
 
 
@@ -369,7 +370,7 @@ def _texts(
 
 @lru_cache(maxsize=8)
 def _load_areas(path: Path) -> tuple[Area, ...]:
-    data = _read_yaml(path, expect=list)
+    data = read_yaml(path, expect=list)
     problems: list[Problem] = []
     areas = _parse_areas(data, str(path), problems)
     if problems:
@@ -411,19 +412,6 @@ def _parse_areas(raw: object, file: str, problems: list[Problem]) -> tuple[Area,
     return tuple(areas)
 
 
-def _read_yaml(path: Path, expect: type = dict) -> Any:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataFileError(f"{path}: not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot be read: {exc}") from exc
-    if not isinstance(data, expect):
-        kind = "a mapping of keys" if expect is dict else "a list"
-        raise DataFileError(f"{path}: expected {kind} at the top level")
-    return data
-
-
 def copy_template(name: str | Path, dest: str | Path, *, new_name: str | None = None) -> Path:
     """Copy a template so a reviewer can edit it; return the new file's path.
 
@@ -455,13 +443,13 @@ def copy_template(name: str | Path, dest: str | Path, *, new_name: str | None = 
     text, n_version = re.subn(r"(?m)^version:.*$", f'version: "{tpl.version}-1"', text, count=1)
     text = re.sub(r"(?m)^based_on:.*\n", "", text)
     if not n_name or not n_version:  # a hand-written file with unusual layout: rewrite it whole
-        data = _read_yaml(source)
+        data = read_yaml(source)
         data.update(name=copy_name, version=f"{tpl.version}-1")
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     text = text.replace(
         f"name: {copy_name}\n", f"name: {copy_name}\nbased_on: {tpl.name} {tpl.version}\n", 1
     )
-    if "areas" not in _read_yaml(source):
+    if "areas" not in read_yaml(source):
         # A copy outside the checklists folder must still know its areas.
         areas_yaml = yaml.safe_dump(
             {"areas": [_area_dict(a) for a in tpl.areas]},

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 
+from .._shared import clip
+from ._common import show_help, text_table
 from .workspace import add_workspace_option, workspace_from_args
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  vlr annotations carry-over san-fernando-v1-1a2b3c4d san-fernando-v2-5e6f7a8b",
         formatter_class=_RAW,
     )
-    parser.set_defaults(func=lambda args: _help(parser))
+    parser.set_defaults(func=lambda args: show_help(parser))
     sub = parser.add_subparsers(dest="annotations_command", metavar="SUBCOMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
@@ -126,26 +127,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     re_anchor.set_defaults(func=cmd_reanchor)
 
 
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 1
-
-
-def _short(text: object, limit: int) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
-def _table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
-    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     from ..annotations import annotations_frame
 
@@ -167,7 +148,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "; ".join(x for x in (r.criterion, r.sdg) if x) or "-",
             r.reviewer,
             r.replies,
-            f"“{_short(r.quote, 40)}” {_short(r.comment, 60)}",
+            f"“{clip(str(r.quote), 40)}” {clip(str(r.comment), 60)}",
         )
         for r in frame.itertuples()
     ]
@@ -182,7 +163,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         "replies",
         "quote / comment",
     )
-    print(_table(rows, header))
+    print(text_table(rows, header))
     print(f"{len(frame)} annotation(s)")
     return 0
 
@@ -218,13 +199,13 @@ def _report(frame: object) -> None:
             f"{r.similarity:.0f}",
             r.old_page if str(r.old_page) != "<NA>" else "-",
             r.new_page if str(r.new_page) != "<NA>" else "-",
-            _short(r.old_quote, 45),
-            _short(r.new_quote, 45) if r.outcome == "found_changed" else "",
+            clip(str(r.old_quote), 45),
+            clip(str(r.new_quote), 45) if r.outcome == "found_changed" else "",
         )
         for r in frame.itertuples()  # type: ignore[attr-defined]
     ]
     print(
-        _table(
+        text_table(
             rows,
             ("annotation", "outcome", "sim.", "old p.", "new p.", "old wording", "new wording"),
         )

@@ -12,6 +12,7 @@ import textwrap
 from typing import Any
 
 from ..i18n import LANGUAGES, t
+from ._common import show_help
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  vlr checklist summary santa-rosa-v1-1a2b3c4d",
         formatter_class=_RAW,
     )
-    parser.set_defaults(func=lambda args: _help(parser))
+    parser.set_defaults(func=lambda args: show_help(parser))
     sub = parser.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND")
 
     show = sub.add_parser(
@@ -172,11 +173,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     compare.add_argument("--all", action="store_true", help="list unchanged sections too")
     compare.add_argument("--lang", choices=LANGUAGES, default="en")
     compare.set_defaults(func=_compare)
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 1
 
 
 def _wrap(text: str, indent: str) -> str:

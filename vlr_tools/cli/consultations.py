@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import ConsultationLogError
 from ..i18n import LANGUAGES
+from ._common import show_help
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -53,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  vlr consultations analyse --city santa-rosa --lang ja",
         formatter_class=_RAW,
     )
-    parser.set_defaults(func=lambda args: _help(parser))
+    parser.set_defaults(func=lambda args: show_help(parser))
     sub = parser.add_subparsers(dest="consultations_command", metavar="SUBCOMMAND")
 
     validate = sub.add_parser(
@@ -165,11 +166,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _date_options(ana)
     ana.set_defaults(func=_analyse)
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 1
 
 
 def _print_problems(title: str, problems: Any, stream: Any = None) -> None:

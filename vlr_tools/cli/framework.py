@@ -20,6 +20,7 @@ from ..framework import (
     normalise_code,
 )
 from ..i18n import t
+from ._common import show_help
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog="Examples:\n  vlr framework show 11.6.2 --lang ja\n  vlr framework search waste",
         formatter_class=_RAW,
     )
-    parser.set_defaults(func=lambda args: _help(parser))
+    parser.set_defaults(func=lambda args: show_help(parser))
     sub = parser.add_subparsers(dest="framework_command", metavar="SUBCOMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
@@ -138,11 +139,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("file", metavar="FILE", type=Path, help="the .xlsx file")
     imp.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
     imp.set_defaults(func=cmd_import)
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 1
 
 
 def _framework(args: argparse.Namespace) -> Framework:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._shared import clip
 from ..documents import draft_from_text, load_draft
 from ..errors import MappingError
 from ..mapping import DraftMapping, map_draft
@@ -147,11 +148,6 @@ def _as_json(mapping: DraftMapping, level: str) -> dict[str, Any]:
     }
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _print_table(mapping: DraftMapping, level: str) -> None:
     draft = mapping.draft
     frame = mapping.to_frame("target" if level == "target" else "goal")
@@ -168,7 +164,7 @@ def _print_table(mapping: DraftMapping, level: str) -> None:
     for row in frame.itertuples(index=False):
         out.write(
             f"{row.ref:<9} {row.page_label:>4}  {row.goal:>4}  {row.target or '-':<6} "
-            f"{row.score:>5.2f}  {_clip(row.terms, 70)}\n"
+            f"{row.score:>5.2f}  {clip(row.terms, 70)}\n"
         )
     out.write("\nGoals found (paragraphs; pages):\n")
     for m in mapping.goals():
@@ -176,6 +172,6 @@ def _print_table(mapping: DraftMapping, level: str) -> None:
         shown = ", ".join(str(n) for n in pages[:15]) + (" ..." if len(pages) > 15 else "")
         targets = ", ".join(m.targets[:6]) or "-"
         out.write(
-            f"  SDG {m.goal:>2} {_clip(m.title, 38):<38} {len(mapping.paragraphs_for(m.goal)):>4} "
+            f"  SDG {m.goal:>2} {clip(m.title, 38):<38} {len(mapping.paragraphs_for(m.goal)):>4} "
             f"paragraph(s); pages {shown}; targets {targets}\n"
         )

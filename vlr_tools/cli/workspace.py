@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 
 from ..workspace import (
     Workspace,
@@ -23,6 +22,7 @@ from ..workspace import (
     save_reviewer,
 )
 from ..workspace.model import short
+from ._common import show_help, text_table
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  vlr workspace export santa-rosa-v1-1a2b3c4d review.zip",
         formatter_class=_RAW,
     )
-    parser.set_defaults(func=lambda args: _help(parser))
+    parser.set_defaults(func=lambda args: show_help(parser))
     sub = parser.add_subparsers(dest="workspace_command", metavar="SUBCOMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
@@ -162,22 +162,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     whoami.set_defaults(func=cmd_whoami)
 
 
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 1
-
-
-def _table(rows: Sequence[Sequence[object]], header: Sequence[str]) -> str:
-    """Plain aligned columns for a terminal."""
-    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def cmd_info(args: argparse.Namespace) -> int:
     with workspace_from_args(args) as ws:
         facts = ws.info()
@@ -206,7 +190,7 @@ def cmd_reviews(args: argparse.Namespace) -> int:
         )
         for r in found
     ]
-    print(_table(rows, ("id", "city", "draft", "status", "reviewers", "last change (UTC)")))
+    print(text_table(rows, ("id", "city", "draft", "status", "reviewers", "last change (UTC)")))
     return 0
 
 
@@ -233,7 +217,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         )
         for e in entries
     ]
-    print(_table(rows, ("when (UTC)", "who", "kind", "key", "action", "version", "new value")))
+    print(text_table(rows, ("when (UTC)", "who", "kind", "key", "action", "version", "new value")))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._shared import clip
 from ..charts import base_layout, goal_label, plain_text
 from ..framework import get_framework
 from ..i18n import check_lang, t
@@ -171,14 +172,14 @@ def heatmap_figure(
     if not keep_empty:
         chapters = [c for c in chapters if any((c, g.number) in counts for g in fw.goals)]
     z = [[len(counts.get((c, g.number), ())) for g in fw.goals] for c in chapters]
-    labels = [plain_text(_short(c)) for c in chapters]
+    labels = [plain_text(clip(str(c), 48)) for c in chapters]
     x = [str(g.number) for g in fw.goals]
     hover = [
         [
             t(
                 "coverage.chart.heat_hover",
                 lang,
-                section=plain_text(_short(c, 80)),
+                section=plain_text(clip(str(c), 80)),
                 goal=plain_text(goal_label(g.number, lang)),
                 n=z[i][j],
             )
@@ -233,8 +234,3 @@ def heatmap_figure(
     fig = base_layout(fig, lang)
     fig.update_layout(margin={"l": 60, "r": 20, "t": 80, "b": 60})
     return fig
-
-
-def _short(text: str, limit: int = 48) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from .._shared import clip
 from ..annotations import (
     Annotation,
     SearchHit,
@@ -79,11 +80,6 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def render_page_html(
     draft: Draft,
     page: int,
@@ -108,7 +104,7 @@ def render_page_html(
         if a.start is None or a.end is None or a.end <= ps or a.start >= pe:
             continue
         label = _label(vocab, a.kind, lang)
-        title = f"{n}. {label}: {_short(a.comment, 200)}"
+        title = f"{n}. {label}: {clip(a.comment, 200)}"
         spans.append((a.start, a.end, f"vlr-ann vlr-kind-{a.kind}", title, n))
     for h in hits:
         if h.end > ps and h.start < pe:
@@ -261,7 +257,7 @@ class AnnotationPanel:
         template = _template(ws, review_id)
         self.criterion = w.Dropdown(
             options=[(t("annotations.widget.no_criterion", lang), "")]
-            + [(f"{c.id} · {_short(c.question(lang), 60)}", c.id) for c in template.criteria],
+            + [(f"{c.id} · {clip(c.question(lang), 60)}", c.id) for c in template.criteria],
             description=t("annotations.widget.criterion", lang),
             layout=wide,
             style=style,
@@ -349,7 +345,7 @@ class AnnotationPanel:
         self._syncing = True
         try:
             self.paragraph.options = [(t("annotations.widget.whole_page", self.lang), "")] + [
-                (f"{p.ref} · {_short(p.text, 70)}", p.ref) for p in self.draft.page(page).paragraphs
+                (f"{p.ref} · {clip(p.text, 70)}", p.ref) for p in self.draft.page(page).paragraphs
             ]
             self.paragraph.value = ""
         finally:
@@ -391,7 +387,7 @@ class AnnotationPanel:
             f"<b>{n}. {_esc(_label(vocab, a.kind, lang))}</b> "
             f"<span class='vlr-meta'>· {_esc(a.paragraph or '')} · {_esc(status)} · "
             f"{_esc(a.reviewer)}{' · ' + _esc(', '.join(links)) if links else ''}</span><br>"
-            f"<q>{_esc(_short(a.quote, 160))}</q><br>{_esc(a.comment)}{replies}</div>"
+            f"<q>{_esc(clip(a.quote, 160))}</q><br>{_esc(a.comment)}{replies}</div>"
         )
         box = w.Textarea(
             placeholder=t("annotations.widget.reply_placeholder", lang),
@@ -426,7 +422,7 @@ class AnnotationPanel:
         self._syncing = True
         try:
             self.search_results.options = [
-                (f"p. {h.page} · {_short(h.snippet, 90)}", i) for i, h in enumerate(self.hits)
+                (f"p. {h.page} · {clip(h.snippet, 90)}", i) for i, h in enumerate(self.hits)
             ]
             self.search_results.value = None
         finally:

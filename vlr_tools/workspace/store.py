@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import json
 import os
 import uuid
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from .._shared import collector_paused
 from ..errors import (
     BundleError,
     ConflictError,
@@ -423,13 +422,13 @@ class Workspace:
         take seconds rather than the minutes of 50,000 ``put`` calls.
         """
         kind = check_kind(kind)
-        with _collector_paused():
+        with collector_paused():
             batch = _batch_payloads(kind, items)
         expected = _batch_expected(kind, batch, expected_versions)
         who = self._who(reviewer)
         for _attempt in range(3):
             try:
-                with self._db.write() as conn, _collector_paused():
+                with self._db.write() as conn, collector_paused():
                     return self._put_many_in(conn, review_id, kind, batch, expected, who)
             except _Retry:
                 pass  # another writer created one of the items first: read again
@@ -1036,26 +1035,6 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"<Workspace {self.backend} {self.location}>"
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a batch is prepared and written.
-
-    A batch allocates several objects per item that all stay alive until it
-    ends; each allocation burst triggers a full collection that walks every
-    object in the process (an import's 50,000 parsed rows too), which took
-    about 40% of the time of a 50,000-item batch. Nothing a batch makes is
-    cyclic garbage, and the collector is switched back on (if it was on)
-    when the block ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Stored:
