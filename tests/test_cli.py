@@ -43,3 +43,23 @@ def test_every_subcommand_has_help_and_example():
 def test_no_command_prints_help_and_fails(capsys):
     assert main([]) == 1
     assert "usage" in capsys.readouterr().out
+
+
+def test_usage_errors_are_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["framework", "show", "11.6", "--lang", "fr"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("error: vlr framework show: argument --lang")
+    assert "usage:" not in err[0]
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    status = main(["framework", "import", str(blocker / "nested.xlsx"), "--dry-run"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("error:")
+    assert "Traceback" not in err

@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ..errors import VlrError
 
@@ -37,9 +38,20 @@ Run 'vlr COMMAND --help' for the options of one command.
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one ``error:`` line.
+
+    Subcommand parsers inherit the class, so ``vlr map --lang fr`` reads like
+    every other error of the command instead of a usage block.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message}; see '{self.prog} --help'\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the full argument parser with every feature's subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vlr",
         description="Review workbench for Voluntary Local Reviews (VLRs).",
         epilog=EPILOG,
@@ -73,6 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Point stdout at devnull so the interpreter's final flush is quiet.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # A file or folder the user named cannot be read or written (a file
+        # where a folder is expected, no permission, disk full ...).
+        reason = exc.strerror or str(exc)
+        where = exc.filename
+        print(
+            f"error: cannot use {where}: {reason}" if where else f"error: {reason}", file=sys.stderr
+        )
+        return 2
 
 
 def run() -> None:
