@@ -28,7 +28,7 @@ from vlr_tools.memo.facts import (
     ReviewFacts,
 )
 from vlr_tools.memo.markdown import escape as md_escape
-from vlr_tools.memo.model import Chart, Facts, Finding, Notice, Table, Text
+from vlr_tools.memo.model import Bullets, Chart, Facts, Finding, Notice, Table, Text
 from vlr_tools.workspace import open_workspace
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -41,6 +41,8 @@ HOSTILE = (
 )
 HOSTILE_REC = "Cite the council resolution <img src=x onerror=alert(2)> | pipe\x07bell"
 REVIEWERS = ("Ana Example", "Ben Example")
+# A recommendation typed on several lines: every line must reach every format.
+H1_REC = "Give each next step an owner and a date.\nPublish the follow-up plan <b>with</b> the VLR."
 
 
 # -- fixtures ------------------------------------------------------------------------
@@ -95,7 +97,7 @@ def memo_ws(tmp_path_factory):
         "not_met",
         pages="25",
         comment="No dates or owners.",
-        recommendation="Give each next step an owner and a date.",
+        recommendation=H1_REC,
         priority="low",
         reviewer=b,
     )
@@ -684,7 +686,7 @@ def _full_facts() -> ReviewData:
             "not_met",
             (12,),
             (("Ben Example", "Only totals."),),
-            "Disaggregate by sex.",
+            "Disaggregate by sex.\nAdd age groups.",
             "high",
         ),
         CriterionFacts("C5", "C", "Was the draft validated?", "検証されたか。", "JRC"),
@@ -709,6 +711,7 @@ def _full_facts() -> ReviewData:
         vocabulary_version="2025.1",
         decisions=2,
         paragraphs_total=13,
+        paragraphs_mapped=11,
     )
     engagement = EngagementFacts(
         consultations=3,
@@ -744,6 +747,19 @@ def _full_facts() -> ReviewData:
                 ("no_baseline", "single_point", "no_source"),
                 "proxy_match",
                 "15.1.1",
+            ),
+            IndicatorRow(
+                "X-03",
+                "Piped water",
+                6,
+                "6.1.1",
+                False,
+                "%",
+                "78",
+                "2023: 84",
+                "95",
+                "CBMS",
+                ("no_baseline_year",),
             ),
         ),
         goals_without_indicators=(11,),
@@ -931,3 +947,212 @@ def test_memo_colours_pass_wcag_aa():
     for fg, bg in pairs:
         ratio = _contrast(var.get(fg, fg), var.get(bg, bg))
         assert ratio >= 4.5, f"{fg} on {bg}: {ratio:.2f}"
+
+
+# -- QA fixes: coverage counts, baseline years, labels, multi-line text, Word tables -------
+
+
+def _mapped_refs(ws, rid) -> tuple[int, int]:
+    """(paragraphs with at least one goal after decisions, all paragraphs) of Santa Rosa v1,
+    counted from the mapping itself rather than through the memo."""
+    from vlr_tools.cities import load_city
+    from vlr_tools.coverage import effective_matches, load_decisions, mapping_view
+    from vlr_tools.documents import load_draft
+    from vlr_tools.mapping import map_draft
+
+    draft = load_draft(load_city("santa-rosa").draft("v1").pdf)
+    view = mapping_view(map_draft(draft, city="santa-rosa"))
+    matches = effective_matches(view, load_decisions(ws, rid))
+    return len(set(matches["ref"])), len(draft.paragraphs())
+
+
+def test_coverage_counts_only_paragraphs_mapped_to_a_goal(memos, memo_ws):
+    ws, rid, _ = memo_ws
+    mapped, total = _mapped_refs(ws, rid)
+    assert 0 < mapped < total
+    intro = memos["en"].section("coverage").blocks[0].text
+    assert f"{mapped} of its {total} paragraphs are mapped to at least one goal" in intro
+    assert f"in {total} mapped paragraphs" not in intro
+    ja = memos["ja"].section("coverage").blocks[0].text
+    assert f"全{total}段落のうち{mapped}段落" in ja
+    assert f"対応付けされた{total}段落" not in ja
+
+
+def test_coverage_count_follows_reviewer_decisions(tmp_path):
+    from vlr_tools.coverage import decide, mapping_view
+    from vlr_tools.memo.gather import coverage_facts
+
+    ws = open_workspace(tmp_path, reviewer=REVIEWERS[0])
+    rv = ws.create_review(city="santa-rosa", version="v1", reviewers=REVIEWERS)
+    before = coverage_facts(ws, rv, 2025)
+    assert before is not None and before.paragraphs_mapped is not None
+    mapped, total = _mapped_refs(ws, rv.id)
+    assert (before.paragraphs_mapped, before.paragraphs_total) == (mapped, total)
+    # Reject every goal of one paragraph: it no longer counts as mapped.
+    from vlr_tools.cities import load_city
+    from vlr_tools.documents import load_draft
+    from vlr_tools.mapping import map_draft
+
+    view = mapping_view(
+        map_draft(load_draft(load_city("santa-rosa").draft("v1").pdf), city="santa-rosa")
+    )
+    ref = str(view.matches["ref"].iloc[0])
+    for goal in sorted({int(g) for g in view.matches[view.matches["ref"] == ref]["goal"]}):
+        decide(ws, rv.id, ref, goal, action="reject")
+    after = coverage_facts(ws, rv, 2025)
+    assert after is not None and after.paragraphs_mapped == mapped - 1
+    ws.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "mapped", "expected"),
+    [
+        ("en", 5, "5 of its 13 paragraphs are mapped to at least one goal"),
+        ("en", 1, "one of its 13 paragraphs is mapped to at least one goal"),
+        ("ja", 5, "全13段落のうち5段落が少なくとも一つの目標に対応付けられています"),
+    ],
+)
+def test_coverage_intro_words_the_mapped_count(lang, mapped, expected):
+    from dataclasses import replace
+
+    data = _full_facts()
+    assert data.coverage is not None
+    data = replace(data, coverage=replace(data.coverage, paragraphs_mapped=mapped))
+    intro = compose(data, Options(lang)).section("coverage").blocks[0].text
+    assert expected in intro
+
+
+def _baseline_split() -> tuple[list[str], list[str]]:
+    """Santa Rosa indicators with no baseline value, and with a value but no year."""
+    from vlr_tools.cities import load_city
+    from vlr_tools.indicators import load_indicators
+
+    table = load_indicators(load_city("santa-rosa").indicators_path)
+    no_value = [i.id for i in table if i.baseline_value is None]
+    no_year = [i.id for i in table if i.baseline_value is not None and i.baseline_year is None]
+    return no_value, no_year
+
+
+def test_indicators_with_a_baseline_value_but_no_year_say_so(memos):
+    no_value, no_year = _baseline_split()
+    assert "SR-IND-12" in no_year and no_value
+    for lang, year_word, none_word in (
+        ("en", "no baseline year", "no baseline"),
+        ("ja", "基準年なし", "基準値なし"),
+    ):
+        memo = memos[lang]
+        table = next(b for b in memo.section("indicators").blocks if isinstance(b, Table))
+        issues = {row[0].text: row[-1].text.split("; ") for row in table.rows}
+        for ind in no_year:
+            assert year_word in issues[ind] and none_word not in issues[ind], (lang, ind)
+        for ind in no_value:
+            assert none_word in issues[ind] and year_word not in issues[ind], (lang, ind)
+    summary = "\n".join(memos["en"].section("summary-points").blocks[0].items)
+    assert f"{len(no_value)} without a baseline," in summary
+    assert f"{len(no_year)} without a baseline year" in summary
+    ja = "\n".join(memos["ja"].section("summary-points").blocks[0].items)
+    assert f"基準値なし{len(no_value)}件" in ja and f"基準年なし{len(no_year)}件" in ja
+    gaps = "\n".join(
+        i
+        for b in memos["en"].section("indicators").blocks
+        if isinstance(b, Bullets)
+        for i in b.items
+    )
+    assert f"{len(no_year)} indicators with a baseline value but no baseline year" in gaps
+
+
+def test_checklist_gap_kinds_keep_no_baseline_for_a_missing_year():
+    """The memo's wording must not change what the checklist pre-checks rely on."""
+    from vlr_tools.cities import load_city
+    from vlr_tools.indicators import gap_kinds, load_indicators
+
+    table = load_indicators(load_city("santa-rosa").indicators_path)
+    sr12 = next(i for i in table if i.id == "SR-IND-12")
+    assert "no_baseline" in gap_kinds(sr12)
+
+
+@pytest.mark.parametrize(
+    ("lang", "evidence", "priority"),
+    [("en", "Evidence: pp. 3–4", "Priority: High"), ("ja", "根拠：3–4ページ", "優先度：高")],
+)
+def test_markdown_finding_labels_are_spaced_like_the_other_formats(memos, lang, evidence, priority):
+    from vlr_tools.memo.markdown import render_markdown
+
+    text = render_markdown(memos[lang])
+    line = next(x for x in text.splitlines() if evidence in x)
+    assert f" · {evidence} · {priority}" in line
+    assert "Evidence:p" not in text and "Priority:H" not in text
+
+
+def test_top_recommendations_keep_every_line(memos, memo_files):
+    first, second = H1_REC.split("\n")
+    items = memos["en"].section("summary-recommendations").blocks[0].items
+    h1 = next(i for i in items if i.startswith("H1"))
+    assert h1.endswith(H1_REC)
+    md = memo_files[("en", "md")].path.read_text(encoding="utf-8")
+    top = md.split("Top recommendations", 1)[1].split("\n## ", 1)[0]
+    escaped = md_escape(second)
+    assert f"{md_escape(first)}\\\n   {escaped}" in top
+    html = memo_files[("en", "html")].path.read_text(encoding="utf-8")
+    assert (
+        "owner and a date.<br>Publish the follow-up plan &lt;b&gt;with&lt;/b&gt; the VLR." in html
+    )
+    pdf = "\n".join(_pdf_pages(memo_files[("en", "pdf")].path)[:3])
+    assert "Publish the follow-up plan <b>with</b> the VLR." in pdf
+    doc = _docx(memo_files[("en", "docx")].path)
+    paras = [p.text for p in doc.paragraphs]
+    start = paras.index("Top recommendations")
+    rec = next(p for p in paras[start:] if "owner and a date" in p)
+    assert rec.endswith(first + "\n" + second)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_docx_rows_do_not_split_and_goal_columns_fit(memo_files, lang):
+    from docx.oxml.ns import qn
+
+    doc = _docx(memo_files[(lang, "docx")].path)
+    checked = 0
+    for table in doc.tables:
+        header = [c.text for c in table.rows[0].cells]
+        for row in table.rows:
+            tr_pr = row._tr.trPr
+            assert tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None, header
+        for i, name in enumerate(header):
+            if name not in ("Goal", "目標"):
+                continue
+            # A 9 pt bold header: about 1 em per kanji, 0.62 em per Latin letter,
+            # plus the cell's default left and right margins (2 x 0.19 cm).
+            em = 9 / 72 * 2.54
+            need = sum(em if ord(ch) > 0x2E80 else 0.62 * em for ch in name) + 0.38
+            width = table.rows[0].cells[i].width.cm
+            assert width >= need, (lang, header, width, need)
+            checked += 1
+    assert checked >= 2
+
+
+def test_cli_memo_no_review_names_the_command_to_start_one(memo_ws, tmp_path, capsys, monkeypatch):
+    from vlr_tools import paths
+
+    monkeypatch.setattr(paths, "EXPORTS_DIR", tmp_path / "no-demo-here")
+    _, _, folder = memo_ws
+    code = main(["memo", "--city", "nowhere", "--workspace", str(folder), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "start one with 'vlr workspace new --city nowhere'" in err
+    assert "demo's reviews" not in err
+
+
+def test_cli_memo_no_review_points_to_the_demo_workspace(tmp_path, capsys, monkeypatch):
+    from vlr_tools import paths
+
+    exports = tmp_path / "exports"
+    open_workspace(exports / "demo-workspace", reviewer="Demo (fictional)").close()
+    monkeypatch.setattr(paths, "EXPORTS_DIR", exports)
+    monkeypatch.chdir(tmp_path)
+    empty = tmp_path / "default-ws"
+    code = main(["memo", "--city", "santa-rosa", "--workspace", str(empty), "--out", "out"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the demo's reviews are in the workspace exports/demo-workspace" in err
+    assert "use --workspace exports/demo-workspace" in err
+    assert "vlr workspace new --city santa-rosa" in err

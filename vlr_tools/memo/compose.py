@@ -43,7 +43,8 @@ RATINGS = ("met", "partly_met", "not_met", "not_applicable")
 AREA_COLUMNS = (*RATINGS, "disputed", "not_rated")
 PRIORITIES = ("high", "medium", "low")
 #: Indicator gaps shown in each row of the indicator table.
-ROW_INDICATOR_GAPS = ("no_data", "no_baseline", "single_point", "no_source")
+#: (``no_baseline_year``: a baseline value without its year; see IndicatorRow.)
+ROW_INDICATOR_GAPS = ("no_data", "no_baseline", "no_baseline_year", "single_point", "no_source")
 #: How many ids a sentence lists before "and N more".
 LISTED_IDS = 8
 #: How many recommendations the executive summary lists.
@@ -297,8 +298,10 @@ class _Composer:
                     "summary.recommendation_item",
                     id=c.id,
                     priority=self.tr("priority." + (c.priority or "medium")),
-                    # The first (lead) reviewer's wording; the findings give all.
-                    text=c.recommendation.split("\n")[0],
+                    # The whole text, line breaks kept: a recommendation typed
+                    # on several lines (or agreed by several reviewers) is cut
+                    # mid-thought if only its first line is shown.
+                    text=c.recommendation.strip(),
                 )
                 for c in recs
             )
@@ -393,7 +396,7 @@ class _Composer:
             )
             gap_parts = [
                 self.tr(f"indicator_problem_count.{k}", n=gaps[k])
-                for k in ("no_baseline", "no_source", "single_point")
+                for k in ("no_baseline", "no_baseline_year", "no_source", "single_point")
                 if gaps[k]
             ]
             if gap_parts:
@@ -423,14 +426,23 @@ class _Composer:
         covered = set(cov.covered)
         hlpf = tuple(cov.hlpf_goals)
         missing = [g for g in hlpf if g not in covered]
-        intro = self.trn(
-            "coverage.intro",
-            cov.paragraphs_total,
-            covered=len(covered),
-            paragraphs=cov.paragraphs_total,
-            year=cov.hlpf_year,
-            hlpf=goals_label(hlpf, self.lang),
-        )
+        if cov.paragraphs_mapped is None:
+            intro = self.tr(
+                "coverage.intro_goals",
+                covered=len(covered),
+                year=cov.hlpf_year,
+                hlpf=goals_label(hlpf, self.lang),
+            )
+        else:
+            intro = self.trn(
+                "coverage.intro",
+                cov.paragraphs_mapped,
+                covered=len(covered),
+                paragraphs=cov.paragraphs_mapped,
+                total=cov.paragraphs_total,
+                year=cov.hlpf_year,
+                hlpf=goals_label(hlpf, self.lang),
+            )
         if cov.mentioned:
             intro += self.sep + self.tr(
                 "coverage.mentioned", goals=goals_label(cov.mentioned, self.lang)
@@ -845,6 +857,7 @@ class _Composer:
             for k in (
                 "no_data",
                 "no_baseline",
+                "no_baseline_year",
                 "no_source",
                 "single_point",
                 "no_unit",
@@ -887,7 +900,10 @@ class _Composer:
                     Cell(r.name),
                     Cell(str(r.goal) if r.goal else ""),
                     kind,
-                    Cell(r.baseline or "—", "" if r.baseline else "no"),
+                    Cell(
+                        r.baseline or "—",
+                        "" if r.baseline and "no_baseline_year" not in r.problems else "no",
+                    ),
                     Cell(r.latest or "—", "" if r.latest else "muted"),
                     Cell(r.source or "—", "" if r.source else "no"),
                     Cell("; ".join(issues), "no" if issues else ""),

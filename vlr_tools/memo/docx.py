@@ -309,6 +309,7 @@ class _Writer:
         table.columns[0].width, table.columns[1].width = Cm(4.5), Cm(12.5)
         for label, value in facts.items:
             row = table.add_row()
+            _keep_row_together(row)
             row.cells[0].width, row.cells[1].width = Cm(4.5), Cm(12.5)
             self._cell_text(row.cells[0], label, bold=True)
             self._cell_text(row.cells[1], value)
@@ -341,6 +342,7 @@ class _Writer:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for values in table.rows:
             row = grid.add_row()
+            _keep_row_together(row)
             for i, value in enumerate(values[:ncols]):
                 cell = row.cells[i]
                 cell.width = Cm(widths[i])
@@ -511,10 +513,41 @@ _R_AFTER_SHD = (
 )
 
 
+#: Table text is 9 pt: one em in centimetres.
+_EM_CM = 9 / 72 * 2.54
+#: Word's default left + right cell margins (0.19 cm each) and a little slack.
+_CELL_PAD_CM = 0.45
+
+
+def _text_cm(word: str) -> float:
+    """About how wide ``word`` is in 9 pt bold: CJK characters one em, others 0.62 em."""
+    return sum(_EM_CM if ord(ch) >= 0x2E80 else 0.62 * _EM_CM for ch in word)
+
+
 def _widths(table: Table, ncols: int, total_cm: float) -> list[float]:
+    """Column widths in cm: the table's relative widths, but every column at least
+    as wide as the longest word of its header (a narrow 「目標」 or "Goal" column
+    would otherwise wrap mid-word); the other columns give up the difference."""
     weights = list(table.widths[:ncols]) if len(table.widths) >= ncols else [1.0] * ncols
     total = sum(weights) or 1.0
-    return [total_cm * w / total for w in weights]
+    widths = [total_cm * w / total for w in weights]
+    need = [
+        max((_text_cm(w) for w in str(name).split()), default=0.0) + _CELL_PAD_CM
+        for name in table.columns[:ncols]
+    ]
+    planned, fixed = widths, set[int]()
+    # Widening one column narrows the others, which may then be too narrow in turn.
+    for _ in range(ncols):
+        short = {i for i in range(ncols) if i not in fixed and widths[i] < need[i]}
+        if not short:
+            break
+        fixed |= short
+        spare = total_cm - sum(need[i] for i in fixed)
+        rest = sum(widths[i] for i in range(ncols) if i not in fixed)
+        if spare <= 0 or rest <= 0:
+            return planned  # the headers cannot all fit: keep the planned widths
+        widths = [need[i] if i in fixed else widths[i] * spare / rest for i in range(ncols)]
+    return widths
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -535,6 +568,17 @@ def _field(paragraph: Any, instruction: str) -> None:
     end.set(qn("w:fldCharType"), "end")
     for element in (begin, instr, separate, placeholder, end):
         run._r.append(element)
+
+
+def _keep_row_together(row: Any) -> None:
+    """Keep a table row on one page (w:cantSplit)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        # First child: cantSplit precedes tblHeader in the schema's order.
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
 def _repeat_header(row: Any) -> None:

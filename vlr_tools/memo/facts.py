@@ -129,7 +129,11 @@ class CoverageFacts:
     hlpf_goals: tuple[int, ...]
     vocabulary_version: str = ""
     decisions: int = 0
+    #: Every paragraph of the draft (headings, text, tables, list items).
     paragraphs_total: int = 0
+    #: Paragraphs with at least one goal after the reviewers' decisions; None
+    #: when unknown (a goal's own count cannot be summed: paragraphs overlap).
+    paragraphs_mapped: int | None = None
     findings: tuple[Message, ...] = ()
 
     def goal(self, number: int) -> GoalCoverage:
@@ -189,6 +193,14 @@ class EngagementFacts:
 
 @dataclass(frozen=True)
 class IndicatorRow:
+    """One local indicator as the memo lists it.
+
+    ``problems`` are the gap kinds of :func:`vlr_tools.indicators.gap_kinds`,
+    except that the memo words ``no_baseline`` more precisely: it stays
+    ``no_baseline`` when there is no baseline value, and becomes
+    ``no_baseline_year`` when the value is there but its year is not.
+    """
+
     id: str
     name: str
     goal: int | None = None

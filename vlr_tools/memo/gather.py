@@ -321,7 +321,7 @@ def indicator_facts(
                 latest=_value(ind.latest_year, ind.latest_value),
                 target_2030=_number(ind.target_2030),
                 source=ind.source,
-                problems=tuple(gap_kinds(ind)),
+                problems=memo_gaps(ind, gap_kinds(ind)),
                 alignment=status,
                 suggested=suggested if suggested != ind.global_code else "",
             )
@@ -332,6 +332,19 @@ def indicator_facts(
         claimed |= {g.goal for g in coverage.goals if g.claimed}
     without = tuple(sorted(g for g in claimed if g not in measured))
     return IndicatorFacts(rows=tuple(rows), goals_without_indicators=without, source_file=path.name)
+
+
+def memo_gaps(indicator: Any, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The gap kinds of ``indicator`` as the memo words them.
+
+    :func:`~vlr_tools.indicators.gap_kinds` reports ``no_baseline`` when
+    either the baseline year or the value is missing (the checklist pre-check
+    needs no more). A reader needs to know which: a value without its year
+    becomes ``no_baseline_year``.
+    """
+    if "no_baseline" in kinds and indicator.baseline_value is not None:
+        return tuple("no_baseline_year" if k == "no_baseline" else k for k in kinds)
+    return tuple(kinds)
 
 
 def _number(value: float | None) -> str:
@@ -391,6 +404,9 @@ def coverage_facts(ws: Any, rv: Any, hlpf_year: int) -> CoverageFacts | None:
     ind_path = indicator_path(rv)
     table = load_indicators(ind_path) if ind_path is not None else None
     view = cov.mapping_view(mapping)
+    # Paragraphs with at least one goal once the decisions are applied (what
+    # `vlr map` lists), as opposed to every paragraph of the draft.
+    mapped = cov.effective_matches(view, decisions)
     frames = {
         lang: cov.coverage_frame(view, table, decisions, hlpf_year, lang) for lang in ("en", "ja")
     }
@@ -423,6 +439,7 @@ def coverage_facts(ws: Any, rv: Any, hlpf_year: int) -> CoverageFacts | None:
         vocabulary_version=str(view.vocabulary_version or ""),
         decisions=len(decisions),
         paragraphs_total=len(view.paragraphs),
+        paragraphs_mapped=len(set(mapped["ref"])),
         findings=findings,
     )
 

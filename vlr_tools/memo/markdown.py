@@ -146,9 +146,9 @@ def _finding(
     out.append("")
     meta = [f"**{escape(finding.rating_label)}**"]
     if finding.pages:
-        meta.append(f"{escape(words['evidence'] + words['sep'])}{escape(finding.pages)}")
+        meta.append(_labelled(words["evidence"], finding.pages, words))
     if finding.priority_label:
-        meta.append(f"{escape(words['priority'] + words['sep'])}{escape(finding.priority_label)}")
+        meta.append(_labelled(words["priority"], finding.priority_label, words))
     out.append(" · ".join(meta))
     out.append("")
     for who, text in finding.comments:
@@ -162,6 +162,17 @@ def _finding(
     if finding.note:
         out.append(f"*{escape(words['note'] + words['sep'].strip())}* {escape(finding.note)}")
         out.append("")
+
+
+def _labelled(label: str, value: str, words: dict[str, str]) -> str:
+    """``Evidence: p. 3`` / ``根拠：3ページ``: label, separator, value.
+
+    The separator is added after escaping: :func:`escape` strips each line,
+    which would drop the space of the English ": " (``Evidence:p. 3``).
+    """
+    sep = words["sep"]
+    gap = " " if sep != sep.rstrip() else ""
+    return f"{escape(label)}{escape(sep.strip())}{gap}{escape(value)}"
 
 
 def write_markdown(memo: Memo, path: Path) -> Path:
