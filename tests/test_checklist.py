@@ -591,7 +591,14 @@ def test_cli_final_only_for_the_lead(workspace, capsys):
     rate(workspace, review.id, "A1", "partly_met", reviewer=SECOND)
     cmd = ["checklist", "final", review.id, "A1", "not_met", "--workspace", str(workspace.path)]
     assert main([*cmd, "--note", "x", "--reviewer", SECOND]) == 2
-    assert "only the lead reviewer" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"only the lead reviewer ({LEAD})" in err
+    # A command-line user is told the command, not the Python function.
+    assert f"vlr checklist rate {review.id} A1 not_met" in err and "rate()" not in err
+    # Other mistakes keep their own message.
+    bad = ["checklist", "final", review.id, "Z9", "met", "--workspace", str(workspace.path)]
+    assert main([*bad, "--reviewer", SECOND]) == 2
+    assert "lead reviewer" not in capsys.readouterr().err
     assert main([*cmd, "--note", "Unsigned.", "--reviewer", LEAD]) == 0
     assert "final rating of A1: Not met" in capsys.readouterr().out
     assert final_ratings(workspace, review.id)["A1"].note == "Unsigned."

@@ -946,3 +946,47 @@ def test_every_consultations_text_has_english_and_japanese():
     strings = {k: v for k, v in load_strings().items() if k.startswith("consultations.")}
     assert len(strings) > 50
     assert [k for k, v in strings.items() if not v.get("en") or not v.get("ja")] == []
+
+
+def test_sdg_codes_must_exist_at_every_level():
+    # An indicator code counts as its target and goal ...
+    assert parse_sdgs("11.6.2") == ((11,), ("11.6",), [])
+    # ... under the target written, for an indicator repeated under several targets.
+    assert parse_sdgs("13.1.1; 6") == ((6, 13), ("13.1",), [])
+    # Unknown codes are never read as just their goal.
+    assert parse_sdgs("11.6.9") == ((), (), ["11.6.9"])
+    assert parse_sdgs("SDG 4, 11.6.9.1") == ((4,), (), ["11.6.9.1"])
+    assert parse_sdgs("5.9") == ((), (), ["5.9"])
+    assert parse_sdgs("100") == ((), (), ["100"])
+
+
+def test_unknown_indicator_code_in_a_log_is_a_problem(tmp_path):
+    path = make_log(tmp_path / "log.xlsx", [good_row("X-01", sdgs="SDG 4; 11.6.9")])
+    result = read(path)
+    assert not result.ok and not result.consultations
+    (problem,) = result.problems
+    text = str(problem)
+    assert "unknown SDG code(s): 11.6.9" in text and "row 4" in text
+    assert "indicator codes such as 11.6.2" in text
+
+
+def test_cli_header_without_rows_is_a_problem(tmp_path, capsys):
+    path = make_log(tmp_path / "empty-log.xlsx", [])
+    assert main(["consultations", "validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "sheet 'Consultations' has a header but no consultation rows" in out
+    csv_path = tmp_path / "empty-log.csv"
+    csv_path.write_text("Ref. No.,Date,Venue,Stakeholder groups,IAP2 level\n", encoding="utf-8")
+    result = read(csv_path)
+    assert [p.message for p in result.problems] == [
+        "the file has a header but no consultation rows"
+    ]
+
+
+def test_cli_import_for_an_unknown_city_warns(tmp_path, capsys, monkeypatch, log):
+    monkeypatch.setenv("VLR_REVIEWER", "Test Reviewer")
+    ws = str(tmp_path / "ws")
+    assert main(["consultations", "import", str(log), "--city", "nowhere", "--workspace", ws]) == 0
+    captured = capsys.readouterr()
+    assert "created review nowhere-v1-" in captured.out
+    assert "'nowhere' is not one of the sample cities (san-fernando, santa-rosa)" in captured.err

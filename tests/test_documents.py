@@ -331,3 +331,25 @@ def test_sample_pdf_page_labels_and_sections():
     assert "2.2 Scope and choice of goals" in heads
     scope = d.search("SDG 14 (Life below water) is not applicable")
     assert scope and scope[0].section == "2.2 Scope and choice of goals"
+
+
+def test_text_from_stdin_bytes_is_utf8_only():
+    from vlr_tools.documents import text_from_stdin_bytes
+
+    assert text_from_stdin_bytes("\ufeff漁獲量".encode()) == "漁獲量"
+    assert text_from_stdin_bytes(b"plain") == "plain"
+    for data in (b"\xff\xfe", "caf\xe9".encode("latin-1"), "漁獲量".encode("cp932")):
+        with pytest.raises(DocumentError, match="standard input is not UTF-8 text"):
+            text_from_stdin_bytes(data)
+
+
+def test_draft_from_text_with_undecodable_bytes_is_a_document_error():
+    with pytest.raises(DocumentError, match="not valid Unicode"):
+        draft_from_text("ok \udcff\udcfe", title="pasted text")
+
+
+def test_a_folder_is_not_read_as_a_file_without_extension(tmp_path):
+    for name in ("drafts", "drafts.pdf"):
+        (tmp_path / name).mkdir()
+        with pytest.raises(DocumentError, match="is a folder, not a draft file"):
+            load_draft(tmp_path / name)

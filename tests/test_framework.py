@@ -716,3 +716,18 @@ def test_real_show_11_6_2(capsys):
     assert code == 0 and "fine particulate matter" in out and "Target 11.6" in out
     code, out, _ = run_cli(capsys, "framework", "show", "11.6.2", "--lang", "ja")
     assert code == 0 and "指標11.6.2" in out and "目標11" in out
+
+
+def test_cli_search_help_examples_find_something(capsys):
+    import shlex
+
+    with pytest.raises(SystemExit):
+        main(["framework", "search", "--help"])
+    help_text = capsys.readouterr().out
+    examples = [
+        line.strip() for line in help_text.splitlines() if line.strip().startswith("vlr framework")
+    ]
+    assert len(examples) >= 2 and any("--in ja" in e for e in examples)
+    for example in examples:
+        code, out, _ = run_cli(capsys, *shlex.split(example)[1:])
+        assert code == 0 and out.strip(), example

@@ -482,3 +482,34 @@ def test_a_2000_page_pdf_is_read_and_mapped(tmp_path):
     assert mapping.draft.page_count == 2000
     assert 14 in {g.goal for g in mapping.goals()}
     assert mapping.pages_for(14)[-1] == 2000
+
+
+def _stdin_bytes(monkeypatch, data: bytes) -> None:
+    """Standard input as a console gives it: a text stream over raw bytes."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), errors="surrogateescape"))
+
+
+def test_cli_stdin_that_is_not_utf8_is_one_clear_error(capsys, monkeypatch):
+    _stdin_bytes(monkeypatch, b"\xff\xfe")
+    assert main(["map", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: standard input is not UTF-8 text; save the draft as UTF-8 or pass the file\n"
+    )
+
+
+def test_cli_stdin_utf8_with_bom(capsys, monkeypatch):
+    text = "\ufeffFish catch of municipal fisherfolk fell. 漁獲量が減った。"
+    _stdin_bytes(monkeypatch, text.encode("utf-8"))
+    assert main(["map", "-", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["paragraphs"][0]["text"].startswith("Fish catch")
+    assert data["goals"][0]["goal"] == 14
+
+
+def test_cli_map_of_a_folder_says_it_is_a_folder(capsys, tmp_path):
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    assert main(["map", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder, not a draft file" in err and "without an extension" not in err

@@ -1274,3 +1274,90 @@ def test_cli_shared_workspace_option():
         ws = workspace_from_args(args)
         assert ws.path == Path(folder) / "workspace.sqlite" and ws.reviewer == ALICE
         ws.close()
+
+
+def test_cli_new_starts_a_review_and_prints_its_id(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VLR_REVIEWER", ALICE)
+    home = str(tmp_path / "home")
+    args = ["workspace", "new", "--city", "santa-rosa", "--workspace", home]
+    extra = ["--version", "v2", "--reviewers", f"{BOB}, C. Reviewer (CYO, fictional)"]
+    assert main([*args, *extra, "--template", "workshop", "--title", "Second look"]) == 0
+    captured = capsys.readouterr()
+    review_id = captured.out.strip()
+    assert review_id.startswith("santa-rosa-v2-") and "\n" not in review_id
+    assert "warning" not in captured.err and review_id in captured.err
+    with open_workspace(home) as ws:
+        review = ws.review(review_id)
+    assert (review.city, review.version, review.template, review.title) == (
+        "santa-rosa",
+        "v2",
+        "workshop",
+        "Second look",
+    )
+    # A comma inside brackets stays in the name; the first name is the lead.
+    assert review.reviewers == (BOB, "C. Reviewer (CYO, fictional)")
+    assert review.created_by == ALICE
+
+    # Without --reviewers the reviewer saving it reviews it.
+    assert main(args) == 0
+    with open_workspace(home) as ws:
+        assert ws.review(capsys.readouterr().out.strip()).reviewers == (ALICE,)
+
+    # A wrong template name fails before anything is saved.
+    assert main([*args, "--template", "nope"]) == 2
+    assert "no checklist template named 'nope'" in capsys.readouterr().err
+    with open_workspace(home) as ws:
+        assert len(ws.reviews()) == 2
+
+
+def test_cli_new_allows_a_real_city_but_warns_it_is_not_a_sample(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VLR_REVIEWER", ALICE)
+    home = str(tmp_path / "home")
+    assert main(["workspace", "new", "--city", "santa-rossa", "--workspace", home]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("santa-rossa-v1-")
+    assert "'santa-rossa' is not one of the sample cities" in captured.err
+    assert "san-fernando, santa-rosa" in captured.err
+
+
+def test_cli_new_help_has_an_example(capsys):
+    with pytest.raises(SystemExit):
+        main(["workspace", "new", "--help"])
+    out = capsys.readouterr().out
+    assert (
+        "Example" in out and "vlr workspace new --city santa-rosa" in out and "--reviewers" in out
+    )
+
+
+def _demo_exports(tmp_path, monkeypatch) -> Path:
+    """An exports folder holding a demo workspace, as `vlr demo` leaves it."""
+    exports = tmp_path / "exports"
+    open_workspace(exports / "demo-workspace", reviewer=ALICE).close()
+    monkeypatch.setattr(paths, "EXPORTS_DIR", exports)
+    return (exports / "demo-workspace").resolve()
+
+
+def test_unknown_review_points_to_the_demo_workspace(tmp_path, capsys, monkeypatch):
+    demo = _demo_exports(tmp_path, monkeypatch)
+    home = str(tmp_path / "home")
+    for cmd in (["workspace", "history", "nope"], ["checklist", "summary", "nope"]):
+        assert main([*cmd, "--workspace", home]) == 2
+        err = capsys.readouterr().err
+        assert "no review 'nope'" in err
+        assert f"the demo's reviews are in the workspace {demo}" in err
+        assert f"use --workspace {demo}" in err
+    # Run from the project folder, the path is the short one to type.
+    monkeypatch.chdir(tmp_path)
+    assert main(["workspace", "history", "nope", "--workspace", home]) == 2
+    assert "use --workspace exports/demo-workspace" in capsys.readouterr().err
+    # Inside the demo workspace itself the hint would only confuse.
+    assert main(["workspace", "history", "nope", "--workspace", str(demo)]) == 2
+    assert "demo's reviews" not in capsys.readouterr().err
+
+
+def test_unknown_review_without_a_demo_workspace_has_no_demo_hint(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "EXPORTS_DIR", tmp_path / "exports")
+    with open_workspace(tmp_path / "home", reviewer=ALICE) as ws:
+        with pytest.raises(UnknownReviewError) as info:
+            ws.review("nope")
+    assert "demo" not in str(info.value)

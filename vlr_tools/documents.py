@@ -231,6 +231,11 @@ def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
     """
     path = Path(path)
     ext = path.suffix.lower()
+    if path.is_dir():
+        raise DocumentError(
+            f"{path}: is a folder, not a draft file; give one draft file "
+            f"({', '.join(SUPPORTED_EXTENSIONS)})"
+        )
     if ext not in SUPPORTED_EXTENSIONS:
         raise DocumentError(
             f"{path.name}: cannot read {ext or 'files without an extension'}; "
@@ -264,11 +269,33 @@ def draft_from_text(
 
     Form feeds (or ``<!-- pagebreak -->`` lines when ``markdown``) start new pages.
     """
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates: bytes that were not UTF-8, smuggled in by a lenient decoder.
+        raise DocumentError(
+            f"{title or 'the text'}: holds characters that are not valid Unicode (bytes that "
+            "were not UTF-8); save the draft as UTF-8 or pass the file"
+        ) from None
     blocks, meta = _parse_markdown(text) if markdown else _parse_plain(text)
     if title:
         meta["title"] = title
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(encoded).hexdigest()
     return _assemble(None, "md" if markdown else "txt", digest, blocks, {}, meta, [], lang)
+
+
+def text_from_stdin_bytes(data: bytes) -> str:
+    """Decode a draft piped in on standard input: UTF-8, with or without a BOM.
+
+    Raises :class:`~vlr_tools.errors.DocumentError` for anything else, since
+    a guessed encoding would silently garble the text that gets mapped.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError(
+            "standard input is not UTF-8 text; save the draft as UTF-8 or pass the file"
+        ) from None
 
 
 class _Block(NamedTuple):

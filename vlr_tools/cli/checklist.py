@@ -295,12 +295,24 @@ def _rate(args: argparse.Namespace) -> int:
 
 
 def _final(args: argparse.Namespace) -> int:
-    from ..checklist import rating_label, set_final
+    from ..checklist import lead_reviewer, rating_label, set_final
+    from ..errors import ChecklistError
 
     ws = _open(args)
-    f = set_final(
-        ws, args.review, args.criterion, args.rating, note=args.note, reviewer=args.reviewer
-    )
+    try:
+        f = set_final(
+            ws, args.review, args.criterion, args.rating, note=args.note, reviewer=args.reviewer
+        )
+    except ChecklistError as exc:
+        if not str(exc).startswith("only the lead reviewer"):
+            raise
+        lead = lead_reviewer(ws, args.review)
+        who = " ".join(str(args.reviewer or ws.reviewer or "").split())
+        # The library's message names rate(); on the command line the command is what helps.
+        raise ChecklistError(
+            f"only the lead reviewer ({lead}) sets final ratings; {who} can record a rating "
+            f"with: vlr checklist rate {args.review} {args.criterion} {args.rating}"
+        ) from None
     print(f"final rating of {f.criterion_id}: {rating_label(f.rating)} (set by {f.decided_by})")
     return 0
 

@@ -198,7 +198,10 @@ def _review(ws: Any, args: argparse.Namespace, create: bool) -> Any:
         return ws.review(args.review)
     found = ws.find_review(args.city, args.version) if args.city else None
     if found is None and create:
+        from .workspace import warn_unknown_city
+
         found = ws.create_review(city=args.city, version=args.version or "v1")
+        warn_unknown_city(args.city)
         print(f"created review {found.id}")
     return found
 

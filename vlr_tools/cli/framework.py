@@ -86,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="find goals, targets and indicators by words in their titles",
         description="Search titles. English words match the start of a word, ignoring case; "
         "Japanese text matches anywhere in the Japanese title. All words must match.",
-        epilog="Examples:\n  vlr framework search 'solid waste'\n  vlr framework search 廃棄物",
+        epilog="Examples:\n  vlr framework search 'solid waste'\n  vlr framework search 都市 --in ja --lang ja",
         formatter_class=_RAW,
     )
     search.add_argument("text", metavar="TEXT", help="words to look for")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .._shared import clip
-from ..documents import draft_from_text, load_draft
+from ..documents import draft_from_text, load_draft, text_from_stdin_bytes
 from ..errors import MappingError
 from ..mapping import DraftMapping, map_draft
 from ..vocabulary import load_vocabulary
@@ -64,7 +64,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _load(args: argparse.Namespace):
     if args.draft == "-":
-        text = sys.stdin.read()
+        # Read bytes and decode them here: the console's text decoding would turn
+        # non-UTF-8 bytes into surrogates that fail later, far from the cause.
+        stream = sys.stdin
+        buffer = getattr(stream, "buffer", None)
+        text = text_from_stdin_bytes(buffer.read()) if buffer is not None else stream.read()
         if not text.strip():
             raise MappingError("no text on standard input; pipe a draft's text into 'vlr map -'")
         return draft_from_text(text, title="standard input", lang=args.lang)

@@ -124,9 +124,12 @@ def run_memo(args: argparse.Namespace) -> int:
             f" (reviews here: {', '.join(known)})" if known else " (the workspace has no reviews)"
         )
         version = f" draft {args.version}" if args.version else ""
+        start = f"vlr workspace new --city {args.city}" + (
+            f" --version {args.version}" if args.version else ""
+        )
         raise MemoError(
-            f"no review of {args.city!r}{version} in the workspace{where}; "
-            "start one, or run 'vlr demo' for the sample cities"
+            f"no review of {args.city!r}{version} in the workspace {ws.location}{where}; "
+            f"start one with '{start}', or run 'vlr demo' for the sample cities" + ws.demo_hint()
         )
     out = Path(args.out) if args.out else EXPORTS_DIR
     folder = out / args.city

@@ -1,4 +1,4 @@
-"""``vlr workspace``: look into the review store, its history, and move reviews between offices.
+"""``vlr workspace``: start reviews, look into the store and its history, move reviews between offices.
 
 Other commands that read or write the workspace reuse the shared options::
 
@@ -60,7 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="The review workspace keeps every rating, mapping decision, comment and "
         "consultation record, with a history of who changed what and when. It is a SQLite "
         "file by default (data/workspace/workspace.sqlite) or a shared PostgreSQL database.",
-        epilog="Examples:\n  vlr workspace info\n  vlr workspace reviews --city santa-rosa\n"
+        epilog="Examples:\n  vlr workspace new --city santa-rosa\n  vlr workspace info\n"
+        "  vlr workspace reviews --city santa-rosa\n"
         "  vlr workspace export santa-rosa-v1-1a2b3c4d review.zip",
         formatter_class=_RAW,
     )
@@ -69,6 +70,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     common = argparse.ArgumentParser(add_help=False)
     add_workspace_option(common)
+
+    new = sub.add_parser(
+        "new",
+        parents=[common],
+        help="start a review of a city's draft and print its id",
+        description="Create a review of a city's draft VLR in the workspace and print its id "
+        "(the other commands take it as REVIEW_ID). The city is a slug such as santa-rosa; a "
+        "city that is not one of the illustrative sample cities in data/cities/ is allowed "
+        "(a real partner city), with a warning in case of a typing mistake. The first "
+        "reviewer listed is the lead reviewer, who settles final ratings.",
+        epilog="Examples:\n  vlr workspace new --city santa-rosa\n"
+        "  vlr workspace new --city san-fernando --version v2 "
+        '--reviewers "A. Reviewer, B. Reviewer" --template workshop',
+        formatter_class=_RAW,
+    )
+    new.add_argument(
+        "--city", required=True, metavar="SLUG", help="city slug, e.g. santa-rosa or san-fernando"
+    )
+    new.add_argument("--version", default="v1", help="draft version (default: v1)")
+    new.add_argument(
+        "--document", default="draft", help="which document is reviewed (default: draft)"
+    )
+    new.add_argument(
+        "--reviewers",
+        metavar="NAMES",
+        default="",
+        help="reviewers, separated by commas (the first is the lead; a comma inside "
+        "brackets belongs to the name); default: you (--reviewer)",
+    )
+    new.add_argument(
+        "--template",
+        default="full",
+        metavar="NAME",
+        help="checklist template: full, workshop or a .yaml path (default: full)",
+    )
+    new.add_argument("--title", default=None, help="a title for the review (optional)")
+    new.set_defaults(func=cmd_new)
 
     info = sub.add_parser(
         "info",
@@ -160,6 +198,63 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     whoami.add_argument("--set", dest="name", metavar="NAME", help="save this name")
     whoami.set_defaults(func=cmd_whoami)
+
+
+def split_names(text: str) -> list[str]:
+    """Names from ``"A. Reviewer, B. Reviewer"``; a comma inside brackets stays in the name."""
+    names: list[str] = []
+    depth, current = 0, ""
+    for char in text:
+        if char in "([（":
+            depth += 1
+        elif char in ")]）":
+            depth = max(0, depth - 1)
+        if char in ",;、" and depth == 0:
+            names.append(current)
+            current = ""
+        else:
+            current += char
+    names.append(current)
+    return [" ".join(n.split()) for n in names if n.strip()]
+
+
+def warn_unknown_city(city: str) -> None:
+    """Warn on stderr when ``city`` is not a sample city: allowed, but maybe a typing mistake."""
+    from ..cities import list_cities
+
+    known = list_cities()
+    if city in known:
+        return
+    print(
+        f"warning: {city!r} is not one of the sample cities ({', '.join(known) or 'none found'}); "
+        "the review is created for it anyway, so check the spelling",
+        file=sys.stderr,
+    )
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from ..checklist import load_template
+
+    load_template(args.template)  # a wrong template name fails before anything is saved
+    with workspace_from_args(args) as ws:
+        review = ws.create_review(
+            city=args.city,
+            document=args.document,
+            version=args.version,
+            reviewers=split_names(args.reviewers),
+            template=args.template,
+            title=args.title,
+        )
+        where = ws.location
+    warn_unknown_city(args.city)
+    # Only the id goes to standard output, so scripts can write RID=$(vlr workspace new ...).
+    print(review.id)
+    print(
+        f"created review {review.id} ({review.label}; reviewers: {', '.join(review.reviewers)}) "
+        f"in {where}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:

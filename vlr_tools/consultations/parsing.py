@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from ..stakeholders import Stakeholders, normalise_text
@@ -321,9 +322,16 @@ def _resolve_group(part: str, stakeholders: Stakeholders) -> list[str]:
     return []
 
 
-SDG_ALLOWED = "goal numbers 1-17 (e.g. 6, 11, SDG 13) or target codes such as 11.6 or 11.b"
+SDG_ALLOWED = (
+    "goal numbers 1-17 (e.g. 6, 11, SDG 13), target codes such as 11.6 or 11.b, or "
+    "indicator codes such as 11.6.2 that exist in the SDG framework "
+    "(look them up with 'vlr framework search')"
+)
+# A goal number, a range of goals ("1-5"), or a dotted code with every part
+# taken at once ("11.6", "11.6.2", "11.6.9.1"), so a code is never read as
+# just its goal.
 _SDG_TOKEN = re.compile(
-    r"(?<![\d.])(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2})(?![\d.])|\.(\d{1,2}|[a-z])(?![\w.]))?",
+    r"(?<![\d.])(\d+)(?:\s*(?:-|–|to)\s*(\d+)(?![\d.])|((?:\.[0-9a-z]+)+)(?!\w))?",
     re.IGNORECASE,
 )
 
@@ -353,11 +361,45 @@ def target_exists():
     return _sdg_checker()
 
 
+@lru_cache(maxsize=1)
+def indicator_targets() -> Callable[[str], tuple[str, ...] | None]:
+    """A function giving the targets of an indicator code, or None if there is no such indicator.
+
+    Uses the SDG framework's indicators (an indicator repeated under several
+    targets answers to each of its codes); without framework data, falls back
+    to the code pattern under an existing target.
+    """
+    try:
+        from ..framework import get_framework
+
+        known = {code: ind.targets for ind in get_framework().indicators for code in ind.codes}
+        if known:
+            return known.get
+    except Exception:  # noqa: BLE001 - the framework is optional here
+        pass
+    exists = target_exists()
+
+    def by_pattern(code: str) -> tuple[str, ...] | None:
+        target, _, number = code.rpartition(".")
+        ok = exists(target) and number.isdigit() and 1 <= int(number) <= 20
+        return (target,) if ok else None
+
+    return by_pattern
+
+
+def _code(first: str, dotted: str) -> str:
+    """``"11"`` + ``".06.B"`` -> ``"11.6.b"``: the code as the framework writes it."""
+    parts = [first, *dotted.lstrip(".").split(".")]
+    return ".".join(str(int(p)) if p.isdigit() else p.lower() for p in parts)
+
+
 def parse_sdgs(value: object) -> tuple[tuple[int, ...], tuple[str, ...], list[str]]:
-    """Goals and targets named in a cell ("SDG 6, 11.6; 13", "1-5", "All SDGs").
+    """Goals and targets named in a cell ("SDG 6, 11.6; 13", "1-5", "11.6.2", "All SDGs").
 
     Returns (goals, targets, unknown codes). Goals include the goals of the
-    targets named, so "11.6" alone counts as discussing SDG 11.
+    targets named, so "11.6" alone counts as discussing SDG 11; an indicator
+    code counts as its target(s) and goal. A code the SDG framework does not
+    have (target 5.9, indicator 11.6.9) is unknown, never read as its goal.
     """
     if value is None or isinstance(value, bool | CellError):
         return (), (), []
@@ -375,15 +417,25 @@ def parse_sdgs(value: object) -> tuple[tuple[int, ...], tuple[str, ...], list[st
     bad: list[str] = []
     exists = target_exists()
     for match in _SDG_TOKEN.finditer(text):
-        first, last, sub = match[1], match[2], match[3]
-        if sub:
-            code = f"{int(first)}.{sub.lower() if sub.isalpha() else int(sub)}"
-            if exists(code):
-                goals.add(int(first))
-                if code not in targets:
-                    targets.append(code)
-            else:
+        first, last, dotted = match[1], match[2], match[3]
+        if dotted:
+            code = _code(first, dotted)
+            depth = code.count(".")
+            found: tuple[str, ...] | None = None
+            if depth == 1:
+                found = (code,) if exists(code) else None
+            elif depth == 2:
+                found = indicator_targets()(code)
+                own = code.rpartition(".")[0]
+                # A repeated indicator (13.1.1 = 1.5.1 = 11.5.1) counts under the target written.
+                found = (own,) if found and own in found else found
+            if not found:
                 bad.append(match[0])
+                continue
+            for target in found:
+                goals.add(int(target.split(".")[0]))
+                if target not in targets:
+                    targets.append(target)
         elif last:
             low, high = int(first), int(last)
             if 1 <= low <= high <= 17:

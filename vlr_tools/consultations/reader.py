@@ -541,6 +541,19 @@ class _LogReader:
             records, bad = self.parse_consultations(table, table.rows)
             consultations.extend(records)
             rejected.extend(bad)
+            if not records and not bad:
+                # A header alone is a log still to be filled in, not "0 valid": say so.
+                place = f"sheet {table.sheet!r}" if table.sheet else "the file"
+                self.problems.append(
+                    self._problem(
+                        table,
+                        table.header_row,
+                        None,
+                        f"{place} has a header but no consultation rows",
+                        allowed="one row per consultation under the header "
+                        f"(row {table.header_row})",
+                    )
+                )
         self._check_duplicates(consultations, rejected, "record_id", "Ref. No.")
         known = {c.record_id for c in consultations} | {
             str(r.values[i]).strip()

@@ -23,7 +23,7 @@ from ..errors import (
     WorkspaceValueError,
 )
 from .bundle import Bundle, history_to_json, read_bundle, review_to_json, write_bundle
-from .database import DEFAULT_BUSY_TIMEOUT, Database
+from .database import DEFAULT_BUSY_TIMEOUT, SQLITE_FILENAME, Database
 from .identity import NO_IDENTITY_MESSAGE, check_reviewer_name, config_path, configured_reviewer
 from .model import (
     EDITABLE_REVIEW_FIELDS,
@@ -76,6 +76,23 @@ HISTORY_COLUMNS = [
 _Item = tuple[str, str, str]  # (review_id, kind, key)
 #: Keys or ids per query of put_many (well under the bound-parameter limits).
 _CHUNK = 500
+
+
+def demo_workspace_dir() -> Path | None:
+    """The workspace folder ``vlr demo`` made under the exports folder, if there is one."""
+    from .. import paths
+    from ..demo import WORKSPACE_FOLDER  # a light module: no memo imports at load time
+
+    folder = (paths.EXPORTS_DIR / WORKSPACE_FOLDER).resolve()
+    return folder if (folder / SQLITE_FILENAME).is_file() else None
+
+
+def _shown_path(path: Path) -> Path:
+    """``path`` relative to the current folder when it lies inside it (shorter to type)."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 class _Retry(Exception):
@@ -245,9 +262,26 @@ class Workspace:
         if row is None:
             raise UnknownReviewError(
                 f"no review {review_id!r} in workspace {self.location}; "
-                "list them with `vlr workspace reviews`"
+                "list them with `vlr workspace reviews`" + self.demo_hint()
             )
         return review_from_row(row)
+
+    def demo_hint(self) -> str:
+        """``"; the demo's reviews are in ..."`` when a demo workspace exists elsewhere, else "".
+
+        After ``vlr demo`` the sample reviews live in ``exports/demo-workspace``,
+        not in the default workspace, so "no review" messages point there.
+        """
+        folder = demo_workspace_dir()
+        if folder is None or (
+            self._db.path is not None and self._db.path.resolve().parent == folder
+        ):
+            return ""
+        shown = _shown_path(folder)
+        return (
+            f"; the demo's reviews are in the workspace {shown}: "
+            f"use --workspace {shown} (open_workspace({str(shown)!r}) in Python)"
+        )
 
     def reviews(self, city: str | None = None, *, status: str | None = None) -> list[Review]:
         """All reviews (of ``city``, with ``status``, if given), oldest first."""
