@@ -213,50 +213,32 @@ def check_indicators(ctx: Context) -> list[Suggestion]:
     out: list[Suggestion] = []
     from ..indicators import gap_kinds
 
-    no_base = [r for r in rows if "no_baseline" in gap_kinds(r)]
-    no_src = [r for r in rows if "no_source" in gap_kinds(r)]
+    with_kinds = [(r, gap_kinds(r)) for r in rows]
+    no_base = [r for r, kinds in with_kinds if "no_baseline" in kinds]
+    no_src = [r for r, kinds in with_kinds if "no_source" in kinds]
     single = [r for r in rows if not r.has_trend]
+
+    def share(kind: str, found: list[Any], reason: str) -> Suggestion:
+        """A suggestion rated by the share of indicators with the gap, naming them."""
+        return _s(
+            ctx,
+            kind,
+            _share_rating(ctx, len(found), total),
+            reason,
+            items=[r.id for r in found],
+            n=len(found),
+            total=total,
+            ids=_id_list(found),
+        )
+
     if no_base:
-        out.append(
-            _s(
-                ctx,
-                "indicator_no_baseline",
-                _share_rating(ctx, len(no_base), total),
-                "no_baseline",
-                items=[r.id for r in no_base],
-                n=len(no_base),
-                total=total,
-                ids=_id_list(no_base),
-            )
-        )
+        out.append(share("indicator_no_baseline", no_base, "no_baseline"))
     if no_src:
-        out.append(
-            _s(
-                ctx,
-                "indicator_no_source",
-                _share_rating(ctx, len(no_src), total),
-                "no_source",
-                items=[r.id for r in no_src],
-                n=len(no_src),
-                total=total,
-                ids=_id_list(no_src),
-            )
-        )
+        out.append(share("indicator_no_source", no_src, "no_source"))
     if not no_base and not no_src and not _goals_without_data(ctx):
         out.append(_s(ctx, "indicator_no_baseline", "met", "indicators_complete", total=total))
     if single:
-        out.append(
-            _s(
-                ctx,
-                "indicator_single_point",
-                _share_rating(ctx, len(single), total),
-                "single_point",
-                items=[r.id for r in single],
-                n=len(single),
-                total=total,
-                ids=_id_list(single),
-            )
-        )
+        out.append(share("indicator_single_point", single, "single_point"))
     return out
 
 
