@@ -206,6 +206,44 @@ def load_city(slug: str, root: Path | None = None) -> City:
     return _parse_city(data, path)
 
 
+def sample_vocabulary_path(city: str) -> Path:
+    """A sample city's local vocabulary file ``data/cities/<slug>/vocabulary.csv`` (may not exist).
+
+    Raises :class:`~vlr_tools.errors.CityError` naming the sample cities for
+    an unknown slug.
+    """
+    slug = str(city).strip()
+    from . import paths
+
+    root = paths.CITIES_DIR
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug) or not (root / slug).is_dir():
+        known = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        raise CityError(
+            f"unknown city {city!r}; allowed: {', '.join(known) or '(no cities in ' + str(root) + ')'}"
+        )
+    return root / slug / "vocabulary.csv"
+
+
+def sample_vocabulary_terms(slug: str) -> list[Any]:
+    """The local vocabulary terms of a sample city (empty when it has none)."""
+    from .vocabulary import read_vocabulary_file
+
+    path = sample_vocabulary_path(slug)
+    return read_vocabulary_file(path, lang="en", city=slug) if path.is_file() else []
+
+
+def sample_file(city: str, name: str) -> Path:
+    """A file of a sample city's folder, e.g. its demo scripts (it may not exist)."""
+    from . import paths
+
+    return paths.CITIES_DIR / city / name
+
+
+def sample_city(city: City | str) -> City:
+    """A sample city's record, from a slug or as given."""
+    return city if isinstance(city, City) else load_city(str(city))
+
+
 def load_cities(root: Path | None = None) -> tuple[City, ...]:
     """Every sample city, in slug order."""
     return tuple(load_city(slug, root) for slug in list_cities(root))

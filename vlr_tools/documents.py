@@ -38,7 +38,7 @@ from typing import Any, Literal, NamedTuple
 
 import yaml
 
-from .errors import DocumentError
+from .errors import DocumentError, ScannedDraftError
 
 #: File types :func:`load_draft` reads, by extension.
 SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".md", ".markdown", ".txt")
@@ -856,7 +856,7 @@ def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any],
     empty = [n for n, (lines, _h) in enumerate(pages, start=1) if not lines]
     if len(empty) == page_count:
         if images_on_empty:
-            raise DocumentError(
+            raise ScannedDraftError(
                 f"{path.name}: looks like a scanned PDF with no text layer; run OCR first "
                 "(e.g. 'ocrmypdf in.pdf out.pdf' or your scanner's searchable-PDF option) "
                 "and load the OCR'd PDF"

@@ -93,6 +93,10 @@ class DocumentError(VlrError, ValueError):
     """A draft document cannot be read (missing, corrupt, scanned, encrypted...)."""
 
 
+class ScannedDraftError(DocumentError):
+    """A PDF whose pages have no text layer (scanned): it needs OCR before it can be reviewed."""
+
+
 class MappingError(VlrError, ValueError):
     """A mapping request or vocabulary entry is invalid."""
 
@@ -140,6 +144,10 @@ class MissingComponentError(VlrError, RuntimeError):
 
 class CityError(VlrError, LookupError):
     """An unknown sample city, or a draft version the city does not have."""
+
+
+class CityProfileError(ProblemsError):
+    """A city profile has problems (a wrong slug, population, year...); every one is listed."""
 
 
 class UnknownReviewError(WorkspaceError, LookupError):

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
-from .errors import CityError, DataFileError, MappingError, Problem
+from .errors import DataFileError, MappingError, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -207,18 +207,9 @@ def vocabulary_dir() -> Path:
 
 def city_vocabulary_path(city: str) -> Path:
     """The local vocabulary file of a sample city (it may not exist yet)."""
-    return _city_dir(city) / "vocabulary.csv"
+    from .cities import sample_vocabulary_path
 
-
-def _city_dir(city: str) -> Path:
-    slug = str(city).strip()
-    root = paths.CITIES_DIR
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug) or not (root / slug).is_dir():
-        known = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
-        raise CityError(
-            f"unknown city {city!r}; allowed: {', '.join(known) or '(no cities in ' + str(root) + ')'}"
-        )
-    return root / slug
+    return sample_vocabulary_path(city)
 
 
 def _lang_of(term: str, default: str) -> str:
@@ -502,7 +493,7 @@ def load_vocabulary(
         for path, file_lang in files:
             data = path.read_bytes() if path.is_file() else b""
             digest.update(path.name.encode() + b"\0" + data + b"\0")
-            file_city = city if path.parent.parent == paths.CITIES_DIR else None
+            file_city = city if path.parent.name == city else None
             terms.extend(read_vocabulary_file(path, lang=file_lang, city=file_city))
         vocab = Vocabulary(
             terms=tuple(terms),
@@ -601,7 +592,7 @@ def add_local_term(
     run. Raises :class:`~vlr_tools.errors.MappingError` naming the field
     that is wrong (empty term, unknown goal or target, bad weight).
     """
-    city_dir = _city_dir(city)
+    city_dir = city_vocabulary_path(city).parent
     from .framework import get_framework
 
     fw = get_framework()

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import AnnotationError, ConflictError, DataFileError, Problem
-from ..paths import CITIES_DIR
 from .carry import carry_over
 from .model import ANNOTATION_KIND, derived_id
 from .store import annotate, get_annotation, reply, set_status
@@ -31,7 +30,9 @@ if TYPE_CHECKING:
 
 def demo_annotations_path(city: str) -> Path:
     """Where the scripted annotations of sample city ``city`` (slug) live."""
-    return CITIES_DIR / city / "demo_annotations.yaml"
+    from ..cities import sample_file
+
+    return sample_file(city, "demo_annotations.yaml")
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,10 @@ def apply_scripted(
     reviewer's: a script that no longer matches its draft raises
     :class:`~vlr_tools.errors.DataFileError` naming the entry.
     """
-    from ..cities import load_city
-    from ..documents import load_draft
+    from .store import draft_for_review
 
-    c = load_city(city) if isinstance(city, str) else city
-    script_path = Path(path) if path is not None else demo_annotations_path(c.slug)
+    slug = city if isinstance(city, str) else city.slug
+    script_path = Path(path) if path is not None else demo_annotations_path(slug)
     script = _read_script(script_path)
     entry = script["versions"].get(version)
     if not isinstance(entry, dict):
@@ -132,7 +132,7 @@ def apply_scripted(
     rv = ws.review(review_id)
     fallback = ws.reviewer or (rv.reviewers[0] if rv.reviewers else "")
     aliases = {str(k): str(v) for k, v in (script.get("reviewers") or {}).items()}
-    draft = load_draft(c.draft(version).pdf)
+    draft = draft_for_review(ws, review_id)
 
     carried = None
     status_changes = not_carried = 0
@@ -140,7 +140,7 @@ def apply_scripted(
     if source:
         old_id = previous_review_id
         if old_id is None:
-            prev = ws.find_review(c.slug, str(source))
+            prev = ws.find_review(slug, str(source))
             old_id = prev.id if prev is not None and prev.id != review_id else None
         if old_id is not None:
             carried = carry_over(ws, old_id, review_id, draft, reviewer=fallback)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from .._shared import clip
-from ..errors import AnnotationError, ChecklistError, CityError, ConflictError, DocumentError
+from ..errors import AnnotationError, ChecklistError, ConflictError
 from .anchoring import Located, _refine, _result
 from .model import (
     ANNOTATION_KIND,
@@ -164,30 +164,21 @@ def _record_draft(ws: Any, review_id: str, draft: Draft, reviewer: str) -> None:
 
 
 def draft_for_review(ws: Any, review_id: str, path: str | Path | None = None) -> Draft:
-    """Load the draft of a review: ``path`` if given, else the recorded file, else the sample city's.
+    """The draft of a review: ``path`` if given, else the review's stored draft.
 
-    Raises AnnotationError naming what to pass when no draft file can be found.
+    Raises AnnotationError naming what to do when the review has no stored draft.
     """
-    from ..cities import load_city
     from ..documents import load_draft
+    from ..review import open_review
 
     if path is not None:
         return load_draft(path)
-    recorded = recorded_draft(ws, review_id)
-    if recorded is not None and recorded.path and Path(recorded.path).is_file():
-        try:
-            return load_draft(recorded.path)
-        except DocumentError:
-            pass
-    rv = ws.review(review_id)
-    try:
-        city = load_city(rv.city)
-        return load_draft(city.draft(rv.version).pdf)
-    except (CityError, DocumentError):
-        pass
+    rv = open_review(ws, review_id)
+    if rv.has_draft:
+        return rv.draft
     raise AnnotationError(
-        f"no draft file is known for review {review_id} ({rv.city} {rv.version}); "
-        "give the draft with --draft FILE (.pdf, .docx, .md or .txt)"
+        f"review {review_id} ({rv.slug} {rv.version}) has no stored draft; add it with "
+        f"`vlr draft add {rv.slug} FILE --version {rv.version}` (or give --draft FILE)"
     )
 
 

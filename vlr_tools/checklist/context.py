@@ -32,12 +32,19 @@ class Context:
     coastal: bool = False
     ws: Any = None
     review_id: str | None = None
+    #: The draft and indicator rows when the review hands them over (no files to read).
+    loaded_draft: Any = None
+    indicator_rows: list[Any] | None = None
+    #: The review's consultations (None: read the log file, if any).
+    review_consultations: list[Any] | None = None
     settings: dict[str, Any] = field(default_factory=precheck_settings)
     #: i18n keys (checklist.precheck.note_*) with their values: what a reason should add.
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @cached_property
     def draft(self) -> Any:
+        if self.loaded_draft is not None:
+            return self.loaded_draft
         if self.draft_path is None:
             raise ChecklistError("no draft to pre-check: give the draft file")
         return _load_draft_cached(str(self.draft_path), self.draft_path.stat().st_mtime_ns)
@@ -102,6 +109,8 @@ class Context:
 
     @cached_property
     def indicators(self) -> list[Any]:
+        if self.indicator_rows is not None:
+            return list(self.indicator_rows)
         if self.indicators_path is None or not self.indicators_path.is_file():
             return []
         return _load_indicator_rows(self.indicators_path)
@@ -122,6 +131,8 @@ class Context:
 
     def _workspace_consultations(self) -> list[Any] | None:
         """Consultations saved in the review (imported and perhaps corrected there), if any."""
+        if self.review_consultations is not None:
+            return self.review_consultations
         if self.ws is None or self.review_id is None:
             return None
         from ..consultations.store import load_consultations

@@ -35,6 +35,9 @@ __all__ = [
     "Suggestion",
     "active_weaknesses",
     "build_context",
+    "precheck_review",
+    "review_context",
+    "run_checks",
     "combined_suggestion",
     "confirm_suggestion",
     "precheck",
@@ -56,60 +59,90 @@ def build_context(
     indicators: str | Path | None = None,
     consultations: str | Path | None = None,
 ) -> Context:
-    """Gather what the checks read for a sample city (or explicit files).
+    """Gather what the checks read: from a review, or from files given explicitly.
 
-    With a workspace and ``review_id``, the review's settings fill in what is
-    not given: ``draft`` (file), ``indicators`` (file), ``consultations``
-    (file) and ``hlpf_year``.
+    With a workspace and ``review_id`` (and no files), the review hands over
+    its stored draft, indicator table and consultations. With ``draft`` (and
+    optionally ``indicators``/``consultations``) files, those are read: a
+    draft looked at outside any review.
     """
-    from ..cities import City, load_city
-    from ..errors import CityError
+    if draft is None and ws is not None and review_id is not None:
+        from ..review import open_review
 
-    settings: dict[str, Any] = {}
-    if ws is not None and review_id is not None:
-        settings = dict(getattr(ws.review(review_id), "settings", None) or {})
-    draft = draft or settings.get("draft") or settings.get("draft_path")
-    indicators = indicators or settings.get("indicators") or settings.get("indicators_path")
-    consultations = consultations or settings.get("consultations")
-    if hlpf_year is None and str(settings.get("hlpf_year") or "").isdigit():
-        hlpf_year = int(settings["hlpf_year"])
-    c: Any = None
-    if isinstance(city, City):
-        c = city
-    elif city is not None:
-        try:
-            c = load_city(str(city))
-        except CityError:
-            if not draft:
-                raise
-    draft_files = c.draft(version) if c is not None else None
-    draft_path = Path(draft) if draft else None
-    if draft_path is None and draft_files is not None:
-        draft_path = next(
-            (p for p in (draft_files.pdf, draft_files.docx, draft_files.source) if p.is_file()),
-            None,
-        )
-    if draft_path is None or not draft_path.is_file():
+        return review_context(open_review(ws, review_id), hlpf_year=hlpf_year)
+    if draft is None:
         raise ChecklistError(
-            f"no draft file found for {getattr(c, 'slug', city)!r} {version or ''}: "
-            "give the draft file (draft=... or the review setting 'draft')"
+            f"no draft to pre-check for {city!r} {version or ''}: give a review "
+            "(review_id=..., `--review ID`) or the draft file (draft=...)"
         )
+    draft_path = Path(draft)
+    if not draft_path.is_file():
+        raise ChecklistError(f"draft file {draft_path} not found")
     return Context(
-        city=c,
-        version=draft_files.version if draft_files is not None else version,
-        hlpf_year=hlpf_year or (getattr(c, "hlpf_year", None) if c is not None else None),
+        city=None,
+        version=version,
+        hlpf_year=hlpf_year,
         draft_path=draft_path,
-        indicators_path=Path(indicators)
-        if indicators
-        else (c.indicators_path if c is not None else None),
-        consultations_path=Path(consultations)
-        if consultations
-        else (c.consultations_path if c is not None else None),
-        draft_date=draft_files.date if draft_files is not None else None,
-        coastal=bool(getattr(c, "coastal", False)),
+        indicators_path=Path(indicators) if indicators else None,
+        consultations_path=Path(consultations) if consultations else None,
         ws=ws,
         review_id=review_id,
     )
+
+
+def review_context(rv: Any, *, hlpf_year: int | None = None) -> Context:
+    """The pre-check context of an :class:`~vlr_tools.review.OpenReview`."""
+    table = rv.indicators
+    return Context(
+        city=rv.city,
+        version=rv.version,
+        hlpf_year=hlpf_year or rv.hlpf_year,
+        draft_date=rv.draft_date,
+        coastal=bool(rv.coastal),
+        ws=rv.ws,
+        review_id=rv.id,
+        loaded_draft=rv.draft,
+        indicator_rows=list(table) if table is not None else [],
+        review_consultations=list(rv.consultations),
+    )
+
+
+def run_checks(ctx: Context) -> list[Suggestion]:
+    """Every check on one context."""
+    ctx.consultations  # noqa: B018 - load first so notes about the log reach every reason
+    out: list[Suggestion] = []
+    for check in CHECKS:
+        out.extend(check(ctx))
+    return out
+
+
+#: Record kind under which a review keeps its last pre-check suggestions.
+SUGGESTION_KIND = "precheck"
+
+
+def precheck_review(
+    rv: Any, *, hlpf_year: int | None = None, save: bool = False, reviewer: str | None = None
+) -> list[Suggestion]:
+    """Suggest ratings for a review (an :class:`~vlr_tools.review.OpenReview`).
+
+    With ``save``, the suggestions are kept in the review (kind ``precheck``,
+    one record per criterion) so a notebook or the memo shows what the
+    reviewer was offered; they stay suggestions until confirmed.
+    """
+    found = run_checks(review_context(rv, hlpf_year=hlpf_year))
+    if save:
+        import dataclasses
+
+        by_criterion: dict[str, list[dict[str, Any]]] = {}
+        for s in found:
+            by_criterion.setdefault(s.criterion_id, []).append(dataclasses.asdict(s))
+        rv.ws.put_many(
+            rv.id,
+            SUGGESTION_KIND,
+            {cid: {"suggestions": items} for cid, items in by_criterion.items()},
+            reviewer=reviewer,
+        )
+    return found
 
 
 def precheck(
@@ -125,13 +158,16 @@ def precheck(
 ) -> list[Suggestion]:
     """Suggest ratings for the criteria the workbench can judge from data.
 
-    ``city`` is a sample-city slug (or City); ``version`` its draft version
-    (latest when None). ``hlpf_year`` defaults to the city's VLR cycle year.
-    With a workspace and ``review_id``, consultations saved in the review are
-    used instead of the log file. ``draft``, ``indicators`` and
-    ``consultations`` point at other files (a city that is not a sample).
-    Every suggestion is labelled ``"suggested"`` and must be confirmed.
+    Give a review (``ws`` and ``review_id``): the checks read its stored
+    draft, indicator table and consultations. Or give files (``draft``,
+    ``indicators``, ``consultations``) for a draft outside any review. A
+    sample city's slug with no workspace is taken in through the intake into
+    a throw-away workspace first (one path for every city). ``hlpf_year``
+    defaults to the review's or city's. Every suggestion is labelled
+    ``"suggested"`` and must be confirmed.
     """
+    if draft is None and review_id is None and city is not None:
+        return _sample_precheck(str(getattr(city, "slug", city)), version, hlpf_year)
     ctx = build_context(
         ws,
         city,
@@ -142,11 +178,13 @@ def precheck(
         indicators=indicators,
         consultations=consultations,
     )
-    ctx.consultations  # noqa: B018 - load first so notes about the log reach every reason
-    out: list[Suggestion] = []
-    for check in CHECKS:
-        out.extend(check(ctx))
-    return out
+    return run_checks(ctx)
+
+
+def _sample_precheck(slug: str, version: str | None, hlpf_year: int | None) -> list[Suggestion]:
+    from ..intake import scratch_sample_review
+
+    return precheck_review(scratch_sample_review(slug, version), hlpf_year=hlpf_year)
 
 
 def suggestions_for(suggestions: Iterable[Suggestion], criterion_id: str) -> list[Suggestion]:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ChecklistError, ConflictError, DocumentError, VlrError
+from ..errors import ChecklistError, ConflictError, DocumentError
 from ..i18n import check_lang, t
 from .templates import Template, load_template
 
@@ -185,38 +185,6 @@ def draft_page_count(path: str | Path) -> int:
     return _page_count_cached(str(p), stat.st_mtime_ns, stat.st_size)
 
 
-def review_draft_path(review: Any) -> Path | None:
-    """The draft file a review is about, or None when it cannot be found.
-
-    Looks at the review's settings (``draft_path``), then its ``document``
-    when that is a file, then the sample city's draft of the review's version.
-    """
-    settings = getattr(review, "settings", None) or {}
-    for candidate in (
-        settings.get("draft_path"),
-        settings.get("draft"),
-        getattr(review, "document", None),
-    ):
-        if (
-            candidate
-            and isinstance(candidate, str)
-            and Path(candidate).suffix
-            and Path(candidate).is_file()
-        ):
-            return Path(candidate)
-    try:
-        from ..cities import load_city
-
-        city = load_city(str(review.city))
-        draft = city.draft(str(review.version) if review.version else None)
-    except VlrError:
-        return None
-    for path in (draft.pdf, draft.docx, draft.source):
-        if path.is_file():
-            return path
-    return None
-
-
 def check_pages(ws: Any, review_id: str, pages: object) -> tuple[int, ...]:
     """Parse ``pages`` and check each lies within the review's draft.
 
@@ -226,19 +194,21 @@ def check_pages(ws: Any, review_id: str, pages: object) -> tuple[int, ...]:
     parsed = parse_pages(pages)
     if not parsed:
         return parsed
-    review = ws.review(review_id)
-    path = review_draft_path(review)
-    if path is None:
+    from ..review import open_review
+
+    rv = open_review(ws, review_id)
+    if not rv.has_draft:
         return parsed
     try:
-        count = draft_page_count(path)
+        count = rv.page_count() or 0
     except DocumentError as exc:
         raise ChecklistError(f"cannot check pages against the draft: {exc}") from exc
     beyond = [p for p in parsed if p > count]
     if beyond:
         listed = ", ".join(str(p) for p in beyond)
         raise ChecklistError(
-            f"page {listed} is beyond the draft: {path.name} has {count} pages (allowed: 1-{count})"
+            f"page {listed} is beyond the draft: {rv.draft.name} has {count} pages "
+            f"(allowed: 1-{count})"
         )
     return parsed
 

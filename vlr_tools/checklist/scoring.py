@@ -22,9 +22,9 @@ def _version_no(version: str | None) -> int:
 
 def active_weaknesses(city: Any, version: str | None = None) -> list[Any]:
     """The answer key's weaknesses still present in draft ``version``."""
-    from ..cities import City, load_city, load_review_key
+    from ..cities import load_review_key, sample_city
 
-    c = city if isinstance(city, City) else load_city(str(city))
+    c = sample_city(city)
     v = version or c.latest.version
     key = load_review_key(c)
     return [w for w in key if w.fixed_in is None or _version_no(v) < _version_no(w.fixed_in)]
@@ -70,9 +70,9 @@ def score_prechecks(
     ``met_on_weakness`` counts "met" suggestions on a criterion the key says
     is weak: wrong reassurance, reported, not hidden.
     """
-    from ..cities import City, load_city
+    from ..cities import sample_city
 
-    c = city if isinstance(city, City) else load_city(str(city))
+    c = sample_city(city)
     v = version or c.latest.version
     if suggestions is None:
         from .precheck import precheck

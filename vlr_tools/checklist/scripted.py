@@ -38,7 +38,6 @@ from typing import Any
 import yaml
 
 from ..errors import ChecklistError, DataFileError, Problem
-from ..paths import CITIES_DIR
 from .consensus import set_final
 from .ratings import PRIORITIES, RATINGS, rate, use_template
 from .versions import CARRY_STATUSES, carry_over, mark_addressed
@@ -49,7 +48,9 @@ _RATING_FIELDS = {"rating", "pages", "comment", "recommendation", "priority"}
 
 def demo_review_path(city: str) -> Path:
     """``data/cities/<slug>/demo_review.yaml`` of a sample city."""
-    return CITIES_DIR / city / DEMO_FILE
+    from ..cities import sample_file
+
+    return sample_file(city, DEMO_FILE)
 
 
 def start_review(

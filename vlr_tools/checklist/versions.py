@@ -420,20 +420,23 @@ def _pages(section: Any) -> str:
     return str(pages[0]) if pages[0] == pages[-1] else f"{pages[0]}-{pages[-1]}"
 
 
-def review_draft(ws: Any, review_id: str) -> Path | None:
-    """The draft file of a review (for :func:`compare_drafts` between two reviews)."""
-    from .ratings import review_draft_path
+def review_draft(ws: Any, review_id: str) -> Draft | None:
+    """The stored draft of a review (for :func:`compare_drafts` between two reviews)."""
+    from ..review import open_review
 
-    return review_draft_path(ws.review(review_id))
+    rv = open_review(ws, review_id)
+    return rv.draft if rv.has_draft else None
 
 
 def compare_reviews(
     ws: Any, old_review_id: str, new_review_id: str, *, lang: str = "en"
 ) -> pd.DataFrame:
-    """:func:`compare_drafts` on the drafts of two reviews of the same city."""
-    paths = [review_draft(ws, rid) for rid in (old_review_id, new_review_id)]
-    if paths[0] is None or paths[1] is None:
+    """:func:`compare_drafts` on the stored drafts of two reviews of the same city."""
+    drafts = [review_draft(ws, rid) for rid in (old_review_id, new_review_id)]
+    if drafts[0] is None or drafts[1] is None:
+        missing = old_review_id if drafts[0] is None else new_review_id
         raise ChecklistError(
-            "cannot find the draft file of one of the reviews; set settings['draft_path']"
+            f"review {missing} has no stored draft; add it with `vlr draft add CITY FILE "
+            "--version V`"
         )
-    return compare_drafts(paths[0], paths[1], lang=lang)
+    return compare_drafts(drafts[0], drafts[1], lang=lang)

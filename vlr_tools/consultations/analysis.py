@@ -352,15 +352,19 @@ def validation_status(
     return pd.DataFrame(rows, columns=["version", "date", "validated", "validations"])
 
 
-def draft_dates_for_city(slug: str) -> dict[str, dt.date]:
-    """Draft version -> date from a sample city's profile (empty if unknown)."""
-    try:
-        from ..cities import load_city
+def draft_dates(ws: Any, city: str) -> dict[str, dt.date]:
+    """Draft version -> the date the city's draft was received, from the workspace."""
+    return {d.version: d.received for d in ws.drafts(city) if d.received}
 
-        city = load_city(slug)
-    except Exception:  # noqa: BLE001 - a city without a profile simply has no dates
+
+def draft_dates_for_city(slug: str) -> dict[str, dt.date]:
+    """Draft version -> date of a sample city's drafts (through a scratch intake)."""
+    from ..intake import is_sample_city, scratch_sample_review
+
+    if not is_sample_city(slug):
         return {}
-    return {d.version: d.date for d in city.drafts if d.date}
+    rv = scratch_sample_review(slug)
+    return draft_dates(rv.ws, slug)
 
 
 # --------------------------------------------------------------------------- SDGs

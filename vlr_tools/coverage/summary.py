@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import MappingError
 from ..i18n import check_lang, t
 from .decisions import load_decisions
 from .figures import coverage_figure, heatmap_figure
@@ -67,90 +69,91 @@ class CoverageSummary:
 def coverage_summary(
     ws: Workspace | None,
     review_id: str | None,
-    city: str,
+    city: str | None = None,
     version: str | None = None,
     hlpf_year: int | None = None,
     lang: str = "en",
     *,
     draft_mapping: Any = None,
 ) -> CoverageSummary:
-    """Map a sample city's draft, apply the review's decisions and build every coverage view.
+    """Map a review's stored draft, apply its decisions and build every coverage view.
 
-    ``ws``/``review_id`` may be None (no decisions yet). ``hlpf_year``
-    defaults to the city's (``city.yaml``); ``version`` to its latest draft.
-    Pass ``draft_mapping`` to reuse a mapping already made.
+    Give the review (``ws``, ``review_id``); ``city``/``version`` are the
+    shortcut for a sample city without a workspace (taken in through the
+    intake into a scratch workspace). ``hlpf_year`` defaults to the review's
+    or city's. Pass ``draft_mapping`` to reuse a mapping already made.
     """
-    from ..cities import load_city
-    from ..indicators import align_indicators, indicator_gaps, load_indicators
+    from ..indicators import align_indicators, indicator_gaps
 
     check_lang(lang)
-    c = load_city(city)
-    files = c.draft(version)
-    year = hlpf_year if hlpf_year is not None else c.hlpf_year
+    rv = _review(ws, review_id, city, version)
+    year = hlpf_year if hlpf_year is not None else (rv.hlpf_year or dt.date.today().year)
     if draft_mapping is None:
-        draft_mapping = map_city_draft(c.slug, files.version, ws=ws, review_id=review_id)
-    decisions = load_decisions(ws, review_id) if ws is not None and review_id else []
-    table = load_indicators(c.indicators_path) if c.indicators_path.is_file() else None
+        draft_mapping = rv.mapping()
+    decisions = load_decisions(rv.ws, rv.id) if ws is not None and review_id else []
+    table = rv.indicators
     view = mapping_view(draft_mapping)
     goals = coverage_frame(view, table, decisions, year, lang)
     return CoverageSummary(
-        city=c.slug,
-        version=files.version,
+        city=rv.slug,
+        version=rv.version,
         hlpf_year=year,
         lang=lang,
         goals=goals,
         targets=target_frame(view, table, decisions, year, lang),
         hlpf=hlpf_gaps(goals, year, lang),
-        findings=coverage_findings(goals, hlpf_year=year, coastal=c.coastal, lang=lang),
+        findings=coverage_findings(goals, hlpf_year=year, coastal=rv.coastal, lang=lang),
         unmeasured=unmeasured_goals(view, table, decisions, lang, frame=goals),
         indicators=table.to_frame() if table is not None else None,
         gaps=indicator_gaps(table, lang) if table is not None else None,
         alignment=align_indicators(table, lang=lang) if table is not None else None,
         figure=coverage_figure(
-            goals, lang, title=_title("coverage.chart.title_city", c, files.version, lang)
+            goals, lang, title=_title("coverage.chart.title_city", rv, rv.version, lang)
         ),
         heatmap=heatmap_figure(
             view,
             lang,
             decisions=decisions,
-            title=_title("coverage.chart.heat_title_city", c, files.version, lang),
+            title=_title("coverage.chart.heat_title_city", rv, rv.version, lang),
         ),
         decisions=len(decisions),
         paragraphs_total=len(view.paragraphs),
         vocabulary_version=view.vocabulary_version,
-        illustrative=c.illustrative,
+        illustrative=rv.illustrative,
     )
 
 
-def _title(key: str, city: Any, version: str, lang: str) -> str:
-    text = t(key, lang, city=city.name, version=version)
-    if city.illustrative:
+def _review(ws: Any, review_id: str | None, city: str | None, version: str | None) -> Any:
+    from ..review import open_review
+
+    if ws is not None and review_id:
+        return open_review(ws, review_id)
+    if not city:
+        raise MappingError("give the review (ws and review_id) or a sample city")
+    from ..intake import require_sample, scratch_sample_review
+
+    require_sample(city, version)
+    return scratch_sample_review(city, version)
+
+
+def _title(key: str, rv: Any, version: str, lang: str) -> str:
+    text = t(key, lang, city=rv.city_name, version=version)
+    if rv.illustrative:
         text += " · " + t("common.illustrative", lang)
     return text
 
 
 def map_city_draft(
-    city: str,
+    city: str | None = None,
     version: str | None = None,
     *,
     ws: Workspace | None = None,
     review_id: str | None = None,
 ) -> Any:
-    """Load and map a sample city's draft PDF (the pages the answer keys and memos cite).
+    """Map a review's stored draft (or a sample city's, without a workspace).
 
     The city's local terms apply, and with ``ws``/``review_id`` also the
-    terms a reviewer added to that review.
+    terms a reviewer added to that review. The mapping is not saved; use
+    :meth:`vlr_tools.review.OpenReview.map` to keep it.
     """
-    from ..cities import load_city
-    from ..documents import load_draft
-    from ..mapping import map_draft
-    from ..vocabulary import load_vocabulary
-
-    c = load_city(city)
-    files = c.draft(version)
-    path = files.pdf if files.pdf.is_file() else files.source
-    use_ws = ws is not None and bool(review_id)
-    vocabulary = load_vocabulary(
-        city=c.slug, workspace=ws if use_ws else None, review_id=review_id if use_ws else None
-    )
-    return map_draft(load_draft(path), city=c.slug, vocabulary=vocabulary)
+    return _review(ws, review_id, city, version).map(save=False)

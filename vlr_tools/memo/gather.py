@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..errors import CityError, VlrError
+from ..errors import VlrError
 from .facts import (
     AreaFacts,
     ChangeFacts,
@@ -50,15 +50,18 @@ def gather(
     ``lang`` and ``show_reviewer_names`` matter only for the comments annex,
     whose labels and reviewer roles the annotations module words.
     """
-    review = review_facts(ws, review_id, hlpf_year=hlpf_year)
-    rv = ws.review(review_id)
+    from ..review import open_review
+
+    opened = open_review(ws, review_id)
+    review = review_facts(ws, review_id, hlpf_year=hlpf_year, opened=opened)
+    rv = opened.record
     problems: list[tuple[str, str]] = []
     coverage = None
     try:
-        coverage = coverage_facts(ws, rv, review.hlpf_year)
+        coverage = coverage_facts(ws, opened, review.hlpf_year)
     except VlrError as exc:
         problems.append(("coverage", str(exc).splitlines()[0]))
-    indicators = indicator_facts(rv, coverage.covered if coverage else (), coverage)
+    indicators = indicator_facts(opened, coverage.covered if coverage else (), coverage)
     engagement = engagement_facts(
         ws, rv, covered=coverage.covered if coverage else None, include_personal=include_personal
     )
@@ -86,37 +89,33 @@ def gather(
 # -- the review and the draft --------------------------------------------------
 
 
-def review_facts(ws: Any, review_id: str, *, hlpf_year: int | None = None) -> ReviewFacts:
-    """The review's city, draft, reviewers and dates."""
-    rv = ws.review(review_id)
-    city = _city(rv.city)
-    settings = dict(getattr(rv, "settings", None) or {})
-    year = hlpf_year or _int(settings.get("hlpf_year")) or (city.hlpf_year if city else None)
-    year = year or dt.date.today().year
-    draft_date = None
-    draft_pages = None
-    if city is not None:
-        try:
-            draft = city.draft(rv.version)
-            draft_date = draft.date
-            draft_pages = _page_count(draft.pdf)
-        except CityError:
-            pass
+def review_facts(
+    ws: Any, review_id: str, *, hlpf_year: int | None = None, opened: Any = None
+) -> ReviewFacts:
+    """The review's city (from its profile in the workspace), draft, reviewers and dates."""
+    from ..review import open_review
+
+    opened = opened or open_review(ws, review_id)
+    rv = opened.record
+    city = opened.city
+    year = hlpf_year or opened.hlpf_year or dt.date.today().year
+    stored = opened.draft_file
     records = ws.records(review_id)
     stamps = [r.updated_at for r in records] + [rv.updated_at]
     review_date = max(stamps).date() if stamps else None
+    settings = opened.settings
     return ReviewFacts(
         review_id=rv.id,
         city_slug=rv.city,
-        city_name=city.name if city else str(settings.get("city_name") or rv.city),
-        city_place=city.province if city else str(settings.get("city_place") or ""),
-        illustrative=bool(city.illustrative) if city else bool(settings.get("illustrative")),
+        city_name=opened.city_name,
+        city_place=city.place if city else str(settings.get("city_place") or ""),
+        illustrative=opened.illustrative,
         illustrative_note=city.illustrative_note if city else "",
         version=rv.version,
         document=rv.document,
-        draft_title=rv.title or "",
-        draft_pages=draft_pages,
-        draft_date=draft_date,
+        draft_title=rv.title or (stored.title if stored and stored.title else ""),
+        draft_pages=stored.pages if stored else None,
+        draft_date=stored.received if stored else None,
         reviewers=tuple(rv.reviewers),
         template=_template_label(rv.template),
         status=rv.status,
@@ -137,28 +136,6 @@ def previous_version(ws: Any, rv: Any) -> str | None:
         if r.id != rv.id and (n := _version_number(r.version)) is not None and n < number
     ]
     return max(earlier, key=lambda v: _version_number(v) or 0) if earlier else None
-
-
-def _city(slug: str) -> Any:
-    from ..cities import load_city
-
-    try:
-        return load_city(slug)
-    except VlrError:
-        return None
-
-
-def _page_count(path: Any) -> int | None:
-    try:
-        import pypdfium2
-
-        pdf = pypdfium2.PdfDocument(str(path))
-        try:
-            return len(pdf)
-        finally:
-            pdf.close()
-    except Exception:  # noqa: BLE001 - a missing or broken sample PDF only loses the count
-        return None
 
 
 def _template_label(name: str) -> str:
@@ -278,30 +255,15 @@ def change_facts(ws: Any, review_id: str, previous: str | None) -> ChangeFacts |
 # -- indicators ----------------------------------------------------------------------
 
 
-def indicator_path(rv: Any) -> Any:
-    """The indicator table of a review: its ``indicators`` setting, else the sample city's."""
-    from pathlib import Path
-
-    settings = dict(getattr(rv, "settings", None) or {})
-    given = settings.get("indicators") or settings.get("indicators_path")
-    if given:
-        return Path(str(given))
-    city = _city(rv.city)
-    if city is not None and city.indicators_path.is_file():
-        return city.indicators_path
-    return None
-
-
 def indicator_facts(
-    rv: Any, covered_goals: tuple[int, ...] = (), coverage: CoverageFacts | None = None
+    opened: Any, covered_goals: tuple[int, ...] = (), coverage: CoverageFacts | None = None
 ) -> IndicatorFacts | None:
-    """The city's local indicators, their data gaps and their global counterparts."""
-    path = indicator_path(rv)
-    if path is None:
+    """The review's indicator table, its data gaps and the global counterparts."""
+    table = opened.indicators
+    if table is None:
         return None
-    from ..indicators import align_indicators, gap_kinds, load_indicators
+    from ..indicators import align_indicators, gap_kinds
 
-    table = load_indicators(path)
     aligned = {
         str(row["id"]): (str(row["status"] or ""), str(row["suggested_code"] or ""))
         for _, row in align_indicators(table, lang="en").iterrows()
@@ -331,7 +293,9 @@ def indicator_facts(
     if coverage is not None:
         claimed |= {g.goal for g in coverage.goals if g.claimed}
     without = tuple(sorted(g for g in claimed if g not in measured))
-    return IndicatorFacts(rows=tuple(rows), goals_without_indicators=without, source_file=path.name)
+    return IndicatorFacts(
+        rows=tuple(rows), goals_without_indicators=without, source_file=table.name
+    )
 
 
 def memo_gaps(indicator: Any, kinds: tuple[str, ...]) -> tuple[str, ...]:
@@ -364,45 +328,20 @@ def _value(year: int | None, value: float | None) -> str:
 # -- SDG coverage -----------------------------------------------------------------------
 
 
-def draft_path(rv: Any) -> Any:
-    """The draft file of a review: its ``draft`` setting, else the sample city's PDF."""
-    from pathlib import Path
-
-    settings = dict(getattr(rv, "settings", None) or {})
-    if settings.get("draft"):
-        return Path(str(settings["draft"]))
-    city = _city(rv.city)
-    if city is None:
-        return None
-    try:
-        files = city.draft(rv.version)
-    except CityError:
-        return None
-    return files.pdf if files.pdf.is_file() else files.source
-
-
-def coverage_facts(ws: Any, rv: Any, hlpf_year: int) -> CoverageFacts | None:
+def coverage_facts(ws: Any, opened: Any, hlpf_year: int) -> CoverageFacts | None:
     """How the draft covers the 17 goals, with the review's mapping decisions applied.
 
-    None when the review has no draft file the workbench can read. The
-    mapping itself is the workbench's; the memo says how many reviewer
-    decisions changed it.
+    None when the review has no stored draft. The mapping is the one saved
+    in the review (what the reviewer saw, with its vocabulary version), else
+    a fresh one; the memo says how many reviewer decisions changed it.
     """
-    path = draft_path(rv)
-    if path is None or not path.is_file():
+    if not opened.has_draft:
         return None
     from .. import coverage as cov
-    from ..documents import load_draft
-    from ..indicators import load_indicators
-    from ..mapping import map_draft
-    from ..vocabulary import load_vocabulary
 
-    city = _city(rv.city)
-    vocabulary = load_vocabulary(city=city.slug if city else None, workspace=ws, review_id=rv.id)
-    mapping = map_draft(load_draft(path), city=city.slug if city else None, vocabulary=vocabulary)
-    decisions = cov.load_decisions(ws, rv.id)
-    ind_path = indicator_path(rv)
-    table = load_indicators(ind_path) if ind_path is not None else None
+    mapping = opened.mapping()
+    decisions = cov.load_decisions(ws, opened.id)
+    table = opened.indicators
     view = cov.mapping_view(mapping)
     # Paragraphs with at least one goal once the decisions are applied (what
     # `vlr map` lists), as opposed to every paragraph of the draft.
@@ -423,7 +362,7 @@ def coverage_facts(ws: Any, rv: Any, hlpf_year: int) -> CoverageFacts | None:
         )
         for row in frame.itertuples(index=False)
     )
-    coastal = bool(city.coastal) if city else None
+    coastal = opened.coastal
     found = {
         lang: cov.coverage_findings(f, hlpf_year=hlpf_year, coastal=coastal, lang=lang)
         for lang, f in frames.items()
@@ -457,7 +396,7 @@ def engagement_facts(
     records = con.load_consultations(ws, rv.id)
     if not records:
         return None
-    dates = con.draft_dates_for_city(rv.city)
+    dates = con.draft_dates(ws, rv.city)
     summary = {lang: con.coverage_summary(records, "all", lang) for lang in ("en", "ja")}
     en, ja = summary["en"], summary["ja"].set_index("group")
     groups = tuple(

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from .model import HistoryEntry, Record, Review
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-TABLES = ("reviews", "records", "history", "imports")
+TABLES = ("reviews", "records", "history", "imports", "cities", "blobs", "drafts")
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -105,6 +105,46 @@ imports_table = sa.Table(
     sa.Column("source", sa.Text),
     sa.Column("imported_at", UTCDateTime, nullable=False),
     sa.Column("imported_by", sa.String(200), nullable=False),
+)
+
+cities_table = sa.Table(
+    "cities",
+    metadata,
+    sa.Column("slug", sa.String(100), primary_key=True),
+    sa.Column("profile", JSON, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
+blobs_table = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+drafts_table = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("city", sa.String(100), sa.ForeignKey("cities.slug"), nullable=False),
+    sa.Column("version", sa.String(50), nullable=False),
+    sa.Column("sha256", sa.String(64), sa.ForeignKey("blobs.sha256"), nullable=False),
+    sa.Column("text_sha256", sa.String(64)),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("format", sa.String(20), nullable=False),
+    sa.Column("lang", sa.String(10), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("received", sa.String(10)),
+    sa.Column("info", JSON, nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.Column("added_by", sa.String(200), nullable=False),
+    sa.UniqueConstraint("city", "version", name="uq_drafts_city_version"),
 )
 
 

@@ -23,6 +23,7 @@ from ..errors import (
     WorkspaceValueError,
 )
 from .bundle import Bundle, history_to_json, read_bundle, review_to_json, write_bundle
+from .cities import CityStore
 from .database import DEFAULT_BUSY_TIMEOUT, SQLITE_FILENAME, Database
 from .identity import NO_IDENTITY_MESSAGE, check_reviewer_name, config_path, configured_reviewer
 from .model import (
@@ -47,6 +48,8 @@ from .model import (
     slug,
 )
 from .schema import (
+    cities_table,
+    drafts_table,
     history_from_row,
     history_table,
     imports_table,
@@ -127,7 +130,7 @@ def open_workspace(
     return Workspace(location, reviewer=reviewer, busy_timeout=busy_timeout)
 
 
-class Workspace:
+class Workspace(CityStore):
     """An open review workspace; create it with :func:`open_workspace`.
 
     One object may be shared by the threads of a notebook or server: every
@@ -1036,6 +1039,8 @@ class Workspace:
             "records": records_table,
             "history": history_table,
             "imports": imports_table,
+            "cities": cities_table,
+            "drafts": drafts_table,
         }
         with self._db.read() as conn:
             for name, table in tables.items():

@@ -1,0 +1,414 @@
+"""The review a reviewer holds: one object that hands every feature its inputs.
+
+Every feature (mapping, coverage, checklist pre-checks and page checks,
+annotations, indicators, consultations, the memo) asks the review for what it
+works on, instead of looking in the repository's sample folders::
+
+    rv = open_review(ws, "baguio-v1-1a2b3c4d")   # or ws.open_review(...)
+    rv.city.name            # the city's profile, from the workspace
+    rv.draft.page_count     # the stored draft file, read once
+    rv.indicators           # the indicator table imported into the review, or None
+    rv.consultations        # the consultation log imported into the review
+    rv.mapping()            # the SDG mapping the reviewer saw (stored), or a fresh one
+
+The sample cities reach a workspace through the same intake as a real city
+(:mod:`vlr_tools.intake`), so nothing here knows about them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import CityError, DocumentError, UnknownReviewError
+
+if TYPE_CHECKING:
+    from .documents import Draft
+    from .indicators.table import IndicatorTable
+    from .mapping import DraftMapping
+    from .workspace import Review, Workspace
+    from .workspace.cities import CityProfile, StoredDraft
+
+#: Record kind and key of the mapping a reviewer last ran (``vlr map --review``).
+MAPPING_KIND = "mapping_run"
+MAPPING_KEY = "latest"
+#: Record kinds of the indicator table imported into a review.
+INDICATOR_KIND = "indicator"
+INDICATOR_SOURCE_KIND = "indicator_source"
+INDICATOR_SOURCE_KEY = "table"
+
+
+def draft_cache_dir() -> Path:
+    """Where stored drafts are written out for libraries that need a file path."""
+    root = os.environ.get("VLR_CACHE_DIR")
+    base = Path(root) if root else Path(tempfile.gettempdir()) / f"vlr-cache-{os.getuid()}"
+    return base / "drafts"
+
+
+def materialise(ws: Workspace, sha256: str, filename: str) -> Path:
+    """The stored file ``sha256`` as a file named ``filename`` in the draft cache.
+
+    Content-addressed: the file is written once (atomically) and reused;
+    a file in the cache whose bytes no longer match is written again.
+    """
+    folder = draft_cache_dir() / sha256
+    path = folder / (Path(filename).name or "draft")
+    if path.is_file():
+        from .workspace.cities import sha256_of
+
+        if path.stat().st_size and sha256_of(path.read_bytes()) == sha256:
+            return path
+    folder.mkdir(parents=True, exist_ok=True)
+    data = ws.blob(sha256)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+    return path
+
+
+@lru_cache(maxsize=8)
+def _read_draft(path: str, sha256: str, lang: str | None) -> Draft:
+    from .documents import load_draft
+
+    return load_draft(path, lang=lang)
+
+
+class OpenReview:
+    """One review with its city, stored draft, indicator table and consultation log.
+
+    Each input is read from the workspace once, on first use. ``record`` is
+    the :class:`~vlr_tools.workspace.Review` row (id, city slug, version,
+    reviewers, settings).
+    """
+
+    def __init__(self, ws: Workspace, review: Review | str) -> None:
+        self.ws = ws
+        self.record: Review = ws.review(review) if isinstance(review, str) else review
+
+    def __repr__(self) -> str:
+        return f"<OpenReview {self.id} ({self.record.city} {self.record.version})>"
+
+    # -- the review --------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def slug(self) -> str:
+        """The city's slug."""
+        return self.record.city
+
+    @property
+    def version(self) -> str:
+        """The draft version reviewed (``v1``...)."""
+        return self.record.version
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self.record.settings or {})
+
+    # -- the city ------------------------------------------------------------------------
+
+    @cached_property
+    def city(self) -> CityProfile | None:
+        """The city's profile, or None when the workspace has none for the review's slug."""
+        return self.ws.find_city(self.record.city)
+
+    @property
+    def city_name(self) -> str:
+        """The city's name from its profile (the slug only when there is no profile)."""
+        return self.city.name if self.city else self.record.city
+
+    @property
+    def illustrative(self) -> bool:
+        """True for the sample cities' reviews (made-up drafts and data)."""
+        if self.city is not None:
+            return bool(self.city.illustrative)
+        return bool(self.settings.get("illustrative"))
+
+    @property
+    def hlpf_year(self) -> int | None:
+        """The HLPF year the review checks against: the review's setting, else the city's."""
+        value = str(self.settings.get("hlpf_year") or "")
+        if value.isdigit():
+            return int(value)
+        return self.city.hlpf_year if self.city else None
+
+    @property
+    def coastal(self) -> bool | None:
+        """Whether the city is coastal (None: not known)."""
+        return self.city.coastal if self.city else None
+
+    # -- the draft ----------------------------------------------------------------------
+
+    @cached_property
+    def draft_file(self) -> StoredDraft | None:
+        """The stored draft file of the review's city and version, or None."""
+        return self.ws.find_draft(self.record.city, self.record.version)
+
+    @property
+    def has_draft(self) -> bool:
+        return self.draft_file is not None
+
+    def _require_draft(self) -> StoredDraft:
+        stored = self.draft_file
+        if stored is None:
+            raise DocumentError(
+                f"review {self.id} has no stored draft: no draft {self.version!r} of "
+                f"{self.slug!r} is in the workspace; add it with "
+                f"`vlr draft add {self.slug} FILE --version {self.version}`"
+            )
+        return stored
+
+    @cached_property
+    def draft_path(self) -> Path:
+        """A local file with the draft's text source (the OCR'd copy when pages were OCR'd)."""
+        stored = self._require_draft()
+        name = stored.filename
+        if stored.text_sha256:
+            name = f"{Path(name).stem}.ocr.pdf"
+        return materialise(self.ws, stored.text_source, name)
+
+    @cached_property
+    def original_path(self) -> Path:
+        """A local file with the draft exactly as received."""
+        stored = self._require_draft()
+        return materialise(self.ws, stored.sha256, stored.filename)
+
+    @cached_property
+    def draft(self) -> Draft:
+        """The stored draft, read into pages and paragraphs (once per file per process)."""
+        stored = self._require_draft()
+        draft = _read_draft(str(self.draft_path), stored.text_source, stored.lang or None)
+        # Cite the file as received, even when its text came from an OCR'd copy.
+        return dataclasses.replace(draft, path=self.original_path, sha256=stored.sha256)
+
+    @property
+    def draft_date(self) -> Any:
+        """When the city sent the draft (None: not recorded)."""
+        return self.draft_file.received if self.draft_file else None
+
+    # -- tables ---------------------------------------------------------------------------
+
+    @cached_property
+    def indicators(self) -> IndicatorTable | None:
+        """The indicator table imported into the review, or None."""
+        return stored_indicators(self.ws, self.id)
+
+    @cached_property
+    def consultations(self) -> list[Any]:
+        """The consultation records imported into the review (empty when none)."""
+        from .consultations.store import load_consultations
+
+        return list(load_consultations(self.ws, self.id))
+
+    # -- mapping --------------------------------------------------------------------------
+
+    @cached_property
+    def vocabulary(self) -> Any:
+        """The shared vocabulary plus the city's local terms and the review's own."""
+        from .vocabulary import Term, load_vocabulary
+
+        vocab = load_vocabulary(workspace=self.ws, review_id=self.id)
+        if self.city is not None and self.city.local_terms:
+            known = {f.name for f in dataclasses.fields(Term)}
+            terms = [
+                Term(**{k: v for k, v in t.items() if k in known}) for t in self.city.local_terms
+            ]
+            vocab = vocab.with_terms(terms, label=f"city {self.slug}")
+        return vocab
+
+    def map(self, *, save: bool = True, reviewer: str | None = None) -> DraftMapping:
+        """Map the stored draft now; with ``save``, keep the suggestions the reviewer sees."""
+        from .mapping import map_draft
+
+        mapping = map_draft(self.draft, city=self.slug, vocabulary=self.vocabulary)
+        if save:
+            save_mapping(self.ws, self.id, mapping, reviewer=reviewer)
+        return mapping
+
+    def mapping(self) -> DraftMapping:
+        """The mapping saved for this draft (what the reviewer saw), else a fresh one (not saved)."""
+        stored = load_mapping(self.ws, self.id, self.draft)
+        return stored if stored is not None else self.map(save=False)
+
+    def page_count(self) -> int | None:
+        """The stored draft's page count, or None when the review has no draft."""
+        stored = self.draft_file
+        if stored is None:
+            return None
+        return stored.pages or self.draft.page_count
+
+
+def open_review(ws: Workspace, review_id: str) -> OpenReview:
+    """The review ``review_id`` of ``ws`` with its inputs (see :class:`OpenReview`)."""
+    return OpenReview(ws, review_id)
+
+
+# -- the stored mapping ----------------------------------------------------------------
+
+
+def save_mapping(
+    ws: Workspace, review_id: str, mapping: DraftMapping, *, reviewer: str | None = None
+) -> None:
+    """Keep a mapping's suggestions (with the vocabulary version) in the review."""
+    from .workspace.model import iso, now
+
+    paragraphs: dict[str, Any] = {}
+    for p in mapping.paragraphs:
+        if p.matches or p.skipped:
+            paragraphs[p.ref] = {
+                "matches": [dataclasses.asdict(m) for m in p.matches],
+                "skipped": p.skipped,
+            }
+    ws.put(
+        review_id,
+        MAPPING_KIND,
+        MAPPING_KEY,
+        {
+            "draft_sha256": mapping.draft.sha256,
+            "vocabulary_version": mapping.vocabulary_version,
+            "lang": mapping.lang,
+            "city": mapping.city,
+            "mapped_at": iso(now()),
+            "paragraphs": paragraphs,
+        },
+        reviewer=reviewer,
+    )
+
+
+def load_mapping(ws: Workspace, review_id: str, draft: Draft) -> DraftMapping | None:
+    """The mapping saved in the review for exactly this draft, or None."""
+    from .mapping import DraftMapping, Evidence, Match, ParagraphMapping
+
+    rec = ws.get(review_id, MAPPING_KIND, MAPPING_KEY)
+    if rec is None or rec.data.get("draft_sha256") != draft.sha256:
+        return None
+    stored = rec.data.get("paragraphs") or {}
+    match_fields = {f.name for f in dataclasses.fields(Match)}
+    evidence_fields = {f.name for f in dataclasses.fields(Evidence)}
+
+    def match(data: dict[str, Any]) -> Match:
+        values = {k: v for k, v in data.items() if k in match_fields}
+        values["evidence"] = tuple(
+            Evidence(**{k: v for k, v in e.items() if k in evidence_fields})
+            for e in data.get("evidence") or ()
+        )
+        values["targets"] = tuple(values.get("targets") or ())
+        return Match(**values)
+
+    out = []
+    for para in draft.paragraphs():
+        item = stored.get(para.ref) or {}
+        out.append(
+            ParagraphMapping(
+                ref=para.ref,
+                page=para.page,
+                section=para.section,
+                section_ref=para.section_ref,
+                kind=para.kind,
+                text=para.text,
+                matches=tuple(match(m) for m in item.get("matches") or ()),
+                skipped=str(item.get("skipped") or ""),
+            )
+        )
+    return DraftMapping(
+        draft=draft,
+        paragraphs=tuple(out),
+        vocabulary_version=str(rec.data.get("vocabulary_version") or ""),
+        lang=str(rec.data.get("lang") or draft.lang),
+        city=rec.data.get("city"),
+    )
+
+
+# -- the stored indicator table ------------------------------------------------------------
+
+
+def stored_indicators(ws: Workspace, review_id: str) -> IndicatorTable | None:
+    """The indicator table imported into a review, or None when none was imported."""
+    source = ws.get(review_id, INDICATOR_SOURCE_KIND, INDICATOR_SOURCE_KEY)
+    if source is None:
+        return None
+    from .indicators.table import IndicatorTable, LocalIndicator
+
+    names = {f.name for f in dataclasses.fields(LocalIndicator)}
+    rows = []
+    for rec in ws.records(review_id, INDICATOR_KIND):
+        values = {k: v for k, v in rec.data.items() if k in names}
+        values["global_codes"] = tuple(values.get("global_codes") or ())
+        values["disaggregation"] = tuple(values.get("disaggregation") or ())
+        rows.append(LocalIndicator(**values))
+    rows.sort(key=lambda i: (i.row, i.id))
+    data = source.data
+    return IndicatorTable(
+        path=Path(str(data.get("filename") or "indicators")),
+        sheet=data.get("sheet"),
+        indicators=tuple(rows),
+        header_row=int(data.get("header_row") or 1),
+    )
+
+
+# -- finding the review a command means -------------------------------------------------
+
+
+def resolve_review(
+    ws: Workspace,
+    review_id: str | None = None,
+    *,
+    city: str | None = None,
+    version: str | None = None,
+    start_sample: bool = True,
+    notify: Any = None,
+) -> OpenReview:
+    """The review a command or notebook means: ``review_id``, else the latest of ``city``.
+
+    ``city`` is the shortcut for the sample cities (and any city with a
+    review): the newest review of that city (and draft ``version``). With
+    ``start_sample``, a sample city with no review yet is taken in through
+    the intake and a review started, and ``notify(text)`` is told so.
+    """
+    if review_id:
+        return open_review(ws, review_id)
+    if not city:
+        raise UnknownReviewError("say which review: give a review id (--review ID) or --city SLUG")
+    found = ws.find_review(city, version)
+    if found is not None:
+        return OpenReview(ws, found)
+    from .intake import is_sample_city, start_sample_review
+
+    if start_sample and is_sample_city(city):
+        rv = start_sample_review(ws, city, version)
+        if notify is not None:
+            notify(
+                f"started review {rv.id} of the sample city {city} (draft {rv.version}) "
+                f"in {ws.location}"
+            )
+        return OpenReview(ws, rv)
+    which = f"{city!r} draft {version}" if version else repr(city)
+    have = [r.version for r in ws.reviews(city)]
+    hint = (
+        f"; its reviews are of drafts {', '.join(have)}"
+        if have
+        else f"; start one with 'vlr workspace new --city {city} --draft FILE'"
+    )
+    raise UnknownReviewError(f"no review of {which} in the workspace {ws.location}{hint}")
+
+
+__all__ = [
+    "INDICATOR_KIND",
+    "INDICATOR_SOURCE_KIND",
+    "MAPPING_KIND",
+    "CityError",
+    "OpenReview",
+    "load_mapping",
+    "open_review",
+    "resolve_review",
+    "save_mapping",
+    "stored_indicators",
+]
