@@ -363,9 +363,10 @@ def add_draft(
 
 
 def _read(path: Path, lang: str | None) -> Draft:
-    from .documents import load_draft
+    from .review import _read_draft
+    from .workspace.cities import sha256_of
 
-    return load_draft(path, lang=lang)
+    return _read_draft(str(path), sha256_of(path.read_bytes()), lang)
 
 
 def _ocr(local: Path, lang: str | None, shown: str) -> tuple[Draft, bytes, list[int]]:

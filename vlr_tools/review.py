@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,11 +71,21 @@ def materialise(ws: Workspace, sha256: str, filename: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=8)
+_DRAFTS: dict[tuple[str, str | None], Draft] = {}
+
+
 def _read_draft(path: str, sha256: str, lang: str | None) -> Draft:
+    """Read a draft file once per content and language (the path may differ)."""
     from .documents import load_draft
 
-    return load_draft(path, lang=lang)
+    key = (sha256, lang)
+    found = _DRAFTS.get(key)
+    if found is None or not Path(path).is_file():
+        found = load_draft(path, lang=lang)
+        if len(_DRAFTS) >= 8:
+            _DRAFTS.pop(next(iter(_DRAFTS)))
+        _DRAFTS[key] = found
+    return found
 
 
 class OpenReview:

@@ -49,6 +49,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,8 +63,9 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
-    from ..cities import City
+    from ..review import OpenReview
     from ..workspace import Review, Workspace
+    from ..workspace.cities import CityProfile
 
 __all__ = [
     "HANDLED_ERRORS",
@@ -499,7 +501,7 @@ class NotebookSession:
 
     ws: Workspace
     review: Review
-    city: City
+    city: CityProfile
     version: str
     lang: str
     reviewer: str
@@ -508,6 +510,13 @@ class NotebookSession:
     @property
     def review_id(self) -> str:
         return self.review.id
+
+    @cached_property
+    def opened(self) -> OpenReview:
+        """The review with its stored draft, indicator table and consultations."""
+        from ..review import OpenReview
+
+        return OpenReview(self.ws, self.review)
 
     def describe(self) -> str:
         """One line: which review, city, draft and workspace."""
@@ -534,26 +543,26 @@ class NotebookSession:
 
 def notebook_paths(
     workspace: str | Path | None = "", exports: str | Path | None = ""
-) -> tuple[Path | str, Path]:
+) -> tuple[Path | str | None, Path]:
     """The workspace location and export folder a notebook's parameters mean.
 
-    Empty values mean the defaults: ``exports/notebook-workspace`` and
-    ``exports/`` (both ignored by git, both created on first use). A
-    workspace may also be a database URL.
+    An empty workspace means what the ``vlr`` command uses:
+    ``$VLR_DATABASE_URL``, else ``$VLR_WORKSPACE_DIR``, else ``data/workspace``
+    (returned as None, resolved by :func:`~vlr_tools.workspace.open_workspace`),
+    so a rating made in a notebook is the one ``vlr memo`` sees. An empty
+    export folder means ``exports/``. A workspace may be a database URL.
     """
-    ws_location: Path | str
+    ws_location: Path | str | None
     if workspace and "://" in str(workspace):
         ws_location = str(workspace)
     else:
-        ws_location = (
-            Path(workspace).expanduser() if workspace else EXPORTS_DIR / NOTEBOOK_WORKSPACE
-        )
+        ws_location = Path(workspace).expanduser() if workspace else None
     out = Path(exports).expanduser() if exports else EXPORTS_DIR
     return ws_location, out
 
 
 def open_session(
-    city: str,
+    city: str = "",
     version: str | None = None,
     lang: str = "en",
     reviewer: str = "",
@@ -562,45 +571,45 @@ def open_session(
     *,
     template: str = "full",
     new: bool = False,
+    review_id: str = "",
 ) -> NotebookSession:
-    """Open the workspace and the review of ``city``'s draft ``version`` that a notebook works on.
+    """Open the workspace and the review a notebook works on.
 
-    The newest review of that draft in the workspace is used; with none (or
-    ``new=True``) a review is started with checklist ``template``. ``version``
-    defaults to the city's latest draft. Errors name the allowed values
-    (cities, versions, languages).
+    ``review_id`` names any review (a real city's). Without it, ``city`` is
+    the shortcut for the sample cities: the newest review of that city's
+    draft ``version`` in the workspace, else (or with ``new=True``) a new one
+    started through the intake with checklist ``template``. Errors name the
+    allowed values (cities, versions, languages).
     """
-    from ..checklist import start_review
-    from ..cities import load_city
+    from ..intake import require_sample, start_sample_review
+    from ..review import resolve_review
     from ..workspace import open_workspace
 
     check_lang(lang)
-    c = load_city(city)
-    files = c.draft(version or None)
     location, out = notebook_paths(workspace, exports)
-    if isinstance(location, Path):
-        location.mkdir(parents=True, exist_ok=True)
-    ws = open_workspace(location, reviewer=reviewer or None)
-    who = ws.reviewer or ""
-    review = None if new else ws.find_review(c.slug, files.version)
-    if review is None:
-        review = start_review(
-            ws,
-            c.slug,
-            files.version,
-            template=template,
-            reviewers=(who,) if who else (),
-            title=f"{c.name} Voluntary Local Review, draft {files.version} (illustrative sample)"
-            if c.illustrative
-            else None,
-        )
+    if review_id:
+        ws = open_workspace(location, reviewer=reviewer or None)
+        opened = resolve_review(ws, review_id)
+    else:
+        require_sample(city, version or None)
+        if isinstance(location, Path):
+            location.mkdir(parents=True, exist_ok=True)
+        ws = open_workspace(location, reviewer=reviewer or None)
+        found = None if new else ws.find_review(city, version or None)
+        if found is None:
+            who = ws.reviewer or ""
+            found = start_sample_review(
+                ws, city, version or None, reviewers=(who,) if who else (), template=template
+            )
+        opened = resolve_review(ws, found.id)
     out.mkdir(parents=True, exist_ok=True)
+    profile = opened.city or ws.city(opened.slug)
     return NotebookSession(
         ws=ws,
-        review=review,
-        city=c,
-        version=files.version,
+        review=opened.record,
+        city=profile,
+        version=opened.version,
         lang=lang,
-        reviewer=who,
+        reviewer=ws.reviewer or "",
         exports=out,
     )

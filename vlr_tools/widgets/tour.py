@@ -338,15 +338,13 @@ class WorkshopTour:
         return False
 
     def _coverage_frame(self) -> pd.DataFrame:
-        from ..coverage import coverage_frame, load_decisions, map_city_draft
-        from ..indicators import load_indicators
+        from ..coverage import coverage_frame, load_decisions
 
         s = self._session()
-        mapping = map_city_draft(s.city.slug, s.version, ws=s.ws, review_id=s.review_id)
+        rv = s.opened
         decisions = load_decisions(s.ws, s.review_id)
-        path = s.city.indicators_path
-        table = load_indicators(path) if path.is_file() else None
-        return coverage_frame(mapping, table, decisions, s.city.hlpf_year, self.lang)
+        year = rv.hlpf_year or dt.date.today().year
+        return coverage_frame(rv.mapping(), rv.indicators, decisions, year, self.lang)
 
     def _coverage_figure(self, frame: pd.DataFrame) -> go.Figure:
         from ..coverage import coverage_figure
@@ -362,7 +360,7 @@ class WorkshopTour:
 
         s = self._session()
         L = self.lang
-        year = s.city.hlpf_year
+        year = s.city.hlpf_year or dt.date.today().year
         mapped = int((frame["paragraphs"] > 0).sum())
         covered = int(frame["depth"].isin(["covered", "measured"]).sum())
         hlpf = ", ".join(str(g) for g in frame.attrs.get("hlpf_goals", ())) or "-"
