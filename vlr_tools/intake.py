@@ -335,7 +335,7 @@ def add_draft(
         filename=filename,
         format=fmt,
         lang=lang or draft.lang,
-        title=title or draft.title or None,
+        title=title or _title(draft.title, path),
         received=received_date,
         info=info,
         added_at=now(),
@@ -360,6 +360,17 @@ def add_draft(
         unchanged=unchanged,
         reviews_to_reanchor=reanchor,
     )
+
+
+_NOT_TITLES = frozenset({"contents", "table of contents", "目次", "もくじ", "foreword", "preface"})
+
+
+def _title(found: str, path: Path) -> str:
+    """The draft's own title, unless reading picked a contents heading; else the file name."""
+    text = " ".join((found or "").split())
+    if not text or text.casefold() in _NOT_TITLES or "...." in text:
+        return path.stem.replace("_", " ")
+    return text
 
 
 def _read(path: Path, lang: str | None) -> Draft:

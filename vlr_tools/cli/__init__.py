@@ -21,6 +21,8 @@ from ..errors import VlrError
 COMMANDS: list[str] = [
     "framework",
     "workspace",
+    "city",
+    "indicators",
     "mapping",
     "memo",
     "consultations",

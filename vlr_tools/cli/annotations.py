@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .._shared import clip
 from ._common import show_help, text_table
@@ -31,6 +32,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     common = argparse.ArgumentParser(add_help=False)
     add_workspace_option(common)
+
+    add = sub.add_parser(
+        "add",
+        parents=[common],
+        help="comment on a passage of the review's stored draft",
+        description="Anchor a remark to the exact words of the review's stored draft: the "
+        "quote must be on the page given (matched ignoring case, width and spacing). Saved at "
+        "once in the workspace, with history. Kinds: question, correction, missing_evidence, "
+        "suggestion, good_practice.",
+        epilog="Examples:\n  vlr annotations add baguio-v1-1a2b3c4d --page 12 "
+        "--quote 'city-wide totals' --comment 'Break these down by sex and barangay.' "
+        "--kind missing_evidence --criterion C4 --sdg 5.1",
+        formatter_class=_RAW,
+    )
+    add.add_argument("review_id", metavar="REVIEW_ID")
+    add.add_argument("--page", type=int, required=True, help="page of the draft (1 = first)")
+    add.add_argument("--quote", required=True, help="the words on that page you comment on")
+    add.add_argument("--comment", required=True, help="your remark")
+    add.add_argument(
+        "--kind",
+        default="question",
+        help="question, correction, missing_evidence, suggestion or good_practice "
+        "(default: question)",
+    )
+    add.add_argument(
+        "--paragraph", help="paragraph reference, e.g. p12.3 (when the quote is twice on the page)"
+    )
+    add.add_argument("--criterion", help="checklist criterion, e.g. C4")
+    add.add_argument("--sdg", default="", help="goals, targets or indicators, e.g. '5, 11.6'")
+    add.set_defaults(func=cmd_add)
 
     ls = sub.add_parser(
         "list",
@@ -165,6 +196,32 @@ def cmd_list(args: argparse.Namespace) -> int:
     )
     print(text_table(rows, header))
     print(f"{len(frame)} annotation(s)")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ..annotations.store import annotate, draft_for_review
+
+    with workspace_from_args(args) as ws:
+        draft = draft_for_review(ws, args.review_id)
+        made = annotate(
+            ws,
+            args.review_id,
+            draft,
+            page=args.page,
+            quote=args.quote,
+            comment=args.comment,
+            kind=args.kind,
+            paragraph=args.paragraph,
+            criterion=args.criterion,
+            sdg=args.sdg,
+        )
+    print(made.id)
+    print(
+        f"saved annotation {made.id} on page {args.page} of {draft.name} in review "
+        f"{args.review_id}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -8,9 +8,11 @@ edit it, and compare two drafts section by section.
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
 from typing import Any
 
+from ..errors import ChecklistError
 from ..i18n import LANGUAGES, t
 from ._common import show_help
 
@@ -81,21 +83,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pre = sub.add_parser(
         "precheck",
         help="suggest ratings from the draft, indicators and consultation log",
-        description="Run the automatic pre-checks on a sample city's draft: each suggestion "
-        "names a criterion, a suggested rating, the reason and the evidence. Suggestions "
-        "are not ratings: a reviewer confirms or overrides each one. With --score, compare "
+        description="Run the automatic pre-checks on a review's stored draft, indicator table "
+        "and consultation log: each suggestion names a criterion, a suggested rating, the "
+        "reason and the evidence. Suggestions are kept in the review but are not ratings: a "
+        "reviewer confirms or overrides each one. With --score (sample cities only), compare "
         "them with the city's answer key (weaknesses found and missed, false alarms).",
-        epilog="Example:\n  vlr checklist precheck --city san-fernando --version v1 --lang ja\n"
+        epilog="Example:\n  vlr checklist precheck --review baguio-v1-1a2b3c4d\n"
+        "  vlr checklist precheck --city san-fernando --version v1 --lang ja\n"
         "  vlr checklist precheck --city santa-rosa --score",
         formatter_class=_RAW,
     )
-    pre.add_argument("--city", required=True, metavar="SLUG", help="sample city, e.g. san-fernando")
+    pre.add_argument("--review", metavar="ID", help="the review (see vlr workspace reviews)")
+    pre.add_argument(
+        "--city", metavar="SLUG", help="shortcut to the city's latest review, e.g. san-fernando"
+    )
     pre.add_argument("--version", default=None, help="draft version (default: latest)")
     pre.add_argument(
         "--hlpf-year", type=int, default=None, help="HLPF year (default: the city's VLR year)"
     )
     pre.add_argument("--lang", choices=LANGUAGES, default="en")
     pre.add_argument("--score", action="store_true", help="measure against the city's answer key")
+    _workspace_options(pre)
     pre.set_defaults(func=_precheck)
 
     rate = sub.add_parser(
@@ -172,6 +180,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     compare.add_argument("--all", action="store_true", help="list unchanged sections too")
     compare.add_argument("--lang", choices=LANGUAGES, default="en")
+    _workspace_options(compare)
     compare.set_defaults(func=_compare)
 
 
@@ -229,15 +238,33 @@ def _copy(args: argparse.Namespace) -> int:
 
 
 def _precheck(args: argparse.Namespace) -> int:
-    from ..checklist import precheck, rating_label, score_prechecks
+    from ..checklist import rating_label, score_prechecks
+    from ..checklist.precheck import precheck_review
+    from ..review import resolve_review
 
     lang = args.lang
-    suggestions = precheck(None, args.city, args.version, hlpf_year=args.hlpf_year)
-    version = args.version or "latest"
+    if not args.review and not args.city:
+        raise ChecklistError("give --review ID (see vlr workspace reviews) or --city SLUG")
+    if args.city and not args.review:
+        from ..intake import is_sample_city, require_sample
+
+        if is_sample_city(args.city):
+            require_sample(args.city, args.version)
+    ws = _open(args)
+    rv = resolve_review(
+        ws,
+        args.review,
+        city=args.city,
+        version=args.version,
+        notify=lambda text: print(text, file=sys.stderr),
+    )
+    suggestions = precheck_review(rv, hlpf_year=args.hlpf_year, save=True)
+    version = rv.version
+    city_label = rv.city_name
     if not suggestions:
         print(t("checklist.cli.no_suggestions", lang))
     else:
-        print(t("checklist.cli.suggestions_header", lang, city=args.city, version=version))
+        print(t("checklist.cli.suggestions_header", lang, city=city_label, version=version))
         for s in suggestions:
             print(
                 f"  {s.criterion_id}  [{t('checklist.suggested_short', lang)}] {rating_label(s.rating, lang)}"
@@ -248,7 +275,12 @@ def _precheck(args: argparse.Namespace) -> int:
                     f"      {t('checklist.col.evidence', lang)}{_sep(lang)}{', '.join(s.evidence[:12])}"
                 )
     if args.score:
-        score = score_prechecks(args.city, args.version, suggestions=suggestions)
+        from ..intake import is_sample_city
+
+        if not is_sample_city(rv.slug):
+            print(f"no answer key for {rv.slug}: only the sample cities have one")
+            return 0
+        score = score_prechecks(rv.slug, rv.version, suggestions=suggestions)
         print()
         print(
             f"answer key ({score['city']} {score['version']}): {len(score['found'])} of {score['weaknesses']} "
@@ -296,7 +328,6 @@ def _rate(args: argparse.Namespace) -> int:
 
 def _final(args: argparse.Namespace) -> int:
     from ..checklist import lead_reviewer, rating_label, set_final
-    from ..errors import ChecklistError
 
     ws = _open(args)
     try:
@@ -371,10 +402,15 @@ def _compare(args: argparse.Namespace) -> int:
 
     old, new = args.old, args.new
     if args.city:
-        from ..cities import load_city
+        from ..checklist.versions import review_draft
+        from ..review import resolve_review
 
-        city = load_city(args.city)
-        old, new = str(city.draft(old).pdf), str(city.draft(new).pdf)
+        ws = _open(args)
+        drafts = []
+        for version in (old, new):
+            rv = resolve_review(ws, None, city=args.city, version=version)
+            drafts.append(review_draft(ws, rv.id))
+        old, new = drafts
     frame = compare_drafts(old, new, lang=args.lang)
     counts = frame["status"].value_counts().to_dict()
     print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))

@@ -79,16 +79,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import",
         help="import a consultation log into a review",
         description="Validate a log and save its consultations (and participants: personal "
-        "data, kept in the workspace only) into the city's review. If any row has a problem "
+        "data, kept in the workspace only) into a review (--review ID, or --city for the "
+        "city's latest review). If any row has a problem "
         "nothing is saved, unless --accept-valid is given. Importing the same file again "
         "changes nothing; records missing from the file are never deleted.",
-        epilog="Examples:\n  vlr consultations import consultations.xlsx --city san-fernando\n"
+        epilog="Examples:\n  vlr consultations import consultations.xlsx --review baguio-v1-1a2b3c4d\n"
+        "  vlr consultations import consultations.xlsx --city san-fernando\n"
         "  vlr consultations import log.xlsx --city santa-rosa --monthfirst --accept-valid "
         "--rejects to-fix.xlsx",
         formatter_class=_RAW,
     )
     imp.add_argument("file", metavar="FILE", help="consultation log (.xlsx or .csv)")
-    imp.add_argument("--city", required=True, metavar="SLUG", help="city slug, e.g. santa-rosa")
+    imp.add_argument(
+        "--city", metavar="SLUG", help="shortcut to the city's latest review, e.g. santa-rosa"
+    )
     _workspace_options(imp)
     imp.add_argument(
         "--accept-valid",
@@ -194,16 +198,25 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _review(ws: Any, args: argparse.Namespace, create: bool) -> Any:
-    if args.review:
-        return ws.review(args.review)
-    found = ws.find_review(args.city, args.version) if args.city else None
-    if found is None and create:
-        from .workspace import warn_unknown_city
+    """The review meant by --review, or the latest of --city (a sample's is started if needed)."""
+    from ..errors import UnknownReviewError
+    from ..review import resolve_review
 
-        found = ws.create_review(city=args.city, version=args.version or "v1")
-        warn_unknown_city(args.city)
-        print(f"created review {found.id}")
-    return found
+    if not args.review and not args.city:
+        raise ConsultationLogError("give --review ID (see vlr workspace reviews) or --city SLUG")
+    try:
+        return resolve_review(
+            ws,
+            args.review,
+            city=args.city,
+            version=args.version,
+            start_sample=create,
+            notify=print,
+        ).record
+    except UnknownReviewError:
+        if args.review or create:
+            raise
+        return None
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -246,17 +259,18 @@ def _records(args: argparse.Namespace, allow_sample: bool) -> tuple[Any, str]:
                         f"review {review.id}",
                     )
     if allow_sample and args.city:
-        from ..cities import load_city
+        from ..intake import is_sample_city, scratch_sample_review
 
-        try:
-            city = load_city(args.city)
-        except Exception as exc:  # noqa: BLE001 - explained below
+        if not is_sample_city(args.city):
             raise ConsultationLogError(
                 f"no consultations for city {args.city!r} in the workspace and no sample city "
-                f"of that name ({exc}); import a log first or give --from FILE"
-            ) from exc
-        result = _read(str(city.consultations_path), args.dayfirst or "auto")
-        return result, f"sample log {city.consultations_path.name} (illustrative)"
+                "of that name; import a log first or give --from FILE"
+            )
+        rv = scratch_sample_review(args.city, args.version)
+        from ..consultations import load_participants
+
+        records = [*rv.consultations, *load_participants(rv.ws, rv.id)]
+        return records, f"sample city {args.city}'s consultation log (illustrative)"
     raise ConsultationLogError(
         "no consultations found: give --from FILE, or --city/--review of a review with "
         "imported consultations"
@@ -289,14 +303,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _is_sample(city: str | None) -> bool:
-    if not city:
-        return False
-    try:
-        from ..cities import load_city
+    from ..intake import is_sample_city
 
-        return bool(load_city(city).illustrative)
-    except Exception:  # noqa: BLE001 - not a sample city
-        return False
+    return bool(city) and is_sample_city(str(city))
 
 
 def _analyse(args: argparse.Namespace) -> int:

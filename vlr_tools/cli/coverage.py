@@ -24,21 +24,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "coverage",
-        help="SDG coverage of a sample city's draft, HLPF gaps and indicator data gaps",
-        description="Map a sample city's draft to the SDGs and show, per goal, how deeply it "
+        help="SDG coverage of a review's draft, HLPF gaps and indicator data gaps",
+        description="Take a review's stored draft mapped to the SDGs and show, per goal, how deeply it "
         "is covered (paragraphs, pages, targets, local indicators with data) against the "
         "HLPF in-depth set of a year; or the coverage findings, the per-target view, the "
         "indicator table, its data gaps, or the suggested alignment of local with global "
-        "indicators. With --review, a review's accept/reject/add decisions are applied "
-        "first. Depth: none < mentioned < covered (main subject of 3+ paragraphs, 150+ "
+        "indicators. The review's accept/reject/add decisions are applied first, and its "
+        "saved mapping (vlr map --review) is used when there is one. Depth: none < mentioned < covered (main subject of 3+ paragraphs, 150+ "
         "words) < measured (covered, and an indicator has two data points).",
         epilog="Examples:\n"
+        "  vlr coverage --review baguio-v1-1a2b3c4d\n"
         "  vlr coverage --city san-fernando --version v1 --year 2025\n"
         "  vlr coverage --city santa-rosa --show gaps --format csv > gaps.csv\n"
         "  vlr coverage --city santa-rosa --lang ja --chart coverage.png",
         formatter_class=_RAW,
     )
-    parser.add_argument("--city", metavar="SLUG", help="sample city, e.g. santa-rosa")
+    parser.add_argument(
+        "--city",
+        metavar="SLUG",
+        help="shortcut to the city's latest review (a sample city's is started if it has none)",
+    )
     parser.add_argument("--version", metavar="V", help="draft version, e.g. v1 (default: latest)")
     parser.add_argument(
         "--year", type=int, metavar="YEAR", help="HLPF year to compare with (default: the city's)"
@@ -51,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--review",
         metavar="REVIEW_ID",
-        help="apply this review's mapping decisions (its city and version are the defaults)",
+        help="the review to show (see vlr workspace reviews)",
     )
     parser.add_argument(
         "--chart",
@@ -64,7 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from ..cities import load_city
     from ..coverage import coverage_summary
 
     if args.chart is not None and args.chart.suffix.lower() not in CHART_SUFFIXES:
@@ -72,21 +76,20 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             f"cannot write a chart as {args.chart.suffix or 'a file without extension'}; "
             f"allowed: {', '.join(CHART_SUFFIXES)}"
         )
-    ws = None
-    city, version, year = args.city, args.version, args.year
-    if args.review:
-        from .workspace import workspace_from_args
+    from ..review import resolve_review
+    from .workspace import workspace_from_args
 
-        ws = workspace_from_args(args)
-        review = ws.review(args.review)
-        city = city or review.city
-        version = version or review.version
-        if year is None and isinstance(review.settings, dict) and review.settings.get("hlpf_year"):
-            year = int(review.settings["hlpf_year"])
-    if not city:
-        raise VlrError("give --city SLUG (e.g. --city santa-rosa) or --review REVIEW_ID")
-    c = load_city(city)
-    summary = coverage_summary(ws, args.review, c.slug, version, year, args.lang)
+    if not args.review and not args.city:
+        raise VlrError("give --review REVIEW_ID, or --city SLUG (e.g. --city santa-rosa)")
+    if args.city and not args.review:
+        from ..intake import is_sample_city, require_sample
+
+        if is_sample_city(args.city):
+            require_sample(args.city, args.version)
+    ws = workspace_from_args(args)
+    rv = resolve_review(ws, args.review, city=args.city, version=args.version, notify=_note)
+    summary = coverage_summary(ws, rv.id, None, None, args.year, args.lang)
+    c = rv
     frame = _frame(summary, args.show)
     lang = args.lang
     notice = t("common.illustrative_note", lang) if summary.illustrative else ""
@@ -111,7 +114,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             t(
                 "coverage.cli.heading",
                 lang,
-                city=c.name,
+                city=c.city_name,
                 version=summary.version,
                 year=summary.hlpf_year,
                 goals=", ".join(map(str, summary.hlpf_goals)),
@@ -287,3 +290,7 @@ def _write_chart(fig: Any, path: Path) -> None:
             f"could not write {path} ({type(exc).__name__}: {exc}); static images need "
             "Chromium (/usr/bin/chromium, installed by ./scripts/setup). Write .html instead."
         ) from exc
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr)

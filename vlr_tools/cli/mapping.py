@@ -12,7 +12,9 @@ from .._shared import clip
 from ..documents import draft_from_text, load_draft, text_from_stdin_bytes
 from ..errors import MappingError
 from ..mapping import DraftMapping, map_draft
+from ..review import open_review
 from ..vocabulary import load_vocabulary
+from .workspace import add_workspace_option, workspace_from_args
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -22,6 +24,7 @@ Examples:
   vlr map data/cities/san-fernando/drafts/san-fernando-summary-ja.pdf --level target
   vlr map draft.docx --city santa-rosa --format csv > mapping.csv
   echo "Fish catch of municipal fisherfolk fell." | vlr map - --format json
+  vlr map --review baguio-v1-1a2b3c4d      # the review's stored draft; suggestions kept
 """
 
 
@@ -39,7 +42,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=_RAW,
     )
-    parser.add_argument("draft", metavar="DRAFT", help="draft file (.pdf .docx .md .txt) or -")
+    parser.add_argument(
+        "draft",
+        metavar="DRAFT",
+        nargs="?",
+        default=None,
+        help="draft file (.pdf .docx .md .txt) or -; leave out with --review",
+    )
+    parser.add_argument(
+        "--review",
+        metavar="ID",
+        default=None,
+        help="map the review's stored draft with the city's and review's local terms, and "
+        "keep the suggestions (with the vocabulary version) in the review for the memo",
+    )
+    add_workspace_option(parser)
     parser.add_argument(
         "--lang",
         choices=("en", "ja"),
@@ -76,9 +93,22 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    draft = _load(args)
-    vocabulary = load_vocabulary(city=args.city)
-    mapping = map_draft(draft, args.city, vocabulary=vocabulary, lang=args.lang)
+    if args.review:
+        if args.draft:
+            raise MappingError("give either a DRAFT file or --review ID, not both")
+        with workspace_from_args(args) as ws:
+            mapping = open_review(ws, args.review).map(save=True)
+        print(
+            f"saved the suggestions in review {args.review} "
+            f"(vocabulary {mapping.vocabulary_version})",
+            file=sys.stderr,
+        )
+    elif not args.draft:
+        raise MappingError("give a DRAFT file (or - for standard input), or --review ID")
+    else:
+        draft = _load(args)
+        vocabulary = load_vocabulary(city=args.city)
+        mapping = map_draft(draft, args.city, vocabulary=vocabulary, lang=args.lang)
     if args.format == "csv":
         mapping.to_frame(args.level).to_csv(sys.stdout, index=False)
     elif args.format == "json":

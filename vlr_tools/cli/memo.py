@@ -34,12 +34,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--include-personal is given. Files are named <city>-<version>-review-memo-<lang>.<ext> "
         "and written to OUT/<city>/.",
         epilog="Examples:\n"
+        "  vlr memo --review baguio-v1-1a2b3c4d --lang en,ja\n"
         "  vlr memo --city santa-rosa\n"
         "  vlr memo --city san-fernando --version v2 --lang ja --format pdf,docx\n"
         "  vlr memo --city santa-rosa --format html --out /tmp/memos --workspace exports/demo-workspace",
         formatter_class=_RAW,
     )
-    memo.add_argument("--city", required=True, metavar="SLUG", help="city slug, e.g. santa-rosa")
+    memo.add_argument("--review", metavar="ID", help="the review (see vlr workspace reviews)")
+    memo.add_argument(
+        "--city", metavar="SLUG", help="shortcut to the city's latest review, e.g. santa-rosa"
+    )
     memo.add_argument(
         "--version",
         default=None,
@@ -116,15 +120,17 @@ def run_memo(args: argparse.Namespace) -> int:
     formats = [check_format(f) for f in parse_list(args.format, ())]
     if not langs or not formats:
         raise MemoError("--lang and --format each need at least one value")
+    if not args.review and not args.city:
+        raise MemoError("give --review ID (see vlr workspace reviews) or --city SLUG")
     ws = workspace_from_args(args)
-    review = ws.find_review(args.city, args.version)
+    review = ws.review(args.review) if args.review else ws.find_review(args.city, args.version)
     if review is None:
         known = sorted({f"{r.city} {r.version}" for r in ws.reviews()})
         where = (
             f" (reviews here: {', '.join(known)})" if known else " (the workspace has no reviews)"
         )
         version = f" draft {args.version}" if args.version else ""
-        start = f"vlr workspace new --city {args.city}" + (
+        start = f"vlr workspace new --city {args.city} --draft FILE" + (
             f" --version {args.version}" if args.version else ""
         )
         raise MemoError(
@@ -132,10 +138,10 @@ def run_memo(args: argparse.Namespace) -> int:
             f"start one with '{start}', or run 'vlr demo' for the sample cities" + ws.demo_hint()
         )
     out = Path(args.out) if args.out else EXPORTS_DIR
-    folder = out / args.city
+    folder = out / review.city
     warnings: list[str] = []
     for lang in langs:
-        print(f"{args.city} {review.version} ({lang}):", flush=True)
+        print(f"{review.city} {review.version} ({lang}):", flush=True)
         memo = build_memo(
             ws,
             review.id,

@@ -75,12 +75,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "new",
         parents=[common],
         help="start a review of a city's draft and print its id",
-        description="Create a review of a city's draft VLR in the workspace and print its id "
-        "(the other commands take it as REVIEW_ID). The city is a slug such as santa-rosa; a "
-        "city that is not one of the illustrative sample cities in data/cities/ is allowed "
-        "(a real partner city), with a warning in case of a typing mistake. The first "
-        "reviewer listed is the lead reviewer, who settles final ratings.",
-        epilog="Examples:\n  vlr workspace new --city santa-rosa\n"
+        description="The common start of a review, in one command: add the city if it is "
+        "missing (--city-name and the other profile options), store the draft file (--draft), "
+        "create the review, map the draft to the SDGs and run the checklist pre-checks, then "
+        "print the review id (the other commands take it as REVIEW_ID) and the next commands. "
+        "Without --draft, the city's draft VERSION must already be stored (vlr draft add); a "
+        "sample city (santa-rosa, san-fernando) brings its own draft, indicator table and "
+        "consultation log. The first reviewer listed is the lead reviewer, who settles final "
+        "ratings.",
+        epilog="Examples:\n  vlr workspace new --city baguio --city-name 'Baguio City' "
+        "--country Philippines --draft Baguio-VLR-draft.pdf\n"
+        "  vlr workspace new --city santa-rosa\n"
         "  vlr workspace new --city san-fernando --version v2 "
         '--reviewers "A. Reviewer, B. Reviewer" --template workshop',
         formatter_class=_RAW,
@@ -106,6 +111,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="checklist template: full, workshop or a .yaml path (default: full)",
     )
     new.add_argument("--title", default=None, help="a title for the review (optional)")
+    new.add_argument("--draft", metavar="FILE", help="the city's draft file to store and review")
+    new.add_argument(
+        "--lang", choices=("en", "ja"), help="the draft's language (default: detected)"
+    )
+    new.add_argument("--received", metavar="DATE", help="when the city sent the draft, YYYY-MM-DD")
+    new.add_argument("--ocr", action="store_true", help="read pages without text with OCR")
+    new.add_argument("--city-name", metavar="NAME", help="the city's name, when it is new here")
+    new.add_argument("--country", help="the city's country, when it is new here")
+    new.add_argument("--province", help="the city's province, when it is new here")
+    new.add_argument("--coastal", choices=("yes", "no"), help="whether the city is coastal")
+    new.add_argument("--hlpf-year", type=int, metavar="YEAR", help="HLPF year of the VLR")
+    new.add_argument(
+        "--no-map", action="store_true", help="do not map the draft or run the pre-checks now"
+    )
     new.set_defaults(func=cmd_new)
 
     info = sub.add_parser(
@@ -218,40 +237,109 @@ def split_names(text: str) -> list[str]:
     return [" ".join(n.split()) for n in names if n.strip()]
 
 
-def warn_unknown_city(city: str) -> None:
-    """Warn on stderr when ``city`` is not a sample city: allowed, but maybe a typing mistake."""
-    from ..cities import list_cities
-
-    known = list_cities()
-    if city in known:
-        return
-    print(
-        f"warning: {city!r} is not one of the sample cities ({', '.join(known) or 'none found'}); "
-        "the review is created for it anyway, so check the spelling",
-        file=sys.stderr,
-    )
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     from ..checklist import load_template
+    from ..intake import (
+        add_city,
+        add_draft,
+        is_sample_city,
+        require_city,
+        start_review,
+        start_sample_review,
+    )
+    from ..review import open_review
 
     load_template(args.template)  # a wrong template name fails before anything is saved
+    reviewers = tuple(split_names(args.reviewers))
+    lines: list[str] = []
     with workspace_from_args(args) as ws:
-        review = ws.create_review(
-            city=args.city,
-            document=args.document,
-            version=args.version,
-            reviewers=split_names(args.reviewers),
-            template=args.template,
-            title=args.title,
-        )
+        if ws.find_city(args.city) is None and not is_sample_city(args.city):
+            if not args.city_name:
+                from ..errors import CityError
+                from ..workspace.cities import unknown_city_message
+
+                known = [c.slug for c in ws.cities()]
+                raise CityError(
+                    unknown_city_message(args.city, known).replace(
+                        "add it with `vlr city add",
+                        "give --city-name NAME to add it, or `vlr city add",
+                    )
+                )
+            facts = {
+                "country": args.country,
+                "province": args.province,
+                "coastal": {"yes": True, "no": False}.get(args.coastal or ""),
+                "hlpf_year": args.hlpf_year,
+            }
+            add_city(ws, args.city, args.city_name, **facts)
+            lines.append(f"added city {args.city} ({args.city_name})")
+        else:
+            require_city(ws, args.city)
+        if args.draft:
+            intake = add_draft(
+                ws,
+                args.city,
+                args.draft,
+                version=args.version,
+                lang=args.lang,
+                received=args.received,
+                ocr=args.ocr,
+            )
+            lines += intake.report()
+        map_now = not args.no_map
+        if is_sample_city(args.city) and not args.draft:
+            review = start_sample_review(
+                ws,
+                args.city,
+                args.version,
+                reviewers=reviewers,
+                template=args.template,
+                map_now=map_now,
+                precheck_now=map_now,
+            )
+            if args.title:
+                review = ws.update_review(review.id, title=args.title)
+        else:
+            review = start_review(
+                ws,
+                args.city,
+                args.version,
+                reviewers=reviewers,
+                template=args.template,
+                title=args.title,
+                map_now=map_now,
+                precheck_now=map_now,
+            ).review
+        rv = open_review(ws, review.id)
+        if map_now:
+            mapped = ws.get(review.id, "mapping_run", "latest")
+            paragraphs = (mapped.data.get("paragraphs") or {}) if mapped else {}
+            with_goal = sum(1 for p in paragraphs.values() if p.get("matches"))
+            lines.append(f"mapped: {with_goal} paragraph(s) with suggested SDG goals")
+            lines.append(
+                f"pre-checks: {len(ws.records(review.id, 'precheck'))} criteria with suggestions"
+            )
         where = ws.location
-    warn_unknown_city(args.city)
+        name = rv.city_name
     # Only the id goes to standard output, so scripts can write RID=$(vlr workspace new ...).
     print(review.id)
+    for line in lines:
+        print(line, file=sys.stderr)
     print(
-        f"created review {review.id} ({review.label}; reviewers: {', '.join(review.reviewers)}) "
-        f"in {where}",
+        f"created review {review.id} ({name} draft {review.version}; reviewers: "
+        f"{', '.join(review.reviewers)}) in {where}",
+        file=sys.stderr,
+    )
+    rid = review.id
+    print(
+        "next:\n"
+        f"  vlr coverage --review {rid}\n"
+        f"  vlr indicators import INDICATORS.xlsx --review {rid}\n"
+        f"  vlr consultations import LOG.xlsx --review {rid}\n"
+        f"  vlr checklist precheck --review {rid}\n"
+        f"  vlr checklist rate {rid} B1 partly_met --pages 3 --comment '...'\n"
+        f"  vlr annotations add {rid} --page 3 --quote 'words on the page' --comment '...'\n"
+        f"  vlr memo --review {rid}",
         file=sys.stderr,
     )
     return 0

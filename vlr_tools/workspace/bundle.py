@@ -9,7 +9,18 @@ imported into another workspace. It holds:
 - ``review.json``: the review itself;
 - ``records.jsonl``: every item, one JSON object a line (deleted ones too,
   so version numbers keep counting after the move);
-- ``history.jsonl``: every history row, oldest first.
+- ``history.jsonl``: every history row, oldest first;
+- ``city.json``: the review's city profile, with who added and last changed
+  it (``null`` when the exporting workspace had none);
+- ``drafts.jsonl``: the stored draft of the review's city and version (one
+  line, or none when no draft was stored), as :class:`StoredDraft` fields;
+- ``files/<sha256>``: the bytes of each file a draft names (the file as
+  received and, for OCR'd drafts, the searchable copy), named by their
+  SHA-256.
+
+So a bundle imported into an empty workspace on another machine gives the
+same memo without the original files. Bundles of format version 1 (no city,
+drafts or files) are still read.
 
 Everything is verified before a workspace writes anything. The checksums
 catch damage and edits made without updating the manifest; they are not a
@@ -28,13 +39,14 @@ import tempfile
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import BundleError, WorkspaceError, WorkspaceValueError
+from ..errors import BundleError, CityProfileError, WorkspaceError, WorkspaceValueError
+from .cities import VERSION_RE, CityProfile, StoredDraft, check_profile, sha256_of
 from .model import (
     EDITABLE_REVIEW_FIELDS,
     HISTORY_ACTIONS,
@@ -52,11 +64,28 @@ from .model import (
 )
 
 BUNDLE_FORMAT = "vlr-review-bundle"
-#: The bundle format this code writes and reads.
-BUNDLE_FORMAT_VERSION = 1
-BUNDLE_MEMBERS = ("review.json", "records.jsonl", "history.jsonl")
+#: The bundle format this code writes (it reads this one and every earlier one).
+BUNDLE_FORMAT_VERSION = 2
+#: The fixed members of a bundle, besides ``manifest.json`` and the ``files/`` members.
+BUNDLE_MEMBERS = ("review.json", "records.jsonl", "history.jsonl", "city.json", "drafts.jsonl")
+#: The fixed members of each format version this code reads.
+_MEMBERS_OF_VERSION = {1: BUNDLE_MEMBERS[:3], 2: BUNDLE_MEMBERS}
+FILE_MEMBER_RE = re.compile(r"^files/([0-9a-f]{64})$")
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 #: A bundle member larger than this (uncompressed) is refused, not unpacked.
 MAX_MEMBER_BYTES = 1 << 30
+
+
+@dataclass(frozen=True)
+class BundledCity:
+    """The review's city profile as a bundle carries it, with who added and changed it."""
+
+    profile: CityProfile
+    revision: int
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +93,10 @@ class Bundle:
     """A verified review bundle read from a file, ready to import.
 
     Use :func:`read_bundle` to look inside a bundle without importing it.
-    ``history`` entries are numbered 1, 2, ... in bundle order.
+    ``history`` entries are numbered 1, 2, ... in bundle order. ``city`` is
+    None, and ``drafts`` and ``files`` are empty, for a version-1 bundle or a
+    review whose workspace had no city profile or stored draft. ``files``
+    maps each SHA-256 a draft names to its (verified) bytes.
     """
 
     path: Path
@@ -73,11 +105,19 @@ class Bundle:
     review: Review
     records: tuple[Record, ...]
     history: tuple[HistoryEntry, ...]
+    city: BundledCity | None = None
+    drafts: tuple[StoredDraft, ...] = ()
+    files: Mapping[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def bundle_id(self) -> str:
         """The random id given at export; a workspace imports each bundle once."""
         return str(self.manifest["bundle_id"])
+
+    @property
+    def format_version(self) -> int:
+        """The bundle format version the file was written in."""
+        return int(self.manifest["format_version"])
 
 
 # -- writing -------------------------------------------------------------------
@@ -123,6 +163,26 @@ def history_to_json(entry: HistoryEntry) -> dict[str, Any]:
     }
 
 
+def city_to_json(city: BundledCity | None) -> dict[str, Any] | None:
+    """The city profile as written to ``city.json`` (None when there is none)."""
+    if city is None:
+        return None
+    return {
+        "slug": city.profile.slug,
+        "profile": city.profile.to_json(),
+        "revision": city.revision,
+        "created_at": iso(city.created_at),
+        "created_by": city.created_by,
+        "updated_at": iso(city.updated_at),
+        "updated_by": city.updated_by,
+    }
+
+
+def draft_to_json(draft: StoredDraft) -> dict[str, Any]:
+    """A stored draft as written to one line of ``drafts.jsonl``."""
+    return {**draft.to_json(), "added_at": iso(draft.added_at)}
+
+
 def write_bundle(
     target: Path,
     review: Review,
@@ -132,19 +192,40 @@ def write_bundle(
     created_by: str | None,
     schema_revision: str,
     overwrite: bool = False,
+    city: BundledCity | None = None,
+    drafts: Sequence[StoredDraft] = (),
+    files: Mapping[str, bytes] | None = None,
 ) -> Path:
-    """Write one bundle file atomically; return its path."""
+    """Write one bundle file atomically; return its path.
+
+    ``files`` holds the bytes of every SHA-256 the ``drafts`` name (the file
+    and any OCR'd copy); a draft needs its ``city``.
+    """
     if target.exists() and not overwrite:
         raise WorkspaceError(
             f"{target} already exists; choose another file name or allow overwriting "
             "(overwrite=True, or --force on the command line)"
         )
+    files = dict(files or {})
+    needed = sorted({s for d in drafts for s in (d.sha256, d.text_sha256) if s})
+    missing = [s for s in needed if s not in files]
+    if missing or (drafts and city is None):
+        raise WorkspaceValueError(
+            "a bundle's drafts need their city profile and the bytes of every file they name"
+            + (f" (missing: {', '.join(missing)})" if missing else "")
+        )
     members = {
         "review.json": json.dumps(review_to_json(review), ensure_ascii=False, indent=2) + "\n",
         "records.jsonl": "".join(dumps(record_to_json(r)) + "\n" for r in records),
         "history.jsonl": "".join(dumps(history_to_json(h)) + "\n" for h in history),
+        "city.json": json.dumps(city_to_json(city), ensure_ascii=False, indent=2) + "\n",
+        "drafts.jsonl": "".join(dumps(draft_to_json(d)) + "\n" for d in drafts),
     }
     blobs = {name: text.encode("utf-8") for name, text in members.items()}
+    for sha in needed:
+        if sha256_of(files[sha]) != sha:
+            raise WorkspaceValueError(f"the stored file {sha} does not match its SHA-256")
+        blobs[f"files/{sha}"] = files[sha]
     manifest = {
         "format": BUNDLE_FORMAT,
         "format_version": BUNDLE_FORMAT_VERSION,
@@ -160,7 +241,12 @@ def write_bundle(
             "version": review.version,
             "title": review.title,
         },
-        "counts": {"records": len(records), "history": len(history)},
+        "counts": {
+            "records": len(records),
+            "history": len(history),
+            "drafts": len(drafts),
+            "files": len(needed),
+        },
         "members": {
             name: {"sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
             for name, blob in blobs.items()

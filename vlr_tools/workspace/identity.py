@@ -20,10 +20,10 @@ from ..errors import WorkspaceError, WorkspaceValueError
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 NO_IDENTITY_MESSAGE = (
-    "no reviewer name is set, so this change cannot be recorded. Set it with "
-    "open_workspace(..., reviewer='Your Name'), the environment variable "
-    "VLR_REVIEWER, 'reviewer: Your Name' in {config}, or "
-    "`vlr workspace whoami --set 'Your Name'`"
+    "no reviewer name is set, so this change cannot be recorded. On the command line "
+    "give --reviewer 'Your Name' or save it once with `vlr workspace whoami --set "
+    "'Your Name'`; in a notebook, the 'reviewer' parameter (open_workspace(..., "
+    "reviewer='Your Name')); or set VLR_REVIEWER, or 'reviewer: Your Name' in {config}"
 )
 
 
