@@ -33,7 +33,7 @@ import yaml
 
 from .errors import MemoError, VlrError
 from .i18n import LANGUAGES
-from .paths import CITIES_DIR, EXPORTS_DIR
+from .paths import EXPORTS_DIR
 
 #: The sample cities the demo reviews, with the draft versions in review order.
 DEMO_CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -151,7 +151,9 @@ def fresh_workspace_dir(path: Path) -> Path:
 
 def demo_script(slug: str) -> dict[str, Any]:
     """The city's ``demo_review.yaml`` as a mapping ({} when the city has none)."""
-    path = CITIES_DIR / slug / "demo_review.yaml"
+    from .checklist.scripted import demo_review_path
+
+    path = demo_review_path(slug)
     if not path.is_file():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -168,6 +170,7 @@ def review_city(
     they lack.
     """
     from .cities import load_city
+    from .intake import add_sample_city, start_sample_review
 
     city = load_city(slug)
     script = demo_script(slug)
@@ -175,15 +178,13 @@ def review_city(
     reviewers = tuple(str(v) for v in named.values()) if isinstance(named, dict) else DEMO_REVIEWERS
     previous: str | None = None
     review_id = ""
+    # The sample city comes in through the same intake a reviewer uses for a
+    # real city: its profile and draft files, then per review its tables.
+    add_sample_city(ws, slug, reviewer=reviewers[0])
+    log(f"  city {slug}: profile and drafts {', '.join(versions)} stored in the workspace")
     for version in versions:
-        rv = ws.create_review(
-            city=slug,
-            version=version,
-            reviewers=reviewers,
-            template="full",
-            title=f"{city.name} Voluntary Local Review, draft {version} (illustrative sample)",
-            settings={"hlpf_year": city.hlpf_year, "illustrative": True, "lead": reviewers[0]},
-            reviewer=reviewers[0],
+        rv = start_sample_review(
+            ws, slug, version, reviewers=reviewers, template="full", reviewer=reviewers[0]
         )
         review_id = rv.id
         log(f"  review {rv.id} ({version}) by {', '.join(reviewers)}")
@@ -212,15 +213,16 @@ def review_city(
 
 
 def import_consultations(ws: Any, review_id: str, city: Any) -> str:
-    """Import the city's consultation log into the review (valid rows; problems reported)."""
-    from .consultations import read_consultation_log, save_consultations
+    """Report the consultation log and indicator table the intake imported into the review."""
+    from .consultations import load_consultations, load_participants
+    from .review import stored_indicators
 
-    result = read_consultation_log(city.consultations_path, dayfirst="auto")
-    summary = save_consultations(ws, review_id, result, accept_valid=True)
+    consultations = load_consultations(ws, review_id)
+    table = stored_indicators(ws, review_id)
     return (
-        f"{summary.added + summary.updated + summary.unchanged} consultations, "
-        f"{summary.participants_added + summary.participants_updated} participants imported "
-        f"(personal data stays in the workspace); {summary.rejected_rows} rows not imported"
+        f"{len(consultations)} consultations, {len(load_participants(ws, review_id))} "
+        "participants imported (personal data stays in the workspace); "
+        f"{len(table) if table is not None else 0} indicators"
     )
 
 
@@ -235,9 +237,10 @@ def map_draft(ws: Any, review_id: str, city: Any, version: str) -> str:
     first few body paragraphs that have one, as a reviewer checking the
     mapping would; every memo then applies these decisions.
     """
-    from .coverage import decide, map_city_draft
+    from .coverage import decide
+    from .review import open_review
 
-    mapping = map_city_draft(city.slug, version, ws=ws, review_id=review_id)
+    mapping = open_review(ws, review_id).map(save=True)
     decided = 0
     for para in mapping.paragraphs:
         if decided >= ACCEPTED_MAPPINGS:
@@ -273,8 +276,9 @@ def rate_checklist(
     draft's recommendations over and marks what the new draft addressed.
     """
     from .checklist import apply_scripted_review, carry_over, combined_suggestion, precheck, rate
+    from .checklist.scripted import demo_review_path
 
-    scripted = CITIES_DIR / city.slug / "demo_review.yaml"
+    scripted = demo_review_path(city.slug)
     script = demo_script(city.slug)
     if version in (script.get("reviews") or {}):
         counts = apply_scripted_review(ws, review_id, scripted, old_review_id=previous)

@@ -408,7 +408,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     with workspace_from_args(args) as ws:
         path = ws.export_bundle(args.review_id, args.file, overwrite=args.force)
         review = ws.review(args.review_id)
-    print(f"exported review {review.id} ({review.label}) to {path}")
+        city = ws.find_city(review.city)
+        draft = ws.find_draft(review.city, review.version)
+    carried = ["records and history"]
+    if city is not None:
+        carried.append(f"the profile of {city.name}")
+    if draft is not None:
+        carried.append(f"draft {draft.version} ({draft.filename})")
+    print(f"exported review {review.id} ({review.label}) to {path}: {', '.join(carried)}")
+    if city is None:
+        print(
+            f"warning: no profile of city {review.city!r} is in this workspace, so the bundle "
+            "carries none",
+            file=sys.stderr,
+        )
+    if draft is None:
+        print(
+            f"warning: no draft {review.version!r} of {review.city!r} is stored in this "
+            "workspace, so the bundle carries no draft file; the receiving office must add it "
+            f"(vlr draft add {review.city} FILE --version {review.version})",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -416,7 +436,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     with workspace_from_args(args) as ws:
         review = ws.import_bundle(args.file)
         count = len(ws.records(review.id))
+        notes = ws.import_notes(review.id)
     print(f"imported review {review.id} ({review.label}, {count} items) into {ws.location}")
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
     return 0
 
 

@@ -293,8 +293,10 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
 
     Checks, in order: the file is a complete zip; ``manifest.json`` is a VLR
     bundle manifest of a format version this code reads; the members are
-    exactly those listed; each member's SHA-256 and size match the manifest;
-    every line parses, with the fields and types expected; the counts match.
+    exactly those listed; each member's SHA-256 and size match the manifest,
+    and each ``files/`` member's SHA-256 is its name; every line parses, with
+    the fields and types expected; the drafts name exactly the files held;
+    the counts match.
     Raises :class:`~vlr_tools.errors.BundleError` with one clear message
     otherwise.
     """
@@ -330,13 +332,37 @@ class _Reader:
         review = self.parse_review(contents["review.json"], manifest)
         records = self.parse_records(contents["records.jsonl"], review.id)
         history = self.parse_history(contents["history.jsonl"], review.id)
+        found = {"records": len(records), "history": len(history)}
+        city: BundledCity | None = None
+        drafts: list[StoredDraft] = []
+        files: dict[str, bytes] = {}
+        if manifest["format_version"] >= 2:
+            city = self.parse_city(contents["city.json"], review)
+            drafts = self.parse_drafts(contents["drafts.jsonl"], review, city)
+            files = {
+                name.removeprefix("files/"): data
+                for name, data in contents.items()
+                if FILE_MEMBER_RE.match(name)
+            }
+            self.match_files(drafts, files)
+            found.update(drafts=len(drafts), files=len(files))
         counts = manifest.get("counts")
-        if counts != {"records": len(records), "history": len(history)}:
+        if counts != found:
             raise self.fail(
                 f"the manifest counts {counts!r} do not match the content "
-                f"({len(records)} records, {len(history)} history entries)"
+                f"({', '.join(f'{n} {what}' for what, n in found.items())})"
             )
-        return Bundle(self.path, checksum, manifest, review, tuple(records), tuple(history))
+        return Bundle(
+            self.path,
+            checksum,
+            manifest,
+            review,
+            tuple(records),
+            tuple(history),
+            city=city,
+            drafts=tuple(drafts),
+            files=files,
+        )
 
     def verify(self, archive: zipfile.ZipFile) -> tuple[dict[str, Any], dict[str, bytes]]:
         """Check the manifest and every member's checksum; return both."""
@@ -362,37 +388,47 @@ class _Reader:
                 f"it has bundle format version {version}, newer than this vlr-tools "
                 f"reads (version {BUNDLE_FORMAT_VERSION}); upgrade vlr-tools to import it"
             )
-        if version != BUNDLE_FORMAT_VERSION:
+        fixed = _MEMBERS_OF_VERSION.get(version)
+        if fixed is None:
             raise self.fail(
                 f"bundle format version {version} is not supported; "
-                f"allowed: {BUNDLE_FORMAT_VERSION}"
+                f"allowed: {', '.join(str(v) for v in _MEMBERS_OF_VERSION)}"
             )
         bundle_id = manifest.get("bundle_id")
         if not isinstance(bundle_id, str) or not re.fullmatch(r"[0-9a-f]{32}", bundle_id):
             raise self.fail(f"the manifest bundle_id {bundle_id!r} is not a bundle id")
         members = manifest.get("members")
-        if not isinstance(members, dict) or set(members) != set(BUNDLE_MEMBERS):
-            raise self.fail(
-                f"the manifest must list {', '.join(BUNDLE_MEMBERS)} with their checksums"
-            )
-        missing = [m for m in BUNDLE_MEMBERS if m not in names]
+        if not isinstance(members, dict) or not set(fixed) <= set(members):
+            raise self.fail(f"the manifest must list {', '.join(fixed)} with their checksums")
+        # Version 1 has no files; from version 2 each draft file is a member of its own.
+        unknown = sorted(
+            m for m in set(members) - set(fixed) if version < 2 or not FILE_MEMBER_RE.match(m)
+        )
+        if unknown:
+            raise self.fail(f"the manifest lists members a bundle cannot hold: {unknown[0]}")
+        missing = [m for m in members if m not in names]
         if missing:
             raise self.fail(f"it is incomplete: {', '.join(missing)} missing")
-        extra = sorted(set(names) - set(BUNDLE_MEMBERS) - {"manifest.json"})
+        extra = sorted(set(names) - set(members) - {"manifest.json"})
         if extra:
             raise self.fail(f"it holds files the manifest does not list: {', '.join(extra)}")
         contents: dict[str, bytes] = {}
-        for name in BUNDLE_MEMBERS:
-            info = members[name]
+        for name, info in members.items():
             data = self.member(archive, name)
+            digest = hashlib.sha256(data).hexdigest()
             if (
                 not isinstance(info, dict)
-                or hashlib.sha256(data).hexdigest() != info.get("sha256")
+                or digest != info.get("sha256")
                 or len(data) != info.get("bytes")
             ):
                 raise self.fail(
                     f"{name} does not match its checksum in the manifest: the bundle was "
                     "changed or damaged after it was exported"
+                )
+            if name.startswith("files/") and name != f"files/{digest}":
+                raise self.fail(
+                    f"{name}: its content does not match its name (SHA-256 {digest}): the "
+                    "bundle was changed after it was exported"
                 )
             contents[name] = data
         return manifest, contents
@@ -412,7 +448,9 @@ class _Reader:
 
     # -- fields --------------------------------------------------------------
 
-    def field(self, obj: dict[str, Any], name: str, kind: type, where: str) -> Any:
+    def field(
+        self, obj: dict[str, Any], name: str, kind: type | tuple[type, ...], where: str
+    ) -> Any:
         if name not in obj:
             raise self.fail(f"{where}: field '{name}' is missing")
         value = obj[name]
@@ -559,3 +597,96 @@ class _Reader:
                 )
             )
         return history
+
+    def parse_city(self, data: bytes, review: Review) -> BundledCity | None:
+        where = "city.json"
+        try:
+            obj = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise self.fail(f"{where} is not valid JSON ({exc})") from None
+        if obj is None:
+            return None
+        if not isinstance(obj, dict):
+            raise self.fail(f"{where} is not a JSON object")
+        slug = self.field(obj, "slug", str, where)
+        if slug != review.city:
+            raise self.fail(f"{where} is the profile of city {slug!r}, not {review.city!r}")
+        raw = self.field(obj, "profile", dict, where)
+        if raw.get("slug") != slug:
+            raise self.fail(f"{where}: the profile's slug {raw.get('slug')!r} is not {slug!r}")
+        try:
+            profile = check_profile(CityProfile.from_json(raw))
+        except CityProfileError as exc:
+            raise self.fail(f"{where}: {exc}") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise self.fail(f"{where}: the profile is malformed ({exc})") from None
+        return BundledCity(
+            profile=profile,
+            revision=self.count(obj, "revision", where),
+            created_at=self.when(obj, "created_at", where),
+            created_by=self.field(obj, "created_by", str, where),
+            updated_at=self.when(obj, "updated_at", where),
+            updated_by=self.field(obj, "updated_by", str, where),
+        )
+
+    def parse_drafts(
+        self, data: bytes, review: Review, city: BundledCity | None
+    ) -> list[StoredDraft]:
+        drafts: list[StoredDraft] = []
+        for where, obj in self.lines(data, "drafts.jsonl"):
+            if city is None:
+                raise self.fail(f"{where}: a draft needs the city profile, but city.json is null")
+            slug = self.field(obj, "city", str, where)
+            if slug != review.city:
+                raise self.fail(f"{where}: a draft of city {slug!r}, not {review.city!r}")
+            version = self.field(obj, "version", str, where)
+            if not VERSION_RE.match(version):
+                raise self.fail(f"{where}: draft version {version!r} is malformed")
+            if any(d.version == version for d in drafts):
+                raise self.fail(f"{where}: draft {version!r} appears twice")
+            text_sha = obj.get("text_sha256")
+            if text_sha is not None:
+                text_sha = self.sha(obj, "text_sha256", where)
+            received = self.field(obj, "received", (str, type(None)), where)
+            try:
+                received_on = date.fromisoformat(received) if received else None
+            except ValueError:
+                raise self.fail(f"{where}: field 'received' is not a date ({received!r})") from None
+            drafts.append(
+                StoredDraft(
+                    city=slug,
+                    version=version,
+                    sha256=self.sha(obj, "sha256", where),
+                    text_sha256=text_sha,
+                    filename=self.text(obj, "filename", where, 255),
+                    format=self.text(obj, "format", where, 20),
+                    lang=self.text(obj, "lang", where, 10),
+                    title=self.field(obj, "title", (str, type(None)), where),
+                    received=received_on,
+                    info=self.field(obj, "info", dict, where),
+                    added_at=self.when(obj, "added_at", where),
+                    added_by=self.field(obj, "added_by", str, where),
+                )
+            )
+        return drafts
+
+    def sha(self, obj: dict[str, Any], name: str, where: str) -> str:
+        value: str = self.field(obj, name, str, where)
+        if not _SHA256_RE.match(value):
+            raise self.fail(f"{where}: field '{name}' is not a SHA-256 ({value!r})")
+        return value
+
+    def text(self, obj: dict[str, Any], name: str, where: str, limit: int) -> str:
+        value: str = self.field(obj, name, str, where)
+        if not value.strip() or len(value) > limit:
+            raise self.fail(f"{where}: field '{name}' must be 1 to {limit} characters")
+        return value
+
+    def match_files(self, drafts: list[StoredDraft], files: dict[str, bytes]) -> None:
+        named = {s for d in drafts for s in (d.sha256, d.text_sha256) if s}
+        missing = sorted(named - set(files))
+        if missing:
+            raise self.fail(f"it is incomplete: files/{missing[0]} (named in drafts.jsonl) missing")
+        unused = sorted(set(files) - named)
+        if unused:
+            raise self.fail(f"it holds files/{unused[0]}, which no draft in drafts.jsonl names")

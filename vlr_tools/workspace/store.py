@@ -8,6 +8,7 @@ import json
 import os
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +23,15 @@ from ..errors import (
     WorkspaceError,
     WorkspaceValueError,
 )
-from .bundle import Bundle, history_to_json, read_bundle, review_to_json, write_bundle
-from .cities import CityStore
+from .bundle import (
+    Bundle,
+    BundledCity,
+    history_to_json,
+    read_bundle,
+    review_to_json,
+    write_bundle,
+)
+from .cities import CityProfile, CityStore, StoredDraft, _draft_from_row
 from .database import DEFAULT_BUSY_TIMEOUT, SQLITE_FILENAME, Database
 from .identity import NO_IDENTITY_MESSAGE, check_reviewer_name, config_path, configured_reviewer
 from .model import (
@@ -48,6 +56,7 @@ from .model import (
     slug,
 )
 from .schema import (
+    blobs_table,
     cities_table,
     drafts_table,
     history_from_row,
@@ -860,11 +869,15 @@ class Workspace(CityStore):
     def export_bundle(
         self, review_id: str, path: str | os.PathLike[str], *, overwrite: bool = False
     ) -> Path:
-        """Write a whole review (records and history) to one portable .zip file.
+        """Write a whole review to one portable .zip file.
 
-        ``path`` may be a folder (the file is then ``<review_id>.zip``). An
-        existing file is replaced only with ``overwrite=True``. Returns the
-        file written. See :mod:`vlr_tools.workspace.bundle` for its content.
+        The bundle holds the review's records and history, its city's profile
+        and the stored draft of its city and version (the file's bytes, and
+        the OCR'd copy when there is one), so another office can import it
+        without the original files. ``path`` may be a folder (the file is then
+        ``<review_id>.zip``). An existing file is replaced only with
+        ``overwrite=True``. Returns the file written. See
+        :mod:`vlr_tools.workspace.bundle` for its content.
         """
         target = Path(path).expanduser()
         if target.is_dir():
@@ -887,6 +900,7 @@ class Workspace(CityStore):
                     .order_by(history_table.c.id)
                 )
             ]
+            city, drafts, files = self._bundled_city_and_drafts(conn, review)
         return write_bundle(
             target,
             review,
@@ -895,7 +909,51 @@ class Workspace(CityStore):
             created_by=self.reviewer,
             schema_revision=self.schema_revision,
             overwrite=overwrite,
+            city=city,
+            drafts=drafts,
+            files=files,
         )
+
+    def _bundled_city_and_drafts(
+        self, conn: Connection, review: Review
+    ) -> tuple[BundledCity | None, list[StoredDraft], dict[str, bytes]]:
+        """The review's city profile, its stored draft and that draft's bytes, to export."""
+        row = conn.execute(
+            sa.select(cities_table).where(cities_table.c.slug == review.city)
+        ).first()
+        if row is None:
+            return None, [], {}
+        city = BundledCity(
+            profile=CityProfile.from_json(row.profile),
+            revision=row.revision,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            updated_at=row.updated_at,
+            updated_by=row.updated_by,
+        )
+        drafts = [
+            _draft_from_row(r)
+            for r in conn.execute(
+                sa.select(drafts_table).where(
+                    drafts_table.c.city == review.city, drafts_table.c.version == review.version
+                )
+            )
+        ]
+        files: dict[str, bytes] = {}
+        for draft in drafts:
+            for sha in filter(None, (draft.sha256, draft.text_sha256)):
+                blob = conn.execute(
+                    sa.select(blobs_table.c.content).where(blobs_table.c.sha256 == sha)
+                ).first()
+                if blob is None:
+                    raise WorkspaceError(
+                        f"cannot export review {review.id}: the stored file {sha} of "
+                        f"{draft.city} draft {draft.version} is missing from the workspace; "
+                        f"add the draft again (vlr draft add {draft.city} FILE --version "
+                        f"{draft.version} --replace)"
+                    )
+                files[sha] = bytes(blob.content)
+        return city, drafts, files
 
     def import_bundle(self, path: str | os.PathLike[str], *, reviewer: str | None = None) -> Review:
         """Import a bundle made by :meth:`export_bundle`, all in one transaction.
@@ -903,26 +961,58 @@ class Workspace(CityStore):
         Everything is verified before anything is written (see
         :func:`read_bundle`). Refused with :class:`BundleError`, changing
         nothing: a bundle already imported here, a damaged, truncated or
-        tampered one, an unknown format version, or a review that already
-        exists here. Records and history arrive exactly as exported (same
+        tampered one, an unknown format version, a review that already
+        exists here, or a draft version of the city that is stored here as a
+        different file. Records and history arrive exactly as exported (same
         versions, names and times); one extra history row notes the import.
+
+        The city profile is added when this workspace has none; a different
+        profile already here is kept (someone may have corrected it) and
+        :meth:`import_notes` says so. The draft file is stored when its
+        version is not here yet.
+
+        >>> review = ws.import_bundle("santa-rosa-review.zip")  # doctest: +SKIP
+        >>> ws.import_notes(review.id)  # doctest: +SKIP
+        ["city santa-rosa is already in this workspace with a different profile ..."]
         """
         who = self._who(reviewer)
         bundle = read_bundle(path)
         try:
             with self._db.write() as conn:
-                self._check_importable(conn, bundle)
-                self._insert_bundle(conn, bundle, who)
+                plan = self._check_importable(conn, bundle)
+                self._insert_bundle(conn, bundle, who, plan)
         except WorkspaceError as exc:
             if isinstance(exc.__cause__, sa.exc.IntegrityError):
                 raise BundleError(
                     f"cannot import bundle {bundle.path}: someone imported it (or the same "
-                    "review) into this workspace at the same moment. Nothing was changed."
+                    "review), or added the same city or draft, in this workspace at the same "
+                    "moment. Nothing was changed; try again."
                 ) from exc
             raise
         return bundle.review
 
-    def _check_importable(self, conn: Connection, bundle: Bundle) -> None:
+    def import_notes(self, review_id: str) -> list[str]:
+        """What the import of ``review_id`` into this workspace noted, for the reviewer to read.
+
+        For example that the city's profile here differs from the bundle's
+        and was kept. Empty when there was nothing to note, or the review was
+        not imported.
+        """
+        with self._db.read() as conn:
+            row = conn.execute(
+                sa.select(history_table.c.new)
+                .where(
+                    history_table.c.review_id == review_id,
+                    history_table.c.kind == REVIEW_KIND,
+                    history_table.c.action == "import",
+                )
+                .order_by(history_table.c.id.desc())
+                .limit(1)
+            ).first()
+        notes = (row.new or {}).get("notes") if row is not None else None
+        return [str(n) for n in notes or ()]
+
+    def _check_importable(self, conn: Connection, bundle: Bundle) -> _ImportPlan:
         prior = conn.execute(
             sa.select(imports_table).where(
                 sa.or_(
@@ -941,7 +1031,7 @@ class Workspace(CityStore):
         review = bundle.review
         row = conn.execute(sa.select(reviews_table).where(reviews_table.c.id == review.id)).first()
         if row is None:
-            return
+            return self._plan_city_and_drafts(conn, bundle)
         here = review_from_row(row)
         history = [
             history_to_json(history_from_row(h))
@@ -966,8 +1056,82 @@ class Workspace(CityStore):
             "Importing would overwrite someone's work, so it was refused. Nothing was changed."
         )
 
-    def _insert_bundle(self, conn: Connection, bundle: Bundle, who: str) -> None:
+    def _plan_city_and_drafts(self, conn: Connection, bundle: Bundle) -> _ImportPlan:
+        """What to add of the bundle's city and drafts; refuses a draft stored here differently."""
+        city_status: str | None = None
+        notes: list[str] = []
+        if bundle.city is not None:
+            theirs = bundle.city.profile
+            row = conn.execute(
+                sa.select(cities_table.c.profile).where(cities_table.c.slug == theirs.slug)
+            ).first()
+            if row is None:
+                city_status = "added"
+            elif (mine := CityProfile.from_json(row.profile).to_json()) == theirs.to_json():
+                city_status = "same"
+            else:
+                city_status = "kept"
+                differ = [k for k, v in theirs.to_json().items() if mine.get(k) != v]
+                notes.append(
+                    f"city {theirs.slug} is already in this workspace with a different profile "
+                    f"({', '.join(differ)} differ from the bundle's); the profile here was kept, "
+                    "so memos made here use it. Compare them with `vlr city show "
+                    f"{theirs.slug}` and change it with `vlr city set {theirs.slug} ...` if the "
+                    "bundle's values are the right ones."
+                )
+        add: list[StoredDraft] = []
+        for draft in bundle.drafts:
+            row = conn.execute(
+                sa.select(drafts_table).where(
+                    drafts_table.c.city == draft.city, drafts_table.c.version == draft.version
+                )
+            ).first()
+            if row is None:
+                add.append(draft)
+                continue
+            here = _draft_from_row(row)
+            if here.sha256 != draft.sha256:
+                raise BundleError(
+                    f"cannot import bundle {bundle.path}: {draft.city} draft {draft.version} is "
+                    f"stored here as {here.filename} (sha256 {here.sha256[:12]}…, added "
+                    f"{here.added_at:%Y-%m-%d} by {here.added_by}), but review "
+                    f"{bundle.review.id} was made on a different file, {draft.filename} (sha256 "
+                    f"{draft.sha256[:12]}…). Its page references and quotes would point into the "
+                    "wrong file, so it was refused. Nothing was changed. Import it into another "
+                    "workspace, or, if the bundle's file is the right one, store it first with "
+                    f"`vlr draft add {draft.city} FILE --version {draft.version} --replace`."
+                )
+            if here.text_sha256 != draft.text_sha256:
+                notes.append(
+                    f"{draft.city} draft {draft.version} is already stored here as the same file, "
+                    "but its text was read differently (with or without OCR, or by another OCR "
+                    "run); the text here was kept, so quotes from OCR'd pages may differ from "
+                    "the sender's."
+                )
+        return _ImportPlan(city_status, tuple(add), tuple(notes))
+
+    def _insert_bundle(self, conn: Connection, bundle: Bundle, who: str, plan: _ImportPlan) -> None:
         review = bundle.review
+        # The city and the draft first: the drafts row refers to both.
+        if plan.city == "added" and bundle.city is not None:
+            city = bundle.city
+            conn.execute(
+                cities_table.insert().values(
+                    slug=city.profile.slug,
+                    profile=city.profile.to_json(),
+                    revision=city.revision,
+                    created_at=city.created_at,
+                    created_by=city.created_by,
+                    updated_at=city.updated_at,
+                    updated_by=city.updated_by,
+                )
+            )
+        for draft in plan.drafts:
+            for sha in filter(None, (draft.sha256, draft.text_sha256)):
+                self._store_blob(conn, bundle.files[sha])
+            values = draft.to_json()
+            values["added_at"] = draft.added_at
+            conn.execute(drafts_table.insert().values(**values))
         conn.execute(reviews_table.insert().values(review_row(review)))
         if bundle.records:
             conn.execute(
@@ -1010,6 +1174,10 @@ class Workspace(CityStore):
             "file": bundle.path.name,
             "exported_at": bundle.manifest.get("created_at"),
             "exported_by": bundle.manifest.get("created_by"),
+            "format_version": bundle.format_version,
+            "city": plan.city,
+            "drafts_added": [d.version for d in plan.drafts],
+            "notes": list(plan.notes),
         }
         item = (review.id, REVIEW_KIND, review.id)
         self._log(conn, item, "import", None, note, review.revision, who, when)
@@ -1074,6 +1242,19 @@ class Workspace(CityStore):
 
     def __repr__(self) -> str:
         return f"<Workspace {self.backend} {self.location}>"
+
+
+@dataclass(frozen=True)
+class _ImportPlan:
+    """What an import adds besides the review, decided before anything is written.
+
+    ``city`` is ``"added"``, ``"same"`` (already here), ``"kept"`` (a
+    different profile here, kept) or None (the bundle has no profile).
+    """
+
+    city: str | None
+    drafts: tuple[StoredDraft, ...]
+    notes: tuple[str, ...]
 
 
 class _Stored:
