@@ -650,9 +650,9 @@ def start_review(
 
 def sample_profile(slug: str) -> CityProfile:
     """A sample city's ``city.yaml`` as a profile (illustrative) with its local terms."""
-    from .cities import load_city, sample_vocabulary_terms
+    from .cities import sample_city, sample_vocabulary_terms
 
-    c = load_city(slug)
+    c = sample_city(slug)
     terms = tuple(
         {k: v for k, v in asdict(t).items() if k not in ("source", "row")}
         for t in sample_vocabulary_terms(slug)
@@ -681,10 +681,10 @@ def sample_profile(slug: str) -> CityProfile:
 
 def add_sample_city(ws: Workspace, slug: str, *, reviewer: str | None = None) -> CityProfile:
     """Take a sample city in: its profile and every draft version, as a reviewer would."""
-    from .cities import load_city
+    from .cities import sample_city
 
     profile = ws.put_city(sample_profile(slug), reviewer=reviewer)
-    for files in load_city(slug).drafts:
+    for files in sample_city(slug).drafts:
         if ws.find_draft(slug, files.version) is None:
             add_draft(
                 ws,
@@ -715,9 +715,9 @@ def start_sample_review(
     the review, import the indicator sheet and the consultation log (valid
     rows; the sample logs contain planted problems).
     """
-    from .cities import load_city
+    from .cities import sample_city
 
-    c = load_city(slug)
+    c = sample_city(slug)
     files = c.draft(version)
     add_sample_city(ws, slug, reviewer=reviewer)
     title = f"{c.name} Voluntary Local Review, draft {files.version} (illustrative sample)"
@@ -754,7 +754,7 @@ _SCRATCH: dict[tuple[str, str | None, str], Any] = {}
 
 def require_sample(slug: str, version: str | None = None) -> None:
     """Raise CityError unless ``slug`` is a sample city that has draft ``version``."""
-    from .cities import list_cities, load_city
+    from .cities import list_cities, sample_city
 
     if not is_sample_city(slug):
         raise CityError(
@@ -762,7 +762,7 @@ def require_sample(slug: str, version: str | None = None) -> None:
             "review is named with --review ID (start one with `vlr workspace new --city SLUG "
             "--draft FILE`)"
         )
-    load_city(slug).draft(version)
+    sample_city(slug).draft(version)
 
 
 def scratch_sample_review(slug: str, version: str | None = None) -> Any:

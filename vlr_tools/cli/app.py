@@ -174,9 +174,9 @@ def serve_command(
     except ValueError as exc:  # i18n raises a plain ValueError; the CLI reports VlrErrors
         raise VlrError(f"--lang: {exc}") from None
     if city:
-        from ..cities import load_city
+        from ..intake import require_sample
 
-        load_city(city)  # CityError names the sample cities
+        require_sample(city)  # the workshop tour runs on the sample cities; the error names them
     if not _module_available("voila"):
         raise MissingComponentError("Voila is not installed; run ./scripts/setup")
     env = dict(os.environ)
