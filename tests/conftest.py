@@ -13,7 +13,15 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _isolated_exports(tmp_path_factory, monkeypatch):
     """Keep tests from writing into the real exports/ and workspace folders."""
+    from vlr_tools import paths
+
     monkeypatch.setenv("VLR_TEST", "1")
+    # The CLI and the notebooks default to $VLR_DATABASE_URL, else data/workspace/:
+    # a test that names no workspace gets an empty one of its own instead.
+    default = tmp_path_factory.mktemp("default-workspace")
+    monkeypatch.delenv("VLR_DATABASE_URL", raising=False)
+    monkeypatch.setenv("VLR_WORKSPACE_DIR", str(default))
+    monkeypatch.setattr(paths, "WORKSPACE_DIR", default)
     yield
 
 
@@ -38,6 +46,24 @@ def workspace(tmp_path):
     ws = open_workspace(tmp_path / "workspace", reviewer="Test Reviewer")
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def sample_review(workspace):
+    """Start a review of a sample city's draft in ``workspace``, through the intake.
+
+    ``sample_review("santa-rosa", "v1", reviewers=(...))`` takes the city in
+    (profile and draft files), starts the review and imports the city's
+    indicator table and consultation log, as a reviewer would for a real city.
+    Returns the workspace's review record; ``open_review(workspace, rv.id)``
+    gives its inputs.
+    """
+    from vlr_tools.intake import start_sample_review
+
+    def start(slug: str, version: str | None = "v1", **kwargs):
+        return start_sample_review(workspace, slug, version, **kwargs)
+
+    return start
 
 
 # -- mapping and vocabulary ----------------------------------------------------

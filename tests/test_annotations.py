@@ -21,6 +21,7 @@ from vlr_tools.annotations import (
     carryover_counts,
     check_draft,
     comments_by_page,
+    draft_for_review,
     edit_annotation,
     export_annotations,
     get_annotation,
@@ -60,8 +61,9 @@ def sr_v1():
 
 
 @pytest.fixture
-def review(workspace):
-    return workspace.create_review("san-fernando", version="v1", reviewers=REVIEWERS).id
+def review(sample_review):
+    """A review of San Fernando draft v1, started through the intake (it owns its draft)."""
+    return sample_review("san-fernando", "v1", reviewers=REVIEWERS).id
 
 
 def _note(ws, rid, draft, **kw):
@@ -104,16 +106,19 @@ def test_quote_matching_ignores_case_spacing_and_quotes_but_keeps_draft_wording(
     assert a.paragraph == "p24.4"
 
 
-def test_both_sample_drafts_can_be_annotated(workspace, sr_v1, sf_v1):
-    rid = workspace.create_review("santa-rosa", version="v1").id
+def test_both_sample_drafts_can_be_annotated(workspace, sample_review, sr_v1, sf_v1):
+    rid = sample_review("santa-rosa", "v1").id
     a = annotate(
         workspace, rid, sr_v1, page=13, quote="SDG 5 is progressing well in Santa Rosa.",
         comment="Based on one year of VAW data only.", kind="missing_evidence", sdg=["5"],
     )  # fmt: skip
     assert a.page == 13 and sr_v1.text[a.start : a.end] == a.quote
-    rid2 = workspace.create_review("san-fernando", version="v1").id
+    rid2 = sample_review("san-fernando", "v1").id
     b = _note(workspace, rid2, sf_v1)
     assert b.draft.name == "san-fernando-vlr-draft-v1.pdf"
+    # The file the intake stored is the sample file the annotations are anchored to.
+    assert draft_for_review(workspace, rid).sha256 == sr_v1.sha256 == a.draft.sha256
+    assert draft_for_review(workspace, rid2).sha256 == sf_v1.sha256
     assert len(list_annotations(workspace, rid)) == len(list_annotations(workspace, rid2)) == 1
 
 
@@ -297,9 +302,9 @@ OUTCOME = {"unchanged": "found_unchanged", "changed": "found_changed", "deleted"
 
 
 @pytest.fixture
-def carried(workspace, sf_v1, sf_v2):
-    old = workspace.create_review("san-fernando", version="v1", reviewers=REVIEWERS).id
-    new = workspace.create_review("san-fernando", version="v2", reviewers=REVIEWERS).id
+def carried(workspace, sample_review, sf_v1, sf_v2):
+    old = sample_review("san-fernando", "v1", reviewers=REVIEWERS).id
+    new = sample_review("san-fernando", "v2", reviewers=REVIEWERS).id
     ids = []
     for n, entry in enumerate(KEY["carryover"]):
         a = annotate(
@@ -439,6 +444,8 @@ def test_memo_annex_in_every_format(workspace, sf_v1, tmp_path):
 
     from vlr_tools.memo import build_memo, memo_bytes
 
+    # No intake: the memo then has only the checklist-free parts and the annex, which
+    # keeps this test to the annex (the full sample memo is tested in test_memo.py).
     rid = workspace.create_review("san-fernando", version="v1", reviewers=REVIEWERS).id
     _note(workspace, rid, sf_v1, comment="Typed <b>markup</b> & figures stay text.", criterion="C4")
     memo = build_memo(workspace, rid, "en")
@@ -468,8 +475,8 @@ def test_memo_annex_in_every_format(workspace, sf_v1, tmp_path):
 
 
 @pytest.fixture
-def exchanged(workspace, sf_v1):
-    rid = workspace.create_review("san-fernando", version="v1", reviewers=REVIEWERS).id
+def exchanged(workspace, sample_review, sf_v1):
+    rid = sample_review("san-fernando", "v1", reviewers=REVIEWERS).id
     a = _note(workspace, rid, sf_v1, comment="=HYPERLINK(\"http://x\") is not a formula here",
               criterion="C4", sdg="17.18, 5.1")  # fmt: skip
     b = annotate(workspace, rid, sf_v1, page=9, quote="The TWG reviewed nine goals",
@@ -490,10 +497,10 @@ def _comparable(ws, rid):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonld"])
-def test_export_import_round_trip_is_lossless(workspace, exchanged, tmp_path, fmt):
+def test_export_import_round_trip_is_lossless(workspace, sample_review, exchanged, tmp_path, fmt):
     rid, ids = exchanged
     path = export_annotations(workspace, rid, tmp_path / f"notes.{fmt}")
-    target = workspace.create_review("san-fernando", version="v1", reviewers=REVIEWERS).id
+    target = sample_review("san-fernando", "v1", reviewers=REVIEWERS).id
     result = import_annotations(workspace, target, path)
     assert (result.annotations, result.replies, result.skipped) == (2, 1, ())
     assert _comparable(workspace, target) == _comparable(workspace, rid)
@@ -561,7 +568,9 @@ def test_jsonld_follows_the_web_annotation_model(workspace, exchanged, sf_v1):
     json.dumps(doc)  # plain JSON
 
 
-def test_import_of_a_bad_file_lists_every_problem_and_saves_nothing(workspace, exchanged, tmp_path):
+def test_import_of_a_bad_file_lists_every_problem_and_saves_nothing(
+    workspace, sample_review, exchanged, tmp_path
+):
     rid, _ids = exchanged
     path = export_annotations(workspace, rid, tmp_path / "notes.csv")
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
@@ -575,7 +584,8 @@ def test_import_of_a_bad_file_lists_every_problem_and_saves_nothing(workspace, e
     bad = tmp_path / "bad.csv"
     with bad.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
-    target = workspace.create_review("san-fernando", version="v1").id
+    target = sample_review("san-fernando", "v1").id
+    before = workspace.records(target)  # what the intake stored: indicators, consultations...
     with pytest.raises(AnnotationImportError) as err:
         import_annotations(workspace, target, bad)
     message = str(err.value)
@@ -584,10 +594,12 @@ def test_import_of_a_bad_file_lists_every_problem_and_saves_nothing(workspace, e
     assert f"row {second + 1}, column 'comment'" in message
     assert f"row {second + 1}, column 'sdg'" in message
     assert "row 5, column 'in_reply_to'" in message
-    assert workspace.records(target) == []
+    assert workspace.records(target) == before
+    assert workspace.records(target, "annotation") == []
 
 
 def test_import_refuses_unreadable_input(workspace, review, tmp_path):
+    before = workspace.records(review)  # what the intake stored: indicators, consultations...
     broken = tmp_path / "broken.jsonld"
     broken.write_text("{not json", encoding="utf-8")
     with pytest.raises(AnnotationError, match="broken.jsonld: not valid JSON"):
@@ -606,7 +618,8 @@ def test_import_refuses_unreadable_input(workspace, review, tmp_path):
     headless.write_text("page,kind\n3,question\n", encoding="utf-8")
     with pytest.raises(AnnotationError, match="lacks column"):
         import_annotations(workspace, review, headless)
-    assert workspace.records(review) == []
+    assert workspace.records(review) == before
+    assert workspace.records(review, "annotation") == []
 
 
 def test_foreign_web_annotations_are_found_in_the_given_draft(workspace, review, sf_v1, tmp_path):
@@ -636,16 +649,16 @@ def test_foreign_web_annotations_are_found_in_the_given_draft(workspace, review,
 # -- scripted demo annotations ---------------------------------------------------------------
 
 
-def test_scripted_annotations_fit_the_sample_drafts_and_carry_over(workspace):
+def test_scripted_annotations_fit_the_sample_drafts_and_carry_over(workspace, sample_review):
     names = ("Reviewer A (CYO, illustrative)", "Reviewer B (CYO, illustrative)")
-    sr = workspace.create_review("santa-rosa", version="v1", reviewers=names).id
+    sr = sample_review("santa-rosa", "v1", reviewers=names).id
     done = apply_scripted(workspace, sr, "santa-rosa", "v1")
     assert done.added >= 10 and done.replies >= 1
     assert {a.reviewer for a in list_annotations(workspace, sr)} == set(names)
-    v1 = workspace.create_review("san-fernando", version="v1", reviewers=names).id
+    v1 = sample_review("san-fernando", "v1", reviewers=names).id
     first = apply_scripted(workspace, v1, SF, "v1")
     assert first.added >= 12
-    v2 = workspace.create_review("san-fernando", version="v2", reviewers=names).id
+    v2 = sample_review("san-fernando", "v2", reviewers=names).id
     second = apply_scripted(workspace, v2, "san-fernando", "v2")
     counts = second.carried["outcome"].value_counts().to_dict()
     assert set(counts) == {"found_unchanged", "found_changed", "not_found"}
@@ -656,7 +669,7 @@ def test_scripted_annotations_fit_the_sample_drafts_and_carry_over(workspace):
     assert again.added == 0 and again.skipped == second.added and again.status_changes == 0
 
 
-def test_a_script_that_no_longer_fits_its_draft_fails_loudly(workspace, tmp_path):
+def test_a_script_that_no_longer_fits_its_draft_fails_loudly(workspace, sample_review, tmp_path):
     from vlr_tools.errors import DataFileError
 
     script = tmp_path / "demo.yaml"
@@ -666,10 +679,19 @@ def test_a_script_that_no_longer_fits_its_draft_fails_loudly(workspace, tmp_path
         "        kind: question\n        comment: moved?\n",
         encoding="utf-8",
     )
-    rid = workspace.create_review("san-fernando", version="v1").id
+    rid = sample_review("san-fernando", "v1").id
     with pytest.raises(DataFileError) as err:
         apply_scripted(workspace, rid, "san-fernando", "v1", path=script)
     assert "annotations[1] (x)" in str(err.value) and "page 10 (p10.12)" in str(err.value)
+    assert workspace.records(rid, "annotation") == []
+
+
+def test_scripted_annotations_need_the_review_to_own_its_draft(workspace):
+    """A review made without the intake has no stored draft: the script says what to do."""
+    rid = workspace.create_review("san-fernando", version="v1").id
+    with pytest.raises(AnnotationError, match="has no stored draft; add it with `vlr draft add"):
+        apply_scripted(workspace, rid, "san-fernando", "v1")
+    assert workspace.records(rid, "annotation") == []
 
 
 # -- CLI ------------------------------------------------------------------------------------------
