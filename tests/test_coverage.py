@@ -433,15 +433,19 @@ def test_decisions_on_paragraphs_the_draft_lacks_are_left_out():
         mapping_view("not a mapping")
 
 
-def test_coverage_summary_applies_review_decisions(workspace):
-    rv = workspace.create_review(city="santa-rosa", version="v1", reviewers=("Test Reviewer",))
+def test_coverage_summary_applies_review_decisions(workspace, sample_review):
+    rv = sample_review("santa-rosa", "v1", reviewers=("Test Reviewer",))
     _, mapping, *_ = _sample("santa-rosa", "v1")
-    before = coverage_summary(workspace, rv.id, "santa-rosa", "v1", draft_mapping=mapping)
+    before = coverage_summary(workspace, rv.id, draft_mapping=mapping)
+    # Without a mapping given, the review's stored draft is mapped: the same coverage.
+    own = coverage_summary(workspace, rv.id)
+    assert own.paragraphs_total == before.paragraphs_total == len(mapping.paragraphs)
+    assert own.goals.equals(before.goals)
     refs = [p.ref for p in mapping.paragraphs if any(m.goal == 14 for m in p.matches)]
     assert refs
     for ref in refs:
         decide(workspace, rv.id, ref, 14, None, "reject")
-    after = coverage_summary(workspace, rv.id, "santa-rosa", "v1", draft_mapping=mapping, lang="ja")
+    after = coverage_summary(workspace, rv.id, draft_mapping=mapping, lang="ja")
     assert after.decisions == len(refs)
     assert before.goals.set_index("goal").loc[14, "paragraphs"] == len(refs)
     assert after.goals.set_index("goal").loc[14, "paragraphs"] == 0
@@ -449,6 +453,14 @@ def test_coverage_summary_applies_review_decisions(workspace):
     assert after.hlpf_year == 2025 and after.hlpf_goals == (3, 5, 8, 14, 17)
     assert after.illustrative and after.gaps is not None and after.alignment is not None
     assert after.goals.loc[0, "name"] == "貧困をなくそう"
+
+
+def test_coverage_of_a_review_without_a_stored_draft_says_how_to_add_it(workspace):
+    from vlr_tools.errors import DocumentError
+
+    rv = workspace.create_review(city="baguio", version="v1", reviewers=("Test Reviewer",))
+    with pytest.raises(DocumentError, match="no stored draft.*vlr draft add baguio FILE"):
+        coverage_summary(workspace, rv.id)
 
 
 # ---------------------------------------------------------------- vlr coverage
