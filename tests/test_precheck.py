@@ -14,7 +14,6 @@ from vlr_tools.checklist import (
     load_template,
     precheck,
     score_prechecks,
-    start_review,
     suggestions_frame,
 )
 from vlr_tools.checklist.context import _goal_of_heading
@@ -149,8 +148,8 @@ def test_combined_suggestion_and_frame(suggestions):
     assert set(frame["status"]) == {"提案"} and len(frame) == len(found)
 
 
-def test_confirm_or_override_a_suggestion(workspace):
-    review = start_review(workspace, "san-fernando", "v1", reviewers=("Test Reviewer",))
+def test_confirm_or_override_a_suggestion(workspace, sample_review):
+    review = sample_review("san-fernando", "v1", reviewers=("Test Reviewer",))
     found = precheck(workspace, "san-fernando", "v1", review_id=review.id)
     h1 = next(s for s in found if s.criterion_id == "H1")
     saved = confirm_suggestion(
@@ -171,18 +170,19 @@ def test_confirm_or_override_a_suggestion(workspace):
     assert overridden.suggested == "partly_met"
 
 
-def test_consultations_saved_in_the_review_are_used(workspace):
+def test_consultations_saved_in_the_review_are_used(workspace, sample_review):
     from vlr_tools.cities import load_city
     from vlr_tools.consultations.reader import read_consultation_log
     from vlr_tools.consultations.store import save_consultations
 
-    review = start_review(workspace, "san-fernando", "v1", reviewers=("Test Reviewer",))
+    review = sample_review("san-fernando", "v1", reviewers=("Test Reviewer",))
     log = read_consultation_log(load_city("san-fernando").consultations_path, dayfirst=True)
     # The reviewer corrects the log in the workspace: a PWD federation attended SF-C12.
     fixed = [
         c.replace(pwd_present=True) if c.record_id == "SF-C12" else c for c in log.consultations
     ]
     save_consultations(workspace, review.id, fixed)
+    # The log as the city sent it (the sample review in a throw-away workspace).
     from_file = {s.kind: s for s in precheck(None, "san-fernando", "v1")}
     from_review = {
         s.kind: s for s in precheck(workspace, "san-fernando", "v1", review_id=review.id)
@@ -216,14 +216,19 @@ def test_cli_precheck_scores_against_the_key(capsys):
 
 
 def test_precheck_uses_the_review_settings_for_a_city_that_is_not_a_sample(workspace, tmp_path):
+    from vlr_tools.intake import add_city, add_draft
+    from vlr_tools.intake import start_review as start_city_review
+
     draft = tmp_path / "baguio-draft.md"
     draft.write_text(
         "# SDG 3: Good health and well-being\n\nText.\n\n<!-- pagebreak -->\n\n# Way forward\n\nWe will continue.\n",
         encoding="utf-8",
     )
-    review = workspace.create_review(
-        city="baguio", version="v1", settings={"draft": str(draft), "hlpf_year": 2025}
-    )
+    add_city(workspace, "baguio", name="Baguio City", country="Philippines")
+    add_draft(workspace, "baguio", draft, version="v1")
+    review = start_city_review(
+        workspace, "baguio", "v1", settings={"hlpf_year": 2025}, map_now=False, precheck_now=False
+    ).review
     found = {s.kind: s for s in precheck(workspace, "baguio", "v1", review_id=review.id)}
     assert set(found["hlpf_goal_missing"].items) == {"SDG 5", "SDG 8", "SDG 14", "SDG 17"}
     assert found["no_followup_plan"].rating == "not_met"
@@ -234,3 +239,11 @@ def test_precheck_uses_the_review_settings_for_a_city_that_is_not_a_sample(works
     rate(workspace, review.id, "H1", "not_met", pages=[2])
     with pytest.raises(ChecklistError, match="2 pages"):
         rate(workspace, review.id, "H1", "not_met", pages=[3])
+
+
+def test_precheck_of_a_review_without_a_stored_draft_says_how_to_add_it(workspace):
+    from vlr_tools.errors import DocumentError
+
+    review = workspace.create_review(city="baguio", version="v1", settings={"hlpf_year": 2025})
+    with pytest.raises(DocumentError, match="no stored draft.*vlr draft add baguio FILE"):
+        precheck(workspace, "baguio", "v1", review_id=review.id)
