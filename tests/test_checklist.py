@@ -54,9 +54,9 @@ SECOND = "Reviewer B (CYO, illustrative)"
 
 
 @pytest.fixture
-def sf_v1(workspace):
-    """A review of San Fernando draft v1 with two reviewers (lead first)."""
-    return start_review(workspace, "san-fernando", "v1", reviewers=(LEAD, SECOND))
+def sf_v1(sample_review):
+    """A review of San Fernando draft v1 with two reviewers (lead first), through the intake."""
+    return sample_review("san-fernando", "v1", reviewers=(LEAD, SECOND))
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ def test_rate_saves_at_once_with_every_field(workspace, sf_v1):
 
 
 def test_page_beyond_the_draft_is_refused_and_nothing_is_lost(workspace, sf_v1):
-    pages = load_city("san-fernando").draft("v1")
+    pages = load_city("san-fernando").draft("v1")  # the sample file the intake stored
     rate(workspace, sf_v1.id, "H1", "not_met", pages=[27], reviewer=LEAD)
     with pytest.raises(ChecklistError) as err:
         rate(workspace, sf_v1.id, "H1", "met", pages="27, 99", reviewer=LEAD)
@@ -227,6 +227,14 @@ def test_page_beyond_the_draft_is_refused_and_nothing_is_lost(workspace, sf_v1):
     assert pages.pdf.name in message
     stored = workspace.get(sf_v1.id, "rating", f"H1/{LEAD}")
     assert stored.version == 1 and stored.data["rating"] == "not_met"
+
+
+def test_pages_of_a_review_without_a_stored_draft_are_only_checked_to_be_positive(workspace):
+    review = workspace.create_review(city="baguio", version="v1", reviewers=(LEAD,))
+    rate(workspace, review.id, "H1", "not_met", pages="27, 99", reviewer=LEAD)
+    assert workspace.get(review.id, "rating", f"H1/{LEAD}").data["pages"] == [27, 99]
+    with pytest.raises(ChecklistError):
+        rate(workspace, review.id, "H1", "met", pages="0", reviewer=LEAD)
 
 
 def test_unknown_rating_priority_and_criterion_say_what_is_allowed(workspace, sf_v1):
@@ -248,10 +256,10 @@ def test_a_stale_edit_is_refused_not_overwritten(workspace, sf_v1):
     assert workspace.get(sf_v1.id, "rating", f"B2/{LEAD}").data["rating"] == "not_met"
 
 
-def test_an_edited_template_that_drops_a_rated_criterion_keeps_the_rating(workspace, own_template):
-    review = start_review(
-        workspace, "san-fernando", "v1", template=str(own_template), reviewers=(LEAD,)
-    )
+def test_an_edited_template_that_drops_a_rated_criterion_keeps_the_rating(
+    workspace, sample_review, own_template
+):
+    review = sample_review("san-fernando", "v1", template=str(own_template), reviewers=(LEAD,))
     rate(workspace, review.id, "C6", "partly_met", comment="Consent basis missing.", reviewer=LEAD)
     rate(workspace, review.id, "C5", "not_met", reviewer=LEAD)
     # The reviewer edits the copy: drops C6 and raises the version.
@@ -333,8 +341,8 @@ def test_consolidate_shows_agreement_spread_and_the_lead_settles(workspace, sf_v
 
 
 @pytest.mark.parametrize("city", ["santa-rosa", "san-fernando"])
-def test_a_complete_review_is_scripted_end_to_end_and_read_back(workspace, city):
-    review = start_review(workspace, city, "v1", reviewers=("Trainer",))
+def test_a_complete_review_is_scripted_end_to_end_and_read_back(workspace, sample_review, city):
+    review = sample_review(city, "v1", reviewers=("Trainer",))
     counts = apply_scripted_review(workspace, review.id)
     assert counts["ratings"] >= 50 and counts["finals"] >= 2
     again = apply_scripted_review(workspace, review.id)
@@ -360,21 +368,21 @@ def test_a_complete_review_is_scripted_end_to_end_and_read_back(workspace, city)
         )
 
 
-def test_scripted_santa_rosa_leaves_two_disputes_for_the_lead(workspace):
-    review = start_review(workspace, "santa-rosa", "v1")
+def test_scripted_santa_rosa_leaves_two_disputes_for_the_lead(workspace, sample_review):
+    review = sample_review("santa-rosa", "v1")
     apply_scripted_review(workspace, review.id)
     assert sorted(disputed(workspace, review.id)) == ["D2", "F3"]
     assert final_ratings(workspace, review.id)["A1"].note.startswith("Lead reviewer")
 
 
-def test_malformed_scripted_review_names_every_problem(workspace, tmp_path):
+def test_malformed_scripted_review_names_every_problem(workspace, sample_review, tmp_path):
     data = yaml.safe_load(demo_review_path("santa-rosa").read_text(encoding="utf-8"))
     data["reviews"]["v1"]["criteria"]["A1"]["A"]["rating"] = "excellent"
     data["reviews"]["v1"]["criteria"]["A2"]["Z"] = {"rating": "met"}
     data["illustrative"] = False
     path = tmp_path / "demo_review.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    review = start_review(workspace, "santa-rosa", "v1")
+    review = sample_review("santa-rosa", "v1")
     with pytest.raises(DataFileError) as err:
         apply_scripted_review(workspace, review.id, path)
     message = str(err.value)
@@ -388,10 +396,10 @@ def test_malformed_scripted_review_names_every_problem(workspace, tmp_path):
 
 
 @pytest.fixture
-def sf_reviews(workspace):
-    v1 = start_review(workspace, "san-fernando", "v1")
+def sf_reviews(workspace, sample_review):
+    v1 = sample_review("san-fernando", "v1")
     apply_scripted_review(workspace, v1.id)
-    v2 = start_review(workspace, "san-fernando", "v2")
+    v2 = sample_review("san-fernando", "v2")
     return v1, v2
 
 
@@ -441,9 +449,9 @@ def test_scripted_v2_review_marks_the_carry_over(workspace, sf_reviews):
     assert final_ratings(workspace, v2.id)["D3"].rating == "met"
 
 
-def test_carry_over_refuses_reviews_of_different_cities(workspace, sf_reviews):
+def test_carry_over_refuses_reviews_of_different_cities(workspace, sample_review, sf_reviews):
     v1, _v2 = sf_reviews
-    other = start_review(workspace, "santa-rosa", "v1")
+    other = sample_review("santa-rosa", "v1")
     with pytest.raises(ChecklistError, match="same city"):
         carry_over(workspace, v1.id, other.id)
 
@@ -513,8 +521,8 @@ def test_progress_counts_only_rated_criteria(workspace, sf_v1):
     assert progress.loc["H", "rated"] == 1 and progress.loc["all", "rated"] == 3
 
 
-def test_use_template_records_workshop_template(workspace):
-    review = start_review(workspace, "santa-rosa", "v1", template="workshop")
+def test_use_template_records_workshop_template(workspace, sample_review):
+    review = sample_review("santa-rosa", "v1", template="workshop")
     rate(workspace, review.id, "C5", "not_met", reviewer="Test Reviewer")
     with pytest.raises(ChecklistError, match="workshop"):
         rate(workspace, review.id, "F1", "not_met", reviewer="Test Reviewer")
