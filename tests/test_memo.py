@@ -48,12 +48,27 @@ H1_REC = "Give each next step an owner and a date.\nPublish the follow-up plan <
 # -- fixtures ------------------------------------------------------------------------
 
 
+def _start_santa_rosa(ws):
+    """Start a review of Santa Rosa v1 as a reviewer would: the intake takes the sample city
+    in (profile and draft), maps the stored draft and keeps the mapping in the review."""
+    from vlr_tools.intake import start_review
+
+    return start_review(
+        ws, "santa-rosa", "v1", reviewers=REVIEWERS, map_now=True, precheck_now=False
+    ).review
+
+
 @pytest.fixture(scope="module")
 def memo_ws(tmp_path_factory):
-    """A small workspace: a review of Santa Rosa v1 rated by two fictional reviewers."""
+    """A small workspace: a review of Santa Rosa v1 rated by two fictional reviewers,
+    with the city's indicator table imported (no consultation log)."""
+    from vlr_tools.cities import load_city
+    from vlr_tools.intake import import_indicators
+
     folder = tmp_path_factory.mktemp("memo-ws")
     ws = open_workspace(folder, reviewer=REVIEWERS[0])
-    rv = ws.create_review(city="santa-rosa", version="v1", reviewers=REVIEWERS)
+    rv = _start_santa_rosa(ws)
+    import_indicators(ws, rv.id, load_city("santa-rosa").indicators_path)
     a, b = REVIEWERS
     rate(
         ws,
@@ -111,14 +126,11 @@ def memo_ws(tmp_path_factory):
 @pytest.fixture(scope="module")
 def engaged_ws(tmp_path_factory):
     """A review of Santa Rosa v1 with the city's consultation log imported (personal data too)."""
-    from vlr_tools.cities import load_city
-    from vlr_tools.consultations import read_consultation_log, save_consultations
+    from vlr_tools.intake import start_sample_review
 
     folder = tmp_path_factory.mktemp("memo-engaged")
     ws = open_workspace(folder, reviewer=REVIEWERS[0])
-    rv = ws.create_review(city="santa-rosa", version="v1", reviewers=REVIEWERS)
-    log = read_consultation_log(load_city("santa-rosa").consultations_path, dayfirst="auto")
-    save_consultations(ws, rv.id, log, accept_valid=True)
+    rv = start_sample_review(ws, "santa-rosa", "v1", reviewers=REVIEWERS, map_now=True)
     yield ws, rv.id
     ws.close()
 
@@ -981,10 +993,12 @@ def test_coverage_counts_only_paragraphs_mapped_to_a_goal(memos, memo_ws):
 def test_coverage_count_follows_reviewer_decisions(tmp_path):
     from vlr_tools.coverage import decide, mapping_view
     from vlr_tools.memo.gather import coverage_facts
+    from vlr_tools.review import open_review
 
     ws = open_workspace(tmp_path, reviewer=REVIEWERS[0])
-    rv = ws.create_review(city="santa-rosa", version="v1", reviewers=REVIEWERS)
-    before = coverage_facts(ws, rv, 2025)
+    rv = _start_santa_rosa(ws)
+    opened = open_review(ws, rv.id)
+    before = coverage_facts(ws, opened, 2025)
     assert before is not None and before.paragraphs_mapped is not None
     mapped, total = _mapped_refs(ws, rv.id)
     assert (before.paragraphs_mapped, before.paragraphs_total) == (mapped, total)
@@ -999,7 +1013,7 @@ def test_coverage_count_follows_reviewer_decisions(tmp_path):
     ref = str(view.matches["ref"].iloc[0])
     for goal in sorted({int(g) for g in view.matches[view.matches["ref"] == ref]["goal"]}):
         decide(ws, rv.id, ref, goal, action="reject")
-    after = coverage_facts(ws, rv, 2025)
+    after = coverage_facts(ws, opened, 2025)
     assert after is not None and after.paragraphs_mapped == mapped - 1
     ws.close()
 
