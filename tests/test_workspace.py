@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -38,6 +39,7 @@ from vlr_tools.errors import (
     WorkspaceValueError,
 )
 from vlr_tools.workspace import (
+    BUNDLE_FORMAT_VERSION,
     HISTORY_COLUMNS,
     Record,
     Review,
@@ -47,6 +49,7 @@ from vlr_tools.workspace import (
     resolve_location,
     saved_note,
 )
+from vlr_tools.workspace.schema import TABLES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 ALICE = "A. Reviewer (fictional)"
@@ -136,8 +139,7 @@ def table_counts(location: str) -> dict[str, int]:
     try:
         with engine.connect() as conn:
             return {
-                t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()
-                for t in ("reviews", "records", "history", "imports")
+                t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one() for t in TABLES
             }
     finally:
         engine.dispose()
@@ -905,7 +907,9 @@ def test_malformed_bundles_are_refused_before_any_write(workspace, tmp_path):
 
         return change
 
-    cases["newer than this vlr-tools"] = manifest_edit(lambda m: m.update(format_version=2))
+    cases["newer than this vlr-tools"] = manifest_edit(
+        lambda m: m.update(format_version=BUNDLE_FORMAT_VERSION + 1)
+    )
     cases["not a VLR review bundle"] = manifest_edit(lambda m: m.update(format="other"))
     cases["counts"] = manifest_edit(lambda m: m["counts"].update(records=99))
     cases["incomplete: history.jsonl missing"] = lambda name, data: (
@@ -937,11 +941,421 @@ def test_read_bundle_describes_without_importing(workspace, tmp_path):
     _fill(workspace, review)
     bundle = read_bundle(workspace.export_bundle(review.id, tmp_path / "b.zip"))
     assert bundle.review == workspace.review(review.id)
-    assert bundle.manifest["counts"] == {"records": 4, "history": len(bundle.history)}
+    assert bundle.manifest["counts"] == {
+        "records": 4,
+        "history": len(bundle.history),
+        "drafts": 0,
+        "files": 0,
+    }
     assert bundle.checksum == hashlib.sha256((tmp_path / "b.zip").read_bytes()).hexdigest()
     with pytest.raises(WorkspaceError, match="already exists"):
         workspace.export_bundle(review.id, tmp_path / "b.zip")
     assert workspace.export_bundle(review.id, tmp_path / "b.zip", overwrite=True).exists()
+
+
+# -- bundles that carry the city, its draft and its tables -------------------------------
+
+
+def _docx_draft(path: Path, extra: str = "") -> Path:
+    """A two-page DOCX draft VLR of a (fictional) real city."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    doc = docx.Document()
+    doc.core_properties.title = "Baguio City Voluntary Local Review (test draft)"
+    doc.add_heading("1. Good health and well-being", level=1)
+    doc.add_paragraph(
+        "Maternal mortality fell between 2018 and 2023. Every barangay health station now "
+        "offers prenatal care, and immunization of children reached 91 percent."
+    )
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("2. Clean water and sanitation", level=1)
+    doc.add_paragraph(
+        "Household septage is not yet treated. The water district extends safe drinking "
+        "water to upland barangays; the city plans a septage treatment plant. " + extra
+    )
+    doc.save(str(path))
+    return path
+
+
+def _indicator_csv(path: Path) -> Path:
+    from vlr_tools.indicators.table import COLUMNS
+
+    rows = [
+        ["BG-01", "Maternal mortality ratio", "Deaths per 100000 live births",
+         "per 100000 live births", "3", "3.1.1", "2018", "90", "2023", "72", "70",
+         "City Health Office", "None", ""],
+        ["BG-02", "Households with safe water", "Share of households", "% of households",
+         "6", "6.1.1", "2018", "81", "2023", "88", "100", "Baguio Water District",
+         "Barangay", "Upland barangays lag"],
+    ]  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+def _city_review(ws, folder: Path) -> tuple[Review, list[Path]]:
+    """A real city's review through the intake: profile, DOCX draft, mapping, table, rating."""
+    from vlr_tools.checklist.ratings import rate
+    from vlr_tools.intake import add_city, add_draft, import_indicators, start_review
+
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = _docx_draft(folder / "Baguio-VLR-draft.docx")
+    table = _indicator_csv(folder / "baguio-indicators.csv")
+    add_city(
+        ws,
+        "baguio",
+        "Baguio City",
+        country="Philippines",
+        province="Benguet",
+        population=366358,
+        population_year=2020,
+        coastal=False,
+        hlpf_year=2026,
+    )
+    add_draft(ws, "baguio", draft, version="v1", received="2026-03-02")
+    started = start_review(
+        ws, "baguio", "v1", reviewers=(ALICE, BOB), map_now=True, precheck_now=False
+    )
+    rid = started.review.id
+    import_indicators(ws, rid, table)
+    rate(
+        ws,
+        rid,
+        "C4",
+        "partly_met",
+        pages="2",
+        comment="Water access is broken down by barangay; health data are not.",
+        recommendation="Disaggregate the health indicators by sex and barangay.",
+        priority="high",
+        reviewer=ALICE,
+    )
+    return ws.review(rid), [draft, table]
+
+
+def _memo_markdown(ws, review_id: str) -> str:
+    """The English memo as Markdown, without the lines that change from run to run."""
+    import datetime as dt
+
+    from vlr_tools.memo import build_memo, memo_bytes
+
+    memo = build_memo(ws, review_id, "en", generated=dt.date(2026, 4, 1))
+    text = memo_bytes(memo, "md").decode("utf-8")
+    return "\n".join(line for line in text.splitlines() if "generated" not in line.lower())
+
+
+def _forget_local_files(monkeypatch, tmp_path: Path, files: list[Path]) -> None:
+    """Delete the original files and every cached copy of a draft this process has read."""
+    from vlr_tools import review as review_module
+
+    for file in files:
+        file.unlink()
+    monkeypatch.setenv("VLR_CACHE_DIR", str(tmp_path / "another-machine-cache"))
+    monkeypatch.setattr(review_module, "_DRAFTS", {})
+
+
+@pytest.fixture
+def city_bundle(new_location, tmp_path, monkeypatch):
+    """A real city's review exported to a bundle, and an empty second workspace."""
+    monkeypatch.setenv("VLR_CACHE_DIR", str(tmp_path / "cache"))
+    source = open_workspace(new_location("source"), reviewer=ALICE)
+    review, originals = _city_review(source, tmp_path / "from-the-city")
+    path = source.export_bundle(review.id, tmp_path / "baguio-review.zip")
+    target_location = new_location("target")
+    target = open_workspace(target_location, reviewer=BOB)
+    yield source, review, path, originals, target, target_location
+    source.close()
+    target.close()
+
+
+def test_bundle_carries_city_draft_and_tables_for_the_same_memo(city_bundle, tmp_path, monkeypatch):
+    source, review, path, originals, target, location = city_bundle
+    expected = _memo_markdown(source, review.id)
+    # The memo shows the profile, the stored draft (coverage) and the indicator table.
+    assert "Baguio City, Benguet, Philippines" in expected and "**Pages:** 2" in expected
+    assert "4 of its 4 paragraphs are mapped" in expected and "2 local indicators" in expected
+    stored = source.draft_file("baguio", "v1")
+
+    bundle = read_bundle(path)
+    assert bundle.format_version == BUNDLE_FORMAT_VERSION == 2
+    assert bundle.city is not None and bundle.city.profile == source.city("baguio")
+    assert [d.sha256 for d in bundle.drafts] == [stored.sha256]
+    assert set(bundle.files) == {stored.sha256}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    assert {"city.json", "drafts.jsonl", f"files/{stored.sha256}"} <= names
+    assert f"files/{stored.sha256}" in bundle.manifest["members"]
+
+    # Another machine: no original files, no cached copy, no source workspace.
+    received = originals[0].read_bytes()
+    profile = source.city("baguio").to_json()
+    source.close()
+    if source.path is not None:
+        shutil.rmtree(source.path.parent)
+    _forget_local_files(monkeypatch, tmp_path, originals)
+    imported = target.import_bundle(path)
+    assert imported == review
+    assert target.city("baguio").to_json() == profile
+    assert target.draft_file("baguio", "v1") == stored
+    assert target.blob(stored.sha256) == received
+    assert target.import_notes(review.id) == []
+    note = target.history_entries(review.id)[-1].new
+    assert (note["city"], note["drafts_added"], note["format_version"]) == ("added", ["v1"], 2)
+    assert _memo_markdown(target, review.id) == expected
+
+
+def test_bundle_keeps_a_different_city_profile_here_and_says_so(
+    city_bundle, tmp_path, capsys, monkeypatch
+):
+    from vlr_tools.intake import add_city
+
+    source, review, path, originals, target, location = city_bundle
+    add_city(target, "baguio", "Baguio City", country="Philippines", population=400000,
+             population_year=2024)  # fmt: skip
+    mine = target.city("baguio").to_json()
+    target.import_bundle(path)
+    assert target.city("baguio").to_json() == mine  # not overwritten
+    (notes,) = target.import_notes(review.id)
+    assert "different profile" in notes and "population" in notes and "kept" in notes
+    # The draft still arrives: the city was already here.
+    assert target.draft_file("baguio", "v1").sha256 == source.draft_file("baguio", "v1").sha256
+
+    if target.backend == "sqlite":  # the command line prints the note
+        away = tmp_path / "away"
+        other = open_workspace(away, reviewer=BOB)
+        add_city(other, "baguio", "Baguio", country="Philippines")
+        other.close()
+        monkeypatch.setenv("VLR_REVIEWER", BOB)
+        assert main(["workspace", "import", str(path), "--workspace", str(away)]) == 0
+        captured = capsys.readouterr()
+        assert f"imported review {review.id}" in captured.out
+        assert "warning: city baguio is already in this workspace with a different" in (
+            captured.err
+        )
+
+
+def test_bundle_whose_draft_is_stored_here_as_another_file_is_refused(city_bundle, tmp_path):
+    from vlr_tools.intake import add_city, add_draft
+
+    source, review, path, originals, target, location = city_bundle
+    add_city(target, "baguio", "Baguio City", country="Philippines")
+    other = _docx_draft(tmp_path / "other.docx", extra="A later paragraph.")
+    add_draft(target, "baguio", other, version="v1")
+    before = table_counts(location)
+    with pytest.raises(BundleError, match="draft v1 is stored here as other.docx") as info:
+        target.import_bundle(path)
+    assert "different file, Baguio-VLR-draft.docx" in str(info.value)
+    assert "Nothing was changed" in str(info.value)
+    assert table_counts(location) == before
+    assert target.reviews() == []
+
+
+def test_bundle_whose_draft_is_already_here_stores_nothing_twice(city_bundle, tmp_path):
+    from vlr_tools.intake import add_city, add_draft
+
+    source, review, path, originals, target, location = city_bundle
+    add_city(target, "baguio", "Baguio City", country="Philippines", province="Benguet",
+             population=366358, population_year=2020, coastal=False, hlpf_year=2026)  # fmt: skip
+    add_draft(target, "baguio", originals[0], version="v1", received="2026-03-02")
+    before = table_counts(location)
+    target.import_bundle(path)
+    after = table_counts(location)
+    assert (after["cities"], after["drafts"], after["blobs"]) == (
+        before["cities"],
+        before["drafts"],
+        before["blobs"],
+    )
+    assert target.import_notes(review.id) == []
+    assert target.history_entries(review.id)[-1].new["city"] == "same"
+
+
+def test_tampered_draft_file_in_a_bundle_is_refused(city_bundle, tmp_path):
+    source, review, path, originals, target, location = city_bundle
+    before = table_counts(location)
+    sha = source.draft_file("baguio", "v1").sha256
+    member = f"files/{sha}"
+
+    def flip(data: bytes) -> bytes:
+        return data[:100] + bytes([data[100] ^ 1]) + data[101:]  # same size
+
+    def edit_file(name, data):
+        return flip(data) if name == member else data
+
+    tampered = _rewrite(path, tmp_path / "tampered.zip", edit_file)
+    with pytest.raises(BundleError, match=f"{member} does not match its checksum"):
+        target.import_bundle(tampered)
+
+    # Changed, with the manifest updated to match: the name still gives it away.
+    with zipfile.ZipFile(path) as archive:
+        original = archive.read(member)
+    forged_bytes = flip(original)
+    forged_sum = hashlib.sha256(forged_bytes).hexdigest()
+
+    def forge(name, data):
+        if name == member:
+            return forged_bytes
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["members"][member]["sha256"] = forged_sum
+            return json.dumps(manifest)
+        return data
+
+    forged = _rewrite(path, tmp_path / "forged.zip", forge)
+    with pytest.raises(BundleError, match="does not match its name"):
+        target.import_bundle(forged)
+
+    # The file left out (and out of the manifest): the draft names a file that is missing.
+    def drop(name, data):
+        if name == member:
+            return None
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            del manifest["members"][member]
+            return json.dumps(manifest)
+        return data
+
+    dropped = _rewrite(path, tmp_path / "dropped.zip", drop)
+    with pytest.raises(BundleError, match=f"incomplete: {member} .named in drafts.jsonl"):
+        target.import_bundle(dropped)
+    assert table_counts(location) == before
+    assert target.cities() == [] and target.reviews() == []
+
+
+def test_bundle_carries_the_ocr_copy_a_draft_is_read_from(new_location, tmp_path):
+    from vlr_tools.intake import add_city
+    from vlr_tools.workspace.cities import StoredDraft, sha256_of
+    from vlr_tools.workspace.model import now
+
+    scan, searchable = b"%PDF-1.7 scanned pages", b"%PDF-1.7 the same pages, OCR'd"
+    draft = StoredDraft(
+        city="baguio",
+        version="v2",
+        sha256=sha256_of(scan),
+        filename="scan.pdf",
+        format="pdf",
+        lang="en",
+        title=None,
+        received=None,
+        info={"size": len(scan), "pages": 2, "ocr_pages": [1, 2]},
+        added_at=now(),
+        added_by=ALICE,
+    )
+    source = open_workspace(new_location("source"), reviewer=ALICE)
+    add_city(source, "baguio", "Baguio City", country="Philippines")
+    stored, _ = source.put_draft(draft, scan, text_content=searchable)
+    assert stored.text_sha256 == sha256_of(searchable)
+    review = source.create_review("baguio", version="v2")
+    path = source.export_bundle(review.id, tmp_path)
+    assert set(read_bundle(path).files) == {stored.sha256, stored.text_sha256}
+
+    target = open_workspace(new_location("target"), reviewer=BOB)
+    target.import_bundle(path)
+    assert target.draft_file("baguio", "v2") == stored
+    assert (target.blob(stored.sha256), target.blob(stored.text_sha256)) == (scan, searchable)
+
+    # The same file stored elsewhere without the OCR'd copy: kept as it is, with a note.
+    other = open_workspace(new_location("other"), reviewer=BOB)
+    add_city(other, "baguio", "Baguio City", country="Philippines")
+    other.put_draft(draft, scan)
+    other.import_bundle(path)
+    assert other.draft_file("baguio", "v2").text_sha256 is None
+    (note,) = other.import_notes(review.id)
+    assert "same file, but its text was read differently" in note
+    for ws in (source, target, other):
+        ws.close()
+
+
+def test_bundle_draft_file_names_cannot_name_folders(workspace, tmp_path):
+    from vlr_tools.intake import add_city
+    from vlr_tools.workspace.cities import StoredDraft, sha256_of
+    from vlr_tools.workspace.model import now
+
+    add_city(workspace, "baguio", "Baguio City")
+    data = b"Baguio draft"
+    draft = StoredDraft("baguio", "v1", sha256_of(data), "draft.txt", "txt", "en", None, None,
+                        {}, now(), ALICE)  # fmt: skip
+    workspace.put_draft(draft, data)
+    review = workspace.create_review("baguio", version="v1")
+    path = workspace.export_bundle(review.id, tmp_path / "b.zip")
+
+    def rename(name, data):
+        if name == "drafts.jsonl":
+            return data.replace(b'"draft.txt"', b'"../x.txt"')
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            with zipfile.ZipFile(path) as archive:
+                changed = archive.read("drafts.jsonl").replace(b'"draft.txt"', b'"../x.txt"')
+            manifest["members"]["drafts.jsonl"] = {
+                "sha256": hashlib.sha256(changed).hexdigest(),
+                "bytes": len(changed),
+            }
+            return json.dumps(manifest)
+        return data
+
+    with pytest.raises(BundleError, match="not a plain file name"):
+        read_bundle(_rewrite(path, tmp_path / "renamed.zip", rename))
+
+
+def _as_version_1(path: Path, out: Path) -> Path:
+    """The bundle ``path`` as vlr-tools wrote it before bundles carried cities and drafts."""
+
+    def change(name, data):
+        if name in ("city.json", "drafts.jsonl") or name.startswith("files/"):
+            return None
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["format_version"] = 1
+            manifest["members"] = {
+                m: manifest["members"][m] for m in ("review.json", "records.jsonl", "history.jsonl")
+            }
+            manifest["counts"] = {k: manifest["counts"][k] for k in ("records", "history")}
+            return json.dumps(manifest, indent=2)
+        return data
+
+    return _rewrite(path, out, change)
+
+
+def test_version_1_bundle_still_imports(city_bundle, tmp_path):
+    source, review, path, originals, target, location = city_bundle
+    old = _as_version_1(path, tmp_path / "version-1.zip")
+    bundle = read_bundle(old)
+    assert (bundle.format_version, bundle.city, bundle.drafts) == (1, None, ())
+    assert target.import_bundle(old) == review
+    assert target.records(review.id, include_deleted=True) == source.records(
+        review.id, include_deleted=True
+    )
+    assert target.find_city("baguio") is None and target.drafts() == []
+    assert target.history_entries(review.id)[-1].new["format_version"] == 1
+
+    # A version-1 manifest that lists the new members is not a version-1 bundle.
+    def smuggle(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["members"]["city.json"] = {"sha256": "0" * 64, "bytes": 4}
+            return json.dumps(manifest)
+        return data
+
+    odd = _rewrite(old, tmp_path / "odd.zip", smuggle)
+    with pytest.raises(BundleError, match="lists members a bundle cannot hold: city.json"):
+        read_bundle(odd)
+
+
+def test_bundle_of_a_review_without_city_or_draft_says_what_it_lacks(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VLR_REVIEWER", ALICE)
+    home = tmp_path / "home"
+    ws = open_workspace(home)
+    rv = ws.create_review("nowhere", review_id="nowhere-v1-test")
+    ws.close()
+    bundle = tmp_path / "nowhere.zip"
+    assert main(["workspace", "export", rv.id, str(bundle), "--workspace", str(home)]) == 0
+    captured = capsys.readouterr()
+    assert "records and history" in captured.out
+    assert "no profile of city 'nowhere'" in captured.err
+    assert "carries no draft file" in captured.err
+    loaded = read_bundle(bundle)
+    assert (loaded.city, loaded.drafts, dict(loaded.files)) == (None, (), {})
 
 
 # -- bad input ---------------------------------------------------------------------------------

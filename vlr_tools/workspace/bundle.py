@@ -658,7 +658,7 @@ class _Reader:
                     version=version,
                     sha256=self.sha(obj, "sha256", where),
                     text_sha256=text_sha,
-                    filename=self.text(obj, "filename", where, 255),
+                    filename=self.filename(obj, where),
                     format=self.text(obj, "format", where, 20),
                     lang=self.text(obj, "lang", where, 10),
                     title=self.field(obj, "title", (str, type(None)), where),
@@ -680,6 +680,13 @@ class _Reader:
         value: str = self.field(obj, name, str, where)
         if not value.strip() or len(value) > limit:
             raise self.fail(f"{where}: field '{name}' must be 1 to {limit} characters")
+        return value
+
+    def filename(self, obj: dict[str, Any], where: str) -> str:
+        # The name is used when the draft is written out for reading: no folders.
+        value = self.text(obj, "filename", where, 255)
+        if Path(value).name != value or value in (".", "..") or "\\" in value:
+            raise self.fail(f"{where}: field 'filename' is not a plain file name ({value!r})")
         return value
 
     def match_files(self, drafts: list[StoredDraft], files: dict[str, bytes]) -> None:
