@@ -19,9 +19,14 @@ def sf_v1():
 
 
 @pytest.fixture
-def panel(workspace, sf_v1):
-    rid = workspace.create_review("san-fernando", version="v1", reviewers=REVIEWERS).id
-    return AnnotationPanel(workspace, rid, sf_v1, reviewer=REVIEWERS[0], page=10)
+def panel(workspace, sample_review, sf_v1):
+    """The panel on the draft the review owns (stored by the intake), as a notebook opens it."""
+    from vlr_tools.review import open_review
+
+    rid = sample_review("san-fernando", "v1", reviewers=REVIEWERS).id
+    stored = open_review(workspace, rid).draft
+    assert stored.sha256 == sf_v1.sha256
+    return AnnotationPanel(workspace, rid, stored, reviewer=REVIEWERS[0], page=10)
 
 
 def test_page_view_and_navigation(panel, sf_v1):
@@ -162,8 +167,8 @@ def test_typed_markup_is_escaped_everywhere(panel, workspace):
     assert page.startswith("<!DOCTYPE html>") and "<b>tagging" not in page
 
 
-def test_a_draft_that_is_not_the_reviews_disables_adding(workspace, sf_v1):
-    rid = workspace.create_review("san-fernando", version="v1").id
+def test_a_draft_that_is_not_the_reviews_disables_adding(workspace, sample_review, sf_v1):
+    rid = sample_review("san-fernando", "v1").id
     annotate(workspace, rid, sf_v1, page=10, quote="city-wide totals", comment="x", kind="question")
     v2 = load_draft(SF.draft("v2").pdf)
     panel = AnnotationPanel(workspace, rid, v2)
@@ -176,8 +181,8 @@ def test_a_draft_that_is_not_the_reviews_disables_adding(workspace, sf_v1):
     assert len(list_annotations(workspace, rid)) == 1
 
 
-def test_japanese_labels_and_snapshot(workspace, sf_v1):
-    rid = workspace.create_review("san-fernando", version="v1").id
+def test_japanese_labels_and_snapshot(workspace, sample_review, sf_v1):
+    rid = sample_review("san-fernando", "v1").id
     annotate(
         workspace, rid, sf_v1, page=10, quote="city-wide totals", comment="分解を", kind="question"
     )
