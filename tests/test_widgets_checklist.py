@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from vlr_tools.checklist import clear_template_cache, copy_template, rate, start_review
+from vlr_tools.checklist import clear_template_cache, copy_template, rate
 from vlr_tools.widgets.checklist import ChecklistPanel
 
 LEAD = "Reviewer A (CYO, illustrative)"
@@ -14,8 +14,8 @@ def _panel(workspace, review, **kw):
     return ChecklistPanel(workspace, review.id, reviewer=LEAD, **kw)
 
 
-def test_rating_saved_from_the_panel_lands_in_the_workspace(workspace):
-    review = start_review(workspace, "san-fernando", "v1", reviewers=(LEAD,))
+def test_rating_saved_from_the_panel_lands_in_the_workspace(workspace, sample_review):
+    review = sample_review("san-fernando", "v1", reviewers=(LEAD,))
     panel = _panel(workspace, review, run_prechecks=False)
     assert panel.review.value == review.id
     panel.criterion.value = "C4"
@@ -40,8 +40,8 @@ def test_rating_saved_from_the_panel_lands_in_the_workspace(workspace):
     assert stored.version == 2 and stored.data["rating"] == "partly_met"
 
 
-def test_invalid_pages_show_a_message_not_a_traceback(workspace):
-    review = start_review(workspace, "san-fernando", "v1", reviewers=(LEAD,))
+def test_invalid_pages_show_a_message_not_a_traceback(workspace, sample_review):
+    review = sample_review("san-fernando", "v1", reviewers=(LEAD,))
     panel = _panel(workspace, review, run_prechecks=False)
     panel.criterion.value = "H1"
     panel.rating.value = "not_met"
@@ -60,8 +60,8 @@ def test_invalid_pages_show_a_message_not_a_traceback(workspace):
     assert workspace.records(review.id, "rating") == []
 
 
-def test_the_suggestion_is_shown_as_such_and_can_be_used(workspace):
-    review = start_review(workspace, "san-fernando", "v1", reviewers=(LEAD,))
+def test_the_suggestion_is_shown_as_such_and_can_be_used(workspace, sample_review):
+    review = sample_review("san-fernando", "v1", reviewers=(LEAD,))
     panel = _panel(workspace, review)
     panel.criterion.value = "D3"
     assert "Suggested by pre-check" in panel.suggestion.value and "SDG 14" in panel.suggestion.value
@@ -76,8 +76,8 @@ def test_the_suggestion_is_shown_as_such_and_can_be_used(workspace):
     assert "No pre-check suggestion" in panel.suggestion.value and panel.use_suggestion.disabled
 
 
-def test_japanese_panel(workspace):
-    review = start_review(workspace, "santa-rosa", "v1", reviewers=(LEAD,))
+def test_japanese_panel(workspace, sample_review):
+    review = sample_review("santa-rosa", "v1", reviewers=(LEAD,))
     panel = _panel(workspace, review, lang="ja", run_prechecks=False)
     panel.criterion.value = "C5"
     assert "検証" in panel.question.value
@@ -87,8 +87,8 @@ def test_japanese_panel(workspace):
     assert "保存しました" in panel.messages.value
 
 
-def test_existing_rating_is_loaded_and_a_stale_save_is_refused(workspace):
-    review = start_review(workspace, "santa-rosa", "v1", reviewers=(LEAD,))
+def test_existing_rating_is_loaded_and_a_stale_save_is_refused(workspace, sample_review):
+    review = sample_review("santa-rosa", "v1", reviewers=(LEAD,))
     first = _panel(workspace, review, run_prechecks=False)
     second = _panel(workspace, review, run_prechecks=False)
     for p in (first, second):
@@ -109,13 +109,13 @@ def test_existing_rating_is_loaded_and_a_stale_save_is_refused(workspace):
     assert "record version 1" in third.messages.value
 
 
-def test_text_from_data_files_and_users_is_escaped(workspace, tmp_path):
+def test_text_from_data_files_and_users_is_escaped(workspace, sample_review, tmp_path):
     path = copy_template("workshop", tmp_path / "evil.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["criteria"][0]["question"]["en"] = "<script>alert(1)</script> endorsed?"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     clear_template_cache()
-    review = start_review(workspace, "santa-rosa", "v1", template=str(path), reviewers=(LEAD,))
+    review = sample_review("santa-rosa", "v1", template=str(path), reviewers=(LEAD,))
     panel = _panel(workspace, review, run_prechecks=False)
     panel.criterion.value = "A1"
     assert "<script>" not in panel.question.value and "&lt;script&gt;" in panel.question.value
@@ -136,9 +136,9 @@ def test_panel_without_reviews_says_so(workspace):
     assert "No review" in panel.messages.value
 
 
-def test_switching_review_reloads_criteria(workspace):
-    full = start_review(workspace, "santa-rosa", "v1", reviewers=(LEAD,))
-    short = start_review(workspace, "san-fernando", "v1", template="workshop", reviewers=(LEAD,))
+def test_switching_review_reloads_criteria(workspace, sample_review):
+    full = sample_review("santa-rosa", "v1", reviewers=(LEAD,))
+    short = sample_review("san-fernando", "v1", template="workshop", reviewers=(LEAD,))
     rate(workspace, full.id, "F1", "not_met", reviewer=LEAD)
     panel = _panel(workspace, full, run_prechecks=False)
     assert len(panel.criterion.options) == 31
