@@ -132,19 +132,48 @@ def test_problems_frame_and_written_frame(tmp_path):
     assert written.loc[0, "size_kb"] == 0.0
 
 
-def test_notebook_paths_default_under_exports(monkeypatch, tmp_path):
+def test_notebook_paths_default_to_the_cli_workspace_and_exports(monkeypatch, tmp_path):
     monkeypatch.setattr(common, "EXPORTS_DIR", tmp_path / "exports")
     location, out = notebook_paths("", "")
-    assert location == tmp_path / "exports" / "notebook-workspace"
+    # None: the workspace the `vlr` command uses ($VLR_DATABASE_URL, else $VLR_WORKSPACE_DIR,
+    # else data/workspace), resolved by open_workspace.
+    assert location is None
     assert out == tmp_path / "exports"
+    assert notebook_paths(tmp_path / "ws", "")[0] == tmp_path / "ws"
     url = "postgresql+psycopg://u@127.0.0.1:5432/vlr"
     assert notebook_paths(url, tmp_path)[0] == url
 
 
+def test_open_session_without_a_workspace_uses_the_cli_default(monkeypatch, tmp_path):
+    from vlr_tools import paths
+    from vlr_tools.workspace import open_workspace
+
+    monkeypatch.setattr(paths, "WORKSPACE_DIR", tmp_path / "cli-default")
+    s = open_session("santa-rosa", "v1", "en", "Session Tester", "", tmp_path / "out")
+    try:
+        assert str(tmp_path / "cli-default") in str(s.ws.location)
+    finally:
+        s.ws.close()
+    # The review the notebook started is the one the CLI finds in its default workspace.
+    ws = open_workspace(None)
+    try:
+        assert ws.find_review("santa-rosa", "v1").id == s.review_id
+    finally:
+        ws.close()
+
+
 def test_open_session_creates_then_reuses_the_review(tmp_path):
+    from vlr_tools.review import open_review
+
     s1 = open_session("san-fernando", "", "en", "Session Tester", tmp_path / "ws", tmp_path / "out")
     try:
         assert s1.version == "v2" and s1.city.slug == "san-fernando"
+        # Started through the intake: the review owns the city's draft and tables.
+        opened = open_review(s1.ws, s1.review_id)
+        assert opened.city.name == "San Fernando City" and opened.city.illustrative
+        assert opened.draft_file.filename == "san-fernando-vlr-draft-v2.pdf"
+        assert opened.indicators is not None and len(opened.indicators) > 0
+        assert opened.consultations
         assert s1.reviewer == "Session Tester" and s1.exports.is_dir()
         assert "san-fernando" in repr(s1) and "illustrative" in s1._repr_html_().lower()
     finally:
