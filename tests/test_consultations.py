@@ -254,6 +254,22 @@ def test_sample_log_timeline_against_draft_dates():
     assert bool(frame.loc["SF-C14", "validation"])
 
 
+def test_draft_dates_are_the_received_dates_of_the_drafts_in_the_workspace(
+    workspace, sample_review
+):
+    from vlr_tools.consultations import draft_dates
+
+    sample_review("san-fernando", "v2")  # the intake stores both drafts with their dates
+    expected = {d.version: d.date for d in load_city("san-fernando").drafts}
+    assert len(expected) == 2
+    assert draft_dates(workspace, "san-fernando") == expected
+    # Without a workspace, a sample city's dates come through the same intake.
+    assert draft_dates_for_city("san-fernando") == expected
+    # A city with no stored draft (or no date recorded) has no dates, not an error.
+    assert draft_dates(workspace, "baguio") == {}
+    assert draft_dates_for_city("baguio") == {}
+
+
 # --------------------------------------------------------------------------- import and validation
 
 
