@@ -134,12 +134,13 @@ def raw_engine(location: str) -> sa.Engine:
     return sa.create_engine(target)
 
 
-def table_counts(location: str) -> dict[str, int]:
+def table_counts(location: str, tables: tuple[str, ...] = TABLES) -> dict[str, int]:
+    """Rows in each workspace table (every table of the schema by default)."""
     engine = raw_engine(location)
     try:
         with engine.connect() as conn:
             return {
-                t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one() for t in TABLES
+                t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one() for t in tables
             }
     finally:
         engine.dispose()
@@ -173,7 +174,7 @@ def test_sqlite_runs_wal_with_full_sync(tmp_path):
     assert ws.path == tmp_path / "ws" / "workspace.sqlite"
     assert facts["journal_mode"] == "wal"
     assert facts["synchronous"] == "FULL"
-    assert facts["schema_revision"] == ws.schema_revision == "0001"
+    assert facts["schema_revision"] == ws.schema_revision == "0002"
     ws.close()
     # A plain sqlite3 connection sees WAL persisted in the file itself.
     with sqlite3.connect(tmp_path / "ws" / "workspace.sqlite") as conn:
@@ -191,6 +192,39 @@ def test_schema_in_code_matches_migrations(ws, location):
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_a_workspace_of_the_first_schema_is_upgraded_keeping_everything(location):
+    """A workspace made before cities and drafts were stored (schema 0001) gains the
+    cities, blobs and drafts tables when opened; its reviews and records are kept."""
+    from vlr_tools.intake import add_city
+
+    ws = open_workspace(location, reviewer=ALICE)
+    rv = ws.create_review("santa-rosa", version="v1", reviewers=(ALICE,))
+    ws.put(rv.id, "rating", "A1", {"score": "yes"})
+    ws.close()
+    # Back to what revision 0001 made: 0002 only adds these three tables.
+    engine = raw_engine(location)
+    with engine.begin() as conn:
+        for table in ("drafts", "blobs", "cities"):
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    with engine.connect() as conn:
+        assert not set(sa.inspect(conn).get_table_names()) & {"cities", "blobs", "drafts"}
+    before = table_counts(location, ("reviews", "records", "history", "imports"))
+
+    ws = open_workspace(location, reviewer=ALICE)
+    try:
+        assert ws.schema_revision == "0002"
+        assert ws.review(rv.id) == rv and ws.get(rv.id, "rating", "A1").data == {"score": "yes"}
+        assert table_counts(location) == {**before, "cities": 0, "blobs": 0, "drafts": 0}
+        add_city(ws, "baguio", name="Baguio City", country="Philippines")
+        assert ws.city("baguio").name == "Baguio City"
+    finally:
+        ws.close()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+    engine.dispose()
 
 
 def test_reopening_keeps_everything(location):
