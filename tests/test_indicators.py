@@ -366,3 +366,43 @@ def test_alignment_reasons_and_titles_in_japanese():
     assert row["reason"].startswith("コード11.6.2が指定されていますが")
     with pytest.raises(ValueError, match="allowed: en, ja"):
         align_indicators([waste], lang="fr")
+
+
+# ---------------------------------------------------------------- the table a review holds
+
+
+@pytest.mark.parametrize("slug", CITIES)
+def test_the_table_imported_into_a_review_reads_back_as_the_file(workspace, sample_review, slug):
+    from vlr_tools.review import open_review
+
+    table = load_indicators(load_city(slug).indicators_path)
+    stored = open_review(workspace, sample_review(slug, "v1").id).indicators
+    assert stored is not None and stored.indicators == table.indicators
+    assert (stored.path.name, stored.sheet, stored.header_row) == (
+        table.path.name,
+        table.sheet,
+        table.header_row,
+    )
+    assert indicator_gaps(stored).equals(indicator_gaps(table))
+
+
+def test_a_second_import_replaces_the_reviews_table(workspace, tmp_path):
+    from vlr_tools.intake import import_indicators
+    from vlr_tools.review import open_review
+
+    rv = workspace.create_review(city="baguio", version="v1")
+    assert open_review(workspace, rv.id).indicators is None  # nothing imported yet
+    both = _write_xlsx(tmp_path / "both.xlsx", [list(COLUMNS), _row(), _row(ID="T-02", Unit="%")])
+    first = import_indicators(workspace, rv.id, both)
+    assert (first.rows, first.created, first.removed) == (2, 2, 0)
+    one = _write_xlsx(tmp_path / "one.xlsx", [list(COLUMNS), _row(**{"Latest value": 7.0})])
+    second = import_indicators(workspace, rv.id, one)
+    assert (second.rows, second.updated, second.removed) == (1, 1, 1)
+    stored = open_review(workspace, rv.id).indicators
+    assert [i.id for i in stored] == ["T-01"] and stored.get("T-01").latest_value == 7.0
+    assert stored.path.name == "one.xlsx"
+    # A file with problems stores nothing: the table stays as it was.
+    bad = _write_xlsx(tmp_path / "bad.xlsx", [list(COLUMNS), _row(**{"SDG goal": 18})])
+    with pytest.raises(DataFileError):
+        import_indicators(workspace, rv.id, bad)
+    assert [i.latest_value for i in open_review(workspace, rv.id).indicators] == [7.0]
