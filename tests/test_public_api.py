@@ -18,6 +18,21 @@ def test_carry_over_names_point_at_their_features():
     assert vlr_tools.carry_over_annotations.__module__.startswith("vlr_tools.annotations")
 
 
+def test_the_intake_and_the_review_are_public():
+    # One intake for every city: the public start_review is the intake's, which takes the
+    # city and its draft in (not vlr_tools.checklist.start_review, which creates a bare review).
+    for name in (
+        "add_city",
+        "add_draft",
+        "start_review",
+        "import_indicators",
+        "import_consultations",
+    ):
+        assert getattr(vlr_tools, name).__module__ == "vlr_tools.intake", name
+    assert vlr_tools.open_review.__module__ == "vlr_tools.review"
+    assert vlr_tools.OpenReview.__module__ == "vlr_tools.review"
+
+
 def test_unknown_name_is_an_attribute_error():
     try:
         vlr_tools.no_such_thing  # noqa: B018
