@@ -542,8 +542,8 @@ def test_cli_show_lists_every_criterion(capsys):
     assert "望ましい状態" in out
 
 
-def test_cli_rate_and_summary(workspace, capsys, tmp_path):
-    review = start_review(workspace, "santa-rosa", "v1", reviewers=("Test Reviewer",))
+def test_cli_rate_and_summary(workspace, sample_review, capsys, tmp_path):
+    review = sample_review("santa-rosa", "v1", reviewers=("Test Reviewer",))
     args = ["--workspace", str(workspace.path), "--reviewer", "Test Reviewer"]
     assert (
         main(
@@ -575,7 +575,8 @@ def test_cli_rate_and_summary(workspace, capsys, tmp_path):
     assert "Use CBMS." in out and "1/6" in out
 
 
-def test_cli_compare_and_copy(capsys, tmp_path):
+def test_cli_compare_and_copy(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("VLR_REVIEWER", "Test Reviewer")
     assert main(["checklist", "compare", "--city", "san-fernando", "v1", "v2"]) == 0
     out = capsys.readouterr().out
     assert "[Added] 5.9 SDG 14: Life Below Water" in out

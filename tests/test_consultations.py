@@ -891,8 +891,11 @@ def test_cli_import_export_analyse(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("VLR_REVIEWER", "Test Reviewer")
     ws = str(tmp_path / "ws")
     path = str(load_city("san-fernando").consultations_path)
+    # --city starts the sample city's review through the intake, which imports its log...
     assert main(["consultations", "import", path, "--city", "san-fernando", "--workspace", ws]) == 0
-    assert "14 added" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "started review san-fernando-" in out and "14 unchanged" in out
+    # ...so importing the same file again changes nothing.
     assert main(["consultations", "import", path, "--city", "san-fernando", "--workspace", ws]) == 0
     assert "14 unchanged" in capsys.readouterr().out
     out = tmp_path / "export.csv"
@@ -938,7 +941,7 @@ def test_cli_import_refuses_problem_rows_unless_accepted(tmp_path, capsys, monke
             "import",
             str(bad),
             "--city",
-            "sample",
+            "santa-rosa",
             "--workspace",
             ws,
             "--accept-valid",
@@ -999,10 +1002,16 @@ def test_cli_header_without_rows_is_a_problem(tmp_path, capsys):
     ]
 
 
-def test_cli_import_for_an_unknown_city_warns(tmp_path, capsys, monkeypatch, log):
+def test_cli_import_for_a_city_without_a_review_says_how_to_start_one(
+    tmp_path, capsys, monkeypatch, log
+):
     monkeypatch.setenv("VLR_REVIEWER", "Test Reviewer")
     ws = str(tmp_path / "ws")
-    assert main(["consultations", "import", str(log), "--city", "nowhere", "--workspace", ws]) == 0
+    assert main(["consultations", "import", str(log), "--city", "nowhere", "--workspace", ws]) == 2
     captured = capsys.readouterr()
-    assert "created review nowhere-v1-" in captured.out
-    assert "'nowhere' is not one of the sample cities (san-fernando, santa-rosa)" in captured.err
+    assert "vlr workspace new --city nowhere --draft FILE" in captured.err
+    assert "allowed: san-fernando, santa-rosa" in captured.err
+    from vlr_tools.workspace import open_workspace
+
+    with open_workspace(ws) as opened:
+        assert opened.reviews() == []  # nothing half-made

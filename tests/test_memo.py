@@ -1152,7 +1152,7 @@ def test_cli_memo_no_review_names_the_command_to_start_one(memo_ws, tmp_path, ca
     code = main(["memo", "--city", "nowhere", "--workspace", str(folder), "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "start one with 'vlr workspace new --city nowhere'" in err
+    assert "start one with 'vlr workspace new --city nowhere --draft FILE'" in err
     assert "demo's reviews" not in err
 
 

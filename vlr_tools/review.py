@@ -393,7 +393,10 @@ def resolve_review(
     from .intake import is_sample_city, start_sample_review
 
     if start_sample and is_sample_city(city):
-        rv = start_sample_review(ws, city, version)
+        # A shortcut on a read command may start the sample review without anyone's
+        # name set: the history then says the workbench did it.
+        who = None if ws.reviewer else "vlr (sample city shortcut)"
+        rv = start_sample_review(ws, city, version, reviewer=who)
         if notify is not None:
             notify(
                 f"started review {rv.id} of the sample city {city} (draft {rv.version}) "
@@ -402,10 +405,13 @@ def resolve_review(
         return OpenReview(ws, rv)
     which = f"{city!r} draft {version}" if version else repr(city)
     have = [r.version for r in ws.reviews(city)]
+    from .cities import list_cities
+
     hint = (
         f"; its reviews are of drafts {', '.join(have)}"
         if have
-        else f"; start one with 'vlr workspace new --city {city} --draft FILE'"
+        else f"; start one with 'vlr workspace new --city {city} --draft FILE'. --city also "
+        f"starts a review of a sample city (allowed: {', '.join(list_cities())})"
     )
     raise UnknownReviewError(f"no review of {which} in the workspace {ws.location}{hint}")
 

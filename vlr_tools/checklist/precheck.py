@@ -136,11 +136,13 @@ def precheck_review(
         by_criterion: dict[str, list[dict[str, Any]]] = {}
         for s in found:
             by_criterion.setdefault(s.criterion_id, []).append(dataclasses.asdict(s))
+        # Suggestions are the workbench's, not a reviewer's: with nobody's name
+        # set they are recorded as made by the pre-checks.
         rv.ws.put_many(
             rv.id,
             SUGGESTION_KIND,
             {cid: {"suggestions": items} for cid, items in by_criterion.items()},
-            reviewer=reviewer,
+            reviewer=reviewer or (None if rv.ws.reviewer else "vlr (pre-checks)"),
         )
     return found
 

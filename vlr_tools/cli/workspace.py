@@ -258,7 +258,9 @@ def cmd_new(args: argparse.Namespace) -> int:
                 from ..errors import CityError
                 from ..workspace.cities import unknown_city_message
 
-                known = [c.slug for c in ws.cities()]
+                from ..cities import list_cities
+
+                known = sorted({c.slug for c in ws.cities()} | set(list_cities()))
                 raise CityError(
                     unknown_city_message(args.city, known).replace(
                         "add it with `vlr city add",
