@@ -24,38 +24,35 @@ city = "santa-rosa"  # sample city: "santa-rosa" or "san-fernando"
 version = "v1"  # draft version; empty means the latest
 lang = "en"  # "en" or "ja"
 reviewer = "Notebook Reviewer (illustrative)"  # name saved with each decision
-workspace = ""  # workspace folder or database URL; empty means exports/notebook-workspace
+workspace = ""  # folder or database URL; empty means what `vlr` uses (data/workspace)
+review_id = ""  # a review of any city (see 00_start_review); empty means the sample city's
 
 # %%
 from vlr_tools import open_session, setup_notebook, show_figure
 
 setup_notebook(lang)
-session = open_session(city, version, lang, reviewer, workspace)
+session = open_session(city, version, lang, reviewer, workspace, review_id=review_id)
 session
 
 # %% [markdown]
 # ## 1. Ingest the draft
-# The PDF is read page by page into paragraphs with references such as
-# `p12.3` (page 12, paragraph 3), which every rating and memo cites.
+# The review's stored draft (PDF or Word) is read page by page into
+# paragraphs with references such as `p12.3` (page 12, paragraph 3), which
+# every rating and memo cites.
 
 # %%
-from vlr_tools import load_draft
-
-draft = load_draft(session.city.draft(session.version).pdf)
+draft = session.opened.draft
 print(
     f"{draft.title}: {draft.page_count} pages, {len(draft.paragraphs())} paragraphs ({draft.lang})"
 )
 
 # %% [markdown]
 # ## 2. Suggested mappings
-# One row per paragraph and goal, with the evidence words and a score.
+# One row per paragraph and goal, with the evidence words and a score. The
+# mapping is saved in the review, so the memo shows what you decide on here.
 
 # %%
-from vlr_tools import map_city_draft
-
-mapping = map_city_draft(
-    session.city.slug, session.version, ws=session.ws, review_id=session.review_id
-)
+mapping = session.opened.map(save=True, reviewer=session.reviewer)
 mapping.to_frame(level="goal").head(15)
 
 # %% [markdown]
@@ -64,16 +61,14 @@ mapping.to_frame(level="goal").head(15)
 # and the chart under the view is redrawn from your decisions.
 
 # %%
-from vlr_tools import load_indicators
 from vlr_tools import mapping_review
 
-indicators = load_indicators(session.city.indicators_path)
 review = mapping_review(
     session.ws,
     session.review_id,
     mapping,
-    indicators=indicators,
-    hlpf_year=session.city.hlpf_year,
+    indicators=session.opened.indicators,  # the table imported into the review, or None
+    hlpf_year=session.opened.hlpf_year,
     reviewer=session.reviewer,
     lang=lang,
 )
@@ -87,14 +82,7 @@ review
 # %%
 from vlr_tools import coverage_summary
 
-coverage = coverage_summary(
-    session.ws,
-    session.review_id,
-    session.city.slug,
-    session.version,
-    lang=lang,
-    draft_mapping=mapping,
-)
+coverage = coverage_summary(session.ws, session.review_id, lang=lang, draft_mapping=mapping)
 show_figure(coverage.figure)
 
 # %%

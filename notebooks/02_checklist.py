@@ -25,7 +25,8 @@ city = "santa-rosa"  # sample city: "santa-rosa" or "san-fernando"
 version = "v1"  # draft version; empty means the latest
 lang = "en"  # "en" or "ja"
 reviewer = "Notebook Reviewer (illustrative)"  # name saved with each rating
-workspace = ""  # workspace folder or database URL; empty means exports/notebook-workspace
+workspace = ""  # folder or database URL; empty means what `vlr` uses (data/workspace)
+review_id = ""  # a review of any city (see 00_start_review); empty means the sample city's
 template = "full"  # checklist template for a new review: "full" or "workshop"
 confirm_prechecks = False  # True: save every pre-check suggestion as this reviewer's rating
 
@@ -33,7 +34,9 @@ confirm_prechecks = False  # True: save every pre-check suggestion as this revie
 from vlr_tools import open_session, setup_notebook, show_figure
 
 setup_notebook(lang)
-session = open_session(city, version, lang, reviewer, workspace, template=template)
+session = open_session(
+    city, version, lang, reviewer, workspace, template=template, review_id=review_id
+)
 session
 
 # %% [markdown]

@@ -26,35 +26,41 @@ city = "santa-rosa"  # sample city: "santa-rosa" or "san-fernando"
 version = "v1"  # draft version; empty means the latest
 lang = "en"  # "en" or "ja"
 reviewer = "Notebook Reviewer (illustrative)"  # name saved with each record
-workspace = ""  # workspace folder or database URL; empty means exports/notebook-workspace
-log_file = ""  # consultation log (.xlsx or .csv); empty means the sample city's consultations.xlsx
+workspace = ""  # folder or database URL; empty means what `vlr` uses (data/workspace)
+review_id = ""  # a review of any city (see 00_start_review); empty means the sample city's
+log_file = ""  # consultation log (.xlsx or .csv) to import; empty means the review's stored log
 
 # %%
 from vlr_tools import open_session, problems_frame, setup_notebook, show_figure
 
 setup_notebook(lang)
-session = open_session(city, version, lang, reviewer, workspace)
+session = open_session(city, version, lang, reviewer, workspace, review_id=review_id)
 session
 
 # %% [markdown]
 # ## 1. Import and validation report
-# Rows with problems are rejected and listed with sheet, row and column;
-# skipped rows (totals, notes) are listed as warnings.
+# With `log_file`, the log is read and its valid records are saved to the
+# review: rows with problems are rejected and listed with sheet, row and
+# column; skipped rows (totals, notes) are listed as warnings. Importing the
+# same log again changes nothing. Without it, the notebook works on the
+# consultations already in the review (a sample city's log is imported when
+# its review starts).
 
 # %%
-from vlr_tools import read_consultation_log
+from IPython.display import display
 
-log = read_consultation_log(log_file or session.city.consultations_path)
-print(log.summary())
-problems_frame(log.problems, log.warnings, lang=lang)
+from vlr_tools import read_consultation_log, save_consultations
 
-# %%
-from vlr_tools import save_consultations
-
-saved = save_consultations(
-    session.ws, session.review_id, log, accept_valid=True, reviewer=session.reviewer
-)
-saved
+if log_file:
+    log = read_consultation_log(log_file)
+    print(log.summary())
+    print(
+        save_consultations(
+            session.ws, session.review_id, log, accept_valid=True, reviewer=session.reviewer
+        )
+    )
+    display(problems_frame(log.problems, log.warnings, lang=lang))
+print(f"{len(session.opened.consultations)} consultation(s) in review {session.review_id}")
 
 # %% [markdown]
 # ## 2. Add or correct a record
@@ -71,16 +77,14 @@ form
 # ## 3. Analysis (no personal data)
 
 # %%
-from vlr_tools import (
-    draft_dates_for_city,
-    engagement_summary,
-    findings_frame,
-    load_consultations,
-)
+from vlr_tools import draft_dates, engagement_summary, findings_frame, load_consultations
 
-records = load_consultations(session.ws, session.review_id)
+records = load_consultations(session.ws, session.review_id)  # read again: the form may have saved
 engagement = engagement_summary(
-    records, draft_dates=draft_dates_for_city(session.city.slug), version=session.version, lang=lang
+    records,
+    draft_dates=draft_dates(session.ws, session.city.slug),
+    version=session.version,
+    lang=lang,
 )
 findings_frame(engagement["findings"])
 

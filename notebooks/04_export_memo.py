@@ -24,7 +24,8 @@ city = "santa-rosa"  # sample city: "santa-rosa" or "san-fernando"
 version = "v1"  # draft version; empty means the latest
 lang = "en"  # memo language: "en" or "ja"
 reviewer = "Notebook Reviewer (illustrative)"
-workspace = ""  # workspace folder or database URL; empty means exports/notebook-workspace
+workspace = ""  # folder or database URL; empty means what `vlr` uses (data/workspace)
+review_id = ""  # a review of any city (see 00_start_review); empty means the sample city's
 exports = ""  # output folder; empty means exports/ (files go to <exports>/<city>/)
 formats = "html,pdf,docx,md"  # comma-separated: html, pdf, docx, md
 
@@ -33,7 +34,7 @@ from vlr_tools import open_session, setup_notebook, warm_up_charts
 
 setup_notebook(lang)
 warm_up_charts(formats)  # PDF and DOCX chart images: start the local Chromium now
-session = open_session(city, version, lang, reviewer, workspace, exports)
+session = open_session(city, version, lang, reviewer, workspace, exports, review_id=review_id)
 session
 
 # %% [markdown]

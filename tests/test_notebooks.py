@@ -25,7 +25,10 @@ CITIES = ("santa-rosa", "san-fernando")
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 REQUIRED_PARAMETERS = {"city", "version", "lang", "reviewer", "workspace"}
+#: The notebooks that work on one review: they take any review's id.
+REVIEW_NOTEBOOKS = ("01_map_draft", "02_checklist", "03_consultations", "04_export_memo")
 EXPECTED = {
+    "00_start_review",
     "00_workshop_tour",
     "01_map_draft",
     "02_checklist",
@@ -51,8 +54,19 @@ def _parameters(nb: nbformat.NotebookNode) -> dict[str, object]:
 # --------------------------------------------------------------------------- committed form
 
 
-def test_the_five_notebooks_are_there():
+def test_the_six_notebooks_are_there():
     assert set(NAMES) == EXPECTED
+
+
+@pytest.mark.parametrize("name", REVIEW_NOTEBOOKS)
+def test_review_notebooks_take_a_review_id_and_no_sample_paths(name):
+    """Any city's review, through its id; the body reads the review, never the sample folders."""
+    nb = nbformat.read(str(NOTEBOOK_DIR / f"{name}.ipynb"), as_version=4)
+    assert _parameters(nb)["review_id"] == ""
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "review_id=review_id" in code
+    for sample_only in ("_path", ".draft(", "draft_dates_for_city", "map_city_draft"):
+        assert sample_only not in code.replace("draft_path", ""), sample_only
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
@@ -305,3 +319,74 @@ def test_a_bad_parameter_stops_the_run_with_a_message_not_a_traceback(isolated):
     tracebacks = [o for o in _outputs(nb) if o.get("output_type") == "error"]
     assert all(len(o.get("traceback", [])) <= 1 for o in tracebacks)
     assert "Traceback" not in json.dumps(_outputs(nb))
+
+
+# --------------------------------------------------------------------------- a real city
+
+REAL_DRAFT_HTML = """<html><head><title>Baguio City VLR</title></head><body>
+<h1>Baguio City Voluntary Local Review 2026 (draft)</h1>
+<p>The city expands the water supply and sanitation network to every barangay and
+monitors drinking water quality with the water district.</p>
+<p>Flooding and landslides in upland barangays are reduced by disaster risk reduction
+plans, early warning systems and climate change adaptation.</p>
+<p style="page-break-before: always">Every child completes primary and secondary school;
+the city builds classrooms and trains teachers. Women and youth take part in the city
+development council.</p>
+</body></html>"""
+
+
+@pytest.mark.slow
+def test_start_a_real_citys_review_headless_then_map_it_by_review_id(isolated):
+    """00_start_review with draft_path takes a non-sample city in; 01 then works on its review."""
+    from weasyprint import HTML
+
+    draft = isolated / "Baguio-VLR-draft.pdf"
+    HTML(string=REAL_DRAFT_HTML).write_pdf(draft)
+    nb = run_notebook(
+        "00_start_review",
+        "baguio",
+        isolated,
+        version="v1",
+        city_name="Baguio City",
+        province="Benguet",
+        draft_path=str(draft),
+    )
+    texts = "".join(o.get("text", "") for o in _outputs(nb) if o.get("output_type") == "stream")
+    assert "Baguio-VLR-draft.pdf: 2 pages" in texts
+    found = re.search(r"review_id = '([^']+)'", texts)
+    assert found, texts
+    review_id = found.group(1)
+
+    from vlr_tools.workspace import open_workspace
+
+    with open_workspace(isolated / "workspace") as ws:
+        city = ws.city("baguio")
+        assert (city.name, city.province, city.illustrative) == ("Baguio City", "Benguet", False)
+        assert ws.draft_file("baguio", "v1").pages == 2
+        assert [r.id for r in ws.reviews("baguio")] == [review_id]
+
+    # city stays a sample slug: review_id must win over it
+    nb = run_notebook("01_map_draft", "santa-rosa", isolated, review_id=review_id)
+    outputs = _outputs(nb)
+    texts = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
+    assert re.search(r"2 pages, \d+ paragraphs", texts), texts
+    pages = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert review_id in pages and "Baguio City" in pages  # the session line names the review
+    assert len(_figures(outputs)) == 1
+    with open_workspace(isolated / "workspace") as ws:
+        assert ws.get(review_id, "mapping_run", "latest") is not None  # the mapping was saved
+        assert not ws.reviews("santa-rosa")  # no sample review was started
+
+    # a consultation log given as log_file is imported into that review
+    from vlr_tools.cities import load_city
+
+    log = load_city("san-fernando").consultations_path
+    nb = run_notebook(
+        "03_consultations", "santa-rosa", isolated, review_id=review_id, log_file=str(log)
+    )
+    texts = "".join(o.get("text", "") for o in _outputs(nb) if o.get("output_type") == "stream")
+    stored = re.search(rf"(\d+) consultation\(s\) in review {re.escape(review_id)}", texts)
+    assert stored and int(stored.group(1)) > 0, texts
+    assert "row(s) rejected" in texts  # the log's validation summary
+    with open_workspace(isolated / "workspace") as ws:
+        assert len(ws.records(review_id, "consultation")) == int(stored.group(1))

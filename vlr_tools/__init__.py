@@ -108,12 +108,22 @@ _expose(
     "engagement_summary",
     "coverage_matrix",
     "lnob_not_consulted",
+    "draft_dates",
     "draft_dates_for_city",
     "findings_frame",
     "Consultation",
     "Participant",
 )
 _expose("stakeholders", "get_stakeholders")
+_expose(
+    "intake",
+    "add_city",
+    "add_draft",
+    "start_review",
+    "import_indicators",
+    "import_consultations",
+)
+_expose("review", "open_review", "OpenReview")
 _expose(
     "annotations",
     "annotate",
@@ -143,6 +153,8 @@ _expose(
     "problems_frame",
     "written_frame",
     "warm_up_charts",
+    "start_review_form",
+    "StartReviewForm",
 )
 
 __all__ = sorted(

@@ -34,6 +34,8 @@ _EXPORTS = {
     "annotation_panel": "annotations",
     "ConsultationForm": "consultations",
     "consultation_form": "consultations",
+    "StartReviewForm": "intake",
+    "start_review_form": "intake",
 }
 
 __all__ = sorted(_EXPORTS)
