@@ -325,7 +325,9 @@ def test_same_file_twice_is_stored_once_and_a_different_file_needs_replace(ws, d
     from vlr_tools.annotations.store import annotate
 
     opened = open_review(ws, rv.id)
-    annotate(ws, rv.id, opened.draft, page=3, quote="informal settler", comment="?", kind="question")
+    annotate(
+        ws, rv.id, opened.draft, page=3, quote="informal settler", comment="?", kind="question"
+    )
     replaced = add_draft(ws, "baguio", drafts["docx"], version="v1", replace_existing=True)
     assert replaced.replaced is not None and replaced.reviews_to_reanchor == (rv.id,)
     assert any("re-anchor" in line for line in replaced.report())
@@ -400,3 +402,14 @@ def test_sample_city_reaches_the_workspace_through_the_same_intake(ws):
     assert opened.draft_file is not None and opened.indicators is not None
     assert len(opened.consultations) > 0
     assert opened.draft.name.endswith(".pdf")
+
+
+def test_workspace_new_with_a_bad_draft_leaves_no_city_behind(tmp_path, capsys):
+    bad = tmp_path / "draft.pdf"
+    bad.write_text("<html><body>Sign in</body></html>")
+    loc = str(tmp_path / "ws")
+    args = ["workspace", "new", "--city", "baguio", "--city-name", "Baguio City"]
+    assert main([*args, "--draft", str(bad), "--workspace", loc, "--reviewer", "X"]) == 2
+    assert "web page (HTML)" in capsys.readouterr().err
+    with open_workspace(loc) as ws:
+        assert ws.cities() == [] and ws.drafts() == [] and ws.reviews() == []

@@ -252,8 +252,13 @@ def add_draft(
     ocr: bool = False,
     replace_existing: bool = False,
     reviewer: str | None = None,
+    new_city: CityProfile | None = None,
 ) -> DraftIntake:
     """Store a draft file of ``city`` as draft ``version``, read it, and say what it holds.
+
+    ``new_city`` is the profile to add when the city is not in the workspace
+    yet; it is added only once the file has been read, so a draft that is
+    refused leaves no city behind.
 
     The file's bytes go into the workspace (content-addressed: the same file
     twice is stored once). A version that already has a different file is
@@ -268,7 +273,14 @@ def add_draft(
         raise DocumentError(
             f"{path}: file not found" if not path.exists() else f"{path}: not a file"
         )
-    require_city(ws, city)
+    if new_city is None or ws.find_city(city) is not None:
+        require_city(ws, city)
+    elif new_city.slug != city:
+        raise CityError(f"the new city's profile is for {new_city.slug!r}, not {city!r}")
+    else:
+        from .workspace.cities import check_profile
+
+        check_profile(new_city)  # a wrong profile fails before the file is read
     version = str(version or "").strip()
     if not VERSION_RE.match(version):
         raise DocumentError(
@@ -328,6 +340,8 @@ def add_draft(
         "detected_lang": draft.lang,
     }
     who = ws._who(reviewer)  # noqa: SLF001 - the workspace's own identity rule
+    if new_city is not None and ws.find_city(city) is None:
+        ws.put_city(new_city, replace_existing=False, reviewer=reviewer)
     stored = StoredDraft(
         city=city,
         version=version,

@@ -248,6 +248,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         start_sample_review,
     )
     from ..review import open_review
+    from ..workspace.cities import CityProfile
 
     load_template(args.template)  # a wrong template name fails before anything is saved
     reviewers = tuple(split_names(args.reviewers))
@@ -255,10 +256,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     with workspace_from_args(args) as ws:
         if ws.find_city(args.city) is None and not is_sample_city(args.city):
             if not args.city_name:
+                from ..cities import list_cities
                 from ..errors import CityError
                 from ..workspace.cities import unknown_city_message
-
-                from ..cities import list_cities
 
                 known = sorted({c.slug for c in ws.cities()} | set(list_cities()))
                 raise CityError(
@@ -273,10 +273,17 @@ def cmd_new(args: argparse.Namespace) -> int:
                 "coastal": {"yes": True, "no": False}.get(args.coastal or ""),
                 "hlpf_year": args.hlpf_year,
             }
-            add_city(ws, args.city, args.city_name, **facts)
-            lines.append(f"added city {args.city} ({args.city_name})")
+            if not args.draft:
+                add_city(ws, args.city, args.city_name, **facts)
+                lines.append(f"added city {args.city} ({args.city_name})")
+            new_city = CityProfile(
+                slug=args.city,
+                name=args.city_name,
+                **{k: v for k, v in facts.items() if v is not None},
+            )
         else:
             require_city(ws, args.city)
+            new_city = None
         if args.draft:
             intake = add_draft(
                 ws,
@@ -286,7 +293,10 @@ def cmd_new(args: argparse.Namespace) -> int:
                 lang=args.lang,
                 received=args.received,
                 ocr=args.ocr,
+                new_city=new_city,
             )
+            if new_city is not None:
+                lines.append(f"added city {args.city} ({args.city_name})")
             lines += intake.report()
         map_now = not args.no_map
         if is_sample_city(args.city) and not args.draft:
