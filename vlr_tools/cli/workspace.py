@@ -180,8 +180,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         parents=[common],
         help="write a review to one bundle file to send to another office",
-        description="Write the whole review (its records and full history) to one .zip "
-        "bundle with a manifest and SHA-256 checksums. Import it elsewhere with "
+        description="Write the whole review (its records and full history, the city's profile "
+        "and the stored draft file the review works on, with its indicator table and "
+        "consultation log) to one .zip bundle with a manifest and SHA-256 checksums. Import it elsewhere with "
         "'vlr workspace import'. The bundle may hold personal data from consultation "
         "records: send it only to people who may see it.",
         epilog="Example:\n  vlr workspace export santa-rosa-v1-1a2b3c4d exports/santa-rosa-review.zip",
@@ -199,7 +200,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Verify a review bundle completely (zip intact, format version, every "
         "checksum, every line) and import it in one transaction. A bundle already imported, "
         "damaged, truncated or changed after export, or a review that already exists here, "
-        "is refused and nothing is changed.",
+        "is refused and nothing is changed. A city missing here is added from the bundle; a "
+        "different local profile is kept (with a warning); a different file stored here for "
+        "the same draft version refuses the import.",
         epilog="Example:\n  vlr workspace import santa-rosa-review.zip --reviewer 'A. Reviewer'",
         formatter_class=_RAW,
     )

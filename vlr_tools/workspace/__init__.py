@@ -52,7 +52,8 @@ files) and ``store`` (the :class:`Workspace` itself). Migrations live in
 
 from __future__ import annotations
 
-from .bundle import BUNDLE_FORMAT_VERSION, Bundle, read_bundle
+from .bundle import BUNDLE_FORMAT_VERSION, Bundle, BundledCity, read_bundle
+from .cities import CityProfile, StoredDraft
 from .database import DEFAULT_BUSY_TIMEOUT, SQLITE_FILENAME, resolve_location
 from .identity import check_reviewer_name, config_path, configured_reviewer, save_reviewer
 from .model import (
@@ -79,6 +80,9 @@ __all__ = [
     "REVIEW_STATUSES",
     "SQLITE_FILENAME",
     "Bundle",
+    "BundledCity",
+    "CityProfile",
+    "StoredDraft",
     "HistoryEntry",
     "Record",
     "Review",
