@@ -374,7 +374,7 @@ EXTERNAL = re.compile(r"^\s*(https?:|//|ftp:|file:)", re.I)
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_html_is_self_contained_and_accessible(memo_files, lang):
+def test_html_is_self_contained_and_accessible(memo_files, memos, lang):
     doc = _parse_html(memo_files[(lang, "html")].path)
     html_tag = next(attrs for tag, attrs in doc.tags if tag == "html")
     assert html_tag["lang"] == lang
@@ -387,19 +387,38 @@ def test_html_is_self_contained_and_accessible(memo_files, lang):
     names = [tag for tag, _ in doc.tags]
     assert names.count("h1") == 1 and names.count("h2") >= 8 and "h3" in names
     assert all(attrs.get("scope") in ("col", "row") for tag, attrs in doc.tags if tag == "th")
-    plots = [
-        attrs for tag, attrs in doc.tags if tag == "div" and "plot" in (attrs.get("class") or "")
-    ]
-    assert plots and all(
-        p.get("role") == "img" and len(p.get("aria-label", "")) > 40 for p in plots
-    )
-    assert "details" in names  # every chart offers its data table
-    # plotly.js is embedded once, inline.
+    # Charts are inline SVG images named by their title and described by their alt text.
+    svgs = [attrs for tag, attrs in doc.tags if tag == "svg"]
+    assert len(svgs) == len(list(memos[lang].charts())) == 2
+    ids = {attrs.get("id") for tag, attrs in doc.tags if tag in ("title", "desc")}
+    for svg in svgs:
+        assert svg["role"] == "img"
+        assert svg["aria-labelledby"] in ids and svg["aria-describedby"] in ids
+    assert all(len(c.alt) > 40 for c in memos[lang].charts())
+    # Nothing to run: no script at all, and a light file.
+    assert "script" not in names
+    raw = memo_files[(lang, "html")].path.read_text(encoding="utf-8")
+    assert len(raw.encode("utf-8")) < 400_000
+    assert "@media print" in raw and "max-width: 40rem" in raw
+    # Wide tables scroll in a focusable region on a phone.
+    regions = [a for tag, a in doc.tags if tag == "div" and "table-wrap" in (a.get("class") or "")]
+    assert regions and all(r["tabindex"] == "0" and r["aria-label"] for r in regions)
+
+
+def test_interactive_html_embeds_plotly_once_without_control_characters(memos):
+    from vlr_tools.memo.html import CONTROL, render_html
+
+    text = render_html(memos["en"], variant="interactive")
+    doc = _Collector()
+    doc.feed(text)
     big = [s for s in doc.scripts if len(s) > 1_000_000]
     assert len(big) == 1 and "plotly" in big[0][:2000].lower()
-    assert "@media print" in "".join(doc.scripts + doc.text) or "@media print" in (
-        memo_files[(lang, "html")].path.read_text(encoding="utf-8")
+    assert not [t for t, _ in doc.tags if t == "svg"]
+    assert "details" in [t for t, _ in doc.tags] or all(
+        c.table_follows for c in memos["en"].charts()
     )
+    # plotly.min.js holds raw U+0001 and U+001A; the memo writes them as escapes.
+    assert CONTROL.search(text) is None
 
 
 def test_html_shows_typed_markup_as_text(memo_files):
@@ -610,41 +629,144 @@ def test_pdf_japanese_renders_with_a_cjk_font(memo_files):
     assert any("CJK" in f for f in _pdf_fonts(path)), _pdf_fonts(path)
 
 
-def test_pdf_loads_nothing_from_outside():
-    from vlr_tools.memo.pdf import pdf_bytes
+def test_pdf_loads_nothing_from_outside(memos, tmp_path, monkeypatch):
+    from vlr_tools.memo import pdf as memo_pdf
 
-    memo = compose(ReviewData(_review()), Options("en"))
-    # A memo whose model somehow held an image URL: WeasyPrint must not fetch it.
-    data = pdf_bytes(memo, {"x": b"not a png"})
-    assert data.startswith(b"%PDF")
+    # As made, each chart is a vector image, no bitmap.
+    made = tmp_path / "made.pdf"
+    made.write_bytes(memo_pdf.pdf_bytes(memos["en"]))
+    assert _pdf_bitmaps(made) == 0
+    picture = tmp_path / "picture.png"
+    picture.write_bytes(memo_static._rasterise([_tiny_svg()])[0])
+    # A memo whose charts somehow pointed at a local file: WeasyPrint must not read it.
+    monkeypatch.setattr(
+        memo_pdf, "chart_uris", lambda memo: {c.key: picture.as_uri() for c in memo.charts()}
+    )
+    path = tmp_path / "memo.pdf"
+    path.write_bytes(memo_pdf.pdf_bytes(memos["en"]))
+    assert _pdf_bitmaps(path) == 0  # a PNG, had it been read, would be a bitmap
 
 
-# -- charts without Chromium ---------------------------------------------------------------
+def _pdf_bitmaps(path: Path) -> int:
+    """How many bitmap images the PDF's pages (and the forms they draw) hold."""
+    import pypdf
+
+    seen: set[int] = set()
+    count = 0
+
+    def visit(resources):
+        nonlocal count
+        for ref in ((resources or {}).get("/XObject") or {}).values():
+            key = getattr(ref, "idnum", id(ref))
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                count += 1
+            elif obj.get("/Subtype") == "/Form":
+                visit(obj.get("/Resources"))
+
+    for page in pypdf.PdfReader(str(path)).pages:
+        visit(page.get("/Resources"))
+    return count
 
 
-def test_missing_chromium_still_writes_every_format(memos, tmp_path, monkeypatch):
-    monkeypatch.setattr(memo_static, "_renderer", memo_static._Renderer())
-    monkeypatch.setattr(memo_static, "find_browser", lambda: None)
+def _pdf_figures(path: Path) -> list[str]:
+    """The alt text of every figure in the PDF's structure tree."""
+    import pypdf
+
+    found: list[str] = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt") or ""))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and "/S" in kid:
+                walk(kid)
+
+    walk(pypdf.PdfReader(str(path)).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def _tiny_svg() -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10" width="20" height="10">'
+        '<rect width="20" height="10" fill="#c0392b"/></svg>'
+    )
+
+
+def test_pdf_is_tagged_with_language_title_and_chart_alt_text(memo_files, memos):
+    import pypdf
+
+    for lang in ("en", "ja"):
+        reader = pypdf.PdfReader(str(memo_files[(lang, "pdf")].path))
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert root["/Lang"] == lang
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+        assert reader.metadata.title == memos[lang].title
+        tags: list[tuple[str, str]] = []
+
+        def walk(node, tags=tags):
+            node = node.get_object()
+            tags.append((str(node.get("/S")), str(node.get("/Alt") or "")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids]:
+                kid = kid.get_object() if hasattr(kid, "get_object") else kid
+                if isinstance(kid, dict) and "/S" in kid:
+                    walk(kid)
+
+        walk(root["/StructTreeRoot"])
+        kinds = [k for k, _ in tags]
+        assert "/H1" in kinds and "/H2" in kinds and "/Table" in kinds and "/TH" in kinds
+        assert "/L" in kinds and "/LI" in kinds
+        figures = [alt for k, alt in tags if k == "/Figure"]
+        assert sorted(figures) == sorted(c.alt for c in memos[lang].charts())
+
+
+# -- chart pictures (DOCX) without the drawing libraries ---------------------------------
+
+
+def _no_pictures(monkeypatch):
+    from vlr_tools.errors import MissingComponentError
+
+    def refuse(svgs):
+        raise MissingComponentError(memo_static.INSTALL_HINT)
+
+    memo_static.clear_cache()
+    monkeypatch.setattr(memo_static, "_rasterise", refuse)
+
+
+def test_docx_without_chart_pictures_still_writes_every_format(memos, tmp_path, monkeypatch):
+    _no_pictures(monkeypatch)
     results = render_memo(memos["en"], ("html", "pdf", "docx", "md"), tmp_path)
     assert [r.format for r in results] == ["html", "pdf", "docx", "md"]
     assert all(r.path.stat().st_size > 1000 for r in results)
     by = {r.format: r for r in results}
-    assert not by["html"].warnings and not by["md"].warnings
-    assert "apt-get install chromium" in by["pdf"].warnings[0]
+    assert not by["html"].warnings and not by["md"].warnings and not by["pdf"].warnings
+    assert "./scripts/setup" in by["docx"].warnings[0]
     text = "\n".join(p.text for p in _docx(by["docx"].path).paragraphs)
-    assert "Chromium is not installed" in text
+    assert "could not draw chart pictures" in text
     assert len(_docx(by["docx"].path).inline_shapes) == 0
-    assert "Chromium is not installed" in "\n".join(_pdf_pages(by["pdf"].path))
+    # The PDF draws its charts as vector images whatever happens to the pictures.
+    assert sorted(_pdf_figures(by["pdf"].path)) == sorted(c.alt for c in memos["en"].charts())
 
 
-def test_missing_chromium_message_from_the_renderer(monkeypatch):
-    from vlr_tools.errors import MissingComponentError
+def test_chart_pictures_are_pngs_of_the_chart_size(memos):
+    memo_static.clear_cache()
+    charts = list(memos["en"].charts())
+    images = memo_static.chart_images(charts, lang="en")
+    assert set(images) == {c.key for c in charts}
+    from PIL import Image
 
-    monkeypatch.setattr(memo_static, "_renderer", memo_static._Renderer())
-    monkeypatch.setattr(memo_static, "find_browser", lambda: None)
-    chart = Chart("k", "t", "a", '{"data": []}', Table(("a",), ()))
-    with pytest.raises(MissingComponentError, match="apt-get install chromium"):
-        memo_static.chart_images([chart])
+    for chart in charts:
+        picture = Image.open(io.BytesIO(images[chart.key]))
+        assert picture.format == "PNG"
+        assert picture.size[0] == 2 * 720  # the SVG's width, twice for print
 
 
 # -- golden structure -------------------------------------------------------------------
@@ -908,9 +1030,10 @@ def test_memo_is_frozen(memos):
     assert io is not None
 
 
-def test_cli_memo_without_chromium_warns_and_still_writes(memo_ws, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(memo_static, "_renderer", memo_static._Renderer())
-    monkeypatch.setattr(memo_static, "find_browser", lambda: None)
+def test_cli_memo_without_chart_pictures_warns_and_still_writes(
+    memo_ws, tmp_path, capsys, monkeypatch
+):
+    _no_pictures(monkeypatch)
     _, _, folder = memo_ws
     code = main(
         [
@@ -929,8 +1052,8 @@ def test_cli_memo_without_chromium_warns_and_still_writes(memo_ws, tmp_path, cap
     )
     captured = capsys.readouterr()
     assert code == 0
-    assert "warning: Static charts (PDF and DOCX memos) need Chromium" in captured.err
-    assert "apt-get install chromium" in captured.err and "Traceback" not in captured.err
+    assert "warning: Chart pictures in DOCX memos are drawn with WeasyPrint" in captured.err
+    assert "./scripts/setup" in captured.err and "Traceback" not in captured.err
     names = sorted(p.name for p in (tmp_path / "santa-rosa").iterdir())
     assert names == ["santa-rosa-v1-review-memo-en.docx", "santa-rosa-v1-review-memo-en.md"]
 

@@ -537,8 +537,12 @@ class _Composer:
             year=cov.hlpf_year,
             missing=goals_label(missing, self.lang) if missing else self.tr("none"),
         )
+        # The coverage table right after the chart holds the same numbers (and
+        # more): the chart's own data table is not printed again.
         blocks.append(
-            figures.coverage_chart(counts, hlpf, cov.hlpf_year, self.lang, data_table, alt)
+            figures.coverage_chart(
+                counts, hlpf, cov.hlpf_year, self.lang, data_table, alt, table_follows=True
+            )
         )
         blocks.append(table)
         if cov.findings:
@@ -590,7 +594,8 @@ class _Composer:
             alt = self.tr("findings.alt_none_not_met", areas=len(rows_for_chart))
         blocks: list[Block] = [
             Text(self.tr("findings.intro", template=self.review.template or ck.template_label)),
-            figures.ratings_chart(rows_for_chart, self.lang, table, alt),
+            # The table after the chart is its data table: printed once.
+            figures.ratings_chart(rows_for_chart, self.lang, table, alt, table_follows=True),
             table,
         ]
         subsections = []

@@ -429,8 +429,10 @@ class _Writer:
         else:
             self._boxed(self.labels["chart_missing"], "F2F4F7", "1B1F24", italic=True)
             self.doc.add_paragraph(clean(chart.alt), style="Memo Small")
-        if png:
-            return  # the picture carries the numbers (labels) and its description
+        if png or chart.table_follows:
+            # The picture carries the numbers (labels) and its description; or
+            # the next block is a table with the same numbers.
+            return
         small = self.doc.add_paragraph(style="Memo Small")
         small.add_run(clean(self.labels["data_table"]))
         small.paragraph_format.keep_with_next = True

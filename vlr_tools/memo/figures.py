@@ -1,10 +1,13 @@
-"""Chart specifications for the memo: plotly figures as plain dicts.
+"""Chart specifications for the memo: what each chart shows, and its plotly figure.
 
-Each builder returns a :class:`~vlr_tools.memo.model.Chart` holding the figure
-as JSON, a text alternative and the same numbers as a table. Figures are
-plain dicts (no plotly objects) so that building a memo stays fast and the
-model stays renderer-independent. Labels that come from data are escaped for
-plotly, which renders a few HTML tags in text.
+Each builder returns a :class:`~vlr_tools.memo.model.Chart` holding a
+:class:`~vlr_tools.memo.model.Plot` (the bars, drawn as inline SVG by
+:mod:`vlr_tools.memo.svg` for every memo a city reads), the plotly figure as
+JSON (for the interactive HTML memo only), a text alternative and the same
+numbers as a table. Figures are plain dicts (no plotly objects) so that
+building a memo stays fast and the model stays renderer-independent. Labels
+that come from data are escaped for plotly, which renders a few HTML tags in
+text; the SVG renderer escapes for XML itself.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from ..charts import FONT_FAMILY
 from ..framework import get_framework
 from ..i18n import t
-from .model import Cell, Chart, Table
+from .model import Cell, Chart, Plot, Series, Table
 
 INK = "#1b1f24"
 GRID = "#d5dbe2"
@@ -58,6 +61,8 @@ def _chart(
     *,
     width: int = 860,
     height: int = 420,
+    plot: Plot | None = None,
+    table_follows: bool = False,
 ) -> Chart:
     return Chart(
         key=key,
@@ -67,6 +72,8 @@ def _chart(
         table=table,
         width=width,
         height=height,
+        plot=plot,
+        table_follows=table_follows,
     )
 
 
@@ -77,6 +84,8 @@ def coverage_chart(
     lang: str,
     table: Table,
     alt: str,
+    *,
+    table_follows: bool = False,
 ) -> Chart:
     """Paragraphs per goal, 17 bars in the official colours; HLPF goals marked."""
     fw = get_framework()
@@ -154,20 +163,51 @@ def coverage_chart(
             margin={"l": 70, "r": 20, "t": 40, "b": 60},
         ),
     }
-    return _chart("sdg-coverage", t("memo.chart.coverage_title", lang), alt, fig, table)
+    plot = Plot(
+        orientation="columns",
+        categories=tuple(x),
+        series=(Series("", tuple(float(v) for v in y), tuple(g.colour for g in goals)),),
+        value_axis=t("memo.chart.paragraphs_axis", lang),
+        category_axis=t("memo.chart.goal_axis", lang),
+        marked=tuple(n - 1 for n in hlpf_goals if 1 <= n <= 17),
+        marker_note=hlpf_label,
+    )
+    return _chart(
+        "sdg-coverage",
+        t("memo.chart.coverage_title", lang),
+        alt,
+        fig,
+        table,
+        plot=plot,
+        table_follows=table_follows,
+    )
 
 
 def ratings_chart(
-    rows: Sequence[tuple[str, dict[str, int]]], lang: str, table: Table, alt: str
+    rows: Sequence[tuple[str, dict[str, int]]],
+    lang: str,
+    table: Table,
+    alt: str,
+    *,
+    table_follows: bool = False,
 ) -> Chart:
     """Stacked horizontal bars: ratings per checklist area."""
     order = ("met", "partly_met", "not_met", "not_applicable", "disputed", "not_rated")
     labels = [_esc(label) for label, _ in rows]
     data = []
+    series = []
     for rating in order:
         values = [counts.get(rating, 0) for _, counts in rows]
         if not any(values):
             continue
+        series.append(
+            Series(
+                t(f"memo.rating.{rating}", lang),
+                tuple(float(v) for v in values),
+                (RATING_COLOURS[rating],),
+                "#ffffff" if rating in ("met", "not_met", "disputed") else INK,
+            )
+        )
         data.append(
             {
                 "type": "bar",
@@ -214,8 +254,22 @@ def ratings_chart(
             margin={"l": 20, "r": 20, "t": 50, "b": 50},
         ),
     }
+    plot = Plot(
+        orientation="bars",
+        categories=tuple(label for label, _ in rows),
+        series=tuple(series),
+        value_axis=t("memo.chart.criteria_axis", lang),
+        stacked=True,
+    )
     return _chart(
-        "ratings-by-area", t("memo.chart.ratings_title", lang), alt, fig, table, height=height
+        "ratings-by-area",
+        t("memo.chart.ratings_title", lang),
+        alt,
+        fig,
+        table,
+        height=height,
+        plot=plot,
+        table_follows=table_follows,
     )
 
 
@@ -259,7 +313,13 @@ def bar_chart(
         ),
     }
     height = max(260, 110 + 30 * len(labels))
-    return _chart(key, title, alt, fig, table, height=height)
+    plot = Plot(
+        orientation="bars",
+        categories=tuple(labels),
+        series=(Series("", tuple(float(v) for v in values), tuple(colours or (BAR,))),),
+        value_axis=axis,
+    )
+    return _chart(key, title, alt, fig, table, height=height, plot=plot)
 
 
 def table_of(

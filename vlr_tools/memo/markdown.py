@@ -115,7 +115,8 @@ def _block(out: list[str], block: object, level: int, words: dict[str, str]) -> 
         out.append("")
         out.append(f"*{escape(block.alt)}*")
         out.append("")
-        _table(out, block.table)
+        if not block.table_follows:  # else the next block is the same table
+            _table(out, block.table)
         return
     out.append("")
 

@@ -68,12 +68,52 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Series:
+    """One set of bars of a :class:`Plot`: a value per category.
+
+    ``colours`` holds one colour for every bar, or one per category;
+    ``label_colour`` is the colour of value labels drawn inside the bars
+    (stacked bars), chosen for contrast with the bar colour.
+    """
+
+    name: str
+    values: tuple[float, ...]
+    colours: tuple[str, ...]
+    label_colour: str = "#1b1f24"
+
+    def colour(self, index: int) -> str:
+        return self.colours[index] if len(self.colours) > index else self.colours[0]
+
+
+@dataclass(frozen=True)
+class Plot:
+    """What a bar chart shows, whatever draws it (inline SVG or plotly).
+
+    ``orientation`` is "columns" (vertical bars, categories along the bottom)
+    or "bars" (horizontal bars, categories down the left). ``marked`` are
+    indexes of categories drawn with an outline and a ▲ (the HLPF set), with
+    ``marker_note`` saying what the ▲ means.
+    """
+
+    orientation: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    value_axis: str = ""
+    category_axis: str = ""
+    stacked: bool = False
+    marked: tuple[int, ...] = ()
+    marker_note: str = ""
+
+
+@dataclass(frozen=True)
 class Chart:
-    """A chart: a plotly figure (JSON text) plus the same numbers as a table.
+    """A chart: what it shows (``plot``), a plotly figure (JSON text) and the numbers as a table.
 
     ``alt`` is the text alternative a screen reader reads and what the DOCX
-    image description holds; ``table`` is the data fallback shown when a
-    static image cannot be drawn and offered beside every interactive chart.
+    image description holds. ``table`` holds the chart's numbers: every
+    format offers it beside the chart, except when ``table_follows`` says the
+    section's next block is a table with the same numbers (then it is not
+    printed twice). ``figure`` is for the interactive HTML memo only.
     """
 
     key: str
@@ -83,6 +123,8 @@ class Chart:
     table: Table
     width: int = 860
     height: int = 420
+    plot: Plot | None = None
+    table_follows: bool = False
 
     def figure_dict(self) -> dict[str, Any]:
         return dict(json.loads(self.figure))

@@ -1,9 +1,10 @@
-"""Write a memo in one or several formats, sharing the chart images.
+"""Write a memo in one or several formats, sharing the chart pictures.
 
-HTML and Markdown need nothing but Python. PDF and DOCX carry static chart
-images drawn by kaleido (Chromium); when Chromium is missing they are still
-written, each chart replaced by a note and its data table, and the result
-carries a warning that says how to install it.
+Every format draws its charts without a browser: HTML as inline SVG, PDF as
+the same SVG (vector images with their alt text), Markdown as the data table,
+DOCX as PNG pictures rasterised from the SVG (:mod:`.static`). When the DOCX
+pictures cannot be drawn the DOCX is still written, each chart replaced by a
+note and its data table, and the result carries a warning saying why.
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ def memo_filename(memo: Memo, fmt: str) -> str:
 
 
 def static_images(memo: Memo, progress: Progress | None = None) -> tuple[dict[str, bytes], str]:
-    """PNG images of the memo's charts and, when they cannot be drawn, the reason.
+    """PNG pictures of the memo's charts (for DOCX) and, when they cannot be drawn, the reason.
 
     Returns ``(images, warning)``: ``warning`` is empty when every chart was
-    drawn; otherwise it is the message for the log (install Chromium...).
+    drawn; otherwise it is the message for the log (what to install).
     """
     from .static import chart_images
 
@@ -56,10 +57,10 @@ def static_images(memo: Memo, progress: Progress | None = None) -> tuple[dict[st
     if not charts:
         return {}, ""
     try:
-        return chart_images(charts, progress), ""
+        return chart_images(charts, progress, lang=memo.lang), ""
     except (MissingComponentError, MemoError) as exc:
-        # Chromium missing, or it failed on a chart: the formats are still
-        # written, each chart replaced by its data table.
+        # The libraries are missing, or they failed on a chart: the DOCX is
+        # still written, each chart replaced by its data table.
         return {}, str(exc)
 
 
@@ -69,25 +70,32 @@ def memo_bytes(
     *,
     images: dict[str, bytes] | None = None,
     chart_note: str | None = None,
+    interactive: bool = False,
 ) -> bytes:
-    """The memo in ``fmt`` as bytes (UTF-8 for HTML and Markdown)."""
+    """The memo in ``fmt`` as bytes (UTF-8 for HTML and Markdown).
+
+    ``interactive`` (HTML only) embeds plotly.js for reviewers instead of
+    drawing the charts as SVG. ``images`` are the DOCX chart pictures when
+    already drawn.
+    """
     fmt = check_format(fmt)
     if fmt == "html":
         from .html import render_html
 
-        return render_html(memo).encode("utf-8")
+        variant = "interactive" if interactive else "static"
+        return render_html(memo, variant=variant).encode("utf-8")
     if fmt == "md":
         from .markdown import render_markdown
 
         return render_markdown(memo).encode("utf-8")
-    if images is None:
-        images, warning = static_images(memo)
-        if warning and chart_note is None:
-            chart_note = t("memo.chart_missing_chromium", memo.lang)
     if fmt == "pdf":
         from .pdf import pdf_bytes
 
-        return pdf_bytes(memo, images, chart_note=chart_note)
+        return pdf_bytes(memo, chart_note=chart_note)
+    if images is None:
+        images, warning = static_images(memo)
+        if warning and chart_note is None:
+            chart_note = t("memo.chart_not_drawn", memo.lang)
     from .docx import docx_bytes
 
     return docx_bytes(memo, images, chart_note=chart_note)
@@ -100,13 +108,15 @@ def render_memo(
     *,
     progress: Progress | None = None,
     filename: str | None = None,
+    interactive: bool = False,
 ) -> list[RenderResult]:
     """Write ``memo`` in each of ``formats`` into the folder ``out``.
 
     ``formats`` is one name or several (``"html"``, ``("pdf", "docx")``...);
     files are named by :func:`memo_filename` unless ``filename`` (a stem)
-    is given. Chart images are drawn once and shared by PDF and DOCX.
-    ``progress(step, done, total)`` is called before each step.
+    is given. ``interactive`` makes the HTML memo embed plotly.js (for
+    reviewers) instead of inline SVG charts. ``progress(step, done, total)``
+    is called before each step.
 
     >>> render_memo(memo, ("html", "md"), "exports/santa-rosa")  # doctest: +SKIP
     """
@@ -117,7 +127,7 @@ def render_memo(
     images: dict[str, bytes] = {}
     warning = ""
     chart_note: str | None = None
-    needs_images = any(f in ("pdf", "docx") for f in wanted)
+    needs_images = "docx" in wanted
     charts = list(memo.charts()) if needs_images else []
     total = len(wanted) + (1 if charts else 0)
     step = 0
@@ -127,7 +137,7 @@ def render_memo(
             progress(t("memo.progress.charts", memo.lang), step, total)
         images, warning = static_images(memo)
         if warning:
-            chart_note = t("memo.chart_missing_chromium", memo.lang)
+            chart_note = t("memo.chart_not_drawn", memo.lang)
     results: list[RenderResult] = []
     for fmt in wanted:
         name = (filename + EXTENSIONS[fmt]) if filename else memo_filename(memo, fmt)
@@ -135,9 +145,9 @@ def render_memo(
         step += 1
         if progress:
             progress(t("memo.progress.write", memo.lang, file=name), step, total)
-        data = memo_bytes(memo, fmt, images=images, chart_note=chart_note)
+        data = memo_bytes(memo, fmt, images=images, chart_note=chart_note, interactive=interactive)
         _write_atomic(path, data)
-        warnings = (warning,) if warning and fmt in ("pdf", "docx") else ()
+        warnings = (warning,) if warning and fmt == "docx" else ()
         results.append(RenderResult(fmt, path, warnings))
     return results
 
