@@ -291,6 +291,88 @@ def test_overall_assessment_follows_the_ratings(ratings, expected):
     assert expected in memo.section("summary").blocks[1].text
 
 
+def _template_of(n: int, rated: dict[int, str]) -> ChecklistFacts:
+    """A checklist of ``n`` criteria in two areas, ``rated`` maps criterion numbers to ratings."""
+    crits = tuple(
+        CriterionFacts(
+            id=f"{'A' if k <= n // 2 else 'B'}{k}",
+            area="A" if k <= n // 2 else "B",
+            question_en=f"Question {k}?",
+            question_ja=f"質問{k}？",
+            rating=rated.get(k),
+        )
+        for k in range(1, n + 1)
+    )
+    return ChecklistFacts(
+        "t 1",
+        "T",
+        "",
+        (AreaFacts("A", "Area A", "領域A"), AreaFacts("B", "Area B", "領域B")),
+        crits,
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_partial_review_says_how_much_was_rated_and_gives_no_verdict(lang):
+    memo = compose(ReviewData(_review(), _template_of(31, {5: "partly_met"})), Options(lang))
+    text = memo.outline()
+    verdict = "Overall assessment" if lang == "en" else "総合評価："
+    assert verdict not in text
+    summary = memo.section("summary").blocks
+    notice = next(b for b in summary if isinstance(b, Notice) and b.tone == "partial")
+    if lang == "en":
+        assert notice.text.startswith("Partial review: 1 of the 31 criteria has been rated")
+        assert "no overall assessment" in notice.text
+        assert ("Review status", "Partial review: 1 of 31 criteria rated") in memo.cover.facts.items
+    else:
+        assert "31項目のうち、これまでに1項目を評価しました" in notice.text
+        assert (
+            "レビューの状況",
+            "部分的なレビュー：31項目中1項目を評価済み",
+        ) in memo.cover.facts.items
+    assert memo.meta["complete"] is False
+
+
+def test_disputed_criteria_are_rated_but_named_beside_the_verdict():
+    ratings = {k: "met" for k in range(1, 5)}
+    ratings[3] = "disputed"
+    memo = compose(ReviewData(_review(), _template_of(4, ratings)), Options("en"))
+    text = memo.outline()
+    assert "Overall assessment: the draft meets most of the review criteria (3 met" in text
+    assert "The reviewers still differ on one criterion (B3)" in text
+    assert "Complete: all 4 criteria rated; reviewers differ on 1" in text
+    ratings[4] = None  # one not rated at all: partial, no verdict
+    memo = compose(ReviewData(_review(), _template_of(4, ratings)), Options("en"))
+    assert "Overall assessment" not in memo.outline()
+    assert "Partial review: 3 of 4 criteria rated; reviewers differ on 1" in memo.outline()
+
+
+def test_a_complete_review_gives_its_verdict_and_says_so_on_the_cover():
+    ratings = {k: ("met" if k % 3 else "not_met") for k in range(1, 7)}
+    memo = compose(ReviewData(_review(), _template_of(6, ratings)), Options("en"))
+    text = memo.outline()
+    assert "Overall assessment: the draft is a solid basis (4 met, 0 partly met, 2 not met)" in text
+    assert "Partial review" not in text
+    assert ("Review status", "Complete: all 6 criteria rated") in memo.cover.facts.items
+    assert memo.meta["complete"] is True
+
+
+def test_markdown_prints_the_ratings_table_once(memos):
+    from vlr_tools.memo.markdown import render_markdown
+
+    for lang, memo in memos.items():
+        text = render_markdown(memo)
+        caption = (
+            "Number of criteria by rating in each area"
+            if lang == "en"
+            else "領域別・評価別の項目数"
+        )
+        assert text.count(caption) == 1, lang
+        # The chart's title, description and (once) its numbers are all there.
+        chart = next(c for c in memo.charts() if c.key == "ratings-by-area")
+        assert chart.title in text and chart.table_follows
+
+
 def test_a_review_with_no_ratings_gives_no_assessment():
     memo = compose(ReviewData(_review()), Options("en"))
     text = memo.outline()

@@ -32,12 +32,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "indicators and data gaps, prioritised recommendations, changes since the previous "
         "draft, and an annex. Personal data of consultation participants is left out unless "
         "--include-personal is given. Files are named <city>-<version>-review-memo-<lang>.<ext> "
-        "and written to OUT/<city>/.",
+        "and written to OUT/<city>/. The HTML memo draws its charts as inline SVG with no "
+        "script (light, accessible, for e-mail and phones); --interactive embeds plotly.js "
+        "instead, for reviewers.",
         epilog="Examples:\n"
         "  vlr memo --review baguio-v1-1a2b3c4d --lang en,ja\n"
         "  vlr memo --city santa-rosa\n"
         "  vlr memo --city san-fernando --version v2 --lang ja --format pdf,docx\n"
-        "  vlr memo --city santa-rosa --format html --out /tmp/memos --workspace exports/demo-workspace",
+        "  vlr memo --city santa-rosa --format html --out /tmp/memos --workspace exports/demo-workspace\n"
+        "  vlr memo --city santa-rosa --format html --interactive",
         formatter_class=_RAW,
     )
     memo.add_argument("--review", metavar="ID", help="the review (see vlr workspace reviews)")
@@ -79,6 +82,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--include-personal",
         action="store_true",
         help="include consultation participants' personal data (off by default; RA 10173)",
+    )
+    memo.add_argument(
+        "--interactive",
+        action="store_true",
+        help="HTML memo with interactive plotly charts (about 5 MB, needs JavaScript) "
+        "instead of inline SVG; for reviewers, not for sending to a city",
     )
     memo.add_argument(
         "--hide-reviewer-names",
@@ -150,7 +159,9 @@ def run_memo(args: argparse.Namespace) -> int:
             include_personal=args.include_personal,
             show_reviewer_names=False if args.hide_reviewer_names else None,
         )
-        for result in render_memo(memo, formats, folder, progress=_progress):
+        for result in render_memo(
+            memo, formats, folder, progress=_progress, interactive=args.interactive
+        ):
             print(f"  wrote {result.path}", flush=True)
             warnings += [w for w in result.warnings if w not in warnings]
     for w in warnings:

@@ -212,7 +212,11 @@ class _Composer:
             generated=format_date(generated, self.lang),
             author=self.tr("organisation"),
             keywords=keywords,
-            meta={"review_id": r.review_id, "hlpf_year": r.hlpf_year},
+            meta={
+                "review_id": r.review_id,
+                "hlpf_year": r.hlpf_year,
+                "complete": bool(self.data.checklist and self.data.checklist.complete),
+            },
         )
 
     def cover(self) -> Cover:
@@ -233,6 +237,7 @@ class _Composer:
         )
         if r.template:
             items.append((self.tr("cover.checklist"), r.template))
+        items.append((self.tr("cover.status"), self.status()))
         items.append((self.tr("cover.hlpf_year"), str(r.hlpf_year)))
         illustrative = ""
         if r.illustrative:
@@ -271,20 +276,23 @@ class _Composer:
         )
         if ck is None or not ck.rated:
             blocks.append(Notice(self.tr("missing.ratings"), "missing"))
-        else:
+        elif ck.complete:
             counts = Counter(c.rating for c in ck.rated)
-            blocks.append(Text(self.assessment(counts), "lead"))
-            if len(ck.rated) < len(ck.criteria):
-                blocks.append(
-                    Text(
-                        self.trn(
-                            "summary.partial",
-                            len(ck.rated),
-                            rated=len(ck.rated),
-                            total=len(ck.criteria),
-                        )
-                    )
+            text = self.assessment(counts)
+            if ck.disputed:
+                text += self.sep + self.trn(
+                    "summary.disputed",
+                    len(ck.disputed),
+                    n=len(ck.disputed),
+                    ids=self.some(ck.disputed),
                 )
+            blocks.append(Text(text, "lead"))
+        else:
+            # A verdict on part of the checklist would read as a verdict on the
+            # draft: say how much was rated, and give none until all of it is.
+            rated = len(ck.rated)
+            text = self.trn("summary.partial", rated, rated=rated, total=len(ck.criteria))
+            blocks.append(Notice(text, "partial"))
         subsections = []
         points = self.key_points()
         if points:
@@ -313,6 +321,17 @@ class _Composer:
                 )
             )
         return Section("summary", self.tr("section.summary"), tuple(blocks), tuple(subsections))
+
+    def status(self) -> str:
+        """How much of the checklist the review has rated: complete, partial or none."""
+        ck = self.data.checklist
+        if ck is None or not ck.rated:
+            return self.tr("status.none")
+        key = "status.complete" if ck.complete else "status.partial"
+        text = self.tr(key, rated=len(ck.rated), total=len(ck.criteria))
+        if ck.disputed:
+            text += self.tr("status.disputed", n=len(ck.disputed))
+        return text
 
     def assessment(self, counts: Counter[str | None]) -> str:
         met, partly, not_met = counts["met"], counts["partly_met"], counts["not_met"]

@@ -282,6 +282,8 @@ class _Writer:
         elif isinstance(block, Notice):
             if block.tone == "illustrative":
                 self._boxed(block.text, "FFF6DD", "4D3800", bold=True)
+            elif block.tone == "partial":
+                self._boxed(block.text, "FFF1CC", "5C4300", bold=True)
             else:
                 self._boxed(block.text, "F2F4F7", "1B1F24", italic=block.tone == "missing")
         elif isinstance(block, Bullets):

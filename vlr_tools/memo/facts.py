@@ -86,6 +86,17 @@ class ChecklistFacts:
     def rated(self) -> tuple[CriterionFacts, ...]:
         return tuple(c for c in self.criteria if c.rating)
 
+    @property
+    def complete(self) -> bool:
+        """Every criterion has been rated (a criterion the reviewers rated differently,
+        still "disputed", counts: it was rated; the memo says the reviewers differ)."""
+        return bool(self.criteria) and all(c.rating for c in self.criteria)
+
+    @property
+    def disputed(self) -> tuple[str, ...]:
+        """Ids of the criteria the reviewers rated differently, with no final rating yet."""
+        return tuple(c.id for c in self.criteria if c.rating == "disputed")
+
 
 @dataclass(frozen=True)
 class Message:

@@ -95,7 +95,10 @@ def _block(out: list[str], block: object, level: int, words: dict[str, str]) -> 
     elif isinstance(block, Notice):
         text = escape(block.text)
         out.append(
-            "> " + (f"**{text}**" if block.tone == "illustrative" else text).replace("\n", "\n> ")
+            "> "
+            + (f"**{text}**" if block.tone in ("illustrative", "partial") else text).replace(
+                "\n", "\n> "
+            )
         )
     elif isinstance(block, Bullets):
         for n, item in enumerate(block.items, start=1):

@@ -133,7 +133,8 @@ class Chart:
 @dataclass(frozen=True)
 class Notice:
     """A statement set apart: "missing" when a section has no data to report,
-    "illustrative" for the sample-data label, "info" otherwise."""
+    "illustrative" for the sample-data label, "partial" for a review whose
+    checklist is not fully rated (no overall verdict), "info" otherwise."""
 
     text: str
     tone: str = "info"
