@@ -78,3 +78,107 @@ def vocabulary_city(tmp_path, monkeypatch) -> str:
     (root / "testville").mkdir(parents=True)
     monkeypatch.setattr(paths, "CITIES_DIR", root)
     return "testville"
+
+
+# -- memo checkers (tools/package.json, installed by scripts/setup) -------------
+
+TOOLS_DIR = PROJECT_DIR / "tools" / "node_modules"
+VNU_JAR = TOOLS_DIR / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = TOOLS_DIR / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _require(what: str, ok: bool) -> None:
+    """Skip (or fail, under scripts/test) when a checker is not installed."""
+    if ok:
+        return
+    message = f"needs {what}: run ./scripts/setup"
+    if os.environ.get("VLR_REQUIRE_CHECKERS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def nu_html_checker():
+    """``check(paths)``: the Nu Html Checker's errors for HTML files, as "file: line: message".
+
+    Runs vnu.jar from tools/ (npm package vnu-jar) with Java, SVG checked too.
+    """
+    import json
+    import shutil
+    import subprocess
+
+    _require("the Nu Html Checker (tools/node_modules/vnu-jar)", VNU_JAR.is_file())
+    _require("Java (default-jre-headless)", shutil.which("java") is not None)
+
+    def check(paths) -> list[str]:
+        run = subprocess.run(
+            ["java", "-jar", str(VNU_JAR), "--format", "json", "--also-check-svg"]
+            + [str(p) for p in paths],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        messages = json.loads(run.stderr or run.stdout)["messages"]
+        return [
+            f"{Path(m.get('url', '')).name}: {m.get('lastLine', '?')}: {m['message']}"
+            for m in messages
+            if m["type"] in ("error", "non-document-error")
+        ]
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def axe_checker():
+    """``check(paths, widths)``: axe-core's violations for HTML files in Debian's Chromium.
+
+    Each file is opened at each viewport width (a desktop and a 375-px phone);
+    axe-core from tools/ (npm package axe-core) is injected and run with its
+    default rules. Returns ``(file, width, rule, impact, nodes)`` tuples.
+    """
+    _require("axe-core (tools/node_modules/axe-core)", AXE_JS.is_file())
+    _require("Debian's chromium", os.path.exists(CHROMIUM))
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    def check(paths, widths=(1280, 375)) -> list[tuple[str, int, str, str, int]]:
+        found = []
+        with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+            context = p.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            # Nothing but the file itself may load.
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith("file:") else route.abort()
+                ),
+            )
+            try:
+                for path in paths:
+                    for width in widths:
+                        page = context.new_page()
+                        page.set_viewport_size({"width": width, "height": 900})
+                        page.goto(Path(path).resolve().as_uri())
+                        page.add_script_tag(path=str(AXE_JS))
+                        result = page.evaluate("async () => await axe.run(document)")
+                        for v in result["violations"]:
+                            found.append(
+                                (Path(path).name, width, v["id"], v["impact"], len(v["nodes"]))
+                            )
+                        page.close()
+            finally:
+                context.close()
+        return found
+
+    return check

@@ -106,6 +106,49 @@ def test_demo_html_is_offline_and_san_fernando_shows_the_carry_over(demo_run):
     assert "from the review of v1 were checked against v2" in section
 
 
+def _demo_files(out: Path, ext: str) -> list[Path]:
+    return [out / name for name in EXPECTED if name.endswith(ext)]
+
+
+@pytest.mark.slow
+def test_demo_html_memos_are_light_and_script_free(demo_run):
+    out, _, _ = demo_run
+    files = _demo_files(out, ".html")
+    assert len(files) == 4
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert path.stat().st_size < 1_000_000, f"{path.name}: {path.stat().st_size} bytes"
+        assert "<script" not in text, path.name
+        assert text.count("<svg ") == text.count('role="img"') >= 2, path.name
+
+
+@pytest.mark.slow
+def test_demo_html_memos_pass_the_nu_html_checker(demo_run, nu_html_checker):
+    out, _, _ = demo_run
+    assert nu_html_checker(_demo_files(out, ".html")) == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_demo_html_memos_have_no_serious_axe_violations(demo_run, axe_checker):
+    """axe-core on a desktop and a 375-px phone screen: nothing serious or critical."""
+    out, _, _ = demo_run
+    found = axe_checker(_demo_files(out, ".html"))
+    serious = [v for v in found if v[3] in ("serious", "critical")]
+    assert serious == [], serious
+
+
+@pytest.mark.slow
+def test_demo_pdf_memos_are_tagged_with_their_language(demo_run):
+    import pypdf
+
+    out, _, _ = demo_run
+    for path in _demo_files(out, ".pdf"):
+        root = pypdf.PdfReader(str(path)).trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, path.name
+        assert root["/Lang"] == ("ja" if path.name.endswith("-ja.pdf") else "en"), path.name
+
+
 def test_demo_never_deletes_a_folder_it_did_not_make(tmp_path):
     folder = tmp_path / WORKSPACE_FOLDER
     folder.mkdir()

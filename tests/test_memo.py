@@ -487,6 +487,13 @@ def test_html_is_self_contained_and_accessible(memo_files, memos, lang):
     assert regions and all(r["tabindex"] == "0" and r["aria-label"] for r in regions)
 
 
+def test_html_with_hostile_text_passes_the_nu_html_checker(memo_files, nu_html_checker):
+    # The memo holds what a careless reviewer typed: markup, a bell character...
+    paths = [memo_files[(lang, "html")].path for lang in ("en", "ja")]
+    assert "&lt;script&gt;" in paths[0].read_text(encoding="utf-8")
+    assert nu_html_checker(paths) == []
+
+
 def test_interactive_html_embeds_plotly_once_without_control_characters(memos):
     from vlr_tools.memo.html import CONTROL, render_html
 
