@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from ._shared import load_yaml_text
 from .errors import DataFileError, LanguageError, Problem
 from .paths import REFERENCE_DIR
 
@@ -35,7 +36,7 @@ def load_strings(folder: Path | None = None) -> dict[str, dict[str, str]]:
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            content = load_yaml_text(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise DataFileError(f"{path}: not valid YAML: {exc}") from exc
         if not isinstance(content, dict):

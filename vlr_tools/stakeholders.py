@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from ._shared import load_yaml_text
 from .errors import DataFileError, Problem
 from .paths import REFERENCE_DIR
 
@@ -277,7 +278,7 @@ def load_stakeholders(path: Path | None = None) -> Stakeholders:
     path = Path(path or GROUPS_FILE)
     name = path.name
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = load_yaml_text(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DataFileError(f"{path}: stakeholder groups file not found") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

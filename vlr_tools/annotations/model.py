@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .._shared import load_yaml_text
 from ..errors import AnnotationError, DataFileError, Problem, UnknownCodeError
 from ..paths import REFERENCE_DIR
 
@@ -98,7 +99,7 @@ class Vocabulary:
 @lru_cache(maxsize=4)
 def _load_vocabulary(path: Path, _mtime: float) -> Vocabulary:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml_text(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{path}: cannot be read as YAML: {exc}") from exc
     problems: list[Problem] = []

@@ -37,6 +37,25 @@ RATING_SCALE = {"met": 2, "partly_met": 1, "not_met": 0}
 #: Severity order used when ranking recommendations (worst first).
 SEVERITY = {"not_met": 0, "partly_met": 1, "met": 2, "not_applicable": 3, "disputed": 0}
 STATUSES = ("final", "agreed", "single", "disputed")
+#: How the memo and the city's response sheet order recommendations of one
+#: priority: furthest from met first.
+RECOMMENDATION_RATING_ORDER = ("not_met", "partly_met", "disputed", "met", "not_applicable")
+
+
+def recommendation_rank(priority: str | None, rating: str | None, position: int) -> tuple[int, ...]:
+    """Sort key of a criterion's recommendation: priority (high first), then how far
+    the criterion is from met, then ``position`` (the template's order).
+
+    The review memo's table of recommendations and the response sheet a city
+    fills in list recommendations in this order, so their rows line up.
+    """
+    return (
+        PRIORITIES.index(priority) if priority in PRIORITIES else 1,
+        RECOMMENDATION_RATING_ORDER.index(rating)
+        if rating in RECOMMENDATION_RATING_ORDER
+        else len(RECOMMENDATION_RATING_ORDER),
+        position,
+    )
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,13 @@ class FinalRating:
     @property
     def disputed(self) -> bool:
         return self.status == "disputed"
+
+    @property
+    def recommendation_text(self) -> str:
+        """Every reviewer's recommendation on the criterion, each different text once,
+        one per line: what the memo prints and the city answers."""
+        texts = (r.text.strip() for r in self.recommendations if r.text.strip())
+        return "\n".join(dict.fromkeys(texts))
 
     def label(self, lang: str = "en") -> str:
         return rating_label(self.rating, lang)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .._shared import load_yaml_text
 from ..errors import DataFileError, Problem
 from ..stakeholders import STAKEHOLDERS_DIR, normalise_text
 
@@ -156,7 +157,7 @@ def _terms(name: str, entries: Any, problems: list[Problem], file: str) -> TermL
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml_text(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DataFileError(f"{path}: file not found") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..checklist.consensus import recommendation_rank
 from ..framework import get_framework
 from ..i18n import load_strings, t
 from . import figures
@@ -960,16 +961,7 @@ class _Composer:
             return []
         order = {c.id: n for n, c in enumerate(ck.criteria)}
         recs = [c for c in ck.criteria if c.recommendation.strip()]
-        return sorted(
-            recs,
-            key=lambda c: (
-                PRIORITIES.index(c.priority) if c.priority in PRIORITIES else 1,
-                ("not_met", "partly_met", "disputed", "met", "not_applicable").index(c.rating)
-                if c.rating in (*RATINGS, "disputed")
-                else 5,
-                order[c.id],
-            ),
-        )
+        return sorted(recs, key=lambda c: recommendation_rank(c.priority, c.rating, order[c.id]))
 
     def recommendations(self) -> Section:
         title = self.tr("section.recommendations")

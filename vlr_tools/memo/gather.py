@@ -198,7 +198,7 @@ def checklist_facts(ws: Any, review_id: str) -> ChecklistFacts | None:
         if fr is None:
             criteria.append(CriterionFacts(c.id, c.area, c.question_en, c.question_ja, c.source))
             continue
-        recs = list(dict.fromkeys(r.text.strip() for r in fr.recommendations if r.text.strip()))
+        text = fr.recommendation_text
         criteria.append(
             CriterionFacts(
                 id=c.id,
@@ -209,8 +209,8 @@ def checklist_facts(ws: Any, review_id: str) -> ChecklistFacts | None:
                 rating=fr.rating,
                 pages=tuple(fr.pages),
                 comments=tuple((str(who), str(text)) for who, text in fr.comments),
-                recommendation="\n".join(recs),
-                priority=fr.priority if recs else None,
+                recommendation=text,
+                priority=fr.priority if text else None,
                 note=fr.note,
                 agreed=fr.status != "disputed",
                 reviewer_ratings=tuple((str(k), str(v)) for k, v in fr.reviewers.items()),
