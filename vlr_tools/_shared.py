@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,24 @@ def read_yaml(path: Path, expect: type = dict) -> Any:
         kind = "a mapping of keys" if expect is dict else "a list"
         raise DataFileError(f"{path}: expected {kind} at the top level")
     return data
+
+
+def page_ranges(pages: Iterable[int]) -> str:
+    """``[3, 4, 5, 9]`` -> ``"3–5, 9"``: pages as a reader scans them."""
+    nums = sorted({int(p) for p in pages})
+    parts: list[str] = []
+    start = prev = None
+    for n in nums:
+        if start is None:
+            start = prev = n
+        elif prev is not None and n == prev + 1:
+            prev = n
+        else:
+            parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = prev = n
+    if start is not None:
+        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+    return ", ".join(parts)
 
 
 def clip(text: str, limit: int) -> str:

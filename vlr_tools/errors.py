@@ -160,3 +160,8 @@ class WorkspaceValueError(WorkspaceError, ValueError):
 
 class AnnotationImportError(ProblemsError, AnnotationError):
     """An annotation exchange file (CSV/XLSX/JSON-LD) has problems; nothing was imported."""
+
+
+class ResponseSheetError(ProblemsError):
+    """A city's response sheet has problems; ``problems`` lists every one (sheet, row,
+    column). Nothing was stored."""

@@ -28,6 +28,7 @@ COMMANDS: list[str] = [
     "consultations",
     "coverage",
     "checklist",
+    "recommendations",
     "app",
     "annotations",
 ]

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .._shared import page_ranges
 from ..checklist.consensus import recommendation_rank
 from ..framework import get_framework
 from ..i18n import load_strings, t
@@ -86,23 +87,6 @@ def join_list(items: Sequence[str], lang: str) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " " + t("memo.and", lang) + " " + items[-1]
-
-
-def page_ranges(pages: Iterable[int]) -> str:
-    nums = sorted({int(p) for p in pages})
-    parts: list[str] = []
-    start = prev = None
-    for n in nums:
-        if start is None:
-            start = prev = n
-        elif prev is not None and n == prev + 1:
-            prev = n
-        else:
-            parts.append(f"{start}" if start == prev else f"{start}–{prev}")
-            start = prev = n
-    if start is not None:
-        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
-    return ", ".join(parts)
 
 
 def pages_label(pages: Iterable[int], lang: str) -> str:
