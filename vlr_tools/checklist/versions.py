@@ -206,13 +206,25 @@ def mark_addressed(
 
 
 def carryover_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
-    """One row per carried-over recommendation with its status in the new draft."""
+    """One row per carried-over recommendation: what the city answered to it, and its
+    status in the new draft.
+
+    ``city_response``, ``planned_action``, ``office`` and ``target_date`` come
+    from the response sheet the city sent back on the earlier review (empty
+    when it sent none; see :mod:`vlr_tools.responses`).
+    """
     import pandas as pd
+
+    from ..responses import load_responses
 
     check_lang(lang)
     tpl = review_template(ws, review_id)
     rows = []
+    answers: dict[str, Any] = {}
     for item in carried_items(ws, review_id):
+        if item.from_review not in answers:
+            answers[item.from_review] = load_responses(ws, item.from_review)
+        answer = answers[item.from_review].get(item.criterion_id)
         rows.append(
             {
                 "criterion_id": item.criterion_id,
@@ -225,6 +237,12 @@ def carryover_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
                 "priority": item.priority,
                 "old_rating": item.old_rating,
                 "old_pages": ", ".join(str(p) for p in item.old_pages),
+                "city_response": answer.label(lang) if answer else "",
+                "planned_action": answer.planned_action if answer else "",
+                "office": answer.office if answer else "",
+                "target_date": answer.target_date.isoformat()
+                if answer and answer.target_date
+                else "",
                 "status": item.status,
                 "status_label": item.status_label(lang),
                 "pages": ", ".join(str(p) for p in item.pages),
@@ -241,6 +259,10 @@ def carryover_frame(ws: Any, review_id: str, lang: str = "en") -> pd.DataFrame:
         "priority",
         "old_rating",
         "old_pages",
+        "city_response",
+        "planned_action",
+        "office",
+        "target_date",
         "status",
         "status_label",
         "pages",

@@ -164,6 +164,54 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _workspace_options(summary)
     summary.set_defaults(func=_summary)
 
+    carry = sub.add_parser(
+        "carry-over",
+        help="bring an earlier draft's recommendations into the next draft's review",
+        description="Copy every recommendation of the review of the earlier draft (OLD_ID) "
+        "into the review of the city's next draft (NEW_ID) as items to check, and list them "
+        "with what the city answered in its response sheet (vlr recommendations import). "
+        "Running it again adds new items and keeps the ones already checked.",
+        epilog="Example:\n  vlr checklist carry-over san-fernando-v1-1a2b3c4d "
+        "san-fernando-v2-5e6f7a8b",
+        formatter_class=_RAW,
+    )
+    carry.add_argument("old", metavar="OLD_ID")
+    carry.add_argument("new", metavar="NEW_ID")
+    carry.add_argument("--lang", choices=LANGUAGES, default="en")
+    _workspace_options(carry)
+    carry.set_defaults(func=_carry_over)
+
+    carried = sub.add_parser(
+        "carried",
+        help="the earlier recommendations carried into a review, the city's answers, their status",
+        description="One line per recommendation carried over from the earlier draft: the "
+        "city's response and planned action (from its response sheet) and whether the new "
+        "draft did it (vlr checklist addressed).",
+        epilog="Example:\n  vlr checklist carried san-fernando-v2-5e6f7a8b --lang ja",
+        formatter_class=_RAW,
+    )
+    carried.add_argument("review", metavar="REVIEW_ID")
+    carried.add_argument("--lang", choices=LANGUAGES, default="en")
+    _workspace_options(carried)
+    carried.set_defaults(func=_carried)
+
+    addressed = sub.add_parser(
+        "addressed",
+        help="record whether the new draft did what an earlier recommendation asked",
+        description="Mark a carried-over recommendation as addressed, partly or not_addressed "
+        "in the new draft, citing the new draft's pages.",
+        epilog="Example:\n  vlr checklist addressed san-fernando-v2-5e6f7a8b H1 addressed "
+        '--pages 24 --note "Follow-up table added"',
+        formatter_class=_RAW,
+    )
+    addressed.add_argument("review", metavar="REVIEW_ID")
+    addressed.add_argument("criterion", metavar="CRITERION")
+    addressed.add_argument("status", metavar="STATUS", help="addressed, partly or not_addressed")
+    addressed.add_argument("--pages", default="", help="pages of the new draft, e.g. 24 or 3-5")
+    addressed.add_argument("--note", default="")
+    _workspace_options(addressed)
+    addressed.set_defaults(func=_addressed)
+
     compare = sub.add_parser(
         "compare",
         help="compare two drafts section by section",
@@ -345,6 +393,62 @@ def _final(args: argparse.Namespace) -> int:
             f"with: vlr checklist rate {args.review} {args.criterion} {args.rating}"
         ) from None
     print(f"final rating of {f.criterion_id}: {rating_label(f.rating)} (set by {f.decided_by})")
+    return 0
+
+
+def _carry_over(args: argparse.Namespace) -> int:
+    from ..checklist import carry_over
+
+    ws = _open(args)
+    items = carry_over(ws, args.old, args.new, reviewer=args.reviewer)
+    print(f"{len(items)} recommendations of {args.old} carried into {args.new}")
+    return _print_carried(ws, args.new, args.lang)
+
+
+def _carried(args: argparse.Namespace) -> int:
+    return _print_carried(_open(args), args.review, args.lang)
+
+
+def _print_carried(ws: Any, review_id: str, lang: str) -> int:
+    from ..checklist import carryover_frame
+    from ._common import text_table
+
+    frame = carryover_frame(ws, review_id, lang)
+    if frame.empty:
+        print(f"review {review_id} has no recommendation carried over from an earlier draft")
+        return 0
+    rows = [
+        (
+            r.criterion_id,
+            r.priority,
+            (r.recommendation.splitlines() or [""])[0][:46],
+            r.city_response or "-",
+            (r.planned_action or "-")[:30],
+            r.target_date or "-",
+            r.status_label + (f" ({r.pages})" if r.pages else ""),
+        )
+        for r in frame.itertuples()
+    ]
+    header = ("id", "priority", "recommendation", "city's response", "planned action", "due")
+    print(text_table(rows, (*header, "in this draft")))
+    return 0
+
+
+def _addressed(args: argparse.Namespace) -> int:
+    from ..checklist import mark_addressed
+
+    ws = _open(args)
+    item = mark_addressed(
+        ws,
+        args.review,
+        args.criterion,
+        args.status,
+        pages=args.pages,
+        note=args.note,
+        reviewer=args.reviewer,
+    )
+    pages = f" on p. {', '.join(str(p) for p in item.pages)}" if item.pages else ""
+    print(f"{item.criterion_id}: {item.status_label()}{pages} (checked by {item.checked_by})")
     return 0
 
 

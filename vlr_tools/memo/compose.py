@@ -18,9 +18,11 @@ from .._shared import page_ranges
 from ..checklist.consensus import recommendation_rank
 from ..framework import get_framework
 from ..i18n import load_strings, t
+from ..responses.model import response_label
 from . import figures
 from .facts import (
     ChangeFacts,
+    ChangeItem,
     CommentFacts,
     CriterionFacts,
     ReviewData,
@@ -1019,10 +1021,27 @@ class _Composer:
         )
         if ch.items:
             tone = {"addressed": "met", "partly": "partly_met", "not_addressed": "not_met"}
-            rows = tuple(
-                (
-                    Cell(i.criterion_id),
-                    Cell(i.recommendation),
+            answered = [i for i in ch.items if i.response]
+            columns = [
+                self.tr("col.criterion"),
+                self.tr("col.earlier_recommendation", previous=ch.previous_version),
+            ]
+            widths = [0.8, 4.2]
+            if answered:
+                columns.append(self.tr("col.city_response"))
+                widths.append(3.0)
+            columns += [
+                self.tr("col.status_in", version=self.review.version),
+                self.tr("col.evidence"),
+                self.tr("col.note"),
+            ]
+            widths += [1.5, 1.3, 3.2]
+            rows = []
+            for i in ch.items:
+                cells = [Cell(i.criterion_id), Cell(i.recommendation)]
+                if answered:
+                    cells.append(self.response_cell(i))
+                cells += [
                     Cell(
                         self.tr(f"change.{i.status}")
                         if i.status in tone
@@ -1031,27 +1050,23 @@ class _Composer:
                     ),
                     Cell(pages_label(i.pages, self.lang)),
                     Cell(i.note),
-                )
-                for i in ch.items
-            )
+                ]
+                rows.append(tuple(cells))
             blocks.append(
                 Table(
-                    columns=(
-                        self.tr("col.criterion"),
-                        self.tr("col.earlier_recommendation", previous=ch.previous_version),
-                        self.tr("col.status_in", version=self.review.version),
-                        self.tr("col.evidence"),
-                        self.tr("col.note"),
-                    ),
-                    rows=rows,
+                    columns=tuple(columns),
+                    rows=tuple(rows),
                     caption=self.tr(
                         "changes.table_caption",
                         previous=ch.previous_version,
                         version=self.review.version,
                     ),
-                    widths=(0.8, 4.2, 1.5, 1.3, 3.2),
+                    widths=tuple(widths),
                 )
             )
+            if answered:
+                blocks.append(Text(self.responses_intro(answered, len(ch.items))))
+                blocks.append(Bullets(tuple(self.response_line(i) for i in answered)))
         else:
             blocks.append(Notice(self.tr("missing.carryover_items"), "missing"))
         if ch.annotation_outcomes:
@@ -1060,6 +1075,58 @@ class _Composer:
                 Bullets(tuple(f"{r.label(self.lang)}: {r.count}" for r in ch.annotation_outcomes))
             )
         return Section("changes", title, tuple(blocks))
+
+    def response_cell(self, item: ChangeItem) -> Cell:
+        """What the city answered to an earlier recommendation, as typed, for the table."""
+        if not item.response:
+            return Cell(self.tr("changes.no_response"), "muted")
+        label = response_label(item.response, self.lang)
+        lines = [label[:1].upper() + label[1:] + self.due(item)]
+        for key, text in (
+            ("action", item.planned_action),
+            ("office", item.office),
+            ("comment", item.response_comment),
+        ):
+            if text.strip():
+                lines.append(self.tr(f"response_cell.{key}", text=text.strip()))
+        return Cell("\n".join(lines))
+
+    def due(self, item: ChangeItem) -> str:
+        if item.target_date is None:
+            return ""
+        return self.tr("changes.due", date=format_date(item.target_date, self.lang))
+
+    def responses_intro(self, answered: Sequence[ChangeItem], total: int) -> str:
+        senders = list(dict.fromkeys(i.sent_by for i in answered if i.sent_by))
+        dates = sorted({i.sent_on for i in answered if i.sent_on})
+        return self.trn(
+            "changes.responses_intro",
+            len(answered),
+            n=len(answered),
+            total=total,
+            who=join_list(senders, self.lang) or self.tr("unknown"),
+            date=format_date(dates[-1], self.lang) if dates else self.tr("unknown"),
+            version=self.review.version,
+        )
+
+    def response_line(self, item: ChangeItem) -> str:
+        """ "C4: accepted, due 31 March 2026 — addressed on p. 24." """
+        status = item.status if item.status in ("addressed", "partly", "not_addressed") else ""
+        return self.tr(
+            "changes.response_line",
+            id=item.criterion_id,
+            response=response_label(item.response, self.lang),
+            due=self.due(item),
+            status=self.tr(f"change_status.{status or 'unassessed'}"),
+            # "addressed on p. 24", but "not addressed (see p. 26)": where the reviewer looked.
+            pages=self.tr(
+                "changes.see_pages" if status == "not_addressed" else "changes.on_pages",
+                pages=pages_label(item.pages, self.lang),
+            )
+            if item.pages and status
+            else "",
+            version=self.review.version,
+        )
 
     # -- 8. annex ------------------------------------------------------------------
 

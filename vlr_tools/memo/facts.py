@@ -236,12 +236,24 @@ class IndicatorFacts:
 
 @dataclass(frozen=True)
 class ChangeItem:
+    """An earlier recommendation carried into this review: what the city answered to it
+    (``response`` is an answer id, empty when the city sent none) and what the new
+    draft shows (``status``, with ``pages`` of the new draft)."""
+
     criterion_id: str
     recommendation: str
     status: str
     pages: tuple[int, ...] = ()
     note: str = ""
     reviewer: str = ""
+    recommendation_id: str = ""
+    response: str = ""
+    planned_action: str = ""
+    office: str = ""
+    target_date: dt.date | None = None
+    response_comment: str = ""
+    sent_by: str = ""
+    sent_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,11 @@ def review_facts(
     city = opened.city
     year = hlpf_year or opened.hlpf_year or dt.date.today().year
     stored = opened.draft_file
-    records = ws.records(review_id)
+    # The reviewers' own work dates the review: not the city's answers nor the
+    # response sheets sent to it.
+    from ..responses import RESPONSE_KIND, SHEET_KIND
+
+    records = [r for r in ws.records(review_id) if r.kind not in (RESPONSE_KIND, SHEET_KIND)]
     stamps = [r.updated_at for r in records] + [rv.updated_at]
     review_date = max(stamps).date() if stamps else None
     settings = opened.settings
@@ -229,14 +233,21 @@ def change_facts(ws: Any, review_id: str, previous: str | None) -> ChangeFacts |
     """Earlier recommendations carried into this review and how the new draft answers them."""
     if not ws.records(review_id, "carryover"):
         return None
+    from ..responses import load_responses
+
     api = _checklist_api()
     items = api.carried_items(ws, review_id)
     from_version = previous or ""
+    answers: dict[str, dict[str, Any]] = {}
     out = []
     for item in items:
         rec = ws.get(review_id, "carryover", item.criterion_id)
         if rec is not None and rec.data.get("from_version"):
             from_version = str(rec.data["from_version"])
+        # What the city answered to the earlier review, if its sheet came back.
+        if item.from_review and item.from_review not in answers:
+            answers[item.from_review] = load_responses(ws, item.from_review)
+        answer = answers.get(item.from_review, {}).get(item.criterion_id)
         out.append(
             ChangeItem(
                 criterion_id=item.criterion_id,
@@ -247,6 +258,14 @@ def change_facts(ws: Any, review_id: str, previous: str | None) -> ChangeFacts |
                 pages=tuple(int(p) for p in item.pages),
                 note=item.note,
                 reviewer=item.checked_by,
+                recommendation_id=answer.recommendation_id if answer else "",
+                response=answer.response if answer else "",
+                planned_action=answer.planned_action if answer else "",
+                office=answer.office if answer else "",
+                target_date=answer.target_date if answer else None,
+                response_comment=answer.comment if answer else "",
+                sent_by=answer.sent_by if answer else "",
+                sent_on=answer.sent_on if answer else None,
             )
         )
     return ChangeFacts(previous_version=from_version or "?", items=tuple(out))

@@ -44,9 +44,20 @@ def escape(text: object) -> str:
     return "\\\n".join(lines)
 
 
+_SENTENCE_END = (".", "!", "?", ":", ";", "。", "！", "？", "：")
+
+
 def cell(text: object) -> str:
-    """Escape text for a pipe-table cell (one line, pipes escaped)."""
-    flat = " ".join(str(text or "").split())
+    """Escape text for a pipe-table cell (one line, pipes escaped).
+
+    A pipe table has no line breaks: lines are joined with a space after a
+    sentence's end, else with "; " so that they do not run together."""
+    lines = [" ".join(line.split()) for line in str(text or "").splitlines()]
+    flat = ""
+    for line in (x for x in lines if x):
+        if flat:
+            flat += " " if flat.endswith(_SENTENCE_END) else "; "
+        flat += line
     return escape(flat) or " "
 
 
