@@ -1076,12 +1076,24 @@ def test_cli_memo_writes_the_chosen_formats(memo_ws, tmp_path, capsys):
     out = capsys.readouterr().out
     names = sorted(p.name for p in (tmp_path / "santa-rosa").iterdir())
     assert names == [
+        "santa-rosa-v1-response-sheet-en.xlsx",
+        "santa-rosa-v1-response-sheet-ja.xlsx",
         "santa-rosa-v1-review-memo-en.html",
         "santa-rosa-v1-review-memo-en.md",
         "santa-rosa-v1-review-memo-ja.html",
         "santa-rosa-v1-review-memo-ja.md",
     ]
-    assert "wrote" in out and "[1/2]" in out
+    assert "wrote" in out and "[1/2]" in out and "the city's response sheet" in out
+    md = (tmp_path / "santa-rosa" / "santa-rosa-v1-review-memo-ja.md").read_text("utf-8")
+    assert "回答シート（santa-rosa-v1-response-sheet-ja.xlsx）" in md.replace("\\", "")
+    # Without the sheet, the memo does not mention one.
+    again = tmp_path / "again"
+    args = ["memo", "--city", "santa-rosa", "--workspace", str(folder), "--lang", "en"]
+    assert main([*args, "--format", "md", "--out", str(again), "--no-response-sheet"]) == 0
+    assert [p.name for p in (again / "santa-rosa").iterdir()] == ["santa-rosa-v1-review-memo-en.md"]
+    assert "response sheet" not in (
+        again / "santa-rosa" / "santa-rosa-v1-review-memo-en.md"
+    ).read_text("utf-8")
 
 
 @pytest.mark.parametrize(
@@ -1143,7 +1155,7 @@ def test_cli_memo_without_chart_pictures_warns_and_still_writes(
     assert code == 0
     assert "warning: Chart pictures in DOCX memos are drawn with WeasyPrint" in captured.err
     assert "./scripts/setup" in captured.err and "Traceback" not in captured.err
-    names = sorted(p.name for p in (tmp_path / "santa-rosa").iterdir())
+    names = sorted(p.name for p in (tmp_path / "santa-rosa").iterdir() if "memo" in p.name)
     assert names == ["santa-rosa-v1-review-memo-en.docx", "santa-rosa-v1-review-memo-en.md"]
 
 

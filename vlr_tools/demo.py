@@ -61,6 +61,8 @@ class DemoResult:
     workspace: Path
     files: tuple[Path, ...]
     reviews: dict[str, str] = field(default_factory=dict)
+    #: The response sheets written beside the memos (one per city and language).
+    sheets: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
 
@@ -81,13 +83,14 @@ def run_demo(
     from .memo import build_memo
     from .memo.render import FORMATS, render_memo
     from .memo.static import warm_up
+    from .responses import export_sheet, sheet_filename
     from .workspace import open_workspace
 
     started = time.perf_counter()
     log = progress or (lambda text: None)
     out = Path(out_dir)
     formats = formats or FORMATS
-    # Start the chart browser while the reviews are scripted: it takes seconds.
+    # Load the chart picture libraries while the reviews are scripted.
     threading.Thread(target=warm_up, name="vlr-chart-warm-up", daemon=True).start()
     ws_dir = fresh_workspace_dir(out / WORKSPACE_FOLDER)
     ws = open_workspace(ws_dir, reviewer=DEMO_REVIEWERS[0])
@@ -99,10 +102,13 @@ def run_demo(
             log(f"[{n}/{len(cities)}] {slug}: scripted review of {', '.join(versions)}")
             reviews[slug] = review_city(ws, slug, versions, log, warnings)
         files: list[Path] = []
+        sheets: list[Path] = []
         for slug in cities:
             for lang in langs:
                 log(f"memo: {slug} ({lang})")
-                memo = build_memo(ws, reviews[slug], lang)
+                rv = ws.review(reviews[slug])
+                name = sheet_filename(slug, rv.version, lang)
+                memo = build_memo(ws, rv.id, lang, response_sheet=name)
                 results = render_memo(
                     memo,
                     formats,
@@ -112,6 +118,8 @@ def run_demo(
                 for r in results:
                     files.append(r.path)
                     warnings += [w for w in r.warnings if w not in warnings]
+                sheets.append(export_sheet(ws, rv.id, out / slug / name, lang=lang).path)
+                log(f"  response sheet: {name}")
     finally:
         ws.close()
     seconds = time.perf_counter() - started
@@ -119,6 +127,7 @@ def run_demo(
     return DemoResult(
         workspace=ws_dir,
         files=tuple(files),
+        sheets=tuple(sheets),
         reviews=reviews,
         warnings=tuple(warnings),
         seconds=seconds,

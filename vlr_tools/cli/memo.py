@@ -34,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--include-personal is given. Files are named <city>-<version>-review-memo-<lang>.<ext> "
         "and written to OUT/<city>/. The HTML memo draws its charts as inline SVG with no "
         "script (light, accessible, for e-mail and phones); --interactive embeds plotly.js "
-        "instead, for reviewers.",
+        "instead, for reviewers. Beside the memo goes the response sheet "
+        "<city>-<version>-response-sheet-<lang>.xlsx in which the city answers each "
+        "recommendation (see vlr recommendations; --no-response-sheet leaves it out).",
         epilog="Examples:\n"
         "  vlr memo --review baguio-v1-1a2b3c4d --lang en,ja\n"
         "  vlr memo --city santa-rosa\n"
@@ -90,6 +92,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "instead of inline SVG; for reviewers, not for sending to a city",
     )
     memo.add_argument(
+        "--no-response-sheet",
+        action="store_true",
+        help="do not write the response sheet (.xlsx) for the city beside the memo",
+    )
+    memo.add_argument(
         "--hide-reviewer-names",
         action="store_true",
         help="show reviewers as 'Reviewer 1', 'Reviewer 2' instead of by name",
@@ -103,7 +110,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="The workshop demo: create a fresh demo workspace, review both illustrative "
         "sample cities (Santa Rosa v1; San Fernando v1, then v2 with the v1 recommendations "
         "carried over), and write 16 memo files: 2 cities x 2 languages (en, ja) x 4 formats "
-        "(html, pdf, docx, md) under OUT/<city>/. Works offline.",
+        "(html, pdf, docx, md) under OUT/<city>/, each language with the city's response "
+        "sheet (.xlsx). Works offline.",
         epilog="Examples:\n  vlr demo\n  vlr demo --out /tmp/workshop",
         formatter_class=_RAW,
     )
@@ -121,6 +129,7 @@ def run_memo(args: argparse.Namespace) -> int:
     from ..i18n import check_lang
     from ..memo import build_memo
     from ..memo.render import check_format, parse_list, render_memo
+    from ..responses import export_sheet, recommendation_rows, sheet_filename
 
     try:
         langs = [check_lang(x) for x in parse_list(args.lang, LANGUAGES)]
@@ -149,8 +158,10 @@ def run_memo(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else EXPORTS_DIR
     folder = out / review.city
     warnings: list[str] = []
+    sheet = not args.no_response_sheet and bool(recommendation_rows(ws, review.id))
     for lang in langs:
         print(f"{review.city} {review.version} ({lang}):", flush=True)
+        sheet_name = sheet_filename(review.city, review.version, lang) if sheet else None
         memo = build_memo(
             ws,
             review.id,
@@ -158,12 +169,16 @@ def run_memo(args: argparse.Namespace) -> int:
             hlpf_year=args.hlpf_year,
             include_personal=args.include_personal,
             show_reviewer_names=False if args.hide_reviewer_names else None,
+            response_sheet=sheet_name,
         )
         for result in render_memo(
             memo, formats, folder, progress=_progress, interactive=args.interactive
         ):
             print(f"  wrote {result.path}", flush=True)
             warnings += [w for w in result.warnings if w not in warnings]
+        if sheet_name:
+            done = export_sheet(ws, review.id, folder / sheet_name, lang=lang)
+            print(f"  wrote {done.path} (the city's response sheet)", flush=True)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.include_personal:
@@ -185,6 +200,10 @@ def run_demo_command(args: argparse.Namespace) -> int:
     print(f"\n{len(result.files)} memo files written under {out}:")
     for path in result.files:
         print(f"  {path}")
+    if result.sheets:
+        print(f"{len(result.sheets)} response sheets for the cities to fill in:")
+        for path in result.sheets:
+            print(f"  {path}")
     print(f"Demo workspace: {result.workspace}")
     if result.warnings:
         print(

@@ -66,6 +66,7 @@ def build_memo(
     include_personal: bool = False,
     show_reviewer_names: bool | None = None,
     generated: dt.date | None = None,
+    response_sheet: str | None = None,
 ) -> Memo:
     """Build the review memo of ``review_id`` in ``lang`` ("en" or "ja").
 
@@ -75,7 +76,9 @@ def build_memo(
     is off by default and should stay off for anything that is shared.
     ``show_reviewer_names`` shows reviewers by name (True) or as "Reviewer 1"
     (False); None follows the review's ``show_reviewer_names`` setting,
-    which defaults to True.
+    which defaults to True. ``response_sheet`` is the file name of the
+    response sheet sent with the memo (see :mod:`vlr_tools.responses`): the
+    recommendations section then tells the city to answer in it.
     """
     check_lang(lang)
     review = ws.review(review_id)
@@ -95,6 +98,7 @@ def build_memo(
         show_reviewer_names=show_reviewer_names,
         include_personal=include_personal,
         generated=generated,
+        response_sheet=response_sheet or "",
     )
     return compose(data, options)
 

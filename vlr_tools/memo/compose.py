@@ -61,6 +61,8 @@ class Options:
     show_reviewer_names: bool = True
     include_personal: bool = False
     generated: dt.date | None = None
+    #: File name of the response sheet sent with the memo ("" when none is sent).
+    response_sheet: str = ""
 
 
 def compose(data: ReviewData, options: Options) -> Memo:
@@ -990,7 +992,10 @@ class _Composer:
             numeric=(True, False, False, False, False, False),
             widths=(0.5, 1.1, 0.8, 6.0, 1.3, 1.3),
         )
-        return Section("recommendations", title, (Text(intro), table))
+        blocks: list[Block] = [Text(intro), table]
+        if self.o.response_sheet:
+            blocks.append(Notice(self.tr("recommendations.respond", file=self.o.response_sheet)))
+        return Section("recommendations", title, tuple(blocks))
 
     # -- 7. changes since the previous draft ------------------------------------
 

@@ -82,7 +82,8 @@ def _norm(value: object) -> str:
 
 
 def _is_formula(cell: Any) -> bool:
-    return cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("="))
+    # Text that merely starts with "=" (a reviewer's own words, written as text) is text.
+    return bool(cell.data_type == "f")
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -87,15 +88,31 @@ def pages_text(pages: tuple[int, ...], lang: str) -> str:
     return t(key, lang, pages=page_ranges(pages))
 
 
+#: Characters a worksheet cannot hold (XML 1.0 forbids C0 controls but tab, LF, CR).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def sheet_text(text: object) -> str:
+    """Text as a cell can hold it: control characters (a stray bell in a comment) removed."""
+    return _CONTROL.sub("", "" if text is None else str(text))
+
+
 def locked_values(row: RecommendationRow, lang: str) -> dict[str, str]:
     """The grey, locked cells of one row, exactly as written."""
     return {
         "id": row.id,
-        "criterion": f"{row.criterion_id} {row.question}".strip(),
+        "criterion": sheet_text(f"{row.criterion_id} {row.question}".strip()),
         "priority": t(f"memo.priority.{row.priority}", lang),
-        "recommendation": row.text,
+        "recommendation": sheet_text(row.text),
         "pages": pages_text(row.pages, lang),
     }
+
+
+def _put_text(cell: Any, text: str | None) -> None:
+    """Write text into a cell as text: one starting with "=" must not become a formula."""
+    cell.value = text
+    if isinstance(text, str) and text.startswith("="):
+        cell.data_type = "s"
 
 
 def headers(lang: str) -> list[str]:
@@ -150,7 +167,9 @@ def export_sheet(
             "headers": headers(lang),
             "rows": [locked_values(r, lang) | {"criterion_id": r.criterion_id} for r in rows],
         },
-        reviewer=reviewer,
+        # Writing a memo needs no reviewer's name; the history then says the
+        # workbench recorded the sheet it wrote beside it.
+        reviewer=reviewer or ws.reviewer or "vlr (response sheet export)",
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed: a half-written workbook never
@@ -225,7 +244,8 @@ def _workbook(
         values = locked_values(rec, lang)
         height = 1
         for n, (key, width) in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=r, column=n, value=values.get(key))
+            cell = sheet.cell(row=r, column=n)
+            _put_text(cell, values.get(key))
             cell.alignment, cell.border = wrap, box
             if key in LOCKED:
                 cell.fill = locked_fill
