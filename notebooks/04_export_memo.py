@@ -13,7 +13,8 @@
 #
 # Build the review memo from everything recorded in the review (coverage,
 # checklist, consultations, annotations), preview it here, and write it as
-# HTML, PDF, DOCX and Markdown, in English or Japanese. Consultation
+# HTML, PDF, DOCX and Markdown, in English or Japanese, with the response
+# sheet in which the city answers each recommendation. Consultation
 # participants' personal data is left out.
 #
 # *Memos of the sample cities say on their cover that the data is
@@ -33,7 +34,7 @@ formats = "html,pdf,docx,md"  # comma-separated: html, pdf, docx, md
 from vlr_tools import open_session, setup_notebook, warm_up_charts
 
 setup_notebook(lang)
-warm_up_charts(formats)  # PDF and DOCX chart images: start the local Chromium now
+warm_up_charts(formats)  # DOCX chart pictures: load the drawing libraries now
 session = open_session(city, version, lang, reviewer, workspace, exports, review_id=review_id)
 session
 
@@ -43,18 +44,20 @@ session
 # %%
 from IPython.display import Markdown
 
-from vlr_tools import build_memo, memo_bytes
+from vlr_tools import build_memo, memo_bytes, response_sheet_name
 
-memo = build_memo(session.ws, session.review_id, lang)
+sheet_name = response_sheet_name(session.ws, session.review_id, lang)  # None: no recommendations
+memo = build_memo(session.ws, session.review_id, lang, response_sheet=sheet_name)
 Markdown(memo_bytes(memo, "md").decode("utf-8"))
 
 # %% [markdown]
 # ## 2. Write the files
-# PDF and DOCX carry chart images drawn by the local Chromium: the first one
-# takes a few seconds.
+# The HTML memo draws its charts as SVG and needs no script; the PDF is tagged
+# for screen readers; the DOCX carries chart pictures. The city's response
+# sheet (Excel) is written beside them.
 
 # %%
-from vlr_tools import render_memo
+from vlr_tools import render_memo, write_response_sheet
 from vlr_tools import ProgressBar, written_frame
 
 progress = ProgressBar(lang)
@@ -65,4 +68,18 @@ results = render_memo(
     memo, formats.split(","), session.exports / session.city.slug, progress=progress
 )
 progress.finish()
+write_response_sheet(session.ws, session.review_id, session.exports / session.city.slug, lang)
 written_frame(results)
+
+# %% [markdown]
+# ## 3. What the city answered
+# When the city sends its response sheet back, import it with
+# `vlr recommendations import FILE --review REVIEW_ID`. Each recommendation
+# then shows the city's response, planned action, office and target date, and
+# who sent it when; the next draft's review shows them beside each carried
+# recommendation.
+
+# %%
+from vlr_tools import responses_frame
+
+responses_frame(session.ws, session.review_id, lang)

@@ -28,6 +28,7 @@ from .errors import (
     MemoError,
     MissingComponentError,
     Problem,
+    ResponseSheetError,
     UnknownCodeError,
     VlrError,
     WorkspaceError,
@@ -137,6 +138,16 @@ _expose(
     search_draft="search",
 )
 _expose("memo", "build_memo", "render_memo", "memo_bytes", "Memo", "export_notebook_report")
+_expose(
+    "responses",
+    "export_sheet",
+    "import_responses",
+    "load_responses",
+    "responses_frame",
+    "response_sheet_name",
+    "write_response_sheet",
+    "CityResponse",
+)
 _expose("demo", "run_demo")
 _expose(
     "widgets",
@@ -171,6 +182,7 @@ __all__ = sorted(
         "MemoError",
         "MissingComponentError",
         "Problem",
+        "ResponseSheetError",
         "UnknownCodeError",
         "VlrError",
         "WorkspaceError",

@@ -83,7 +83,7 @@ def run_demo(
     from .memo import build_memo
     from .memo.render import FORMATS, render_memo
     from .memo.static import warm_up
-    from .responses import export_sheet, sheet_filename
+    from .responses import response_sheet_name, write_response_sheet
     from .workspace import open_workspace
 
     started = time.perf_counter()
@@ -107,7 +107,7 @@ def run_demo(
             for lang in langs:
                 log(f"memo: {slug} ({lang})")
                 rv = ws.review(reviews[slug])
-                name = sheet_filename(slug, rv.version, lang)
+                name = response_sheet_name(ws, rv.id, lang)
                 memo = build_memo(ws, rv.id, lang, response_sheet=name)
                 results = render_memo(
                     memo,
@@ -118,8 +118,10 @@ def run_demo(
                 for r in results:
                     files.append(r.path)
                     warnings += [w for w in r.warnings if w not in warnings]
-                sheets.append(export_sheet(ws, rv.id, out / slug / name, lang=lang).path)
-                log(f"  response sheet: {name}")
+                sheet = write_response_sheet(ws, rv.id, out / slug, lang)
+                if sheet is not None:
+                    sheets.append(sheet.path)
+                    log(f"  response sheet: {sheet.path.name}")
     finally:
         ws.close()
     seconds = time.perf_counter() - started

@@ -129,7 +129,7 @@ def run_memo(args: argparse.Namespace) -> int:
     from ..i18n import check_lang
     from ..memo import build_memo
     from ..memo.render import check_format, parse_list, render_memo
-    from ..responses import export_sheet, recommendation_rows, sheet_filename
+    from ..responses import response_sheet_name, write_response_sheet
 
     try:
         langs = [check_lang(x) for x in parse_list(args.lang, LANGUAGES)]
@@ -158,10 +158,9 @@ def run_memo(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else EXPORTS_DIR
     folder = out / review.city
     warnings: list[str] = []
-    sheet = not args.no_response_sheet and bool(recommendation_rows(ws, review.id))
     for lang in langs:
         print(f"{review.city} {review.version} ({lang}):", flush=True)
-        sheet_name = sheet_filename(review.city, review.version, lang) if sheet else None
+        sheet_name = None if args.no_response_sheet else response_sheet_name(ws, review.id, lang)
         memo = build_memo(
             ws,
             review.id,
@@ -177,8 +176,9 @@ def run_memo(args: argparse.Namespace) -> int:
             print(f"  wrote {result.path}", flush=True)
             warnings += [w for w in result.warnings if w not in warnings]
         if sheet_name:
-            done = export_sheet(ws, review.id, folder / sheet_name, lang=lang)
-            print(f"  wrote {done.path} (the city's response sheet)", flush=True)
+            done = write_response_sheet(ws, review.id, folder, lang)
+            if done is not None:
+                print(f"  wrote {done.path} (the city's response sheet)", flush=True)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.include_personal:

@@ -34,7 +34,13 @@ from .model import (
     responses_frame,
 )
 from .reader import ImportResult, import_responses, parse_date, read_sheet
-from .sheet import ExportedSheet, export_sheet, sheet_filename
+from .sheet import (
+    ExportedSheet,
+    export_sheet,
+    response_sheet_name,
+    sheet_filename,
+    write_response_sheet,
+)
 
 __all__ = [
     "RESPONSE_KIND",
@@ -55,6 +61,8 @@ __all__ = [
     "response_kinds",
     "response_label",
     "response_labels",
+    "response_sheet_name",
     "responses_frame",
     "sheet_filename",
+    "write_response_sheet",
 ]

@@ -372,3 +372,26 @@ def _meta(book: Any, opened: Any, lang: str, sheet_id: str, when: str, responses
         sheet.append([key, value])
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
+
+
+def response_sheet_name(ws: Any, review_id: str, lang: str = "en") -> str | None:
+    """The file name the review's response sheet has beside the memo, or None when the
+    review has no recommendation to answer (then no sheet goes with the memo)."""
+    review = ws.review(review_id)
+    if not recommendation_rows(ws, review_id, lang):
+        return None
+    return sheet_filename(review.city, review.version, lang)
+
+
+def write_response_sheet(
+    ws: Any, review_id: str, folder: str | Path, lang: str = "en"
+) -> ExportedSheet | None:
+    """Write the review's response sheet into ``folder`` (where its memo goes), named
+    by :func:`sheet_filename`; None when the review has no recommendation yet.
+
+    >>> write_response_sheet(ws, review.id, "exports/santa-rosa", "ja")  # doctest: +SKIP
+    """
+    name = response_sheet_name(ws, review_id, lang)
+    if name is None:
+        return None
+    return export_sheet(ws, review_id, Path(folder) / name, lang=lang)

@@ -472,12 +472,12 @@ def setup_notebook(lang: str = "en", *, charts: str = "export") -> None:
 
 
 def warm_up_charts(formats: str | Iterable[str] = ("pdf", "docx")) -> bool:
-    """Start the browser that draws static chart images, in the background.
+    """Load the libraries that draw the memo's chart pictures, in the background.
 
-    PDF and DOCX memos carry chart images drawn by the local Chromium, which
-    takes seconds to start; starting it while the reviewer reads the preview
-    saves that wait. Does nothing (and returns False) unless ``formats``
-    (a list or ``"html,pdf"``) includes pdf or docx.
+    The PDF and DOCX memos are drawn with WeasyPrint (about a second to load);
+    loading it while the reviewer reads the preview saves that wait. Does
+    nothing (and returns False) unless ``formats`` (a list or ``"html,pdf"``)
+    includes pdf or docx.
     """
     import threading
 
