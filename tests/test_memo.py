@@ -1394,3 +1394,30 @@ def test_cli_memo_no_review_points_to_the_demo_workspace(tmp_path, capsys, monke
     assert "the demo's reviews are in the workspace exports/demo-workspace" in err
     assert "use --workspace exports/demo-workspace" in err
     assert "vlr workspace new --city santa-rosa" in err
+
+
+def test_indicator_alignment_is_kept_by_content(memo_ws, tmp_path, monkeypatch):
+    """The memo reads the alignment from the cache folder; a changed table aligns again."""
+    import dataclasses
+
+    from vlr_tools.indicators import align_indicators
+    from vlr_tools.memo.gather import _alignment_key, aligned_codes
+    from vlr_tools.review import open_review
+
+    monkeypatch.setenv("VLR_CACHE_DIR", str(tmp_path / "cache"))
+    ws, rid, _ = memo_ws
+    table = open_review(ws, rid).indicators
+    fresh = aligned_codes(table)
+    frame = align_indicators(table, lang="en")
+    assert fresh == {
+        str(r.id): (str(r.status or ""), str(r.suggested_code or "")) for r in frame.itertuples()
+    }
+    files = list((tmp_path / "cache" / "alignment").glob("*.json"))
+    assert [f.stem for f in files] == [_alignment_key(table)]
+    files[0].write_text('{"X-1": ["check", "1.1.1"]}', encoding="utf-8")
+    assert aligned_codes(table) == {"X-1": ("check", "1.1.1")}  # read back, not recomputed
+    changed = dataclasses.replace(
+        table, indicators=(dataclasses.replace(table.indicators[0], name="Renamed"),)
+    )
+    assert _alignment_key(changed) != _alignment_key(table)
+    assert set(aligned_codes(changed)) == {table.indicators[0].id}

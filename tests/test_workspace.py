@@ -1809,3 +1809,23 @@ def test_unknown_review_without_a_demo_workspace_has_no_demo_hint(tmp_path, monk
         with pytest.raises(UnknownReviewError) as info:
             ws.review("nope")
     assert "demo" not in str(info.value)
+
+
+def test_the_schema_head_is_read_from_the_migration_files_as_alembic_reads_it(tmp_path):
+    """An up-to-date workspace opens without importing alembic (a fast path for short
+    commands); the head it compares with must be alembic's own."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from vlr_tools.workspace.database import migration_head
+    from vlr_tools.workspace.schema import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert migration_head() == ScriptDirectory.from_config(config).get_current_head()
+    # A branch point it cannot read simply: None, and the full check runs instead.
+    (tmp_path / "a.py").write_text('revision = "0001"\ndown_revision = None\n')
+    (tmp_path / "b.py").write_text('revision = "0002"\ndown_revision = "0001"\n')
+    assert migration_head(tmp_path) == "0002"
+    (tmp_path / "c.py").write_text('revision = "0003"\ndown_revision = ("0001", "0002")\n')
+    assert migration_head(tmp_path) is None

@@ -95,6 +95,7 @@ class _Writer:
             self.labels["chart_missing"] = chart_note
         self.doc: Any = Document()
         self._figure_no = 0
+        self._cell_style_id: str | None = None
 
     # -- document set-up ---------------------------------------------------
 
@@ -362,7 +363,12 @@ class _Writer:
         from docx.shared import RGBColor
 
         paragraph = cell.paragraphs[0]
-        paragraph.style = self.doc.styles["Memo Table Text"]
+        # Set the style by its id: python-docx's paragraph.style = ... looks the
+        # style up among all of them on every call, the bulk of writing a memo
+        # with a thousand table cells.
+        if self._cell_style_id is None:
+            self._cell_style_id = self.doc.styles["Memo Table Text"].style_id
+        paragraph._p.get_or_add_pPr().style = self._cell_style_id
         run = paragraph.add_run(clean(text))
         run.bold = bold
         if colour:

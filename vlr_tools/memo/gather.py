@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from ..errors import VlrError
@@ -281,12 +282,9 @@ def indicator_facts(
     table = opened.indicators
     if table is None:
         return None
-    from ..indicators import align_indicators, gap_kinds
+    from ..indicators import gap_kinds
 
-    aligned = {
-        str(row["id"]): (str(row["status"] or ""), str(row["suggested_code"] or ""))
-        for _, row in align_indicators(table, lang="en").iterrows()
-    }
+    aligned = aligned_codes(table)
     rows = []
     for ind in table:
         status, suggested = aligned.get(ind.id, ("", ""))
@@ -315,6 +313,70 @@ def indicator_facts(
     return IndicatorFacts(
         rows=tuple(rows), goals_without_indicators=without, source_file=table.name
     )
+
+
+#: Raise when what the memo keeps of an alignment changes (old cache files are then unused).
+ALIGNMENT_CACHE_VERSION = 1
+
+
+def _alignment_key(table: Any) -> str:
+    """What an alignment depends on: the table's rows, the framework and vocabulary files,
+    and the code that aligns (so that changing any of them recomputes it)."""
+    import dataclasses
+    import hashlib
+    import json
+
+    from .. import mapping, vocabulary
+    from ..indicators import alignment
+    from ..paths import REFERENCE_DIR
+
+    digest = hashlib.sha256(f"alignment {ALIGNMENT_CACHE_VERSION}\n".encode())
+    rows = [dataclasses.asdict(ind) for ind in table]
+    digest.update(json.dumps(rows, sort_keys=True, default=str).encode())
+    files = sorted((REFERENCE_DIR / "sdg").glob("*.csv"))
+    files += sorted(p for p in (REFERENCE_DIR / "vocabulary").rglob("*") if p.is_file())
+    files += [Path(m.__file__ or "") for m in (alignment, mapping, vocabulary)]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def aligned_codes(table: Any) -> dict[str, tuple[str, str]]:
+    """Per indicator id: the alignment status and the suggested global code.
+
+    Aligning builds the mapping vocabulary's matcher (a second or two in a
+    fresh process), although the answer only changes when the table, the
+    reference data or the code does: it is kept in the cache folder
+    (``$VLR_CACHE_DIR``, else the system's temporary folder), keyed by all of them.
+    """
+    import json
+    import os
+    import tempfile
+
+    from ..indicators import align_indicators
+    from ..review import draft_cache_dir
+
+    folder = draft_cache_dir().parent / "alignment"
+    path = folder / f"{_alignment_key(table)}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return {str(k): (str(v[0]), str(v[1])) for k, v in stored.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        pass  # not cached yet (or an unreadable file): align now
+    aligned = {
+        str(row["id"]): (str(row["status"] or ""), str(row["suggested_code"] or ""))
+        for _, row in align_indicators(table, lang="en").iterrows()
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(aligned, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full disk only costs the next memo the same wait
+    return aligned
 
 
 def memo_gaps(indicator: Any, kinds: tuple[str, ...]) -> tuple[str, ...]:

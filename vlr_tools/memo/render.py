@@ -9,7 +9,7 @@ note and its data table, and the result carries a warning saying why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +131,13 @@ def render_memo(
     charts = list(memo.charts()) if needs_images else []
     total = len(wanted) + (1 if charts else 0)
     step = 0
+    paths = {
+        fmt: folder / ((filename + EXTENSIONS[fmt]) if filename else memo_filename(memo, fmt))
+        for fmt in wanted
+    }
+    # The PDF takes longer than the other three formats together: with other
+    # formats to write, it is written by a second process meanwhile.
+    pdf_job = _start_pdf(memo, paths["pdf"]) if "pdf" in wanted and len(wanted) > 1 else None
     if charts:
         step += 1
         if progress:
@@ -140,16 +147,63 @@ def render_memo(
             chart_note = t("memo.chart_not_drawn", memo.lang)
     results: list[RenderResult] = []
     for fmt in wanted:
-        name = (filename + EXTENSIONS[fmt]) if filename else memo_filename(memo, fmt)
-        path = folder / name
+        path = paths[fmt]
         step += 1
         if progress:
-            progress(t("memo.progress.write", memo.lang, file=name), step, total)
+            progress(t("memo.progress.write", memo.lang, file=path.name), step, total)
+        if fmt == "pdf" and pdf_job is not None:
+            results.append(RenderResult(fmt, path))
+            continue
         data = memo_bytes(memo, fmt, images=images, chart_note=chart_note, interactive=interactive)
         _write_atomic(path, data)
         warnings = (warning,) if warning and fmt == "docx" else ()
         results.append(RenderResult(fmt, path, warnings))
+    if pdf_job is not None:
+        pdf_job()
     return results
+
+
+def _start_pdf(memo: Memo, path: Path) -> Callable[[], None] | None:
+    """Write the PDF memo in a forked process; returns the function that waits for it.
+
+    None where that cannot help or work (one CPU, no ``fork``): the PDF is then
+    written in turn. An error in the child is raised again by the waiting
+    function, with its message.
+    """
+    import multiprocessing
+    import os
+
+    if (os.cpu_count() or 1) < 2 or os.environ.get("VLR_MEMO_SINGLE_PROCESS"):
+        return None
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+    reader, writer = context.Pipe(duplex=False)
+
+    def work() -> None:
+        try:
+            _write_atomic(path, memo_bytes(memo, "pdf"))
+            writer.send(None)
+        except BaseException as exc:  # reported to the parent, which raises it
+            writer.send((isinstance(exc, MissingComponentError), f"{exc}"))
+
+    process = context.Process(target=work, name="vlr-memo-pdf", daemon=True)
+    process.start()
+    writer.close()
+
+    def wait() -> None:
+        try:
+            outcome = reader.recv()
+        except EOFError:
+            outcome = (False, f"the process writing {path.name} stopped without a word")
+        process.join()
+        reader.close()
+        if outcome is not None:
+            missing, message = outcome
+            raise (MissingComponentError if missing else MemoError)(message)
+
+    return wait
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

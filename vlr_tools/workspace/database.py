@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -340,8 +341,36 @@ class Database:
                 "Choose another folder or file"
             )
 
+    def _head_if_current(self) -> str | None:
+        """The schema revision when the workspace is already at the newest one, else None.
+
+        Read without alembic: importing it takes a noticeable part of a short
+        command's run (``vlr memo``), and an up-to-date workspace, the usual
+        case, needs nothing from it. Anything unusual (no version table, an
+        older or newer revision, a migration file not understood) returns
+        None and the full check in :meth:`_migrate` runs.
+        """
+        head = migration_head()
+        if head is None:
+            return None
+        try:
+            with self.engine.connect() as conn:
+                current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+                conn.rollback()
+        except sa.exc.SQLAlchemyError:
+            return None
+        if current != head:
+            return None
+        # Verified: from now on every (new) connection runs in WAL mode.
+        self._wal_ready = True
+        self.engine.dispose()
+        return head
+
     def _migrate(self) -> str:
         """Check the schema version; create or upgrade an empty or older workspace."""
+        fast = self._head_if_current()
+        if fast is not None:
+            return fast
         from alembic import command
 
         config, script = self._alembic()
@@ -369,3 +398,24 @@ class Database:
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         return head
+
+
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+def migration_head(folder: Path | None = None) -> str | None:
+    """The newest schema revision, read from the migration files' ``revision`` and
+    ``down_revision`` lines; None when they cannot be read that simply."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((folder or MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        revision = found.get("revision", "").strip("\"'")
+        parent = found.get("down_revision", "").strip("\"'")
+        if not revision or not parent or parent.startswith(("(", "[")):
+            return None  # a merge of branches, or a layout this reader does not know
+        revisions.add(revision)
+        if parent != "None":
+            parents.add(parent)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
