@@ -462,3 +462,27 @@ def test_reviewer_text_that_looks_like_a_formula_stays_text_both_ways(tmp_path):
     assert cell.data_type == "s" and cell.value == tricky.replace("\x07", "")
     filled = _fill(sheet.path, tmp_path / "f.xlsx", {"v1-H1": ("accepted",)})
     assert [a.criterion_id for a in import_responses(ws, rv.id, filled).stored] == ["H1"]
+
+
+@pytest.mark.slow
+def test_the_sheet_opens_in_libreoffice_calc(city, tmp_path):
+    """A real spreadsheet program reads the sheet: LibreOffice Calc prints it to PDF."""
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is missing: run ./scripts/setup (libreoffice-calc-nogui)")
+    ws, rv, _ = city
+    sheet = export_sheet(ws, rv.id, tmp_path / "iloilo-response-ja.xlsx", lang="ja")
+    subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(sheet.path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "iloilo-response-ja.pdf"))
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    pdf.close()
+    assert "v1-H1" in text and "Add a follow-up table." in text
+    assert "レビュー・メモへの回答" in text and "この表の記入方法" in text  # both sheets print
