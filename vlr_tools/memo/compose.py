@@ -1031,16 +1031,16 @@ class _Composer:
                 self.tr("col.criterion"),
                 self.tr("col.earlier_recommendation", previous=ch.previous_version),
             ]
-            widths = [0.8, 4.2]
+            # With the city's answers the table has six columns: the others give
+            # up room so that "Not addressed" still fits its column in Word.
+            widths = [0.8, 3.6, 3.0, 1.9, 1.1, 2.6] if answered else [0.8, 4.2, 1.5, 1.3, 3.2]
             if answered:
                 columns.append(self.tr("col.city_response"))
-                widths.append(3.0)
             columns += [
                 self.tr("col.status_in", version=self.review.version),
                 self.tr("col.evidence"),
                 self.tr("col.note"),
             ]
-            widths += [1.5, 1.3, 3.2]
             rows = []
             for i in ch.items:
                 cells = [Cell(i.criterion_id), Cell(i.recommendation)]
