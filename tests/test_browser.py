@@ -22,16 +22,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 #: Generous: a cold kernel, the first plotly import and the mapping on 2 busy CI cores.
 SERVER_TIMEOUT = 90

@@ -18,7 +18,7 @@ from .._shared import page_ranges
 from ..checklist.consensus import recommendation_rank
 from ..framework import get_framework
 from ..i18n import load_strings, t
-from ..responses.model import response_label
+from ..responses.model import CityResponse
 from . import figures
 from .facts import (
     ChangeFacts,
@@ -1026,7 +1026,7 @@ class _Composer:
         )
         if ch.items:
             tone = {"addressed": "met", "partly": "partly_met", "not_addressed": "not_met"}
-            answered = [i for i in ch.items if i.response]
+            answered = [i for i in ch.items if i.answer is not None]
             columns = [
                 self.tr("col.criterion"),
                 self.tr("col.earlier_recommendation", previous=ch.previous_version),
@@ -1083,27 +1083,29 @@ class _Composer:
 
     def response_cell(self, item: ChangeItem) -> Cell:
         """What the city answered to an earlier recommendation, as typed, for the table."""
-        if not item.response:
+        answer = item.answer
+        if answer is None:
             return Cell(self.tr("changes.no_response"), "muted")
-        label = response_label(item.response, self.lang)
-        lines = [label[:1].upper() + label[1:] + self.due(item)]
+        label = answer.label(self.lang)
+        lines = [label[:1].upper() + label[1:] + self.due(answer)]
         for key, text in (
-            ("action", item.planned_action),
-            ("office", item.office),
-            ("comment", item.response_comment),
+            ("action", answer.planned_action),
+            ("office", answer.office),
+            ("comment", answer.comment),
         ):
             if text.strip():
                 lines.append(self.tr(f"response_cell.{key}", text=text.strip()))
         return Cell("\n".join(lines))
 
-    def due(self, item: ChangeItem) -> str:
-        if item.target_date is None:
+    def due(self, answer: CityResponse) -> str:
+        if answer.target_date is None:
             return ""
-        return self.tr("changes.due", date=format_date(item.target_date, self.lang))
+        return self.tr("changes.due", date=format_date(answer.target_date, self.lang))
 
     def responses_intro(self, answered: Sequence[ChangeItem], total: int) -> str:
-        senders = list(dict.fromkeys(i.sent_by for i in answered if i.sent_by))
-        dates = sorted({i.sent_on for i in answered if i.sent_on})
+        answers = [i.answer for i in answered if i.answer is not None]
+        senders = list(dict.fromkeys(a.sent_by for a in answers if a.sent_by))
+        dates = sorted({a.sent_on for a in answers if a.sent_on})
         return self.trn(
             "changes.responses_intro",
             len(answered),
@@ -1116,12 +1118,13 @@ class _Composer:
 
     def response_line(self, item: ChangeItem) -> str:
         """ "C4: accepted, due 31 March 2026 — addressed on p. 24." """
+        assert item.answer is not None
         status = item.status if item.status in ("addressed", "partly", "not_addressed") else ""
         return self.tr(
             "changes.response_line",
             id=item.criterion_id,
-            response=response_label(item.response, self.lang),
-            due=self.due(item),
+            response=item.answer.label(self.lang),
+            due=self.due(item.answer),
             status=self.tr(f"change_status.{status or 'unassessed'}"),
             # "addressed on p. 24", but "not addressed (see p. 26)": where the reviewer looked.
             pages=self.tr(

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..responses.model import CityResponse
+
 
 @dataclass(frozen=True)
 class ReviewFacts:
@@ -237,8 +239,8 @@ class IndicatorFacts:
 @dataclass(frozen=True)
 class ChangeItem:
     """An earlier recommendation carried into this review: what the city answered to it
-    (``response`` is an answer id, empty when the city sent none) and what the new
-    draft shows (``status``, with ``pages`` of the new draft)."""
+    (``answer``, None when the city sent none) and what the new draft shows
+    (``status``, with ``pages`` of the new draft)."""
 
     criterion_id: str
     recommendation: str
@@ -246,14 +248,7 @@ class ChangeItem:
     pages: tuple[int, ...] = ()
     note: str = ""
     reviewer: str = ""
-    recommendation_id: str = ""
-    response: str = ""
-    planned_action: str = ""
-    office: str = ""
-    target_date: dt.date | None = None
-    response_comment: str = ""
-    sent_by: str = ""
-    sent_on: dt.date | None = None
+    answer: CityResponse | None = None
 
 
 @dataclass(frozen=True)

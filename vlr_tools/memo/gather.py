@@ -259,14 +259,7 @@ def change_facts(ws: Any, review_id: str, previous: str | None) -> ChangeFacts |
                 pages=tuple(int(p) for p in item.pages),
                 note=item.note,
                 reviewer=item.checked_by,
-                recommendation_id=answer.recommendation_id if answer else "",
-                response=answer.response if answer else "",
-                planned_action=answer.planned_action if answer else "",
-                office=answer.office if answer else "",
-                target_date=answer.target_date if answer else None,
-                response_comment=answer.comment if answer else "",
-                sent_by=answer.sent_by if answer else "",
-                sent_on=answer.sent_on if answer else None,
+                answer=answer,
             )
         )
     return ChangeFacts(previous_version=from_version or "?", items=tuple(out))
