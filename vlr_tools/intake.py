@@ -638,11 +638,9 @@ def start_review(
         template=template,
         title=title,
         settings=merged or None,
-        reviewer=reviewer or (reviewers[0] if reviewers else None),
+        reviewer=reviewer,
     )
-    use_template(
-        ws, review.id, template, reviewer=reviewer or (reviewers[0] if reviewers else None)
-    )
+    use_template(ws, review.id, template, reviewer=reviewer)
     mapped = suggestions = 0
     if map_now or precheck_now:
         from .review import open_review

@@ -387,10 +387,14 @@ def resolve_review(
         return open_review(ws, review_id)
     if not city:
         raise UnknownReviewError("say which review: give a review id (--review ID) or --city SLUG")
+    from .intake import is_sample_city, require_sample
+
+    if is_sample_city(city):
+        require_sample(city, version)  # a version the sample city has not: say which it has
     found = ws.find_review(city, version)
     if found is not None:
         return OpenReview(ws, found)
-    from .intake import is_sample_city, start_sample_review
+    from .intake import start_sample_review
 
     if start_sample and is_sample_city(city):
         # A shortcut on a read command may start the sample review without anyone's

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ..workspace import (
     Workspace,
@@ -22,6 +23,9 @@ from ..workspace import (
     save_reviewer,
 )
 from ..workspace.model import short
+
+if TYPE_CHECKING:
+    from ..review import OpenReview
 from ._common import show_help, text_table
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -49,6 +53,27 @@ def workspace_from_args(args: argparse.Namespace) -> Workspace:
     """Open the workspace chosen by the options :func:`add_workspace_option` added."""
     return open_workspace(
         getattr(args, "workspace", None), reviewer=getattr(args, "reviewer", None)
+    )
+
+
+def review_from_args(ws: Workspace, args: argparse.Namespace) -> OpenReview:
+    """The review of ``--review ID``, else the latest of ``--city`` (a sample's is started).
+
+    Starting a sample city's review is said on standard error, so standard
+    output stays the command's own (CSV, JSON...).
+    """
+    from ..errors import UnknownReviewError
+    from ..review import resolve_review
+
+    review, city = getattr(args, "review", None), getattr(args, "city", None)
+    if not review and not city:
+        raise UnknownReviewError("give --review ID (see vlr workspace reviews) or --city SLUG")
+    return resolve_review(
+        ws,
+        review,
+        city=city,
+        version=getattr(args, "version", None),
+        notify=lambda text: print(text, file=sys.stderr),
     )
 
 
