@@ -23,7 +23,7 @@ city = ""  # sample city: "santa-rosa" or "san-fernando"; empty means let the tr
 version = ""  # draft version, e.g. "v1"; empty means the city's latest draft
 lang = ""  # "en" or "ja"; empty means English (or what `vlr serve --lang` says)
 reviewer = "Workshop Reviewer (illustrative)"  # name saved with each rating
-workspace = ""  # workspace folder or database URL; empty means exports/notebook-workspace
+workspace = ""  # workspace folder or database URL; empty means the vlr command's workspace
 exports = ""  # folder for memos; empty means exports/
 autoplay = False  # True: click through the four steps with example values (headless runs)
 

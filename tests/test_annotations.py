@@ -705,11 +705,11 @@ def _cli(argv, capsys):
     return code, out.out, out.err
 
 
-def test_cli_list_export_import_and_carry_over(workspace, sf_v1, tmp_path, capsys):
+def test_cli_list_export_import_and_carry_over(workspace, sample_review, sf_v1, tmp_path, capsys):
     loc = str(workspace.path.parent)
     common = ["--workspace", loc, "--reviewer", "CLI Reviewer (fictional)"]
-    old = workspace.create_review("san-fernando", version="v1").id
-    new = workspace.create_review("san-fernando", version="v2").id
+    old = sample_review("san-fernando", "v1").id
+    new = sample_review("san-fernando", "v2").id
     for entry in KEY["carryover"][:4]:
         annotate(workspace, old, sf_v1, page=entry["v1_pages"][0], quote=entry["v1_text"],
                  comment="Check this.", kind="question")  # fmt: skip
@@ -720,12 +720,18 @@ def test_cli_list_export_import_and_carry_over(workspace, sf_v1, tmp_path, capsy
     target = tmp_path / "out.jsonld"
     code, out, _ = _cli(["annotations", "export", old, str(target), *common], capsys)
     assert code == 0 and target.is_file() and "wrote 4 annotation(s)" in out
-    other = workspace.create_review("san-fernando", version="v1").id
+    other = sample_review("san-fernando", "v1").id
     code, out, _ = _cli(["annotations", "import", other, str(target), *common], capsys)
     assert code == 0 and "4 annotation(s)" in out
     code, out, _ = _cli(["annotations", "carry-over", old, new, *common], capsys)
     assert code == 0 and "found changed" in out and "4 annotation(s)" in out
     assert len(list_annotations(workspace, new)) == 4
+    # A comment added from the command line is anchored to the stored draft.
+    add = ["annotations", "add", new, "--page", "1", "--quote", "Voluntary Local Review"]
+    code, out, err = _cli([*add, "--comment", "Title <b>ok</b>?", *common], capsys)
+    assert code == 0 and out.strip().startswith("an-") and "page 1" in err
+    code, _, err = _cli([*add[:4], "99", *add[5:], "--comment", "x", *common], capsys)
+    assert code == 2 and "page" in err and "Traceback" not in err
     code, out, err = _cli(["annotations", "list", "no-such-review", *common], capsys)
     assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
     code, _out, err = _cli(["annotations", "export", old, str(tmp_path / "x.pdf"), *common], capsys)

@@ -64,10 +64,19 @@ def start_review(
     lead: str | None = None,
     reviewer: str | None = None,
 ) -> Any:
-    """Create a checklist review of a sample city's draft and record its template version.
+    """Create a checklist review of a city's draft and record its template version.
 
-    ``lead`` (default: the first reviewer) is the reviewer who sets final ratings.
+    The review works on the city's stored draft: a sample city is taken in
+    through the intake first (profile and drafts), so its pages are checked.
+    A city with no stored draft of ``version`` gets a review without a draft
+    (pages are then only checked to be positive). ``lead`` (default: the
+    first reviewer) is the reviewer who sets final ratings. To start a review
+    with its tables, mapping and pre-checks, use :func:`vlr_tools.intake.start_review`.
     """
+    from ..intake import is_sample_city, require_city
+
+    if is_sample_city(city):
+        require_city(ws, city)
     settings: dict[str, Any] = {}
     if lead:
         settings["lead"] = lead
@@ -79,11 +88,9 @@ def start_review(
         template=template,
         title=title,
         settings=settings or None,
-        reviewer=reviewer or (reviewers[0] if reviewers else None),
+        reviewer=reviewer,
     )
-    use_template(
-        ws, review.id, template, reviewer=reviewer or (reviewers[0] if reviewers else None)
-    )
+    use_template(ws, review.id, template, reviewer=reviewer)
     return review
 
 

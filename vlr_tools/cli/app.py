@@ -50,8 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Serve the workshop tour notebook as a standalone web app with Voila: pick "
         "a sample city, see its SDG coverage chart, rate one checklist criterion and export a "
         "review memo. The app listens on 127.0.0.1 only and loads nothing from the internet. "
-        "Ratings are saved in the workspace (default: exports/notebook-workspace); memos are "
-        "written to exports/<city>/ (VLR_EXPORTS_DIR moves exports/).",
+        "Ratings are saved in the same workspace as the vlr command's (--workspace, "
+        "$VLR_DATABASE_URL, $VLR_WORKSPACE_DIR, else data/workspace); memos are written to exports/<city>/ (VLR_EXPORTS_DIR moves exports/).",
         epilog="Examples:\n"
         "  vlr serve\n"
         "  vlr serve --city san-fernando --lang ja --port 8870\n"
@@ -76,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workspace",
         default="",
         metavar="PATH",
-        help="workspace folder or database URL (default: exports/notebook-workspace)",
+        help="workspace folder or database URL (default: the vlr command's workspace)",
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     serve.add_argument(

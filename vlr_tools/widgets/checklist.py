@@ -208,8 +208,10 @@ class ChecklistPanel:
             try:
                 review = self.ws.review(rid)
                 found = precheck(self.ws, review.city, review.version, review_id=rid)
-            except VlrError:
-                found = None  # a review not tied to a sample city: no pre-check to show
+            except VlrError as exc:
+                # e.g. a review whose draft is not stored yet: say so, offer no suggestion
+                self._message(str(exc).splitlines()[0], error=True)
+                found = None
         self._suggestions[rid] = found
         return found
 

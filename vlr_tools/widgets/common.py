@@ -69,7 +69,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HANDLED_ERRORS",
-    "NOTEBOOK_WORKSPACE",
     "PLOTLY_MIME",
     "MessageArea",
     "NotebookSession",
@@ -96,9 +95,6 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: own, plus the built-in ones a typo in a parameter cell raises (an unknown
 #: language is a ValueError, a missing file an OSError).
 HANDLED_ERRORS: tuple[type[BaseException], ...] = (VlrError, ValueError, LookupError, OSError)
-#: Folder (under exports/) of the workspace notebooks use when none is given,
-#: so a fresh clone works without any setup.
-NOTEBOOK_WORKSPACE = "notebook-workspace"
 #: Plotly's own configuration for every chart: no logo, no link to the cloud.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
 

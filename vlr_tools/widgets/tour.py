@@ -76,7 +76,7 @@ class WorkshopTour:
     """The four-step tour as ipywidgets; ``widget`` is what to display.
 
     ``workspace``/``exports`` are a folder (or database URL) and an output
-    folder; empty means ``exports/notebook-workspace`` and ``exports/``.
+    folder; empty means the ``vlr`` command's workspace and ``exports/``.
     ``city`` preselects a city (and draws its chart at once); empty leaves the
     choice to the user. ``html_fallback`` adds the export-friendly HTML
     version of the chart (notebooks); the app leaves it out. ``header=False``
@@ -646,7 +646,7 @@ def workshop_tour(
 
     Empty ``city``/``lang``/``workspace`` fall back to the environment set by
     ``vlr serve`` (``VLR_TOUR_CITY``, ``VLR_TOUR_LANG``, ``VLR_TOUR_WORKSPACE``),
-    then to no preselected city, English and ``exports/notebook-workspace``.
+    then to no preselected city, English and the ``vlr`` command's workspace.
     With ``autoplay`` (headless runs) the four steps are clicked through with
     example values (:meth:`WorkshopTour.play`).
     """

@@ -445,6 +445,6 @@ def unknown_city_message(slug: str, known: list[str]) -> str:
     text = f"no city {slug!r} in the workspace"
     if close:
         text += f"; did you mean {', '.join(close)}?"
-    text += f" Cities here: {', '.join(known) if known else '(none)'}"
+    text += f". Cities here: {', '.join(known) if known else '(none)'}"
     text += f"; add it with `vlr city add {slug} --name NAME`"
     return text
