@@ -184,8 +184,8 @@ class DraftIntake:
         if self.reviews_to_reanchor:
             lines.append(
                 "the replaced file has annotations in review(s) "
-                f"{', '.join(self.reviews_to_reanchor)}: re-anchor them with "
-                "`vlr annotations carry OLD_REVIEW NEW_REVIEW` or check each comment's quote"
+                f"{', '.join(self.reviews_to_reanchor)}: re-anchor them on the new file with "
+                "`vlr annotations reanchor REVIEW_ID`"
             )
         return lines
 
