@@ -22,7 +22,7 @@ from vlr_tools.framework import (
     load_framework,
     normalise_code,
 )
-from vlr_tools.framework_import import import_unsd, read_unsd
+from vlr_tools.framework_import import import_japanese, import_unsd, read_unsd
 
 # ---------------------------------------------------------------- a tiny framework
 
@@ -452,6 +452,8 @@ def test_cli_export_has_one_row_per_indicator_target_link(capsys, sdg_folder):
         "indicator_id": "",
         "title_en": GOALS[1][1],
         "title_ja": GOALS[1][2],
+        "ja_source": "",
+        "footnote": "",
     }
 
 
@@ -649,15 +651,73 @@ TARGET_SHAPE = {
     14: (7, 3), 15: (9, 3), 16: (10, 2), 17: (19, 0),
 }  # fmt: skip
 
-real = pytest.mark.skipif(
-    not (default_folder() / "indicators.csv").is_file(),
-    reason="targets.csv/indicators.csv not merged yet (scripts/merge_sdg_parts.py)",
-)
-
 
 @pytest.fixture(scope="module")
 def real_fw():
     return load_framework(default_folder())
+
+
+SOURCE = default_folder() / "source"
+UNSD_FILE = SOURCE / "Global-Indicator-Framework-after-2025-review-English.xlsx"
+
+
+class Official:
+    """The UN's spreadsheet read cell by cell, independently of vlr_tools' importer.
+
+    Titles keep whatever follows the code, footnote digits included, so that
+    the comparison with the shipped data is exact.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import warnings
+
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            rows = [
+                [" ".join(str(v).split()) if v else "" for v in r]
+                for r in book["A.RES.71.313 Annex"].iter_rows(values_only=True)
+            ]
+            book.close()
+        start = next(i for i, r in enumerate(rows) if "Indicators" in r)
+        goal_col, ind_col = (
+            rows[start].index(next(c for c in rows[start] if c.startswith("Goals"))),
+            rows[start].index("Indicators"),
+        )
+        code_col = ind_col + 1
+        self.goals: dict[str, str] = {}
+        self.targets: dict[str, str] = {}
+        self.listings: dict[str, str] = {}
+        self.unsd_codes: dict[str, str] = {}
+        self.footnotes: dict[str, str] = {}
+        for row in rows[start + 1 :]:
+            left, right = row[goal_col], row[ind_col]
+            if m := re.match(r"Goal (\d+)\. (.+)", left):
+                self.goals[m[1]] = m[2]
+            elif m := re.match(r"(\d+\.\w+) (.+)", left):
+                self.targets[m[1]] = m[2]
+            elif m := re.match(r"(\d) (.+)", left):
+                self.footnotes[m[1]] = left
+            if m := re.match(r"(\d+\.\w+\.\d+) (.+)", right):
+                self.listings[m[1]] = m[2]
+                self.unsd_codes[m[1]] = row[code_col]
+
+
+@pytest.fixture(scope="module")
+def official():
+    return Official(UNSD_FILE)
+
+
+def _ja_table(name: str) -> list[dict[str, str]]:
+    with (SOURCE / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _raw(title: str, footnote: str) -> str:
+    """The cell text of a title: the title, then its footnote's mark, if any."""
+    return title + (footnote.split()[0] if footnote else "")
 
 
 def test_goals_have_japanese_titles_short_names_and_official_colours():
@@ -669,25 +729,24 @@ def test_goals_have_japanese_titles_short_names_and_official_colours():
     assert rows[0]["short_ja"] == "貧困をなくそう"
 
 
-@real
-def test_real_framework_counts(real_fw):
+def test_real_framework_counts(real_fw, official):
     counts = real_fw.counts()
-    assert counts["goals"] == 17
-    assert counts["targets"] == 169
-    # 248 listings / 231 unique before the UN's 2025 review; 251 / ~234 after it.
-    assert 248 <= counts["listings"] <= 251
-    assert 231 <= counts["indicators"] <= 234
+    assert counts["goals"] == len(official.goals) == 17
+    assert counts["targets"] == len(official.targets) == 169
+    # The framework after the UN's 2025 comprehensive review.
+    assert counts["listings"] == len(official.listings) == 251
+    assert counts["indicators"] == len(set(official.unsd_codes.values())) == 235
     for goal, (numbered, lettered) in TARGET_SHAPE.items():
         expected = [f"{goal}.{n}" for n in range(1, numbered + 1)]
         expected += [f"{goal}.{chr(97 + n)}" for n in range(lettered)]
         assert [t.code for t in real_fw.children(goal)] == expected
 
 
-@real
 def test_real_framework_structure(real_fw):
-    # 11.c lost its only indicator in the 2020 comprehensive review.
-    empty = [t.code for t in real_fw.targets if not real_fw.children(t.code)]
-    assert set(empty) <= {"11.c"}
+    # Every target has an indicator again: the 2025 review added 11.c.1.
+    assert [t.code for t in real_fw.targets if not real_fw.children(t.code)] == []
+    for code in ("2.2.4", "8.9.2", "11.c.1"):
+        assert real_fw.indicator(code).code == code
     assert real_fw.indicator("13.1.1") is real_fw.indicator("1.5.1") is real_fw.indicator("11.5.1")
     assert real_fw.goal(11).title_en == (
         "Make cities and human settlements inclusive, safe, resilient and sustainable"
@@ -697,7 +756,6 @@ def test_real_framework_structure(real_fw):
     assert "verify" in real_fw.hlpf_note(2026)
 
 
-@real
 def test_real_export_lists_everything(capsys, real_fw):
     code, out, _ = run_cli(capsys, "framework", "export")
     assert code == 0
@@ -710,7 +768,6 @@ def test_real_export_lists_everything(capsys, real_fw):
     )
 
 
-@real
 def test_real_show_11_6_2(capsys):
     code, out, _ = run_cli(capsys, "framework", "show", "11.6.2")
     assert code == 0 and "fine particulate matter" in out and "Target 11.6" in out
@@ -731,3 +788,145 @@ def test_cli_search_help_examples_find_something(capsys):
     for example in examples:
         code, out, _ = run_cli(capsys, *shlex.split(example)[1:])
         assert code == 0 and out.strip(), example
+
+
+# ---------------------------------------------------------------- the shipped data against the sources of record
+
+
+def test_sources_of_record_are_unchanged():
+    """The copies in data/reference/sdg/source/ are byte for byte the files received."""
+    import hashlib
+
+    readme = (SOURCE / "README.md").read_text(encoding="utf-8")
+    files = [p for p in SOURCE.iterdir() if p.name not in ("README.md", ".gitattributes")]
+    assert {p.name for p in files} == {
+        "Global-Indicator-Framework-after-2025-review-English.xlsx",
+        "sdg_targets_ja.csv",
+        "sdg_indicators_ja.csv",
+        "SOURCES_ja.md",
+    }
+    for path in files:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert f"`{path.name}`" in readme and digest in readme, path.name
+    # The Japanese tables arrived with CRLF line ends; git must not convert them.
+    assert b"\r\n" in (SOURCE / "sdg_targets_ja.csv").read_bytes()
+
+
+def test_english_titles_match_the_un_spreadsheet_word_for_word(real_fw, official):
+    goals = {g.code: g for g in real_fw.goals}
+    assert set(goals) == set(official.goals)
+    for code, goal in goals.items():
+        assert _raw(goal.title_en, goal.footnote) == official.goals[code], code
+    targets = {t.code: t for t in real_fw.targets}
+    assert set(targets) == set(official.targets)
+    for code, target in targets.items():
+        assert _raw(target.title_en, target.footnote) == official.targets[code], code
+    listings = {code: real_fw.indicator(code) for i in real_fw.indicators for code in i.codes}
+    assert set(listings) == set(official.listings)
+    for code, indicator in listings.items():
+        assert _raw(indicator.title_en, indicator.footnote) == official.listings[code], code
+    # Footnotes are the sheet's own lines, and only marked titles have one.
+    noted = [i for i in (*real_fw.goals, *real_fw.targets, *real_fw.indicators) if i.footnote]
+    assert noted and all(i.footnote in official.footnotes.values() for i in noted)
+    # A title whose cell ends in a footnote's number ("... its impacts3") is stored
+    # without it, and the footnote is kept.
+    cells = [
+        *((goals[c], t) for c, t in official.goals.items()),
+        *((targets[c], t) for c, t in official.targets.items()),
+        *((listings[c], t) for c, t in official.listings.items()),
+    ]
+    marked = 0
+    for item, text in cells:
+        if (m := re.search(r"[a-z]([0-9])$", text)) and m[1] in official.footnotes:
+            assert item.title_en == text[:-1] and item.footnote == official.footnotes[m[1]]
+            marked += 1
+    assert marked == len(noted)
+
+
+def test_repeated_indicators_follow_the_unsd_codes(real_fw, official):
+    """same_as groups are exactly the listings that share a UNSD indicator code."""
+    by_unsd: dict[str, set[str]] = {}
+    for code, unsd in official.unsd_codes.items():
+        by_unsd.setdefault(unsd, set()).add(code)
+    assert sorted(map(sorted, by_unsd.values())) == sorted(
+        sorted(i.codes) for i in real_fw.indicators
+    )
+
+
+def test_japanese_target_titles_are_the_provisional_translation(real_fw):
+    rows = _ja_table("sdg_targets_ja.csv")
+    assert len(rows) == len(real_fw.targets)
+    for row in rows:
+        target = real_fw.target(row["code"])
+        assert target.title_ja == row["title_ja"].strip(), row["code"]
+        assert target.ja_source == "mofa"
+        assert target.ja_agreement == f"{row['sources_agreeing']}/{row['sources_total']}"
+        assert real_fw.translation(target).provisional
+
+
+def test_japanese_indicator_titles_keep_their_provenance(real_fw):
+    rows = _ja_table("sdg_indicators_ja.csv")
+    for row in rows:
+        indicator = real_fw.indicator(row["code"])
+        assert indicator.listing_title(row["code"], "ja") == row["title_ja"].strip()
+        older = "English differs from the wording" in row["note"]
+        assert indicator.older_wording(row["code"]) == older, row["code"]
+        assert real_fw.title(row["code"], "ja") == row["title_ja"].strip()
+    older_rows = {r["code"] for r in rows if "English differs from the wording" in r["note"]}
+    assert older_rows and older_rows <= {c for i in real_fw.indicators for c in i.codes}
+    # An indicator is missing only when none of its listings has a title.
+    titled = {r["code"] for r in rows}
+    expected = {i.code for i in real_fw.indicators if not titled & set(i.codes)}
+    missing = real_fw.missing_japanese()
+    assert set(missing["code"]) == expected
+    assert 0 < len(missing) <= 27
+    assert set(missing["level"]) == {"indicator"}
+
+
+def test_cli_show_prints_japanese_target_and_indicator_titles(capsys, real_fw):
+    code, out, _ = run_cli(capsys, "framework", "show", "11.6", "--lang", "ja")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "ターゲット11.6" and lines[1].strip() == real_fw.target("11.6").title_ja
+    assert "外務省" in lines[2] and "仮訳" in lines[2]
+    for listing in real_fw.listings("11.6"):
+        assert f"{listing}  {real_fw.title(listing, 'ja')}" in out
+    code, out, _ = run_cli(capsys, "framework", "show", "11.6.2", "--lang", "ja")
+    assert code == 0
+    assert out.splitlines()[1].strip() == real_fw.indicator("11.6.2").title_ja
+    assert "English; no official Japanese title" not in out
+    # An indicator without a Japanese title says so, and is listed by missing-ja.
+    code, out, _ = run_cli(capsys, "framework", "show", "11.c.1", "--lang", "ja")
+    assert "English; no official Japanese title" in out
+    code, out, _ = run_cli(capsys, "framework", "missing-ja")
+    assert code == 0 and "11.c.1" in out and "11.6.2" not in out
+
+
+def test_cli_show_marks_a_translation_of_an_older_wording(capsys, real_fw):
+    older = next(
+        c
+        for i in real_fw.indicators
+        for c in i.codes
+        if i.older_wording(c) and i.listing_title(c, "ja") != i.title_en
+    )
+    code, out, _ = run_cli(capsys, "framework", "show", older, "--lang", "ja")
+    assert code == 0 and "旧い英語表記" in out and real_fw.indicator(older).title_en in out
+    code, out, _ = run_cli(capsys, "framework", "show", "14.6")
+    assert "Footnote in the UN's file: 3 Taking into account" in out
+
+
+def test_reimporting_the_sources_of_record_changes_nothing(tmp_path):
+    """The shipped files are what the importers make of the sources of record."""
+    import shutil
+
+    folder = tmp_path / "sdg"
+    shutil.copytree(default_folder(), folder, ignore=shutil.ignore_patterns("source", "parts"))
+    before = snapshot(folder)
+    report = import_unsd(UNSD_FILE, folder)
+    assert report.changes == () and not report.written
+    assert any("footnote '2 Acknowledging" in w for w in report.warnings)
+    ja = import_japanese(SOURCE / "sdg_targets_ja.csv", "mofa", folder)
+    assert ja.changed == () and ja.targets == 169
+    ja = import_japanese(SOURCE / "sdg_indicators_ja.csv", "soumu-2018", folder)
+    assert ja.changed == () and ja.indicators == 224
+    assert snapshot(folder) == before
