@@ -18,6 +18,7 @@ from vlr_tools.framework import (
     code_level,
     code_sort_key,
     default_folder,
+    fold_typography,
     get_framework,
     load_framework,
     normalise_code,
@@ -636,6 +637,349 @@ def test_import_problems_name_sheet_row_and_column(sdg_folder, tmp_path):
         "Indicators",
     )
     assert snapshot(sdg_folder) == before
+
+
+def _cell_of(sheet, text: str):
+    return next(c for row in sheet.iter_rows() for c in row if str(c.value or "").startswith(text))
+
+
+def _superscript(text: str, mark: str, how: str = "superscript"):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    return CellRichText(text, TextBlock(InlineFont(vertAlign=how), mark))
+
+
+def _with_footnotes(path: Path, marks: dict[str, tuple[str, str]], notes: list[str]) -> Path:
+    """Give cells starting with a key a footnote mark, and add footnote lines below."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, rich_text=True)
+    sheet = book["A.RES.71.313 Annex"]
+    for start, (mark, how) in marks.items():
+        cell = _cell_of(sheet, start)
+        if how == "plain":
+            cell.value = f"{cell.value}{mark}"
+        else:
+            cell.value = _superscript(str(cell.value), mark, how)
+    sheet.append([])
+    for note in notes:
+        sheet.append([note])
+    book.save(path)
+    return path
+
+
+def test_import_keeps_footnote_marks_out_of_titles(capsys, sdg_folder, tmp_path):
+    goals, targets, indicators = unsd_content()
+    indicators["11.a.1"] = "CO"  # + a subscript 2 below: part of the title, not a mark
+    path = make_unsd_xlsx(tmp_path / "gif.xlsx", goals, targets, indicators)
+    path = _with_footnotes(
+        path,
+        {
+            "Goal 13.": ("2", "superscript"),
+            "11.6 ": ("3", "plain"),  # a plain digit after a word, and footnote 3 exists
+            "11.6.2 ": ("10", "plain"),  # no footnote 10: "PM2.5)10" keeps its digits
+            "11.a.1 ": ("2", "subscript"),
+        },
+        [
+            "* As contained in the Annex of the resolution",
+            "2 Acknowledging that the UNFCCC is the primary forum.",
+            "3 Taking into account ongoing WTO negotiations.",
+            "4 A footnote nobody refers to.",
+        ],
+    )
+    sheet = read_unsd(path)
+    assert sheet.goals[13] == goals[13]
+    assert sheet.footnote("goal", "13") == "2 Acknowledging that the UNFCCC is the primary forum."
+    assert sheet.targets["11.6"] == targets["11.6"]
+    assert sheet.footnote("target", "11.6").startswith("3 Taking")
+    assert sheet.listings["11.6.2"][1] == indicators["11.6.2"] + "10"
+    assert sheet.listings["11.a.1"][1] == "CO2"
+    assert [w for w in sheet.warnings if "not referenced" in w] == [
+        "footnote '4 A footnote nobody refers to.' is not referenced by any title"
+    ]
+
+    code, out, _ = run_cli(capsys, "framework", "import", str(path), "--folder", str(sdg_folder))
+    assert code == 0 and "retitled goal" not in out and "retitled target 11.6" not in out
+    assert "footnote of goal 13: 2 Acknowledging" in out and "not referenced" in out
+    fw = load_framework(sdg_folder)
+    assert fw.goal(13).title_en == GOALS[3][1]
+    assert fw.goal(13).footnote.startswith("2 Acknowledging")
+    assert fw.target("11.6").footnote.startswith("3 Taking") and fw.target("11.5").footnote == ""
+
+
+def test_import_reports_typography_apart_and_stores_the_official_characters(
+    capsys, sdg_folder, tmp_path
+):
+    goals, targets, indicators = unsd_content()
+    official = "Number of countries with national urban\u2011rural policies\u2019 links"
+    write_csv(
+        sdg_folder / "indicators.csv",
+        [
+            r
+            if r[0] != "11.a.1"
+            else ("11.a.1", "11.a", official.translate({0x2011: "-", 0x2019: "'"}), "", "")
+            for r in INDICATORS
+        ],
+    )
+    indicators["11.a.1"] = official
+    path = make_unsd_xlsx(tmp_path / "gif.xlsx", goals, targets, indicators)
+    code, out, _ = run_cli(capsys, "framework", "import", str(path), "--folder", str(sdg_folder))
+    assert code == 0 and "retitled" not in out
+    assert "typography only" in out and "indicator 11.a.1" in out
+    fw = load_framework(sdg_folder)
+    assert fw.indicator("11.a.1").title_en == official
+    # Searching with plain characters still finds it.
+    assert [i.code for i in fw.search("urban-rural policies'")] == ["11.a.1"]
+
+
+def test_import_bad_layouts_say_what_was_expected_and_change_nothing(capsys, sdg_folder, tmp_path):
+    import openpyxl
+
+    goals, targets, indicators = unsd_content()
+    before = snapshot(sdg_folder)
+
+    renamed = make_unsd_xlsx(tmp_path / "renamed.xlsx", goals, targets, indicators)
+    book = openpyxl.load_workbook(renamed)
+    book["A.RES.71.313 Annex"].title = "Framework"
+    book.save(renamed)
+    code, _, err = run_cli(capsys, "framework", "import", str(renamed), "--folder", str(sdg_folder))
+    assert code == 2 and "no sheet 'A.RES.71.313 Annex'" in err and "Read me, Framework" in err
+    assert "--sheet" in err
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import",
+        str(renamed),
+        "--sheet",
+        "Framework",
+        "--dry-run",
+        "--folder",
+        str(sdg_folder),
+    )
+    assert code == 0 and "sheet 'Framework'" in out
+    code, _, err = run_cli(
+        capsys, "framework", "import", str(renamed), "--sheet", "Annex", "--folder", str(sdg_folder)
+    )
+    assert code == 2 and "no sheet 'Annex'" in err
+
+    moved = make_unsd_xlsx(
+        tmp_path / "moved.xlsx", goals, targets, indicators, header=("Targets", "Indicator list")
+    )
+    code, _, err = run_cli(capsys, "framework", "import", str(moved), "--folder", str(sdg_folder))
+    assert code == 2 and "no header row" in err and "'Goals and targets" in err
+
+    only_mark = make_unsd_xlsx(tmp_path / "mark.xlsx", goals, targets, indicators)
+    book = openpyxl.load_workbook(only_mark, rich_text=True)
+    sheet = book["A.RES.71.313 Annex"]
+    cell = _cell_of(sheet, "11.6.2 ")
+    cell.value = _superscript("11.6.2 ", "3")
+    book.save(only_mark)
+    with pytest.raises(DataFileError) as info:
+        import_unsd(only_mark, sdg_folder)
+    problem = info.value.problems[0]
+    assert (problem.sheet, problem.row, problem.column) == (
+        "A.RES.71.313 Annex",
+        cell.row,
+        "Indicators",
+    )
+    assert "no title, only the footnote mark 3" in problem.message
+    code, _, err = run_cli(
+        capsys, "framework", "import", str(only_mark), "--folder", str(sdg_folder)
+    )
+    assert code == 2 and f"row {cell.row}" in err and "Traceback" not in err
+
+    bare = make_unsd_xlsx(tmp_path / "bare.xlsx", goals, targets, indicators)
+    book = openpyxl.load_workbook(bare)
+    sheet = book["A.RES.71.313 Annex"]
+    _cell_of(sheet, "Goal 13.").value = "Goal 13. 3"
+    book.save(bare)
+    with pytest.raises(DataFileError, match="only a footnote mark"):
+        import_unsd(bare, sdg_folder)
+    assert snapshot(sdg_folder) == before
+
+
+# ---------------------------------------------------------------- Japanese titles
+
+TRANSLATIONS = [
+    ("source", "name_en", "name_ja", "short_ja", "provisional"),
+    ("mofa", "MOFA provisional translation", "外務省仮訳", "外務省仮訳", "yes"),
+    ("soumu", "MIC provisional translation", "総務省仮訳", "総務省仮訳", "yes"),
+]
+JA_HEADER = ("code", "title_ja", "sources_agreeing", "sources_total", "note")
+
+
+@pytest.fixture
+def ja_folder(sdg_folder: Path) -> Path:
+    write_csv(sdg_folder / "translations.csv", TRANSLATIONS)
+    return sdg_folder
+
+
+def test_import_japanese_sets_titles_with_provenance(capsys, ja_folder, tmp_path):
+    table = tmp_path / "ja.csv"
+    write_csv(
+        table,
+        [
+            JA_HEADER,
+            ("1.5", "災害に対する貧困層の強靱性", "3", "3", ""),
+            (
+                "11.a.1",
+                "国家都市政策を持つ国の数",
+                "1",
+                "1",
+                "current (2025) English differs from the wording this 仮訳 translates: ...",
+            ),
+            ("1.5.1", "災害による死者数", "2", "2", ""),
+            ("13.1.1", "災害による死者数（13.1）", "1", "1", ""),
+        ],
+    )
+    before = snapshot(ja_folder)
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "soumu",
+        "--dry-run",
+        "--folder",
+        str(ja_folder),
+    )
+    assert code == 0 and "dry run: nothing written" in out and snapshot(ja_folder) == before
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "soumu",
+        "--folder",
+        str(ja_folder),
+    )
+    assert code == 0 and "1 target(s) and 3 indicator listing(s)" in out
+    assert "older English wording: 1" in out and "11.a.1" in out
+    fw = load_framework(ja_folder)
+    target = fw.target("1.5")
+    assert (target.title_ja, target.ja_source, target.ja_agreement) == (
+        "災害に対する貧困層の強靱性",
+        "soumu",
+        "3/3",
+    )
+    assert fw.translation(target).name_ja == "総務省仮訳"
+    assert fw.indicator("11.a.1").ja_older_wording and fw.indicator("11.a.1").older_wording(
+        "11.a.1"
+    )
+    assert not fw.indicator("1.5.1").ja_older_wording
+    # A repeated indicator: each listing keeps the title the table gives it.
+    assert fw.title("1.5.1", "ja") == "災害による死者数" == fw.title("11.5.1", "ja")
+    assert fw.title("13.1.1", "ja") == "災害による死者数（13.1）"
+    assert fw.indicator("13.1.1").title_ja == "災害による死者数"
+    # Untouched rows keep what they had; a second run changes nothing.
+    assert fw.target("11.6").title_ja == "都市の環境" and fw.target("11.6").ja_source == ""
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "soumu",
+        "--folder",
+        str(ja_folder),
+    )
+    assert "no changes" in out
+
+
+@pytest.mark.parametrize(
+    "rows, row, column, words",
+    [
+        ([("11.9", "未知", "1", "1", "")], 2, "code", "there is no target 11.9"),
+        ([("11.6.9", "未知", "1", "1", "")], 2, "code", "target 11.6 has indicators"),
+        ([("11..6", "誤り", "1", "1", "")], 2, "code", "not an SDG code"),
+        ([("11", "目標", "1", "1", "")], 2, "code", "is a goal"),
+        (
+            [
+                ("11.6", "一", "1", "1", ""),
+                ("11.6.1", "二", "1", "1", ""),
+                ("Target 11.6", "三", "1", "1", ""),
+            ],
+            4,
+            "code",
+            "listed twice (first in row 3)",
+        ),
+        ([("11.6", "", "1", "1", "")], 2, "title_ja", "empty"),
+        ([("11.6", "都市", "3", "2", "")], 2, "sources_total", "agreeing"),
+        ([("11.6", "都市", "x", "2", "")], 2, "sources_agreeing", "agreeing"),
+    ],
+)
+def test_import_japanese_refuses_bad_tables_with_file_row_and_column(
+    capsys, ja_folder, tmp_path, rows, row, column, words
+):
+    table = tmp_path / "ja.csv"
+    write_csv(table, [JA_HEADER, ("11.a", "都市と農村", "1", "1", ""), *rows])
+    before = snapshot(ja_folder)
+    with pytest.raises(DataFileError) as info:
+        import_japanese(table, "mofa", ja_folder)
+    problem = next(p for p in info.value.problems if words in str(p))
+    assert (Path(str(problem.file)).name, problem.row, problem.column) == (
+        "ja.csv",
+        row + 1,
+        column,
+    )
+    code, _, err = run_cli(
+        capsys, "framework", "import-ja", str(table), "--source", "mofa", "--folder", str(ja_folder)
+    )
+    assert code == 2 and f"row {row + 1}, column '{column}'" in err and "Traceback" not in err
+    assert snapshot(ja_folder) == before
+
+
+def test_import_japanese_needs_a_known_translation_and_a_code_column(capsys, ja_folder, tmp_path):
+    table = tmp_path / "ja.csv"
+    write_csv(table, [JA_HEADER, ("11.a", "都市と農村", "1", "1", "")])
+    code, _, err = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "unesco",
+        "--folder",
+        str(ja_folder),
+    )
+    assert code == 2 and "unknown translation 'unesco'" in err and "mofa, soumu" in err
+    write_csv(table, [("target", "title"), ("11.a", "都市と農村")])
+    code, _, err = run_cli(
+        capsys, "framework", "import-ja", str(table), "--source", "mofa", "--folder", str(ja_folder)
+    )
+    assert code == 2 and "row 1" in err and "code, title_ja" in err
+
+
+def test_provenance_columns_are_validated(ja_folder):
+    targets = [
+        list(r) + (["ja_source", "ja_agreement"] if i == 0 else ["", ""])
+        for i, r in enumerate(TARGETS)
+    ]
+    targets[3][4:6] = ["unesco", "2/3"]  # 11.6: unknown source
+    targets[1][4:6] = ["mofa", ""]  # 1.5: a source but no Japanese title
+    write_csv(ja_folder / "targets.csv", targets)
+    indicators = [
+        list(r) + (["ja_source", "ja_agreement", "ja_older_wording"] if i == 0 else ["", "", ""])
+        for i, r in enumerate(INDICATORS)
+    ]
+    indicators[3][5:8] = ["mofa", "3/2", "maybe"]  # 11.6.1
+    write_csv(ja_folder / "indicators.csv", indicators)
+    write_csv(ja_folder / "translations.csv", [*TRANSLATIONS, ("mofa", "again", "再", "再", "no")])
+    problems = _problems(ja_folder)
+    assert "mofa, soumu" in str(_find(problems, "targets.csv", 4, "ja_source"))
+    assert "says where" in _find(problems, "targets.csv", 2, "title_ja").message
+    assert "e.g. 2/3" in str(_find(problems, "indicators.csv", 4, "ja_agreement"))
+    assert "yes" in str(_find(problems, "indicators.csv", 4, "ja_older_wording"))
+    assert "twice" in _find(problems, "translations.csv", 4, "source").message
+
+
+def test_fold_typography():
+    assert fold_typography(
+        "under\u20115, 2015\u20132030, women\u2019s \u201cbest\u201d\n\u00a0x"
+    ) == ('under-5, 2015-2030, women\'s "best" x')
 
 
 # ---------------------------------------------------------------- the real data

@@ -99,14 +99,23 @@ _FOOTNOTE_CELL = re.compile(rf"^({_MARK})(?![\d.])\s*(\S.*)$", re.DOTALL)
 # taken as a mark when the sheet has a footnote of that number.
 _PLAIN_MARK = re.compile(rf"(?<=[A-Za-z)\]])({_MARK})$")
 _ONLY_MARK = re.compile(rf"^{_MARK}$")
+# A code with no title after it: "Goal 13.", "14.6", "17.6.1" (perhaps plus a mark).
+_BARE_CODE = re.compile(
+    r"^(?:goal\s+\d{1,2}\s*[.:]?|\d{1,2}\.(?:\d{1,2}|[a-zA-Z])(?:\.\d{1,2})?\.?)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class _CellText:
-    """A cell's text, and the footnote mark that ended it (superscript in the sheet)."""
+    """A cell's text, and the footnote mark that ended it (superscript in the sheet).
+
+    ``rich`` says the cell had formatted runs: then only a superscript is a mark.
+    """
 
     text: str
     mark: str = ""
+    rich: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,7 +247,7 @@ def _cell(value: Any) -> _CellText:
     mark = ""
     if runs and runs[-1][1] and _ONLY_MARK.match(runs[-1][0].strip()):
         mark = runs.pop()[0].strip()
-    return _CellText(_text("".join(text for text, _ in runs)), mark)
+    return _CellText(_text("".join(text for text, _ in runs)), mark, rich=True)
 
 
 def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, int, int, int] | None:
@@ -268,11 +277,13 @@ def read_unsd(path: str | Path, sheet: str | None = None) -> UnsdSheet:
     if not path.is_file():
         raise DataFileError(f"{path}: file not found")
     wanted = sheet or EXPECTED_SHEET
+    # Not read-only: openpyxl's read-only mode drops the formatting of inline rich
+    # text, and a footnote mark is told from a title's last digits by that formatting.
     with warnings.catch_warnings():
         # UNSD's file carries Excel extensions openpyxl does not know; they hold no text.
         warnings.filterwarnings("ignore", "Unknown extension", UserWarning)
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True, rich_text=True)
+            book = openpyxl.load_workbook(path, data_only=True, rich_text=True)
         except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
             raise DataFileError(
                 f"{path}: cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); "
@@ -325,9 +336,19 @@ def _parse_sheet(
             Problem(message, file=str(path), sheet=sheet, row=number, column=head[col], value=value)
         )
 
+    def untitled(number: int, col: int, got: _CellText) -> None:
+        mark = f", only the footnote mark {got.mark}" if got.mark else ""
+        problem(
+            number,
+            col,
+            f"the cell has a code but no title{mark}; expected the code followed by the "
+            "title, like '1.1 By 2030, eradicate ...' or '1.1.1 Proportion of ...'",
+            got.text,
+        )
+
     def title(level: str, code: str, text: str, got: _CellText, number: int, col: int) -> str:
         """The title without its footnote mark; a title that is only a mark is a problem."""
-        found = None if got.mark else _PLAIN_MARK.search(text)
+        found = None if got.rich else _PLAIN_MARK.search(text)
         plain = found is not None
         mark = found[1] if found else got.mark
         if found:
@@ -360,6 +381,8 @@ def _parse_sheet(
                 problem(number, goal_col, f"target {code} appears twice")
             else:
                 targets[code] = title("target", code, m[3], got, number, goal_col)
+        elif _BARE_CODE.match(text):
+            untitled(number, goal_col, got)
         elif m := _FOOTNOTE_CELL.match(text):
             footnotes.setdefault(m[1], f"{m[1]} {m[2]}")
         elif _ONLY_MARK.match(text) or (got.mark and not text):
@@ -380,7 +403,9 @@ def _parse_sheet(
         if not m and _INDICATOR_CODE.match(code_cell):
             m = _INDICATOR_CELL.match(f"{code_cell} {text}")
         if not m:
-            if _ONLY_MARK.match(text) or not text:
+            if _BARE_CODE.match(text):
+                untitled(number, ind_col, got)
+            elif _ONLY_MARK.match(text) or not text:
                 problem(
                     number,
                     ind_col,
