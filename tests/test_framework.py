@@ -380,7 +380,10 @@ def test_missing_file_and_missing_column(sdg_folder):
     (sdg_folder / "indicators.csv").unlink()
     write_csv(sdg_folder / "hlpf.csv", [("year", "goal_list"), ("2023", "1")])
     problems = _problems(sdg_folder)
-    assert "merge_sdg_parts" in next(p for p in problems if "indicators.csv" in str(p.file)).message
+    assert (
+        "vlr framework import"
+        in next(p for p in problems if "indicators.csv" in str(p.file)).message
+    )
     header = _find(problems, "hlpf.csv", 1, None)
     assert "goals" in header.message and "note" in header.message
 

@@ -728,7 +728,10 @@ def read_rows(path: Path, columns: Iterable[str], problems: list[Problem]) -> li
     if not path.is_file():
         hint = ""
         if path.name in (TARGETS_FILE, INDICATORS_FILE):
-            hint = "; build it with scripts/merge_sdg_parts.py or 'vlr framework import'"
+            hint = (
+                "; rebuild it with 'vlr framework import' from the UN's spreadsheet in "
+                "data/reference/sdg/source/"
+            )
         problems.append(Problem(f"file not found{hint}", file=str(path)))
         return []
     try:
