@@ -566,7 +566,7 @@ class _Composer:
                     columns=(self.tr("col.target"), self.tr("col.target_title")),
                     rows=tuple((Cell(c), Cell(self.target_title(c))) for c in named),
                     caption=self.tr("coverage.targets_caption"),
-                    widths=(0.8, 9.2),
+                    widths=(1.2, 8.8),
                 )
             )
         return Section("coverage", title, tuple(blocks))
