@@ -877,6 +877,7 @@ def test_import_japanese_sets_titles_with_provenance(capsys, ja_folder, tmp_path
     assert fw.title("1.5.1", "ja") == "災害による死者数" == fw.title("11.5.1", "ja")
     assert fw.title("13.1.1", "ja") == "災害による死者数（13.1）"
     assert fw.indicator("13.1.1").title_ja == "災害による死者数"
+    assert [i.code for i in fw.search("（13.1）")] == ["1.5.1"]
     # Untouched rows keep what they had; a second run changes nothing.
     assert fw.target("11.6").title_ja == "都市の環境" and fw.target("11.6").ja_source == ""
     code, out, _ = run_cli(

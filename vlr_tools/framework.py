@@ -327,6 +327,7 @@ class Framework:
         self._hlpf = dict(sorted((hlpf or {}).items()))
         self._hlpf_notes = dict(hlpf_notes or {})
         self.translations: dict[str, Translation] = {t.source: t for t in translations}
+        self._folded: list[tuple[Item, tuple[str, ...], tuple[str, ...]]] | None = None
         self._goals = {g.number: g for g in self.goals}
         self._targets = {t.code: t for t in self.targets}
         self._indicators: dict[str, Indicator] = {}
@@ -510,22 +511,36 @@ class Framework:
         ]
         japanese = [w.casefold() for w in words]
         found: list[Item] = []
-        for item in self._all_items():
-            texts_en = [fold_typography(item.title_en)] + (
-                [item.short_en] if isinstance(item, Goal) else []
-            )
-            texts_ja = [item.title_ja] + ([item.short_ja] if isinstance(item, Goal) else [])
+        for item, texts_en, texts_ja in self._search_texts():
             hit_en = lang in (None, "en") and any(
-                all(p.search(s) for p in english) for s in texts_en if s
+                all(p.search(s) for p in english) for s in texts_en
             )
-            hit_ja = lang in (None, "ja") and any(
-                all(w in unicodedata.normalize("NFKC", s).casefold() for w in japanese)
-                for s in texts_ja
-                if s
-            )
+            hit_ja = lang in (None, "ja") and any(all(w in s for w in japanese) for s in texts_ja)
             if hit_en or hit_ja:
                 found.append(item)
         return tuple(found)
+
+    def _search_texts(self) -> list[tuple[Item, tuple[str, ...], tuple[str, ...]]]:
+        """Each item with its English texts (typography folded) and Japanese texts
+        (NFKC, casefolded), computed once: a search should not fold every title again."""
+        if self._folded is None:
+            self._folded = []
+            for item in self._all_items():
+                english: tuple[str, ...] = (fold_typography(item.title_en),)
+                japanese: tuple[str, ...] = (item.title_ja,)
+                if isinstance(item, Goal):
+                    english += (item.short_en,)
+                    japanese += (item.short_ja,)
+                if isinstance(item, Indicator):
+                    japanese += tuple(t for t, _ in item.listings_ja if t != item.title_ja)
+                self._folded.append(
+                    (
+                        item,
+                        tuple(s for s in english if s),
+                        tuple(unicodedata.normalize("NFKC", s).casefold() for s in japanese if s),
+                    )
+                )
+        return self._folded
 
     def _all_items(self) -> Iterator[Item]:
         yield from self.goals
