@@ -448,7 +448,7 @@ def _resolve_marks(
     above_header: list[tuple[Any, ...]],
 ) -> UnsdSheet:
     """Keep each mark that names a footnote; put back plain digits that name none."""
-    warnings: list[str] = []
+    notes: list[str] = []
     kept: dict[tuple[str, str], str] = {}
     for (level, code), (mark, plain, number, _) in marks.items():
         if mark in footnotes:
@@ -463,7 +463,7 @@ def _resolve_marks(
             else:
                 listings[code] = (listings[code][0], listings[code][1] + mark)
             continue
-        warnings.append(
+        notes.append(
             f"{level} {code} (row {number}) has footnote mark {mark}, but the sheet has no "
             "footnote of that number; the mark was left out of the title"
         )
@@ -472,8 +472,8 @@ def _resolve_marks(
         used.update(_cell(v).mark for v in row)
     unused = [m for m in footnotes if m.isdigit() and m not in used]
     for mark in unused:
-        warnings.append(f"footnote {footnotes[mark]!r} is not referenced by any title")
-    return UnsdSheet(path, sheet, goals, targets, listings, footnotes, kept, tuple(warnings))
+        notes.append(f"footnote {footnotes[mark]!r} is not referenced by any title")
+    return UnsdSheet(path, sheet, goals, targets, listings, footnotes, kept, tuple(notes))
 
 
 def _columns(path: Path, required: tuple[str, ...]) -> list[str]:
