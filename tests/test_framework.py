@@ -1104,16 +1104,20 @@ def test_real_framework_structure(real_fw):
     assert "verify" in real_fw.hlpf_note(2026)
 
 
-def test_real_export_lists_everything(capsys, real_fw):
+def test_real_export_matches_the_un_spreadsheet(capsys, real_fw, official):
     code, out, _ = run_cli(capsys, "framework", "export")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     levels = [r["level"] for r in rows]
     assert levels.count("goal") == 17 and levels.count("target") == 169
-    assert levels.count("indicator") == real_fw.counts()["listings"]
+    assert levels.count("indicator") == real_fw.counts()["listings"] == 251
     assert len({r["indicator_id"] for r in rows if r["level"] == "indicator"}) == len(
         real_fw.indicators
     )
+    sheet = {"goal": official.goals, "target": official.targets, "indicator": official.listings}
+    for row in rows:
+        assert _raw(row["title_en"], row["footnote"]) == sheet[row["level"]][row["code"]]
+    assert [r["code"] for r in rows if r["level"] == "indicator"] == list(official.listings)
 
 
 def test_real_show_11_6_2(capsys):
