@@ -406,3 +406,28 @@ def test_a_second_import_replaces_the_reviews_table(workspace, tmp_path):
     with pytest.raises(DataFileError):
         import_indicators(workspace, rv.id, bad)
     assert [i.latest_value for i in open_review(workspace, rv.id).indicators] == [7.0]
+
+
+def test_japanese_titles_do_not_dilute_an_english_match_and_serve_a_japanese_one():
+    from dataclasses import replace
+
+    from vlr_tools.framework import Framework, get_framework
+
+    fw = get_framework()
+    assert fw.indicator("11.6.1").title_ja  # the shipped data has Japanese titles
+    english_only = Framework(
+        fw.goals,
+        [replace(t, title_ja="", ja_source="", ja_agreement="") for t in fw.targets],
+        [replace(i, title_ja="", listings_ja=(), ja_source="") for i in fw.indicators],
+    )
+    waste = _ind(
+        name="Solid waste collected",
+        definition="Municipal solid waste collected and disposed of in a controlled facility",
+    )
+    with_ja = align_indicators([waste], framework=fw).iloc[0]
+    without = align_indicators([waste], framework=english_only).iloc[0]
+    assert with_ja["suggested_code"] == without["suggested_code"] == "11.6.1"
+    assert with_ja["score"] == pytest.approx(without["score"], abs=0.005)
+    japanese = _ind(name="固形廃棄物のうち定期的に収集され適切に最終処理されたものの割合")
+    assert align_indicators([japanese], framework=fw).iloc[0]["suggested_code"] == "11.6.1"
+    assert align_indicators([japanese], framework=english_only).iloc[0]["suggested_code"] == ""
