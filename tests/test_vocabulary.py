@@ -92,7 +92,7 @@ def test_editing_a_shared_file_changes_the_version_and_the_mapping(tmp_path, mon
     reference = tmp_path / "reference"
     (reference / "vocabulary").mkdir(parents=True)
     (reference / "sdg").symlink_to(paths.REFERENCE_DIR / "sdg")
-    for name in ("en.csv", "ja.csv"):
+    for name in ("en.csv", "ja.csv", "context.csv"):
         shutil.copy(vocabulary_dir() / name, reference / "vocabulary" / name)
     before = vocabulary_version()
     monkeypatch.setattr(paths, "REFERENCE_DIR", reference)

@@ -54,13 +54,15 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from .documents import Draft, Paragraph, detect_lang, load_draft
+from .documents import Draft, detect_lang, load_draft
 from .errors import MappingError
+from .front_matter import REASONS as SKIP_REASONS
+from .front_matter import skip_reasons
 from .vocabulary import Term, Vocabulary, is_case_sensitive, load_vocabulary
 
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ __all__ = [
     "map_draft",
     "map_text",
     "score_of",
+    "skip_label",
 ]
 
 #: Evidence weight a goal needs before it is suggested (one weight-1 term suffices).
@@ -110,6 +113,15 @@ class Evidence:
     ``text[start:end] == self.text`` for the text that was mapped. ``kind``
     is "term" (shared vocabulary), "local" (a city or review term) or
     "reference" (an explicit SDG/goal/target/indicator reference).
+
+    ``weight`` is what the evidence counted for in this text: the term's
+    weight times ``factor``. ``place`` says where the words stand: "title"
+    (a programme's name before its description), "lead" (the first
+    sentence, which states the subject), "purpose" (a clause saying what the
+    programme is for: "so that ...", "to help ...", 「…ため」) or "" (elsewhere;
+    those count as written). ``context`` is "means" or "setting" for a word
+    that names how or where a city acts (``context.csv``); ``factor`` below 1
+    means it was weighed as context because the text has a subject of its own.
     """
 
     term: str
@@ -121,6 +133,14 @@ class Evidence:
     weight: float = 1.0
     kind: str = "term"
     source: str = ""
+    place: str = ""
+    context: str = ""
+    factor: float = 1.0
+
+    @property
+    def term_weight(self) -> float:
+        """The term's own weight, before its place and role in the text were counted."""
+        return round(self.weight / self.factor, 3) if self.factor else self.weight
 
 
 @dataclass(frozen=True)
@@ -160,6 +180,26 @@ class Match:
     def evidence_for(self, target: str) -> tuple[Evidence, ...]:
         """The evidence that names ``target``."""
         return tuple(e for e in self.evidence if e.target == target)
+
+    def why(self, limit: int = 4) -> str:
+        """Why this goal is suggested, in one line: its strongest words and where they stand.
+
+        >>> map_text("Safe Parking. People who live in their cars can park overnight.")[0].why()  # doctest: +SKIP
+        "'Safe Parking' (title, 1.6); 'live in their cars' (lead, 1.4); weighed as context: 'park'"
+        """
+        best: dict[str, Evidence] = {}
+        for e in self.evidence:
+            if e.factor >= 1 or not e.context:
+                if e.text.lower() not in best or e.weight > best[e.text.lower()].weight:
+                    best[e.text.lower()] = e
+        ranked = sorted(best.values(), key=lambda e: (-e.weight, e.start))[:limit]
+        parts = [
+            f"'{e.text}' ({e.place + ', ' if e.place else ''}{e.weight:g})" for e in ranked
+        ]
+        context = dict.fromkeys(e.text for e in self.evidence if e.context and e.factor < 1)
+        if context:
+            parts.append("weighed as context: " + ", ".join(f"'{w}'" for w in context))
+        return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- text folding
@@ -328,6 +368,8 @@ class _Matcher:
         self._ignorecase: list[tuple[re.Pattern[str], list[int]]] | None = None
         # per entry, the evidence fields of each of its rows (stop phrases carry none)
         self.rows: list[list[tuple[str, int, str | None, float, str, str]]] = []
+        # per entry, its context role ("means", "setting") or ""
+        self.context: list[str] = [vocab.context.get(key, "") for key, _ in self.entries]
         self._fill_rows()
 
     def _patterns(self, indices: list[int]) -> list[tuple[str, list[int]]]:
@@ -595,23 +637,180 @@ def _evidence(text: str, matcher: _Matcher, codes: _Codes) -> list[Evidence]:
     for s, e, goal, target, label, weight in refs:
         o_s, o_e = _span(index, s, e)
         evidence.append(Evidence(label, text[o_s:o_e], o_s, o_e, goal, target, weight, "reference"))
-    for s, e, entry in matcher.hits(folded):
+    hits = matcher.hits(folded)
+    places, several = _places(folded) if hits else ([], False)
+    for s, e, entry in hits:
         if ref_spans and any(rs < e and s < re_ for rs, re_ in ref_spans):
             continue  # "Goal 14" is a reference, not the term "goal"
         o_s, o_e = _span(index, s, e)
         words = text[o_s:o_e]
+        place = _place_at(places, s)
+        context = matcher.context[entry]
         for term, goal, target, weight, kind, source in matcher.rows[entry]:
-            evidence.append(Evidence(term, words, o_s, o_e, goal, target, weight, kind, source))
+            evidence.append(
+                Evidence(term, words, o_s, o_e, goal, target, weight, kind, source, place, context)
+            )
     evidence.sort(key=lambda ev: (ev.start, ev.goal))
-    return evidence
+    return _subject_weights(evidence, several)
 
 
-def _weigh(evidence: Iterable[Evidence]) -> tuple[dict[int, float], dict[str, float]]:
-    """Evidence weight per goal and per target, with diminishing returns for repeats."""
+# --------------------------------------------------------------------------- the main subject
+
+#: Factor for the words of a programme's name (a short first sentence before its description).
+TITLE_FACTOR = 1.6
+#: Factor for the words of the first sentence, which states what the text is about.
+LEAD_FACTOR = 1.4
+#: Factor for the words of a purpose clause ("so that ...", "to help ...", 「…ため」).
+PURPOSE_FACTOR = 1.4
+#: Factor for a context word (``context.csv``) when the text has a subject of its own.
+CONTEXT_FACTOR = 0.4
+#: Subject weight (non-context words) a text needs before its context words are weighed less.
+SUBJECT_MIN = 1.0
+
+_PLACE_FACTORS = {"title": TITLE_FACTOR, "lead": LEAD_FACTOR, "purpose": PURPOSE_FACTOR}
+# ends of sentences: "." before a space and a non-lower-case letter; 。！？; line breaks
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\u201d]*(?=\s+[^a-z\s])|[。！？]+[」』）)]*|\n\s*")
+# words whose full stop does not end a sentence ("Dr. Cruz", "No. 5", "e.g. parks", "U.S. Navy")
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]|Dr|Mr|Mrs|Ms|No|St|Sr|Jr|vs|etc|e\.g|i\.e))$")
+# a programme's name before its description, ended by a colon or a dash
+_NAME_SEP = re.compile(r"^[^.!?。:：\n]{2,60}?(?::|：|\s[-\u2013\u2014]\s)")
+_PURPOSE_EN = re.compile(
+    r"\b(?:so that|so no|so they|so it|in order to|aims? to|aimed at|to help|helps?|helping|"
+    r"to ensure|to make sure|to prevent|to protect|to keep|to stop|to end|to reduce|to improve|"
+    r"to support|to give|to provide|to bring|for people who|for residents who|for families who)\b",
+    re.IGNORECASE,
+)
+_PURPOSE_JA = re.compile(r"(?:ため|ように|よう、|を目指|を目的|を支え|を守)")
+
+
+def _sentences(folded: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the (folded) text, spaces trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(folded):
+        if m.group(0)[:1] == "." and _ABBREVIATION.search(folded, max(0, m.start() - 4), m.start()):
+            continue
+        if m.end() > start:
+            spans.append((start, m.end()))
+        start = m.end()
+    if start < len(folded):
+        spans.append((start, len(folded)))
+    out = []
+    for s, e in spans:
+        chunk = folded[s:e]
+        stripped = chunk.strip()
+        if stripped:
+            s += len(chunk) - len(chunk.lstrip())
+            out.append((s, s + len(stripped)))
+    return out
+
+
+def _is_title(sentence: str) -> bool:
+    """A programme's name: a short sentence without a verb-like length ("Safe Parking.")."""
+    body = sentence.rstrip(".。!！:：")
+    if _CJK.search(body):
+        return 1 < len(body) <= 20 and "、" not in body and not body.endswith(("る", "た", "い"))
+    words = body.split()
+    return 0 < len(words) <= 7 and not body[:1].isdigit() and not body[:1].islower()
+
+
+def _places(folded: str) -> tuple[list[tuple[int, int, str]], bool]:
+    """Spans of the text that state its subject: title, lead sentence and purpose clauses.
+
+    A title is a short first sentence (or a name before a colon or a dash)
+    followed by more text; the lead is the first sentence after it. Purpose
+    clauses run from "so that", "to help" ... to the end of their sentence;
+    in Japanese from the start of the sentence to 「ため」「ように」. The flag is
+    True when the text has a title or more than one sentence.
+    """
+    sentences = _sentences(folded)
+    if not sentences:
+        return [], False
+    places: list[tuple[int, int, str]] = []
+    first = 0
+    s0, e0 = sentences[0]
+    name = _NAME_SEP.match(folded, s0)
+    if len(sentences) > 1 and _is_title(folded[s0:e0]):
+        places.append((s0, e0, "title"))
+        first = 1
+    elif name and name.end() < e0 and len(folded[s0 : name.end()].split()) <= 7:
+        places.append((s0, name.end(), "title"))
+        sentences[0] = (name.end(), e0)
+    if first < len(sentences):
+        s, e = sentences[first]
+        places.append((s, e, "lead"))
+    for s, e in sentences[first + 1 :]:
+        sentence = folded[s:e]
+        m = _PURPOSE_EN.search(sentence)
+        if m:
+            places.append((s + m.start(), e, "purpose"))
+            continue
+        ja = None
+        for ja in _PURPOSE_JA.finditer(sentence):
+            pass
+        if ja is not None:
+            places.append((s, s + ja.end(), "purpose"))
+    places.sort()
+    return places, len(sentences) > 1 or places[0][2] == "title"
+
+
+def _place_at(places: list[tuple[int, int, str]], pos: int) -> str:
+    for s, e, place in places:
+        if s <= pos < e:
+            return place
+        if s > pos:
+            break
+    return ""
+
+
+def _subject_weights(evidence: list[Evidence], several: bool) -> list[Evidence]:
+    """Weigh each piece of evidence by its place and role in the text (see :class:`Evidence`).
+
+    Words in the title, lead sentence or a purpose clause count more. Context
+    words (how or where a city acts) count less when the text has a subject
+    of its own, i.e. other words reaching :data:`SUBJECT_MIN`, unless they
+    are in the title (the text is about them) or their goal has subject words
+    of its own (they support it). ``several`` is False for a text of one
+    sentence without a title: it states its subject and its means together
+    ("The City partnered with two universities on health research").
+    """
+    if not evidence:
+        return evidence
+    subject: dict[int, float] = {}
+    for e in evidence:
+        if not e.context:
+            factor = _PLACE_FACTORS.get(e.place, 1.0) if e.kind != "reference" else 1.0
+            subject[e.goal] = subject.get(e.goal, 0.0) + e.weight * factor
+    has_subject = several and max(subject.values(), default=0.0) >= SUBJECT_MIN
+    out: list[Evidence] = []
+    for e in evidence:
+        if e.kind == "reference":
+            out.append(e)
+            continue
+        factor = _PLACE_FACTORS.get(e.place, 1.0)
+        if e.context and has_subject and e.place != "title" and subject.get(e.goal, 0.0) < 0.5:
+            factor = CONTEXT_FACTOR
+        if factor != 1.0:
+            e = replace(e, weight=round(e.weight * factor, 3), factor=factor)
+        out.append(e)
+    return out
+
+
+def _weigh(
+    evidence: Iterable[Evidence], *, boosted: bool = True
+) -> tuple[dict[int, float], dict[str, float]]:
+    """Evidence weight per goal and per target, with diminishing returns for repeats.
+
+    ``boosted=False`` leaves out the extra weight of the title, lead and purpose
+    clauses (context words still count less): a goal must reach
+    :data:`MIN_WEIGHT` on that weight, so that where a word stands decides
+    which goal ranks first, never whether a lone weak word is enough.
+    """
     per_term: dict[tuple[int, str | None, str], list[float]] = {}
     for e in evidence:
         key = (e.goal, e.target, e.term.lower() if e.kind != "reference" else e.term)
-        per_term.setdefault(key, []).append(e.weight)
+        w = e.weight if boosted or e.factor <= 1 else e.weight / e.factor
+        per_term.setdefault(key, []).append(w)
     goals: dict[int, float] = {}
     targets: dict[str, float] = {}
     for (goal, target, _term), weights in per_term.items():
@@ -644,11 +843,12 @@ def _select(
     goals, targets = _weigh(evidence)
     if not goals:
         return []
+    plain = _weigh(evidence, boosted=False)[0]
     top = max(goals.values())
     titles = (codes or _codes()).titles
     matches: list[Match] = []
     for goal, weight in goals.items():
-        if weight < min_weight or weight < relative * top:
+        if plain[goal] < min_weight - 1e-9 or weight < relative * top:
             continue
         ev = tuple(e for e in evidence if e.goal == goal)
         tw = sorted(
@@ -707,25 +907,13 @@ def map_text(
 
 # --------------------------------------------------------------------------- drafts
 
-_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|_{4,})\s*[\divxlc]+\s*$", re.IGNORECASE)
-_TOC_TITLES = frozenset(
-    ["contents", "table of contents", "目次", "もくじ", "list of tables", "list of figures"]
-)
-
-
-def _skip_reason(para: Paragraph) -> str:
-    """Why a paragraph is not mapped: "toc" for table-of-contents lines, else ""."""
-    if _TOC_LINE.search(para.text):
-        return "toc"
-    section = " ".join(para.section.lower().split())
-    if section in _TOC_TITLES and para.kind != "heading":
-        return "toc"
-    return ""
-
-
 @dataclass(frozen=True)
 class ParagraphMapping:
-    """The suggestions for one paragraph of a draft; ``skipped`` says why none were sought."""
+    """The suggestions for one paragraph of a draft; ``skipped`` says why none were sought.
+
+    ``skipped`` is "" for a mapped paragraph, else "toc", "acronyms" or
+    "glossary" (front matter, see :mod:`vlr_tools.front_matter`).
+    """
 
     ref: str
     page: int
@@ -808,6 +996,14 @@ class DraftMapping:
     def mapped(self) -> list[ParagraphMapping]:
         """Paragraphs with at least one suggestion."""
         return [p for p in self.paragraphs if p.matches]
+
+    def skipped(self, reason: str | None = None) -> list[ParagraphMapping]:
+        """Paragraphs left out of the mapping as front matter (``reason``: only that kind).
+
+        Their ``skipped`` says why ("toc", "acronyms", "glossary");
+        :func:`skip_label` gives the words shown to a reviewer.
+        """
+        return [p for p in self.paragraphs if p.skipped and reason in (None, p.skipped)]
 
     def paragraphs_for(self, goal: int, target: str | None = None) -> list[ParagraphMapping]:
         """Paragraphs suggesting ``goal`` (and ``target``, if given, among its targets)."""
@@ -972,6 +1168,11 @@ class DraftMapping:
         )
 
 
+def skip_label(reason: str) -> str:
+    """The words shown to a reviewer for a skip reason ("toc" -> "table of contents")."""
+    return SKIP_REASONS.get(reason, reason)
+
+
 def map_draft(
     draft: Draft | str | Path,
     city: str | None = None,
@@ -981,10 +1182,12 @@ def map_draft(
 ) -> DraftMapping:
     """Map every paragraph of a draft (a :class:`Draft` or a path to one).
 
-    Table-of-contents lines (dot leaders, or a "Contents"/「目次」 section)
-    are kept with ``skipped="toc"`` and no matches, so a goal listed in the
-    contents does not count as covered; running headers and footers were
-    already removed when the draft was read.
+    Front matter (:mod:`vlr_tools.front_matter`) is kept with a reason and
+    no matches, so a goal named in it does not count as covered:
+    ``skipped="toc"`` for the contents, ``"acronyms"`` for a list of acronyms
+    and abbreviations, ``"glossary"`` for a glossary;
+    :meth:`DraftMapping.skipped` lists them for the reviewer. Running headers
+    and footers were already removed when the draft was read.
     """
     if isinstance(draft, str | Path):
         draft = load_draft(draft)
@@ -996,8 +1199,8 @@ def map_draft(
         raise MappingError(f"unknown language {lang!r}; allowed: en, ja")
     matcher, codes = _matcher(vocab), _codes()
     out: list[ParagraphMapping] = []
-    for para in draft.paragraphs():
-        reason = _skip_reason(para)
+    paragraphs = draft.paragraphs()
+    for para, reason in zip(paragraphs, skip_reasons(paragraphs), strict=True):
         matches: tuple[Match, ...] = ()
         if not reason:
             evidence = _evidence(para.text, matcher, codes)
