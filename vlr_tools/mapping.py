@@ -116,7 +116,8 @@ class Evidence:
 
     ``weight`` is what the evidence counted for in this text: the term's
     weight times ``factor``. ``place`` says where the words stand: "title"
-    (a programme's name before its description), "lead" (the first
+    (a programme's name before its description; "name" when the words are
+    the whole name), "lead" (the first
     sentence, which states the subject), "purpose" (a clause saying what the
     programme is for: "so that ...", "to help ...", 「…ため」) or "" (elsewhere;
     those count as written). ``context`` is "means" or "setting" for a word
@@ -644,7 +645,7 @@ def _evidence(text: str, matcher: _Matcher, codes: _Codes) -> list[Evidence]:
             continue  # "Goal 14" is a reference, not the term "goal"
         o_s, o_e = _span(index, s, e)
         words = text[o_s:o_e]
-        place = _place_at(places, s)
+        place = _place_at(places, folded, s, e)
         context = matcher.context[entry]
         for term, goal, target, weight, kind, source in matcher.rows[entry]:
             evidence.append(
@@ -667,7 +668,12 @@ CONTEXT_FACTOR = 0.4
 #: Subject weight (non-context words) a text needs before its context words are weighed less.
 SUBJECT_MIN = 1.0
 
-_PLACE_FACTORS = {"title": TITLE_FACTOR, "lead": LEAD_FACTOR, "purpose": PURPOSE_FACTOR}
+_PLACE_FACTORS = {
+    "name": TITLE_FACTOR,
+    "title": TITLE_FACTOR,
+    "lead": LEAD_FACTOR,
+    "purpose": PURPOSE_FACTOR,
+}
 # ends of sentences: "." before a space and a non-lower-case letter; 。！？; line breaks
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\u201d]*(?=\s+[^a-z\s])|[。！？]+[」』）)]*|\n\s*")
 # words whose full stop does not end a sentence ("Dr. Cruz", "No. 5", "e.g. parks", "U.S. Navy")
@@ -754,9 +760,12 @@ def _places(folded: str) -> tuple[list[tuple[int, int, str]], bool]:
     return places, len(sentences) > 1 or places[0][2] == "title"
 
 
-def _place_at(places: list[tuple[int, int, str]], pos: int) -> str:
+def _place_at(places: list[tuple[int, int, str]], folded: str, pos: int, end: int) -> str:
+    """The place of the words at ``pos:end``; "name" when they are (nearly) the whole title."""
     for s, e, place in places:
         if s <= pos < e:
+            if place == "title" and end - pos >= 0.75 * len(folded[s:e].strip(" .。:：-")):
+                return "name"
             return place
         if s > pos:
             break
@@ -788,7 +797,12 @@ def _subject_weights(evidence: list[Evidence], several: bool) -> list[Evidence]:
             out.append(e)
             continue
         factor = _PLACE_FACTORS.get(e.place, 1.0)
-        if e.context and has_subject and e.place != "title" and subject.get(e.goal, 0.0) < 0.5:
+        if (
+            e.context
+            and has_subject
+            and e.place not in ("title", "name")
+            and subject.get(e.goal, 0.0) < 0.5
+        ):
             factor = CONTEXT_FACTOR
         if factor != 1.0:
             e = replace(e, weight=round(e.weight * factor, 3), factor=factor)
@@ -804,12 +818,14 @@ def _weigh(
     ``boosted=False`` leaves out the extra weight of the title, lead and purpose
     clauses (context words still count less): a goal must reach
     :data:`MIN_WEIGHT` on that weight, so that where a word stands decides
-    which goal ranks first, never whether a lone weak word is enough.
+    which goal ranks first, never whether a lone weak word is enough. The one
+    exception is a term that is the programme's whole name ("Open data."):
+    the name says what the programme is about.
     """
     per_term: dict[tuple[int, str | None, str], list[float]] = {}
     for e in evidence:
         key = (e.goal, e.target, e.term.lower() if e.kind != "reference" else e.term)
-        w = e.weight if boosted or e.factor <= 1 else e.weight / e.factor
+        w = e.weight if boosted or e.factor <= 1 or e.place == "name" else e.weight / e.factor
         per_term.setdefault(key, []).append(w)
     goals: dict[int, float] = {}
     targets: dict[str, float] = {}
