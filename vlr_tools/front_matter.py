@@ -147,35 +147,38 @@ def _toc_entry(para: Paragraph) -> bool:
 def skip_reasons(paragraphs: Sequence[Paragraph]) -> list[str]:
     """For each paragraph, why it is front matter ("toc", "acronyms", "glossary") or "".
 
-    Headings themselves are never skipped (a "Contents" heading names no
-    goal); the paragraphs under them are.
+    A front-matter title ("Contents", "Acronyms", 「用語集」) is not skipped
+    itself (it names no goal); the paragraphs under it are: those of its
+    section when it is a heading, else the entries that follow it (contents
+    lines, acronym lines) up to the next heading or ordinary paragraph.
     """
     reasons = [""] * len(paragraphs)
-    in_contents = False
+    block = ""  # the kind of list that follows a front-matter title that is not a heading
     for i, para in enumerate(paragraphs):
-        title = _title(para.text)
-        if para.kind != "heading" and title in _SECTION_KINDS["toc"]:
-            # a "Contents" line that is not a heading (DOCX): the short lines after it
-            # are the contents list, up to the next heading or real paragraph
-            in_contents = True
+        if block == "toc" and _toc_entry(para):
+            reasons[i] = "toc"  # "Abbreviations" in a contents list is a contents entry
             continue
-        if in_contents:
-            if _toc_entry(para):
-                reasons[i] = "toc"
-                continue
-            in_contents = False
+        title = _title(para.text)
+        if para.kind != "heading" and title in _SECTION_REASON:
+            block = _SECTION_REASON[title]
+            continue
+        if block == "acronyms" and _acronym_like(para):
+            reasons[i] = "acronyms"
+            continue
+        if block == "glossary" and para.kind != "heading":
+            reasons[i] = "glossary"
+            continue
+        block = ""
         if _TOC_LINE.search(para.text):
             reasons[i] = "toc"
             continue
         if para.kind == "heading":
             continue
-        reason = _SECTION_REASON.get(_title(para.section), "")
-        if reason:
-            reasons[i] = reason
+        reasons[i] = _SECTION_REASON.get(_title(para.section), "")
     # runs of acronym definitions outside a titled section
     run: list[int] = []
     for i, para in enumerate([*paragraphs, None]):
-        if para is not None and not reasons[i] and para.kind != "heading" and _acronym_like(para):
+        if para is not None and not reasons[i] and _acronym_like(para):
             if len(para.text.splitlines()) >= 3:
                 reasons[i] = "acronyms"
             else:

@@ -726,8 +726,9 @@ def _places(folded: str) -> tuple[list[tuple[int, int, str]], bool]:
     A title is a short first sentence (or a name before a colon or a dash)
     followed by more text; the lead is the first sentence after it. Purpose
     clauses run from "so that", "to help" ... to the end of their sentence;
-    in Japanese from the start of the sentence to 「ため」「ように」. The flag is
-    True when the text has a title or more than one sentence.
+    in Japanese from the start of the sentence to 「ため」「ように」 (in the lead
+    sentence too). The flag is True when the text has a title, more than one
+    sentence or a purpose clause: it then says its subject apart from its means.
     """
     sentences = _sentences(folded)
     if not sentences:
@@ -742,22 +743,39 @@ def _places(folded: str) -> tuple[list[tuple[int, int, str]], bool]:
     elif name and name.end() < e0 and len(folded[s0 : name.end()].split()) <= 7:
         places.append((s0, name.end(), "title"))
         sentences[0] = (name.end(), e0)
-    if first < len(sentences):
-        s, e = sentences[first]
-        places.append((s, e, "lead"))
-    for s, e in sentences[first + 1 :]:
-        sentence = folded[s:e]
-        m = _PURPOSE_EN.search(sentence)
-        if m:
-            places.append((s + m.start(), e, "purpose"))
-            continue
-        ja = None
-        for ja in _PURPOSE_JA.finditer(sentence):
-            pass
-        if ja is not None:
-            places.append((s, s + ja.end(), "purpose"))
+        sentences.insert(0, (s0, name.end()))
+        first = 1
+    purposeful = False
+    for n, (s, e) in enumerate(sentences[first:]):
+        span = _purpose(folded, s, e)
+        if n == 0:
+            # the lead; a purpose clause inside it is marked as such
+            if span is None:
+                places.append((s, e, "lead"))
+                continue
+            if span[0] > s:
+                places.append((s, span[0], "lead"))
+            if span[1] < e:
+                places.append((span[1], e, "lead"))
+        if span is not None:
+            places.append((span[0], span[1], "purpose"))
+            purposeful = True
     places.sort()
-    return places, len(sentences) > 1 or places[0][2] == "title"
+    return places, len(sentences) > 1 or purposeful
+
+
+def _purpose(folded: str, s: int, e: int) -> tuple[int, int] | None:
+    """The purpose clause of the sentence ``folded[s:e]``, if it has one."""
+    sentence = folded[s:e]
+    m = _PURPOSE_EN.search(sentence)
+    if m:
+        return s + m.start(), e
+    ja = None
+    for ja in _PURPOSE_JA.finditer(sentence):
+        pass
+    if ja is not None:
+        return s, s + ja.end()
+    return None
 
 
 def _place_at(places: list[tuple[int, int, str]], folded: str, pos: int, end: int) -> str:
