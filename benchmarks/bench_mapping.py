@@ -268,7 +268,9 @@ def _errors(lang: str) -> None:
         matches = map_text(row["text"], lang=lang)
         pred = {m.goal for m in matches}
         gold = set(row["goals"])
-        wrong = (matches[:1] == [] or matches[0].goal != row["goal"]) if programmes else pred != gold
+        wrong = (
+            (matches[:1] == [] or matches[0].goal != row["goal"]) if programmes else pred != gold
+        )
         if wrong:
             print(f"{row['id']}: gold {sorted(gold)} pred {sorted(pred)}")
             print(f"   {row['text']}")

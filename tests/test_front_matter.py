@@ -88,7 +88,9 @@ def test_a_run_of_acronym_lines_without_a_title_is_skipped():
 
 
 def test_a_plain_acronyms_line_starts_the_list():
-    draft = draft_from_text("Acronyms\n\nDRR – Disaster Risk Reduction\n\nMPA – Marine protected area")
+    draft = draft_from_text(
+        "Acronyms\n\nDRR – Disaster Risk Reduction\n\nMPA – Marine protected area"
+    )
     assert skip_reasons(draft.paragraphs()) == ["", "acronyms", "acronyms"]
 
 

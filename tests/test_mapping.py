@@ -579,8 +579,12 @@ def test_a_passage_about_the_means_still_maps_to_them():
 def test_where_a_word_stands_ranks_goals_but_a_lone_weak_word_is_not_enough():
     # "park" (weight 0.8) in a title is boosted to 1.28 but is still a lone weak word
     assert goals("Park upgrades in the east. Works start next year.") == []
-    places = {e.text: e.place for e in find_evidence("Rent relief. It helps tenants so that "
-                                                     "families keep their homes. Fisherfolk too.")}
+    places = {
+        e.text: e.place
+        for e in find_evidence(
+            "Rent relief. It helps tenants so that families keep their homes. Fisherfolk too."
+        )
+    }
     assert places["Rent relief"] == "name"
     assert places["Fisherfolk"] == ""
 
@@ -599,5 +603,19 @@ def test_title_lead_and_purpose_places():
 
 
 def test_japanese_programme_descriptions():
-    assert goals("住居確保給付金。家賃の支払いが困難になった世帯に家賃相当額を支給する。")[:1] == [1]
+    assert goals("住居確保給付金。家賃の支払いが困難になった世帯に家賃相当額を支給する。")[:1] == [
+        1
+    ]
     assert goals("子どもがスポーツに親しめるよう、公園や学校の体育館を開放している。")[:1] == [3]
+
+
+def test_cli_lists_the_front_matter_it_skipped(capsys):
+    assert main(["map", str(SF_V2_DOCX)]) == 0
+    out = capsys.readouterr().out
+    tail = out.split("Skipped as front matter")[1]
+    assert "table of contents:" in tail and "list of acronyms and abbreviations: 38" in tail
+    assert main(["map", str(SF_V2_DOCX), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    reasons = {s["reason"] for s in data["skipped"]}
+    assert reasons == {"toc", "acronyms"}
+    assert all(p["matches"][0]["why"] for p in data["paragraphs"])

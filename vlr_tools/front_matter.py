@@ -177,9 +177,10 @@ def skip_reasons(paragraphs: Sequence[Paragraph]) -> list[str]:
         reasons[i] = _SECTION_REASON.get(_title(para.section), "")
     # runs of acronym definitions outside a titled section
     run: list[int] = []
-    for i, para in enumerate([*paragraphs, None]):
-        if para is not None and not reasons[i] and _acronym_like(para):
-            if len(para.text.splitlines()) >= 3:
+    for i in range(len(paragraphs) + 1):
+        item = paragraphs[i] if i < len(paragraphs) else None
+        if item is not None and not reasons[i] and _acronym_like(item):
+            if len(item.text.splitlines()) >= 3:
                 reasons[i] = "acronyms"
             else:
                 run.append(i)

@@ -194,9 +194,7 @@ class Match:
                 if e.text.lower() not in best or e.weight > best[e.text.lower()].weight:
                     best[e.text.lower()] = e
         ranked = sorted(best.values(), key=lambda e: (-e.weight, e.start))[:limit]
-        parts = [
-            f"'{e.text}' ({e.place + ', ' if e.place else ''}{e.weight:g})" for e in ranked
-        ]
+        parts = [f"'{e.text}' ({e.place + ', ' if e.place else ''}{e.weight:g})" for e in ranked]
         context = dict.fromkeys(e.text for e in self.evidence if e.context and e.factor < 1)
         if context:
             parts.append("weighed as context: " + ", ".join(f"'{w}'" for w in context))
@@ -770,11 +768,9 @@ def _purpose(folded: str, s: int, e: int) -> tuple[int, int] | None:
     m = _PURPOSE_EN.search(sentence)
     if m:
         return s + m.start(), e
-    ja = None
-    for ja in _PURPOSE_JA.finditer(sentence):
-        pass
-    if ja is not None:
-        return s, s + ja.end()
+    ends = [m.end() for m in _PURPOSE_JA.finditer(sentence)]
+    if ends:
+        return s, s + ends[-1]  # the purpose runs up to the last 「ため」「ように」
     return None
 
 
@@ -940,6 +936,7 @@ def map_text(
 
 
 # --------------------------------------------------------------------------- drafts
+
 
 @dataclass(frozen=True)
 class ParagraphMapping:
