@@ -576,9 +576,12 @@ def test_a_passage_about_the_means_still_maps_to_them():
     assert all(e.factor >= 1 for e in find_evidence(text) if e.context)
 
 
-def test_where_a_word_stands_ranks_goals_but_a_lone_weak_word_is_not_enough():
-    # "park" (weight 0.8) in a title is boosted to 1.28 but is still a lone weak word
-    assert goals("Park upgrades in the east. Works start next year.") == []
+def test_a_weak_word_counts_by_where_it_stands():
+    # "park" (weight 0.8) as a programme's title is its subject; in passing, it is not enough
+    assert goals("Park upgrades. Works start next year.") == [11]
+    assert goals("The works start next year. Contractors were chosen. One site is by a park.") == []
+    # a weak word that does not clearly lead another one is not enough either
+    assert goals("Park and ICT upgrades. Works start next year.") == []
     places = {
         e.text: e.place
         for e in find_evidence(

@@ -629,6 +629,17 @@ def find_evidence(
 
 
 def _evidence(text: str, matcher: _Matcher, codes: _Codes) -> list[Evidence]:
+    """The evidence in ``text``, each piece weighed by its place and role (:class:`Evidence`)."""
+    return _analyse(text, matcher, codes)[0]
+
+
+def _analyse(text: str, matcher: _Matcher, codes: _Codes) -> tuple[list[Evidence], bool]:
+    """The weighed evidence in ``text`` and whether the text is structured.
+
+    Structured: it has a title, several sentences or a purpose clause, so it
+    says its subject apart from its context (see :func:`_places`), as a
+    programme description does.
+    """
     folded, index = _fold(text)
     evidence: list[Evidence] = []
     refs = _references(folded, codes)
@@ -650,7 +661,7 @@ def _evidence(text: str, matcher: _Matcher, codes: _Codes) -> list[Evidence]:
                 Evidence(term, words, o_s, o_e, goal, target, weight, kind, source, place, context)
             )
     evidence.sort(key=lambda ev: (ev.start, ev.goal))
-    return _subject_weights(evidence, several)
+    return _subject_weights(evidence, several), several
 
 
 # --------------------------------------------------------------------------- the main subject
@@ -665,6 +676,10 @@ PURPOSE_FACTOR = 1.4
 CONTEXT_FACTOR = 0.4
 #: Subject weight (non-context words) a text needs before its context words are weighed less.
 SUBJECT_MIN = 1.0
+#: When no goal reaches MIN_WEIGHT in a structured text (a programme description: a title,
+#: several sentences or a purpose clause), the leading goal is still suggested if its
+#: place-weighted evidence reaches MIN_WEIGHT and is this many times the runner-up's.
+CLEAR_LEAD = 1.5
 
 _PLACE_FACTORS = {
     "name": TITLE_FACTOR,
@@ -832,9 +847,10 @@ def _weigh(
     ``boosted=False`` leaves out the extra weight of the title, lead and purpose
     clauses (context words still count less): a goal must reach
     :data:`MIN_WEIGHT` on that weight, so that where a word stands decides
-    which goal ranks first, never whether a lone weak word is enough. The one
-    exception is a term that is the programme's whole name ("Open data."):
-    the name says what the programme is about.
+    which goal ranks first. Exceptions: a term that is the programme's whole
+    name ("Open data.") counts with its place, and when no goal reaches the
+    threshold in a structured text, :func:`_select` still suggests a goal that
+    clearly leads on the place-weighted evidence (see :data:`CLEAR_LEAD`).
     """
     per_term: dict[tuple[int, str | None, str], list[float]] = {}
     for e in evidence:
@@ -869,6 +885,7 @@ def _select(
     min_weight: float = MIN_WEIGHT,
     relative: float = RELATIVE_CUTOFF,
     codes: _Codes | None = None,
+    structured: bool = False,
 ) -> list[Match]:
     goals, targets = _weigh(evidence)
     if not goals:
@@ -876,27 +893,36 @@ def _select(
     plain = _weigh(evidence, boosted=False)[0]
     top = max(goals.values())
     titles = (codes or _codes()).titles
-    matches: list[Match] = []
-    for goal, weight in goals.items():
-        if plain[goal] < min_weight - 1e-9 or weight < relative * top:
-            continue
-        ev = tuple(e for e in evidence if e.goal == goal)
+
+    def match(goal: int, weight: float) -> Match:
         tw = sorted(
             ((code, w) for code, w in targets.items() if code.split(".")[0] == str(goal)),
             key=lambda cw: (-cw[1], _target_order(cw[0])),
         )
-        title = titles.get((goal, lang), "")
-        matches.append(
-            Match(
-                goal=goal,
-                target=tw[0][0] if tw else None,
-                score=score_of(weight),
-                evidence=ev,
-                targets=tuple(code for code, _ in tw),
-                title=title,
-                weight=round(weight, 3),
-            )
+        return Match(
+            goal=goal,
+            target=tw[0][0] if tw else None,
+            score=score_of(weight),
+            evidence=tuple(e for e in evidence if e.goal == goal),
+            targets=tuple(code for code, _ in tw),
+            title=titles.get((goal, lang), ""),
+            weight=round(weight, 3),
         )
+
+    matches = [
+        match(goal, weight)
+        for goal, weight in goals.items()
+        if plain[goal] >= min_weight - 1e-9 and weight >= relative * top
+    ]
+    if not matches and structured:
+        # A programme description whose subject is said in a few weaker words ("fitness",
+        # 「野鳥」): its clearly leading goal, if the words' place (title, lead, purpose)
+        # makes them enough. A single sentence keeps the plain threshold.
+        ranked = sorted(goals.items(), key=lambda gw: (-gw[1], gw[0]))
+        goal, weight = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if weight >= min_weight and weight >= CLEAR_LEAD * second:
+            matches = [match(goal, weight)]
     matches.sort(key=lambda m: (-m.weight, m.goal))
     return matches
 
@@ -931,8 +957,8 @@ def map_text(
     if not text.strip():
         return []
     codes = _codes()
-    evidence = _evidence(text, _matcher(_vocabulary(vocabulary, city)), codes)
-    return _select(evidence, lang or detect_lang(text), codes=codes)
+    evidence, structured = _analyse(text, _matcher(_vocabulary(vocabulary, city)), codes)
+    return _select(evidence, lang or detect_lang(text), codes=codes, structured=structured)
 
 
 # --------------------------------------------------------------------------- drafts
@@ -1234,8 +1260,8 @@ def map_draft(
     for para, reason in zip(paragraphs, skip_reasons(paragraphs), strict=True):
         matches: tuple[Match, ...] = ()
         if not reason:
-            evidence = _evidence(para.text, matcher, codes)
-            matches = tuple(_select(evidence, lang, codes=codes))
+            evidence, structured = _analyse(para.text, matcher, codes)
+            matches = tuple(_select(evidence, lang, codes=codes, structured=structured))
         out.append(
             ParagraphMapping(
                 ref=para.ref,
