@@ -44,6 +44,25 @@ goal (a repeat adds 30 % more, twice at most); the score shown is
 ``1 - exp(-weight / 1.5)``: one weight-1 term gives 0.49, an explicit
 reference 0.86.
 
+The main subject. A city describes a programme by its name, a sentence
+that says what it does and for whom, and context: who it works with, how it
+is funded, where it happens. So where a word stands counts (:class:`Evidence`
+``place``): words in the title, the lead sentence and purpose clauses ("so
+that ...", "to help ...", 「…ため」) weigh more (:data:`TITLE_FACTOR`,
+:data:`LEAD_FACTOR`, :data:`PURPOSE_FACTOR`) when goals are ranked, and
+context words (``data/reference/vocabulary/context.csv``: partnership, open
+data, the pandemic; school, housing, park) weigh less
+(:data:`CONTEXT_FACTOR`) in a text of several sentences that has a subject of
+its own. Whether a goal is suggested still needs :data:`MIN_WEIGHT` without
+the place bonus, except for a term that is the programme's whole name, and in
+a structured text where nothing reaches it, for a goal that clearly leads
+(:data:`CLEAR_LEAD`). :meth:`Match.why` says in one line which words made a
+goal and where they stand.
+
+Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
+contents, lists of acronyms and glossaries with a reason
+(:attr:`ParagraphMapping.skipped`, :meth:`DraftMapping.skipped`).
+
 >>> [(m.goal, m.target) for m in map_text("Households connected to piped water rose to 82%.")]  # doctest: +SKIP
 [(6, '6.1')]
 """
