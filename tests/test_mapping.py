@@ -513,3 +513,112 @@ def test_cli_map_of_a_folder_says_it_is_a_folder(capsys, tmp_path):
     assert main(["map", str(folder)]) == 2
     err = capsys.readouterr().err
     assert "is a folder, not a draft file" in err and "without an extension" not in err
+
+
+# -- the main subject of a programme description ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "goal", "not_first"),
+    [
+        (
+            "Safe Parking. People who live in their cars can park overnight in secured lots "
+            "with restrooms. Caseworkers meet them there to help them find housing.",
+            1,
+            11,
+        ),
+        (
+            "Food Security Hackathon. Students and food banks built an app that shows families "
+            "where to find free meals. The app runs on the City's open data portal, in "
+            "partnership with the university.",
+            2,
+            17,
+        ),
+        (
+            "Youth Sports. Free after-school basketball and swimming leagues keep children "
+            "active all year. Games are played in city parks and school gyms.",
+            3,
+            11,
+        ),
+        (
+            "Rent relief. The program helps tenants who fell behind on rent during the pandemic "
+            "so that they can stay in their homes. Landlords receive the back rent directly.",
+            1,
+            3,
+        ),
+    ],
+    ids=["parking", "hackathon", "sports", "rent"],
+)
+def test_the_programme_subject_outranks_its_context(text, goal, not_first):
+    matches = map_text(text, lang="en")
+    assert matches[0].goal == goal, [(m.goal, m.why()) for m in matches]
+    assert all(m.goal != not_first for m in matches[:1])
+    assert_offsets(text, matches)
+
+
+def test_context_words_are_weighed_less_and_say_so():
+    text = (
+        "Food Security Hackathon. Students and food banks built an app that shows families "
+        "where to find free meals. The app runs on the City's open data portal."
+    )
+    evidence = [e for e in find_evidence(text) if e.text == "open data"]
+    assert evidence and evidence[0].context == "means" and evidence[0].factor < 1
+    assert evidence[0].weight < evidence[0].term_weight
+    top = map_text(text)[0]
+    assert top.goal == 2 and "food bank" in top.why() and "title" in top.why()
+
+
+def test_a_passage_about_the_means_still_maps_to_them():
+    assert goals("Open data. The city publishes its budgets for anyone to reuse.")[:1] == [17]
+    # one sentence states its subject and its means together: the partnership counts
+    text = "The City partnered with a private hospital group and two universities on research."
+    assert 17 in goals(text)
+    assert all(e.factor >= 1 for e in find_evidence(text) if e.context)
+
+
+def test_a_weak_word_counts_by_where_it_stands():
+    # "park" (weight 0.8) as a programme's title is its subject; in passing, it is not enough
+    assert goals("Park upgrades. Works start next year.") == [11]
+    assert goals("The works start next year. Contractors were chosen. One site is by a park.") == []
+    # a weak word that does not clearly lead another one is not enough either
+    assert goals("Park and ICT upgrades. Works start next year.") == []
+    places = {
+        e.text: e.place
+        for e in find_evidence(
+            "Rent relief. It helps tenants so that families keep their homes. Fisherfolk too."
+        )
+    }
+    assert places["Rent relief"] == "name"
+    assert places["Fisherfolk"] == ""
+
+
+def test_title_lead_and_purpose_places():
+    text = (
+        "Summer Meals. Children get a free lunch at libraries. Volunteers serve the meals "
+        "so that no child goes hungry. Fisherfolk donate fish."
+    )
+    by_word = {e.text: e for e in find_evidence(text)}
+    assert by_word["Summer Meals"].place == "name"
+    assert by_word["free lunch"].place == "lead"
+    assert by_word["hungry"].place == "purpose"
+    assert by_word["Fisherfolk"].place == ""
+    assert by_word["free lunch"].weight > by_word["free lunch"].term_weight
+
+
+def test_japanese_programme_descriptions():
+    assert goals("住居確保給付金。家賃の支払いが困難になった世帯に家賃相当額を支給する。")[:1] == [
+        1
+    ]
+    assert goals("子どもがスポーツに親しめるよう、公園や学校の体育館を開放している。")[:1] == [3]
+
+
+def test_cli_lists_the_front_matter_it_skipped(capsys):
+    assert main(["map", str(SF_V2_DOCX)]) == 0
+    out = capsys.readouterr().out
+    tail = out.split("Skipped as front matter")[1]
+    assert "table of contents:" in tail and "list of acronyms and abbreviations: 38" in tail
+    assert main(["map", str(SF_V2_DOCX), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    reasons = {s["reason"] for s in data["skipped"]}
+    assert reasons == {"toc", "acronyms"}
+    assert all(p["matches"][0]["why"] for p in data["paragraphs"])

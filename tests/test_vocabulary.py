@@ -92,7 +92,7 @@ def test_editing_a_shared_file_changes_the_version_and_the_mapping(tmp_path, mon
     reference = tmp_path / "reference"
     (reference / "vocabulary").mkdir(parents=True)
     (reference / "sdg").symlink_to(paths.REFERENCE_DIR / "sdg")
-    for name in ("en.csv", "ja.csv"):
+    for name in ("en.csv", "ja.csv", "context.csv"):
         shutil.copy(vocabulary_dir() / name, reference / "vocabulary" / name)
     before = vocabulary_version()
     monkeypatch.setattr(paths, "REFERENCE_DIR", reference)
@@ -250,3 +250,40 @@ def test_sample_city_vocabularies_load():
     frame = load_vocabulary(city="san-fernando").to_frame()
     assert list(frame.columns)[:5] == list(COLUMNS)
     assert "Poro Point Freeport Zone" in set(frame["term"])
+
+
+def test_context_words_are_read_with_their_role():
+    vocab = load_vocabulary()
+    assert vocab.context["open data"] == "means"
+    assert vocab.context["housing"] == "setting"
+    assert vocab.context["公園"] == "setting"
+    assert any(f.endswith("context.csv") for f in vocab.files)
+
+
+def test_a_bad_context_file_names_row_and_column(tmp_path):
+    from vlr_tools.vocabulary import read_context_file
+
+    path = tmp_path / "context.csv"
+    path.write_text(
+        "term,role,note\nopen data,means,\npark,venue,\n*x,setting,\n", encoding="utf-8"
+    )
+    with pytest.raises(DataFileError) as info:
+        read_context_file(path)
+    problems = info.value.problems
+    assert [(p.row, p.column) for p in problems] == [(3, "role"), (4, "term")]
+    assert "means, setting" in (problems[0].allowed or "")
+
+
+def test_editing_the_context_file_changes_the_version(tmp_path, monkeypatch):
+    reference = tmp_path / "reference"
+    (reference / "vocabulary").mkdir(parents=True)
+    (reference / "sdg").symlink_to(paths.REFERENCE_DIR / "sdg")
+    for name in ("en.csv", "ja.csv", "context.csv"):
+        shutil.copy(vocabulary_dir() / name, reference / "vocabulary" / name)
+    before = vocabulary_version()
+    monkeypatch.setattr(paths, "REFERENCE_DIR", reference)
+    assert vocabulary_version() == before
+    with (reference / "vocabulary" / "context.csv").open("a", encoding="utf-8") as fh:
+        fh.write("fisherfolk,setting,\n")
+    assert vocabulary_version() != before
+    assert load_vocabulary().context["fisherfolk"] == "setting"

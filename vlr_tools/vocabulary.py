@@ -35,6 +35,14 @@ Every file has the columns ``term,goal,target,weight,note``:
 Lines starting with ``#`` are comments. Errors name the file, row and
 column (:class:`~vlr_tools.errors.DataFileError`).
 
+``data/reference/vocabulary/context.csv`` (columns ``term,role,note``) marks
+terms of the lists above as *context*: words that name how a city acts
+(``role`` ``means``: partnership, funding, open data, the pandemic as a
+cause) or where (``setting``: school, housing, park, parking) rather than
+what it acts on. The mapping weighs them less when the passage has a subject
+of its own (:mod:`vlr_tools.mapping`); a passage about them still maps to
+their goal.
+
 >>> vocab = load_vocabulary(city="santa-rosa")           # doctest: +SKIP
 >>> add_local_term("santa-rosa", "Bantay Lawa", 6, "6.6")  # doctest: +SKIP
 """
@@ -61,6 +69,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLUMNS",
+    "CONTEXT_ROLES",
     "LOCAL_TERM_KIND",
     "Term",
     "Vocabulary",
@@ -69,6 +78,7 @@ __all__ = [
     "clear_vocabulary_cache",
     "load_vocabulary",
     "local_terms",
+    "read_context_file",
     "read_vocabulary_file",
     "vocabulary_dir",
     "vocabulary_version",
@@ -81,6 +91,9 @@ LOCAL_TERM_KIND = "local_term"
 #: Languages with a shared vocabulary file.
 LANGS = ("en", "ja")
 STOP = "-"
+#: Roles of a context word (``context.csv``): how a city acts, or where.
+CONTEXT_ROLES = ("means", "setting")
+CONTEXT_FILE = "context.csv"
 MAX_WEIGHT = 5.0
 MAX_TERM_LENGTH = 120
 
@@ -140,6 +153,8 @@ class Vocabulary:
     files: tuple[str, ...] = ()
     city: str | None = None
     langs: tuple[str, ...] = LANGS
+    #: term key -> context role ("means" or "setting"), from ``context.csv``
+    context: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _by_goal: dict[int, tuple[Term, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
@@ -173,6 +188,7 @@ class Vocabulary:
             files=self.files + (label,),
             city=self.city,
             langs=self.langs,
+            context=self.context,
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -423,6 +439,58 @@ def check_term(term: str) -> str | None:
     return None
 
 
+def read_context_file(path: str | Path) -> dict[str, str]:
+    """Read ``context.csv``: term key -> role; raise DataFileError listing every problem.
+
+    Columns ``term,role,note``; ``role`` is one of :data:`CONTEXT_ROLES`. A
+    term applies to every vocabulary row with the same match key (all goals).
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(
+            "context word file cannot be read",
+            [Problem(f"cannot be read as UTF-8 text: {exc}", file=where)],
+        ) from exc
+    roles: dict[str, str] = {}
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not cells or all(not c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                if header[:2] != ["term", "role"]:
+                    problems.append(
+                        Problem("header must start with term,role", file=where, row=line,
+                                allowed="term,role,note")
+                    )  # fmt: skip
+                    break
+                continue
+            term = " ".join(unicodedata.normalize("NFKC", cells[0]).split())
+            role = cells[1].strip().lower() if len(cells) > 1 else ""
+            issue = check_term(term)
+            if issue:
+                problems.append(Problem(issue, file=where, row=line, column="term", value=cells[0]))
+            if role not in CONTEXT_ROLES:
+                problems.append(
+                    Problem("is not a context role", file=where, row=line, column="role",
+                            value=role, allowed=", ".join(CONTEXT_ROLES))
+                )  # fmt: skip
+            if not issue and role in CONTEXT_ROLES:
+                roles[term_key(term)] = role
+    except csv.Error as exc:
+        problems.append(Problem(f"not valid CSV: {exc}", file=where, row=reader.line_num))
+    if problems:
+        raise DataFileError(f"the context word file {path.name} has problems", problems)
+    return roles
+
+
 def _normalise_target(text: str) -> str | None:
     from .errors import UnknownCodeError
     from .framework import normalise_code
@@ -485,7 +553,12 @@ def load_vocabulary(
     """
     langs = _langs(lang)
     files = _vocabulary_files(langs, city)
-    key = (langs, city, tuple(_fingerprint(p) for p, _ in files))
+    key = (
+        langs,
+        city,
+        tuple(_fingerprint(p) for p, _ in files),
+        _fingerprint(vocabulary_dir() / CONTEXT_FILE),
+    )
     vocab = _CACHE.get(key)
     if vocab is None:
         terms: list[Term] = []
@@ -495,12 +568,19 @@ def load_vocabulary(
             digest.update(path.name.encode() + b"\0" + data + b"\0")
             file_city = city if path.parent.name == city else None
             terms.extend(read_vocabulary_file(path, lang=file_lang, city=file_city))
+        context_path = vocabulary_dir() / CONTEXT_FILE
+        context: dict[str, str] = {}
+        if context_path.is_file():
+            digest.update(CONTEXT_FILE.encode() + b"\0" + context_path.read_bytes() + b"\0")
+            context = read_context_file(context_path)
         vocab = Vocabulary(
             terms=tuple(terms),
             version=digest.hexdigest()[:12],
-            files=tuple(_display(p) for p, _ in files),
+            files=tuple(_display(p) for p, _ in files)
+            + ((_display(context_path),) if context else ()),
             city=city,
             langs=langs,
+            context=context,
         )
         if len(_CACHE) > 32:
             _CACHE.clear()
