@@ -153,7 +153,7 @@ class DraftIntake:
         lines = [
             f"{self.stored.filename}: {info.get('pages')} pages, {info.get('paragraphs')} "
             f"paragraphs, {info.get('headings')} headings, language {self.stored.lang}"
-            + (f", title {self.draft.title!r}" if self.draft.title else ""),
+            + (f", title {self.stored.title!r}" if self.stored.title else ""),
             f"stored as {self.stored.city} draft {self.stored.version} "
             f"(sha256 {self.stored.sha256[:12]}…, {_size(self.stored.size)})"
             + (" — already stored, nothing changed" if self.unchanged else ""),
