@@ -47,45 +47,10 @@ NEXT_NOTEBOOKS = (
     ("04_export_memo", "write the review memo"),
 )
 
-# English labels; ``data/reference/i18n`` may give them in other languages
-# under the key ``intake.form.<name>`` (English is used while a key is missing).
-_LABELS = {
-    "upload": "Draft file",
-    "slug": "City slug",
-    "name": "City name",
-    "country": "Country",
-    "province": "Province",
-    "population": "Population",
-    "population_year": "Population year",
-    "barangays": "Barangays",
-    "coastal": "Coastal",
-    "hlpf_year": "HLPF year",
-    "version": "Draft version",
-    "draft_lang": "Draft language",
-    "received": "Received (YYYY-MM-DD)",
-    "ocr": "Read scanned pages with OCR",
-    "start": "Start review",
-    "unknown": "unknown",
-    "yes": "yes",
-    "no": "no",
-    "detect": "detect",
-    "working": "Reading the draft, mapping it and running the pre-checks…",
-    "started": "Started review {review} of {city}, draft {version}.",
-    "city_added": "Added the city {city} to the workspace.",
-    "city_kept": "The city {city} is already in the workspace: its stored profile is kept.",
-    "next": "Next steps",
-    "notebooks": 'Open these notebooks with review_id = "{review}":',
-    "commands": "Or on the command line:",
-    "no_file": "no draft file chosen: pick the PDF, DOCX, Markdown or text file the city sent",
-}
-
 
 def _text(key: str, lang: str, **fmt: object) -> str:
-    try:
-        return t(f"intake.form.{key}", lang, **fmt)
-    except KeyError:
-        text = _LABELS[key]
-        return text.format(**fmt) if fmt else text
+    """The form's text in English or Japanese (data/reference/i18n/intake.yaml)."""
+    return t(f"intake.form.{key}", lang, **fmt)
 
 
 def _whole(value: str, label: str) -> int | None:
