@@ -71,7 +71,7 @@ def max_draft_bytes() -> int:
 
 
 def is_sample_city(slug: str) -> bool:
-    """True for the workbench's illustrative sample cities (``data/cities/``)."""
+    """True for the workbench's illustrative sample cities (see :mod:`vlr_tools.cities`)."""
     from .cities import list_cities
 
     return slug in list_cities()

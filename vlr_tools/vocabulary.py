@@ -3,7 +3,7 @@
 The terms live in data files a reviewer can read and edit, never in code:
 
 - ``data/reference/vocabulary/en.csv`` and ``ja.csv``: the shared lists;
-- ``data/cities/<slug>/vocabulary.csv``: a city's local terms (programme
+- a sample city's ``vocabulary.csv`` (see :mod:`vlr_tools.cities`): its local terms (programme
   names, places, local acronyms), loaded when a city is given;
 - a review workspace (records of kind ``"local_term"``), for terms a
   reviewer adds during one review.
@@ -546,7 +546,7 @@ def load_vocabulary(
 
     ``lang`` picks the shared lists (default both English and Japanese, so
     mixed text and English acronyms in Japanese text are found). ``city``
-    adds ``data/cities/<city>/vocabulary.csv``; ``workspace`` and
+    adds a sample city's ``vocabulary.csv``; ``workspace`` and
     ``review_id`` add the local terms saved in that review. Files are read
     once and re-read when they change, so an added term takes effect on the
     next mapping run.
@@ -666,7 +666,7 @@ def add_local_term(
     """Add a city's local term (e.g. a programme name) that maps to a goal or target.
 
     Without ``workspace`` the term is appended to
-    ``data/cities/<city>/vocabulary.csv`` (created with a header if needed);
+    the sample city's ``vocabulary.csv`` (created with a header if needed);
     with ``workspace`` and ``review_id`` it is saved in that review as a
     ``local_term`` record. Either way it takes effect on the next mapping
     run. Raises :class:`~vlr_tools.errors.MappingError` naming the field

@@ -2,7 +2,7 @@
 
 Trainers show the whole flow (ratings by two reviewers, a disagreement the
 lead reviewer settles, a memo, the carry-over to draft 2) without typing it
-live. ``data/cities/<slug>/demo_review.yaml`` holds, per draft version, the
+live. A sample city's ``demo_review.yaml`` holds, per draft version, the
 reviewers and their ratings; :func:`apply_scripted_review` writes them into a
 review through the same functions a reviewer uses (so every page is checked
 against the draft and every change has history).
@@ -47,7 +47,7 @@ _RATING_FIELDS = {"rating", "pages", "comment", "recommendation", "priority"}
 
 
 def demo_review_path(city: str) -> Path:
-    """``data/cities/<slug>/demo_review.yaml`` of a sample city."""
+    """The ``demo_review.yaml`` of a sample city (found by the sample-city loader)."""
     from ..cities import sample_file
 
     return sample_file(city, DEMO_FILE)

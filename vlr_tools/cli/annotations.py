@@ -130,10 +130,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "NEW_ID (exact quote first, then a fuzzy match that tolerates edits), save them in "
         "NEW_ID with a link to the original, and report per annotation: found unchanged, "
         "found changed (old and new wording) or not found (passage removed). The new draft "
-        "is --draft, else the file recorded for NEW_ID, else the sample city's draft.",
-        epilog="Example:\n  vlr annotations carry-over san-fernando-v1-1a2b3c4d "
-        "san-fernando-v2-5e6f7a8b --draft data/cities/san-fernando/drafts/"
-        "san-fernando-vlr-draft-v2.pdf",
+        "is --draft, else NEW_ID's stored draft.",
+        epilog="Examples:\n  vlr annotations carry-over san-fernando-v1-1a2b3c4d "
+        "san-fernando-v2-5e6f7a8b\n  vlr annotations carry-over baguio-v1-1a2b3c4d "
+        "baguio-v2-5e6f7a8b --draft baguio-draft-v2.pdf",
         formatter_class=_RAW,
     )
     carry.add_argument("old_id", metavar="OLD_ID")

@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Check a consultation log without saving anything. Exit status 0 when "
         "every row is valid, 1 when some rows have problems (all are listed), 2 when the "
         "file cannot be read at all (wrong type, password-protected, no header row).",
-        epilog="Examples:\n  vlr consultations validate data/cities/san-fernando/consultations.xlsx\n"
+        epilog="Examples:\n  vlr consultations validate consultations.xlsx\n"
         "  vlr consultations validate log.csv --dayfirst --rejects to-fix.xlsx",
         formatter_class=_RAW,
     )

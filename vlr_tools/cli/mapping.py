@@ -20,8 +20,8 @@ _RAW = argparse.RawDescriptionHelpFormatter
 
 EPILOG = """\
 Examples:
-  vlr map data/cities/santa-rosa/drafts/santa-rosa-vlr-draft-v1.pdf
-  vlr map data/cities/san-fernando/drafts/san-fernando-summary-ja.pdf --level target
+  vlr map santa-rosa-vlr-draft-v1.pdf
+  vlr map san-fernando-summary-ja.pdf --level target
   vlr map draft.docx --city santa-rosa --format csv > mapping.csv
   echo "Fish catch of municipal fisherfolk fell." | vlr map - --format json
   vlr map --review baguio-v1-1a2b3c4d      # the review's stored draft; suggestions kept
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "standard input) and list, for each paragraph, the SDG goals it addresses with "
         "a score (0-1), the best-supported target and the matched words. The terms come "
         "from data/reference/vocabulary/ (English and Japanese) plus the city's "
-        "data/cities/<city>/vocabulary.csv with --city. Front matter (contents, lists "
+        "the sample city's vocabulary.csv with --city. Front matter (contents, lists "
         "of acronyms and abbreviations, glossaries) is skipped and listed after the "
         "table. A goal-level summary (paragraphs and pages per goal) follows the table.",
         epilog=EPILOG,

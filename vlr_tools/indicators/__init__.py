@@ -16,7 +16,7 @@ a reviewer is looking for. :func:`indicator_gaps` lists those as findings, and
 :func:`align_indicators` suggests the global indicator each local one
 corresponds to, with the reason.
 
->>> table = load_indicators("data/cities/santa-rosa/indicators.xlsx")  # doctest: +SKIP
+>>> table = load_indicators("santa-rosa-indicators.xlsx")  # doctest: +SKIP
 >>> indicator_gaps(table).query("gap == 'no_source'")["id"].tolist()  # doctest: +SKIP
 ['SR-IND-05', 'SR-IND-09', ...]
 

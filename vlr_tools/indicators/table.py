@@ -290,7 +290,7 @@ def load_indicators(
     file, sheet, row, column, the value found and what is allowed. Blank
     values are not errors: see :func:`indicator_gaps`.
 
-    >>> table = load_indicators("data/cities/san-fernando/indicators.xlsx")  # doctest: +SKIP
+    >>> table = load_indicators("san-fernando-indicators.xlsx")  # doctest: +SKIP
     >>> len(table), table.get("SF-IND-28").global_code  # doctest: +SKIP
     (36, '11.6.2')
     """
