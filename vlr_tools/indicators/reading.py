@@ -94,6 +94,8 @@ class Grid:
         place = self.place(row)
         parts = [f"sheet '{place['sheet']}'"] if place.get("sheet") else []
         if "page" in place:
+            if not place["row"]:
+                return f"page {place['page']}, above table {place['table']}"
             parts += [f"page {place['page']}", f"table {place['table']}"]
         parts.append(f"row {place['row']}")
         return ", ".join(parts)
@@ -557,9 +559,15 @@ def read_grids(
     parsed: dict[int, list[LocalIndicator]] = {}
     choices: dict[int, list[Choice]] = {}
     table_problems: dict[int, list[Problem]] = {}
+    previous: TableFound | None = None
+    last_goal: int | None = None
     for found, grid, header, end in all_tables:
         ctx = _Context(grid, vocab, fw, year_now, [], reading.warnings)
-        records, picked = _read_table(ctx, found, header, end, reading)
+        continues = previous is not None and previous.signature == found.signature
+        records, picked, last_goal = _read_table(
+            ctx, found, header, end, reading, last_goal if continues else None
+        )
+        previous = found
         parsed[found.number] = records
         choices[found.number] = picked
         table_problems[found.number] = ctx.problems
@@ -784,8 +792,13 @@ def _row_kind(
 
 
 def _read_table(
-    ctx: _Context, found: TableFound, header: _Header, end: int, reading: Reading
-) -> tuple[list[LocalIndicator], list[Choice]]:
+    ctx: _Context,
+    found: TableFound,
+    header: _Header,
+    end: int,
+    reading: Reading,
+    carried: int | None = None,
+) -> tuple[list[LocalIndicator], list[Choice], int | None]:
     grid = ctx.grid
     columns = {c.field: c for c in found.columns if c.field and c.field != "year"}
     year_cols = sorted(
@@ -820,7 +833,7 @@ def _read_table(
     found.year_columns = [YearColumn(c.heading, c.year or 0, c.letter) for c in year_cols]
     by_year = {c.index: y for c, y in zip(year_cols, found.year_columns, strict=True)}
     goal = goal_heading(grid.sheet or "", ctx.fw)
-    if goal is not None and header.position == _first_header_position(grid, header):
+    if goal is not None:
         found.sections.append((f"sheet '{grid.sheet}'", grid.sheet or "", goal))
     # A title row just above the header ("SDG 4: Quality Education") names the goal too.
     upper = header.position - len(header.rows)
@@ -832,9 +845,13 @@ def _read_table(
             if title_goal is not None:
                 goal = title_goal
                 found.sections.append((grid.cite(number), texts[0], title_goal))
+    if goal is None and carried is not None:
+        goal = carried  # a table continued on the next page keeps its goal
     records: list[LocalIndicator] = []
     picks: list[Choice] = []
     last_data = header.rows[-1]
+    width = max(c.index for c in found.columns) + 1
+    outside = False
     used_ids: set[str] = set()
     for number, cells in grid.rows[header.position + 1 : end]:
         kind, detail = _row_kind(cells, found, header, ctx)
@@ -843,6 +860,7 @@ def _read_table(
             continue
         if kind == "section":
             goal = detail
+            outside = False
             found.sections.append((where, cell_text(next(c for c in cells if cell_text(c))), detail))
             continue
         if kind == "header":
@@ -853,19 +871,29 @@ def _read_table(
                 (where, f"a {'note' if kind == 'note' else 'heading'} row: {detail[:60]!r}")
             )
             continue
-        if grid.where and grid.where.get(number, (0, 0, 0))[1] != grid.where.get(last_data, (0, 0, 0))[1]:
-            pass  # a table continued on the next page keeps its goal
+        if _starts_other_table(grid, last_data, number, len(cells), width):
+            outside = True
+        if outside:
+            found.skipped.append((where, "after the table (another table or text, not read)"))
+            continue
         record, pick = _read_row(ctx, found, columns, year_cols, by_year, number, cells, goal, used_ids)
         last_data = number
         if record is not None:
             records.append(record)
             if pick is not None:
                 picks.append(pick)
-    return records, picks
+    return records, picks, goal
 
 
-def _first_header_position(grid: Grid, header: _Header) -> int:
-    return header.position
+def _starts_other_table(grid: Grid, last: int, number: int, cells: int, width: int) -> bool:
+    """True when a row lies past the table: two blank rows on a sheet, or another table in a draft."""
+    if not grid.where:
+        return number - last > 2
+    before, here = grid.where.get(last), grid.where.get(number)
+    if before is None or here is None or before[:2] == here[:2]:
+        return False
+    # A table cut by a page break goes on as a new table with the same columns.
+    return not (here[0] == before[0] + 1 and cells == width)
 
 
 def _check_year_columns(ctx: _Context, found: TableFound, year_cols: list[ColumnUse]) -> None:

@@ -61,7 +61,19 @@ def understood_lines(
             )
         )
         by_year = {y.letter: y for y in table.year_columns}
-        for column in table.columns:
+        same = next(
+            (
+                other
+                for other in reading.tables
+                if other.number < table.number
+                and other.signature == table.signature
+                and [c.heading for c in other.columns] == [c.heading for c in table.columns]
+            ),
+            None,
+        )
+        if same is not None and not table.year_columns:
+            lines.append(t("indicators.understood.same_columns", lang, number=same.number))
+        for column in [] if same is not None and not table.year_columns else table.columns:
             how = t("indicators.how." + column.how.replace(" ", "_"), lang)
             if column.field == "year" and column.letter in by_year:
                 y = by_year[column.letter]

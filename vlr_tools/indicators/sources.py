@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -259,8 +260,8 @@ def _clean(cell: object) -> object:
     if cell is None:
         return None
     text = " ".join(str(cell).split())
-    # pdfplumber breaks a cell's text where the line wraps: "15–\n24" -> "15– 24"
-    text = text.replace("– ", "–") if text.endswith("–") else text
+    # A cell's text wrapped after a dash: "15–\n24" and "TB-\nDOTS" are one word.
+    text = re.sub(r"(?<=\w)([–-]) (?=\w)", r"\1", text)
     return text or None
 
 
