@@ -308,8 +308,8 @@ def parse_value(cell: Any, vocab: Vocabulary | None = None) -> Value:
         return Value(text=shown, formula=formula)
     # NFKC for digits and signs (４５．２％), but units keep their own letters (m², µg/m³).
     rest = "".join(
-        unicodedata.normalize("NFKC", ch) if not unicodedata.category(ch).startswith("N")
-        or ch.isdigit() and ch.isascii() or unicodedata.decimal(ch, None) is not None
+        unicodedata.normalize("NFKC", ch)
+        if "\uff00" <= ch <= "\uffef" or ch == "\u3000" or unicodedata.category(ch) == "Nd"
         else ch
         for ch in original
     ).replace("−", "-")
