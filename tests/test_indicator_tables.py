@@ -36,7 +36,9 @@ GOAL_TITLES = {6: "GOAL 6: CLEAN WATER AND SANITATION", 11: "GOAL 11: SUSTAINABL
 YEARS = list(range(2018, 2025))
 
 
-def _xlsx(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
+def _xlsx(
+    path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None
+) -> Path:
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -143,7 +145,9 @@ def _layouts(tmp_path: Path) -> dict[str, Path]:
 
 
 def _analysis(table):
-    gaps = indicator_gaps(table).drop(columns="row").sort_values(["id", "gap"]).reset_index(drop=True)
+    gaps = (
+        indicator_gaps(table).drop(columns="row").sort_values(["id", "gap"]).reset_index(drop=True)
+    )
     align = align_indicators(table, use_vocabulary=False).sort_values("id").reset_index(drop=True)
     values = sorted(
         (i.id, i.goal, i.global_codes, i.baseline_year, i.baseline_value, i.latest_year,
@@ -176,7 +180,9 @@ def test_wide_layout_report_says_how_years_and_choices_were_read(tmp_path):
     assert "column I '2020' -> year 2020: 0 value(s), 6 blank or no data" in text
     assert "Baseline = the earliest year with a value" in text
     assert "T-04: baseline none, latest 24 (2023) (1 year(s) with data)" in text
-    assert "skipped sheet 'By year', row 11: a note row: 'Source: city offices. n/a: no data.'" in text
+    assert (
+        "skipped sheet 'By year', row 11: a note row: 'Source: city offices. n/a: no data.'" in text
+    )
     assert "column F 'SDG indicator' -> Global indicator code (heading)" in text
     ja = "\n".join(reading.lines("ja"))
     assert "年ごとに1列" in ja and "基準値＝値のある最も古い年" in ja
@@ -325,7 +331,9 @@ def test_word_annex_tables_with_goal_headings_and_pages(tmp_path):
         table = doc.add_table(rows=len(rows) + 1, cols=len(head))
         for k, text in enumerate(head):
             table.cell(0, k).text = text
-        for n, (i, name, definition, unit, _g, code, base, last, target, source) in enumerate(rows, 1):
+        for n, (i, name, definition, unit, _g, code, base, last, target, source) in enumerate(
+            rows, 1
+        ):
             cells = [i, name, definition, unit, code or "—",
                      f"{base[1]:,} ({base[0]})" if base else "—", f"{last[1]:,} ({last[0]})",
                      "—" if target is None else str(target), source or "—"]  # fmt: skip
@@ -335,12 +343,16 @@ def test_word_annex_tables_with_goal_headings_and_pages(tmp_path):
     doc.save(path)
     reading = read_draft_tables(path, "docx", [2], shown="draft.docx")
     assert reading.problems == [], reading.lines()
-    assert _analysis(reading.table())[2] == _analysis(load_indicators(_layouts(tmp_path)["long"]))[2]
+    assert (
+        _analysis(reading.table())[2] == _analysis(load_indicators(_layouts(tmp_path)["long"]))[2]
+    )
     flood = reading.table().get("T-05")
     assert (flood.page, flood.table, flood.row) == (2, 2, 4)
     assert flood.where == "page 2, table 2, row 4"
-    assert read_draft_tables(path, "docx", [1], shown="draft.docx").problems[0].message.startswith(
-        "no table found on pages 1"
+    assert (
+        read_draft_tables(path, "docx", [1], shown="draft.docx")
+        .problems[0]
+        .message.startswith("no table found on pages 1")
     )
 
 
@@ -365,7 +377,12 @@ def test_a_sample_annex_extracted_from_the_pdf_gives_the_spreadsheets_values(
     # What differs is the annex's wording: it writes "per 100,000", the sheet "per 100000".
     assert extracted.get("SR-IND-01").unit == "per 100,000 live births"
     first = extracted.get("SR-IND-01").series[0]
-    assert (first.text, first.year, first.value, first.role) == ("84 (2018)", 2018, 84.0, "baseline")
+    assert (first.text, first.year, first.value, first.role) == (
+        "84 (2018)",
+        2018,
+        84.0,
+        "baseline",
+    )
 
 
 def test_cli_import_check_prints_what_was_understood_and_stores_nothing(tmp_path, capsys):
@@ -377,7 +394,10 @@ def test_cli_import_check_prints_what_was_understood_and_stores_nothing(tmp_path
     with open_workspace(where, reviewer="T") as ws:
         rid = ws.create_review(city="baguio", version="v1").id
     path = _layouts(tmp_path)["sections"]
-    assert main(["indicators", "import", str(path), "--review", rid, "--workspace", where, "--check"]) == 0
+    assert (
+        main(["indicators", "import", str(path), "--review", rid, "--workspace", where, "--check"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "What I understood of sections.xlsx" in out and "--check: nothing stored" in out
     with open_workspace(where) as ws:
@@ -398,7 +418,9 @@ def test_template_reads_back_as_the_reviews_table(tmp_path, workspace, lang):
     from vlr_tools.indicators.template import write_indicator_template
 
     table = load_indicators(_layouts(tmp_path)["long"])
-    out = write_indicator_template(tmp_path / f"t-{lang}.xlsx", lang=lang, table=table, city="Baguio")
+    out = write_indicator_template(
+        tmp_path / f"t-{lang}.xlsx", lang=lang, table=table, city="Baguio"
+    )
     wb = openpyxl.load_workbook(out)
     sheet = wb.worksheets[1]
     assert wb.worksheets[0]["A1"].value  # instructions first

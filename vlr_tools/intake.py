@@ -540,7 +540,7 @@ def parse_column_mapping(text: str | None) -> dict[str, str]:
             raise DataFileError(
                 f"column mapping {part.strip()!r} has no '='; write FIELD=HEADING pairs "
                 "separated by ';', e.g. \"Local indicator=Indicator name;Global indicator "
-                "code=SDG Target\""
+                'code=SDG Target"'
             )
         name, heading = part.split("=", 1)
         if not name.strip() or not heading.strip():
@@ -570,7 +570,9 @@ def read_indicators(
 
     ws.review(review_id)  # an unknown review fails before the file is read
     saved, origin = ({}, "") if columns else saved_column_mapping(ws, review_id, "indicators")
-    reading = read_indicator_file(Path(file), sheet=sheet, table=table, columns=columns, saved=saved)
+    reading = read_indicator_file(
+        Path(file), sheet=sheet, table=table, columns=columns, saved=saved
+    )
     if saved:
         reading.notes.append(f"used the column mapping saved in review {origin}")
     return reading
@@ -630,7 +632,9 @@ def store_indicators(
 
     table = reading.table()  # raises with every problem
     if not len(table):
-        raise DataFileError(f"{reading.file}: the indicator table has a header but no indicator rows")
+        raise DataFileError(
+            f"{reading.file}: the indicator table has a header but no indicator rows"
+        )
     items = {ind.id: ind.to_record() for ind in table}
     saved = ws.put_many(review_id, INDICATOR_KIND, items, reviewer=reviewer)
     removed = 0

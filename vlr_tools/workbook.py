@@ -147,9 +147,7 @@ def read_workbook(path: Path, *, max_rows: int | None = None) -> list[SheetData]
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
             except Exception as exc:
-                raise XlsxReadError(
-                    f"sheet {meta.name!r} cannot be read ({_reason(exc)})"
-                ) from exc
+                raise XlsxReadError(f"sheet {meta.name!r} cannot be read ({_reason(exc)})") from exc
             out.append(_sheet_data(meta.name, sheet, specials.get(meta.name) or {}, max_rows))
     finally:
         wb.close()

@@ -157,7 +157,9 @@ def _report_and_store(args: argparse.Namespace, ws, reading, source: dict | None
         )
         return 2
     if args.check:
-        print(f"checked: {len(reading.indicators)} indicator(s) would be stored (--check: nothing stored)")
+        print(
+            f"checked: {len(reading.indicators)} indicator(s) would be stored (--check: nothing stored)"
+        )
         return 0
     if source is None:
         from ..review import open_review

@@ -50,8 +50,15 @@ FIRST_YEAR = 1990
 
 def fold(text: object) -> str:
     """A heading or mark as compared: NFKC, lower case, no spaces, no trailing ':' or '*'."""
-    folded = unicodedata.normalize("NFKC", str(text if text is not None else "")).lower()
-    folded = re.sub(r"\s+", "", folded)
+    if isinstance(text, str):
+        return _fold(text)
+    return _fold(str(text if text is not None else ""))
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).lower()
+    folded = "".join(folded.split())
     return folded.strip(":：*")
 
 
@@ -215,10 +222,10 @@ def goal_heading(text: object, fw: Framework) -> int | None:
         return goal if 1 <= goal <= 17 else None
     # A goal title alone ("Clean Water and Sanitation", 「安全な水とトイレを世界中に」)
     key = fold(re.sub(r"[^\w]+", "", raw.lower()))
-    for goal in fw.goals:
-        for title in (goal.title_en, goal.title_ja, goal.short("en"), goal.short("ja")):
+    for item in fw.goals:
+        for title in (item.title_en, item.title_ja, item.short("en"), item.short("ja")):
             if title and fold(re.sub(r"[^\w]+", "", title.lower())) == key:
-                return goal.number
+                return item.number
     return None
 
 
@@ -383,7 +390,9 @@ def _split_scale(after: str, vocab: Vocabulary) -> tuple[float, str]:
         word = match[1]
         scale = vocab.scales.get(word) if len(word) == 1 else None
         if scale is None and len(word) > 1:
-            scale = next((v for k, v in vocab.scales.items() if len(k) > 1 and fold(k) == fold(word)), None)
+            scale = next(
+                (v for k, v in vocab.scales.items() if len(k) > 1 and fold(k) == fold(word)), None
+            )
         if scale is not None:
             return scale, match[2].strip()
     return 1.0, after
@@ -412,7 +421,9 @@ def parse_year(cell: Any, this_year: int) -> tuple[int | None, str]:
         text = unicodedata.normalize("NFKC", str(cell)).strip()
         if fold(text) in load_vocabulary().blanks:
             return None, ""
-        match = re.fullmatch(r"(?:cy|fy|year|taon)?\s*(\d{4})\s*(?:年|年度)?\s*(?:\(\s*\w{1,4}\s*\))?", text, re.I)
+        match = re.fullmatch(
+            r"(?:cy|fy|year|taon)?\s*(\d{4})\s*(?:年|年度)?\s*(?:\(\s*\w{1,4}\s*\))?", text, re.I
+        )
         if match is None:
             try:
                 number = float(text)
@@ -473,9 +484,7 @@ def parse_codes(cell: Any, fw: Framework) -> Codes:
             continue
         level = code.count(".")
         if level == 0:
-            problems.append(
-                (part, f"{code} is a goal, not an indicator or target", CODES_ALLOWED)
-            )
+            problems.append((part, f"{code} is a goal, not an indicator or target", CODES_ALLOWED))
             continue
         try:
             if level == 2:
@@ -544,12 +553,31 @@ def cell_text(cell: Any) -> str:
 
     if cell is None:
         return ""
+    if isinstance(cell, str):
+        return _text(cell)
     if isinstance(cell, Formula):
         cell = cell.cached if cell.cached is not None else cell.text
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     text = unicodedata.normalize("NFKC", str(cell)).strip()
     return re.sub(r"\s+", " ", text)
+
+
+@lru_cache(maxsize=65536)
+def _text(cell: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", cell).split())
+
+
+def names_an_indicator(cell: object, vocab: Vocabulary, forced: dict[str, str]) -> bool:
+    """True for a cell that could be the indicator-name heading (a cheap test for every row)."""
+    if not isinstance(cell, str) or not cell.strip():
+        return False
+    key = fold(cell)
+    if forced.get(key) == "name" or vocab.headings.get(key) == "name":
+        return True
+    if any(ch.isdigit() for ch in cell) or len(cell) > 80:
+        return False
+    return heading_field(cell, vocab) == "name"
 
 
 __all__ = [

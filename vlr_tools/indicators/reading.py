@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +50,7 @@ from .cells import (
     is_note,
     load_vocabulary,
     looks_like_year_heading,
+    names_an_indicator,
     parse_codes,
     parse_goal,
     parse_value,
@@ -407,13 +407,14 @@ def _find_headers(
     found: list[_Header] = []
     merged_above = _merged_map(grid)
     skip_until = -1
+    # Only a row with an indicator-name heading (or the row above one) can start a header.
+    forced_names = {k: v for k, v in forced.items() if v == "name"}
+    named = [any(names_an_indicator(c, vocab, forced_names) for c in cells) for _, cells in rows]
     for position, (number, cells) in enumerate(rows):
         if position <= skip_until:
             continue
-        texts = [c for c in cells if isinstance(c, str) and c.strip()]
-        if len(texts) < 2 and not any(isinstance(c, int | float) for c in cells[:1]):
-            if len(texts) < 1:
-                continue
+        if not named[position] and not (position + 1 < len(rows) and named[position + 1]):
+            continue
         plain = _match_header(cells, None, vocab, forced, how_forced)
         combined = None
         if position + 1 < len(rows) and rows[position + 1][0] == number + 1:
@@ -530,7 +531,11 @@ def read_grids(
             continue
         headers = _find_headers(grid, vocab, forced, how)
         for k, header in enumerate(headers):
-            end = headers[k + 1].position - (len(headers[k + 1].rows) - 1) if k + 1 < len(headers) else len(grid.rows)
+            end = (
+                headers[k + 1].position - (len(headers[k + 1].rows) - 1)
+                if k + 1 < len(headers)
+                else len(grid.rows)
+            )
             counter += 1
             last = grid.rows[end - 1][0] if end > 0 else header.rows[-1]
             found = TableFound(
@@ -576,17 +581,17 @@ def read_grids(
     chosen = _choose_tables(reading, table, file)
     if chosen is None:
         return reading
-    records: list[LocalIndicator] = []
+    chosen_records: list[LocalIndicator] = []
     for found in reading.tables:
         if found.number in chosen:
-            records.extend(parsed[found.number])
+            chosen_records.extend(parsed[found.number])
             reading.choices.extend(choices[found.number])
             reading.problems.extend(table_problems[found.number])
-    _check_ids(records, reading, file)
-    reading.indicators = tuple(records)
+    _check_ids(chosen_records, reading, file)
+    reading.indicators = tuple(chosen_records)
     reading.mapping = _mapping_used(reading)
     reading.pages = tuple(sorted({p for t in reading.used_tables for p in t.pages}))
-    if not records and not reading.problems:
+    if not chosen_records and not reading.problems:
         reading.problems.append(
             Problem(
                 "the indicator table has a header but no indicator rows",
@@ -632,11 +637,7 @@ def _forced_headings(
 
 def _no_table_problem(file: str, grids: list[Grid], vocab: Vocabulary) -> Problem:
     sheets = [g.sheet for g in grids if g.sheet]
-    looked = (
-        "in the sheet(s) " + ", ".join(repr(s) for s in sheets)
-        if sheets
-        else "in the file"
-    )
+    looked = "in the sheet(s) " + ", ".join(repr(s) for s in sheets) if sheets else "in the file"
     examples = "; ".join(
         f"{vocab.labels[f]}: " + ", ".join(repr(w) for w in vocab.examples[f]["en"][:3])
         for f in ("name", "baseline_value", "latest_value")
@@ -647,7 +648,7 @@ def _no_table_problem(file: str, grids: list[Grid], vocab: Vocabulary) -> Proble
         file=file,
         allowed="a header row with an indicator-name column and baseline/latest or year "
         f"columns ({examples}; year headings such as 2015, 2016 ...), or name the columns "
-        "with --columns \"Local indicator=YOUR HEADING;...\"",
+        'with --columns "Local indicator=YOUR HEADING;..."',
     )
 
 
@@ -801,9 +802,7 @@ def _read_table(
 ) -> tuple[list[LocalIndicator], list[Choice], int | None]:
     grid = ctx.grid
     columns = {c.field: c for c in found.columns if c.field and c.field != "year"}
-    year_cols = sorted(
-        (c for c in found.columns if c.field == "year"), key=lambda c: c.year or 0
-    )
+    year_cols = sorted((c for c in found.columns if c.field == "year"), key=lambda c: c.year or 0)
     _check_year_columns(ctx, found, year_cols)
     # A year still to come ("2030") is the target column when there is none.
     future = [c for c in year_cols if (c.year or 0) > ctx.this_year + 1]
@@ -861,7 +860,9 @@ def _read_table(
         if kind == "section":
             goal = detail
             outside = False
-            found.sections.append((where, cell_text(next(c for c in cells if cell_text(c))), detail))
+            found.sections.append(
+                (where, cell_text(next(c for c in cells if cell_text(c))), detail)
+            )
             continue
         if kind == "header":
             found.skipped.append((where, "the header again (a table continued on the next page)"))
@@ -876,7 +877,9 @@ def _read_table(
         if outside:
             found.skipped.append((where, "after the table (another table or text, not read)"))
             continue
-        record, pick = _read_row(ctx, found, columns, year_cols, by_year, number, cells, goal, used_ids)
+        record, pick = _read_row(
+            ctx, found, columns, year_cols, by_year, number, cells, goal, used_ids
+        )
         last_data = number
         if record is not None:
             records.append(record)
@@ -915,7 +918,7 @@ def _check_year_columns(ctx: _Context, found: TableFound, year_cols: list[Column
                     column=c.heading,
                     value=c.heading,
                     allowed="a year such as 2019, CY 2019 or 2019 (p) as the heading; or map "
-                    f"the column with --columns \"ignore={c.heading}\"",
+                    f'the column with --columns "ignore={c.heading}"',
                     **ctx.grid.place(found_header_row(found, ctx.grid)),
                 )
             )
@@ -1095,9 +1098,7 @@ def _read_row(
             first = with_data[0] if len(with_data) >= 2 else None
             last = with_data[-1] if with_data else None
             roles = {id(first): "baseline", id(last): "latest"}
-            points = [
-                Observation(**{**vars(o), "role": roles.get(id(o), "")}) for o in points
-            ]
+            points = [Observation(**{**vars(o), "role": roles.get(id(o), "")}) for o in points]
             picked["baseline"] = (first.year, first.value) if first else (None, None)
             picked["latest"] = (last.year, last.value) if last else (None, None)
             choice = Choice(
@@ -1163,11 +1164,6 @@ def _formula_warning(ctx: _Context, heading: str, place: dict[str, Any], value: 
             **place,
         )
     )
-
-
-def counts_by_layout(readings: list[Reading]) -> Counter[str]:
-    """How many readings had each layout (for benchmarks and summaries)."""
-    return Counter(r.layout for r in readings)
 
 
 __all__ = [

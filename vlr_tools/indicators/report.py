@@ -24,9 +24,13 @@ def understood_lines(
     check_lang(lang)
     keep = None if details else limit
     lines = [t("indicators.understood.title", lang, file=reading.file)]
-    layout = "+".join(
-        t(f"indicators.understood.layout.{name}", lang) for name in reading.layout.split("+")
-    ) if reading.layout != "none" else t("indicators.understood.none", lang)
+    layout = (
+        "+".join(
+            t(f"indicators.understood.layout.{name}", lang) for name in reading.layout.split("+")
+        )
+        if reading.layout != "none"
+        else t("indicators.understood.none", lang)
+    )
     lines.append(
         t(
             "indicators.understood.rows_read",
@@ -55,7 +59,9 @@ def understood_lines(
                 lang,
                 number=table.number,
                 where=table.span(),
-                rows="-".join(str(r) for r in dict.fromkeys((table.header_rows[0], table.header_rows[-1]))),
+                rows="-".join(
+                    str(r) for r in dict.fromkeys((table.header_rows[0], table.header_rows[-1]))
+                ),
                 layout=t(f"indicators.understood.layout.{table.layout}", lang),
                 count=table.indicators,
             )

@@ -108,9 +108,7 @@ def file_grids(path: Path, sheet: str | None = None) -> tuple[list[Grid], str]:
         return grids, "xlsx"
     if kind == "binary" or suffix in (".xls", ".xlsx", ".xlsm"):
         if suffix == ".xls":
-            raise _fatal(
-                path, "the old Excel .xls format cannot be read; save it as .xlsx or CSV"
-            )
+            raise _fatal(path, "the old Excel .xls format cannot be read; save it as .xlsx or CSV")
         raise _fatal(path, "not a readable Excel workbook (the bytes are not a workbook)")
     if suffix not in (".csv", ".tsv", ".txt"):
         raise _fatal(path, f"cannot read {suffix or 'a file without extension'}")
@@ -304,9 +302,8 @@ def _docx_tables(path: Path, pages: list[int]) -> list[tuple[int, str, list[list
                         piece: list[str] = []
                         _walk_runs(child, state, piece, first)
                         chunk.append("".join(piece))
-                    text = " ".join(" ".join(chunk).split()) or None
-                    span = _grid_span(tc)
-                    row.extend([text] * span)
+                    value = " ".join(" ".join(chunk).split()) or None
+                    row.extend([value] * _grid_span(tc))
                 rows.append(row)
             if start in wanted:
                 out.append((start, last_text, rows))

@@ -81,7 +81,9 @@ def write_indicator_template(
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.comment = Comment(_text(texts["columns"][field]["help"], lang), "VLR workbench")
-        ws.column_dimensions[cell.column_letter].width = 28 if field in ("name", "definition", "source", "notes") else 14
+        ws.column_dimensions[cell.column_letter].width = (
+            28 if field in ("name", "definition", "source", "notes") else 14
+        )
     ws.freeze_panes = "C3"
     for ind in table or ():
         ws.append(
@@ -105,11 +107,18 @@ def write_indicator_template(
     last = 2 + len(table or ()) + EMPTY_ROWS
     column = {f: ws.cell(row=2, column=i + 1).column_letter for i, f in enumerate(FIELDS)}
     checks = texts["validation"]
-    goal = DataValidation(type="whole", operator="between", formula1="1", formula2="17", allow_blank=True)
+    goal = DataValidation(
+        type="whole", operator="between", formula1="1", formula2="17", allow_blank=True
+    )
     goal.error, goal.errorTitle = _text(checks["goal"], lang), headings[FIELDS.index("goal")]
     goal.add(f"{column['goal']}3:{column['goal']}{last}")
-    year = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True)
-    year.error, year.errorTitle = _text(checks["year"], lang), headings[FIELDS.index("baseline_year")]
+    year = DataValidation(
+        type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True
+    )
+    year.error, year.errorTitle = (
+        _text(checks["year"], lang),
+        headings[FIELDS.index("baseline_year")],
+    )
     for field in ("baseline_year", "latest_year"):
         year.add(f"{column[field]}3:{column[field]}{last}")
     codes = _code_list(fw)
@@ -125,7 +134,10 @@ def write_indicator_template(
     )
     # A warning, not a stop: "11.6.2 / 11.6.1" is allowed but not in the list.
     code_check.errorStyle = "warning"
-    code_check.error, code_check.errorTitle = _text(checks["code"], lang), headings[FIELDS.index("codes")]
+    code_check.error, code_check.errorTitle = (
+        _text(checks["code"], lang),
+        headings[FIELDS.index("codes")],
+    )
     code_check.add(f"{column['codes']}3:{column['codes']}{last}")
     for validation in (goal, year, code_check):
         ws.add_data_validation(validation)
