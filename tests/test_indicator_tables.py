@@ -429,3 +429,29 @@ def test_template_reads_back_as_the_reviews_table(tmp_path, workspace, lang):
     back = read_indicator_file(out)
     assert back.problems == [], back.lines()
     assert _analysis(back.table())[2] == _analysis(table)[2]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "fil"])
+def test_consultation_template_reads_back(tmp_path, lang):
+    import datetime as dt
+
+    import openpyxl
+
+    from vlr_tools.cli import main
+    from vlr_tools.consultations import read_consultation_log
+
+    out = tmp_path / f"log-{lang}.xlsx"
+    assert main(["consultations", "template", str(out), "--lang", lang]) == 0
+    wb = openpyxl.load_workbook(out)
+    sheet = wb.worksheets[1]
+    assert sheet["A2"].comment is not None and len(sheet.data_validations.dataValidation) == 4
+    level = {"en": "Consult", "ja": "協議", "fil": "Consult"}[lang]
+    yes = {"en": "Yes", "ja": "はい", "fil": "Oo"}[lang]
+    row = ["C-01", dt.date(2025, 3, 4), "Barangay workshop", "City Hall", "Workshop", "CPDO",
+           "Women; Youth", 10, 12, 5, 3, yes, yes, "Filipino", "SDG 6", "Water", "Chapter 4",
+           level, "Written consent", "minutes.pdf"]  # fmt: skip
+    sheet.append(row)
+    wb.save(out)
+    result = read_consultation_log(out)
+    assert result.ok, result.problems
+    assert len(result.consultations) == 1 and result.consultations[0].iap2 == "consult"
