@@ -189,13 +189,16 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     table = None
     city = ""
+    illustrative = False
     if args.review:
         from ..review import open_review
 
         with workspace_from_args(args) as ws:
             rv = open_review(ws, args.review)
-            table, city = rv.indicators, rv.city_name
-    path = write_indicator_template(args.out, lang=args.lang, table=table, city=city)
+            table, city, illustrative = rv.indicators, rv.city_name, rv.illustrative
+    path = write_indicator_template(
+        args.out, lang=args.lang, table=table, city=city, illustrative=illustrative
+    )
     filled = f", {len(table)} indicator(s) of review {args.review} filled in" if table else ""
     print(f"wrote {path} (language {args.lang}{filled})")
     return 0

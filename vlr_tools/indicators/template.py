@@ -49,9 +49,13 @@ def write_indicator_template(
     lang: str = "en",
     table: IndicatorTable | None = None,
     city: str = "",
+    illustrative: bool = False,
     framework: Framework | None = None,
 ) -> Path:
-    """Write the workbook to ``out`` (.xlsx) in ``lang``, with ``table``'s indicators filled in."""
+    """Write the workbook to ``out`` (.xlsx) in ``lang``, with ``table``'s indicators filled in.
+
+    ``illustrative`` (a sample city's review) labels the filled-in values as made up.
+    """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -70,6 +74,8 @@ def write_indicator_template(
     ws = wb.active
     ws.title = sheet_name
     title = _text(texts["title"], lang).format(city=city or "—")
+    if illustrative:
+        title = f"{title} ({_text(texts['illustrative'], lang)})"
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
     headings = [_text(texts["columns"][f]["heading"], lang) for f in FIELDS]
