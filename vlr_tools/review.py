@@ -347,14 +347,9 @@ def stored_indicators(ws: Workspace, review_id: str) -> IndicatorTable | None:
         return None
     from .indicators.table import IndicatorTable, LocalIndicator
 
-    names = {f.name for f in dataclasses.fields(LocalIndicator)}
-    rows = []
-    for rec in ws.records(review_id, INDICATOR_KIND):
-        values = {k: v for k, v in rec.data.items() if k in names}
-        values["global_codes"] = tuple(values.get("global_codes") or ())
-        values["disaggregation"] = tuple(values.get("disaggregation") or ())
-        rows.append(LocalIndicator(**values))
-    rows.sort(key=lambda i: (i.row, i.id))
+    rows = [LocalIndicator.from_record(rec.data) for rec in ws.records(review_id, INDICATOR_KIND)]
+    order = {key: n for n, key in enumerate(source.data.get("order") or ())}
+    rows.sort(key=lambda i: (order.get(i.id, len(order)), i.row, i.id))
     data = source.data
     return IndicatorTable(
         path=Path(str(data.get("filename") or "indicators")),
