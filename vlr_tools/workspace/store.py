@@ -218,6 +218,11 @@ class Workspace(CityStore, TeamStore):
         On a team workspace it is the database user; in a hub session, the hub user.
         """
         if self._team_role is not None:
+            # A name in the environment must agree (the config file's is for
+            # a laptop and is not used here).
+            env = os.environ.get("VLR_REVIEWER", "").strip() or None
+            check_hub_name(env, "the environment variable VLR_REVIEWER")
+            self._check_team_name(env, "the environment variable VLR_REVIEWER")
             return self._team_user
         return self._reviewer or configured_reviewer()
 
