@@ -282,7 +282,12 @@ def test_hub_logins_need_the_right_password_and_an_enabled_account(hub):
         )
     # Enabled again for the other tests (a new database password).
     again = hub.run(
-        "add-user", outsider, "--role", "reviewer", "--password-stdin", stdin=f"pw-{outsider}-long\n"
+        "add-user",
+        outsider,
+        "--role",
+        "reviewer",
+        "--password-stdin",
+        stdin=f"pw-{outsider}-long\n",
     )
     assert again.returncode == 0, again.stderr
     assert hub.login(outsider, f"pw-{outsider}-long")
@@ -392,7 +397,7 @@ def test_a_team_reviews_through_the_hub_and_the_database_decides_who_may_change_
                 (rid, f"B1/{out}", out),
             )
         changed = conn.execute(
-            "UPDATE records SET data = '{\"rating\": \"not_met\"}' WHERE review_id = %s", (rid,)
+            'UPDATE records SET data = \'{"rating": "not_met"}\' WHERE review_id = %s', (rid,)
         )
         assert changed.rowcount == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege):

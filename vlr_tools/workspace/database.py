@@ -308,9 +308,7 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 user = str(conn.exec_driver_sql("SELECT current_user").scalar())
-                role = conn.execute(
-                    sa.text("SELECT vlr_team_role(current_user)")
-                ).scalar()
+                role = conn.execute(sa.text("SELECT vlr_team_role(current_user)")).scalar()
                 conn.rollback()
         except sa.exc.SQLAlchemyError:
             return "?", None

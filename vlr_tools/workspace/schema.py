@@ -181,6 +181,7 @@ review_members_table = sa.Table(
     sa.Column("added_by", sa.String(200), nullable=False),
 )
 
+
 def review_from_row(row: Any) -> Review:
     """A Review from a ``reviews`` row."""
     return Review(

@@ -78,7 +78,6 @@ from .schema import (
     review_row,
     reviews_table,
 )
-
 from .team import TeamStore
 
 if TYPE_CHECKING:

@@ -114,7 +114,9 @@ def check_team_name(name: object) -> str:
 def check_team_role(role: object, where: str = "role") -> str:
     """Return ``role`` if it is lead, reviewer or observer, else raise."""
     if role not in TEAM_ROLES:
-        raise WorkspaceValueError(f"{where} {role!r} is not allowed; allowed: {', '.join(TEAM_ROLES)}")
+        raise WorkspaceValueError(
+            f"{where} {role!r} is not allowed; allowed: {', '.join(TEAM_ROLES)}"
+        )
     return str(role)
 
 
@@ -136,6 +138,10 @@ class TeamStore:
     _team_role: str | None
 
     def _who(self, reviewer: str | None) -> str:  # pragma: no cover - provided by Workspace
+        raise NotImplementedError
+
+    @property
+    def reviewer(self) -> str | None:  # pragma: no cover - provided by Workspace
         raise NotImplementedError
 
     def _review_in(self, conn: Connection, review_id: str, *, lock: bool = False) -> Any:
@@ -178,6 +184,16 @@ class TeamStore:
             "recorded as": f"{self._team_user}: the database records its user with every "
             "change, whatever name a client sends",
         }
+
+    def history_source(self) -> str:
+        """Where the names in this workspace's history come from, in words."""
+        if self._db.backend == "postgresql" and self._team_role is not None:
+            return (
+                "names recorded by PostgreSQL (the database user of each change on this team "
+                "workspace; rows written before the team was set up, or by the owner, carry "
+                "the name their client gave)"
+            )
+        return "names as each client gave them (no database users check them here)"
 
     # -- the team (workspace owner) --------------------------------------------------
 
@@ -226,7 +242,8 @@ class TeamStore:
             password = secrets.token_urlsafe(24)
         if login == "peer":
             password = None
-        who = self._who(reviewer)
+        # Recorded as added by the name given, else the owner's database user.
+        who = self._who(reviewer) if reviewer or self.reviewer else self._team_user
         with self._db.write() as conn:
             owner = conn.exec_driver_sql("SELECT current_user").scalar()
             may = conn.exec_driver_sql(
