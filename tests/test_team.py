@@ -355,3 +355,26 @@ def test_bad_team_names_and_roles_are_refused(team):
         owner_name = make_url(team.owner_url).username
         with pytest.raises(AccessError, match="administrative database role"):
             owner.add_team_member(owner_name, "lead")
+
+
+@pg
+def test_an_observer_reads_a_review_and_its_memo_without_writing(team):
+    """A partner city's focal person opens their review, its inputs and its memo: all
+    reads, so nothing is refused and nothing is written."""
+    from vlr_tools.checklist import rate
+    from vlr_tools.intake import start_sample_review
+    from vlr_tools.memo import build_memo, memo_bytes
+    from vlr_tools.review import open_review
+
+    n = team.names
+    with team.open("lead") as ws:
+        rv = start_sample_review(ws, "san-fernando", "v1")
+        ws.add_member(rv.id, n["observer"], "observer")
+        rate(ws, rv.id, "B1", "met", pages="2", comment="Scope is clear.")
+    before = team.counts()
+    with team.open("observer") as ws:
+        opened = open_review(ws, rv.id)
+        assert opened.city.slug == "san-fernando" and opened.draft_file is not None
+        memo = memo_bytes(build_memo(ws, rv.id), "md").decode()
+    assert "Scope is clear." in memo
+    assert team.counts() == before

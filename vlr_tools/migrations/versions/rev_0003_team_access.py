@@ -301,6 +301,12 @@ def _postgres_statements(bind: sa.Connection) -> list[str]:
         "FOR EACH ROW EXECUTE FUNCTION vlr_guard_members()",
     ]
     member = "vlr_review_role({column}, current_user) IS NOT NULL"
+    # For reading many rows: one lookup of the user's reviews per query (a
+    # function call per row costs twice the read time of 2,000 records).
+    my_reviews = (
+        "review_id IN (SELECT m.review_id FROM review_members m JOIN team t ON t.name = m.name "
+        "WHERE m.name = current_user AND t.active)"
+    )
     lead_of = "vlr_review_role({column}, current_user) = 'lead'"
     team_lead = "vlr_team_role(current_user) = 'lead'"
     policies = [
@@ -315,8 +321,7 @@ def _postgres_statements(bind: sa.Connection) -> list[str]:
         f"CREATE POLICY lead_changes ON reviews FOR UPDATE "
         f"USING ({member.format(column='id')} OR {team_lead}) "
         f"WITH CHECK ({lead_of.format(column='id')} AND updated_by = current_user)",
-        f"CREATE POLICY read_members_items ON records FOR SELECT "
-        f"USING ({member.format(column='review_id')})",
+        f"CREATE POLICY read_members_items ON records FOR SELECT USING ({my_reviews})",
         "CREATE POLICY write_allowed_items ON records FOR INSERT "
         "WITH CHECK (vlr_may_write(review_id, kind, key, current_user) "
         "AND updated_by = current_user)",
@@ -326,8 +331,7 @@ def _postgres_statements(bind: sa.Connection) -> list[str]:
         f"USING ({member.format(column='review_id')}) "
         f"WITH CHECK (vlr_may_write(review_id, kind, key, current_user) "
         f"AND updated_by = current_user)",
-        f"CREATE POLICY read_members_history ON history FOR SELECT "
-        f"USING ({member.format(column='review_id')})",
+        f"CREATE POLICY read_members_history ON history FOR SELECT USING ({my_reviews})",
         "CREATE POLICY record_own_changes ON history FOR INSERT "
         "WITH CHECK (who = current_user AND action <> 'import' "
         "AND vlr_may_write(review_id, kind, key, current_user))",
