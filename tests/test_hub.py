@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HUB = PROJECT_DIR / "scripts" / "hub"
@@ -260,6 +259,8 @@ def _db_password(hub: Hub, name: str) -> str:
     return (hub.state / "secrets" / "db" / name).read_text().strip()
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_hub_logins_need_the_right_password_and_an_enabled_account(hub):
     lead = hub.names["lead"]
     assert hub.login(lead, f"pw-{lead}-long")
@@ -295,6 +296,8 @@ def test_hub_logins_need_the_right_password_and_an_enabled_account(hub):
     assert outsider in users.stdout and "active" in users.stdout
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_a_team_reviews_through_the_hub_and_the_database_decides_who_may_change_what(hub):
     names = hub.names
     lead, rev, obs, out = names["lead"], names["reviewer"], names["observer"], names["outsider"]
@@ -461,3 +464,49 @@ def test_a_team_reviews_through_the_hub_and_the_database_decides_who_may_change_
     assert who[("rating", f"B1/{rev}")] == rev
     assert who[("note", "forged")] == rev  # the client said the lead; the database says who
     assert who[("final_rating", "B1")] == lead
+
+
+def _load_hub_config(tmp_path, monkeypatch, spawner: str):
+    pytest.importorskip("nativeauthenticator")
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("VLR_HUB_STATE", str(tmp_path))
+    monkeypatch.setenv("VLR_HUB_PORT", "18000")
+    monkeypatch.setenv("VLR_HUB_SPAWNER", spawner)
+    monkeypatch.setenv(
+        "VLR_HUB_DATABASE_URL", "postgresql+psycopg://owner:owner-pw@127.0.0.1:54329/vlrteam"
+    )
+    loader = PyFileConfigLoader(
+        "jupyterhub_config.py", path=str(PROJECT_DIR / "deploy" / "jupyterhub")
+    )
+    return loader.load_config()
+
+
+def test_hub_config_stays_on_loopback_and_gives_each_user_their_own_role(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    secret = tmp_path / "secrets" / "db" / "maria"
+    secret.parent.mkdir(parents=True)
+    secret.write_text("maria-db-pw\n")
+    c = _load_hub_config(tmp_path, monkeypatch, "simple")
+    assert c.JupyterHub.ip == c.JupyterHub.hub_ip == c.Spawner.ip == "127.0.0.1"
+    assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:18002"
+    assert c.JupyterHub.authenticator_class == "nativeauthenticator.NativeAuthenticator"
+    assert c.JupyterHub.spawner_class.endswith("SimpleLocalProcessSpawner")
+    env = c.Spawner.environment
+    maria = SimpleNamespace(
+        user=SimpleNamespace(name="maria"), home_dir=str(tmp_path / "homes" / "maria")
+    )
+    url = env["VLR_DATABASE_URL"](maria)
+    assert url == "postgresql+psycopg://maria:maria-db-pw@127.0.0.1:54329/vlrteam"
+    assert "owner" not in url  # the owner's password never reaches a user's server
+    assert env["VLR_EXPORTS_DIR"](maria).endswith("homes/maria/exports")
+    # One OS user per reviewer: no password, peer login over the local socket.
+    c = _load_hub_config(tmp_path, monkeypatch, "local")
+    assert c.JupyterHub.spawner_class.endswith(".LocalProcessSpawner")
+    omar = SimpleNamespace(user=SimpleNamespace(name="omar"))
+    assert c.Spawner.environment["VLR_DATABASE_URL"](omar) == (
+        "postgresql+psycopg://omar@:54329/vlrteam?host=%2Fvar%2Frun%2Fpostgresql"
+    )
+    with pytest.raises(SystemExit, match="allowed: simple, local"):
+        _load_hub_config(tmp_path, monkeypatch, "docker")

@@ -320,7 +320,9 @@ def cmd_add_user(args: argparse.Namespace) -> int:
         api("PATCH", f"/users/{name}", {"admin": True})
     print(f"hub: {name} can log in (team role {member.role}); database role {name} made")
     if shown:
-        print(f"hub: password for {name}: {shown} (shown once; they change it at /hub/change-password)")
+        print(
+            f"hub: password for {name}: {shown} (shown once; they change it at /hub/change-password)"
+        )
     return 0
 
 

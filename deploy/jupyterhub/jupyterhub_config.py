@@ -34,7 +34,7 @@ import sys
 from pathlib import Path
 
 import nativeauthenticator
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -126,15 +126,24 @@ def _database_url(spawner) -> str:
     """The team workspace as this user's own database role sees it."""
     if not OWNER_URL:
         return ""
-    url = make_url(OWNER_URL).set(username=spawner.user.name)
+    owner = make_url(OWNER_URL)
     secret = SECRETS / "db" / spawner.user.name
-    if SPAWNER == "local" and not secret.is_file():
+    # Built afresh, so nothing of the owner's credentials reaches a user's server.
+    parts = {
+        "drivername": owner.drivername,
+        "username": spawner.user.name,
+        "host": owner.host,
+        "port": owner.port,
+        "database": owner.database,
+        "query": dict(owner.query),
+    }
+    if secret.is_file():
+        parts["password"] = secret.read_text(encoding="utf-8").strip()
+    elif SPAWNER == "local":
         # Peer authentication over the local socket: the OS user is the role.
-        return url.set(password=None, host=None).update_query_dict(
-            {"host": "/var/run/postgresql"}
-        ).render_as_string(hide_password=False)
-    password = secret.read_text(encoding="utf-8").strip() if secret.is_file() else None
-    return url.set(password=password).render_as_string(hide_password=False)
+        parts["host"] = None
+        parts["query"] = {**parts["query"], "host": "/var/run/postgresql"}
+    return URL.create(**parts).render_as_string(hide_password=False)
 
 
 def _prepare_home(spawner) -> None:
