@@ -510,3 +510,29 @@ def test_hub_config_stays_on_loopback_and_gives_each_user_their_own_role(tmp_pat
     )
     with pytest.raises(SystemExit, match="allowed: simple, local"):
         _load_hub_config(tmp_path, monkeypatch, "docker")
+
+
+def test_systemd_units_of_a_bigger_install_are_valid(tmp_path):
+    """The unit files in deploy/jupyterhub/systemd, with this checkout's paths, pass
+    systemd's own check (unknown keys, bad values and missing programs are reported)."""
+    verify = shutil.which("systemd-analyze")
+    if verify is None:
+        pytest.skip("systemd-analyze is not installed")
+    units = PROJECT_DIR / "deploy" / "jupyterhub" / "systemd"
+    names = sorted(p.name for p in units.iterdir())
+    assert names == ["vlr-backup.service", "vlr-backup.timer", "vlr-hub.service"]
+    for name in names:
+        text = (units / name).read_text(encoding="utf-8")
+        text = text.replace("/opt/vlr-tools/.venv", sys.prefix).replace(
+            "/opt/vlr-tools", str(PROJECT_DIR)
+        )
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    checked = subprocess.run(
+        [verify, "verify", *(f"./{n}" for n in names)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0 and not (checked.stdout + checked.stderr).strip(), checked.stderr
