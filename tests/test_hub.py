@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HUB = PROJECT_DIR / "scripts" / "hub"
 PROXY = PROJECT_DIR / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"
