@@ -232,7 +232,9 @@ def test_a_workspace_of_the_first_schema_is_upgraded_keeping_everything(location
 
 def _back_to_0002(conn: sa.Connection) -> None:
     """Undo revision 0003 by hand: its two tables and, on PostgreSQL, its access rules."""
-    conn.exec_driver_sql("DROP TABLE review_members")
+    # On PostgreSQL the policies that read review_members go with it (CASCADE).
+    cascade = " CASCADE" if conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql(f"DROP TABLE review_members{cascade}")
     conn.exec_driver_sql("DROP TABLE team")
     if conn.dialect.name == "postgresql":
         for function in (
