@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from ..errors import AccessError, WorkspaceError, WorkspaceValueError
 from .model import REVIEW_KIND, now
 from .schema import (
+    TABLES,
     TEAM_ROLES,
     review_members_table,
     reviews_table,
@@ -44,18 +45,7 @@ _RESERVED = {"public", "none", "postgres", "current_user", "session_user", "curr
 
 # Table rights by team role. Row-level security narrows them to the reviews a
 # member belongs to, and to what their role on each review allows.
-_READ = (
-    "reviews",
-    "records",
-    "history",
-    "imports",
-    "cities",
-    "blobs",
-    "drafts",
-    "team",
-    "review_members",
-    "alembic_version",
-)
+_READ = (*TABLES, "alembic_version")
 _GRANTS = {
     "observer": [f"SELECT ON {', '.join(_READ)}"],
     "reviewer": [
