@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    AccessError,
     AnnotationError,
     BundleError,
     ChecklistError,
@@ -159,6 +160,7 @@ _expose(
 
 __all__ = sorted(
     [
+        "AccessError",
         "AnnotationError",
         "BundleError",
         "ChecklistError",

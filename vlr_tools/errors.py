@@ -125,6 +125,13 @@ class ConflictError(WorkspaceError):
         self.attempted = attempted
 
 
+class AccessError(WorkspaceError, PermissionError):
+    """The database refused a change: the team member lacks the role it needs.
+
+    The message names the role needed (on the team, or on the review).
+    """
+
+
 class BundleError(WorkspaceError, ValueError):
     """A review bundle is corrupt, tampered with, truncated or already imported."""
 
