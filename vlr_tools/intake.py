@@ -20,6 +20,7 @@ large) is refused with one message and the workspace is unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
@@ -206,7 +207,7 @@ def sniff_format(data: bytes, name: str) -> str:
         return "pdf"
     if data[:4] == b"PK\x03\x04":
         try:
-            with zipfile.ZipFile(_BytesFile(data)) as zf:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
             raise DocumentError(f"{name}: is a damaged ZIP/Word file ({exc})") from exc
@@ -229,15 +230,6 @@ def sniff_format(data: bytes, name: str) -> str:
             "or plain text"
         ) from None
     return "md" if Path(name).suffix.lower() in (".md", ".markdown") else "txt"
-
-
-class _BytesFile:
-    """Just enough of a file for zipfile over bytes, without copying them."""
-
-    def __new__(cls, data: bytes) -> Any:  # type: ignore[misc]
-        import io
-
-        return io.BytesIO(data)
 
 
 def add_draft(

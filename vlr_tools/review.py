@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CityError, DocumentError, UnknownReviewError
+from .errors import DocumentError, UnknownReviewError
 
 if TYPE_CHECKING:
     from .documents import Draft
@@ -419,7 +419,6 @@ __all__ = [
     "INDICATOR_KIND",
     "INDICATOR_SOURCE_KIND",
     "MAPPING_KIND",
-    "CityError",
     "OpenReview",
     "load_mapping",
     "open_review",
