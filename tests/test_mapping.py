@@ -313,12 +313,12 @@ def test_bad_arguments():
 
 
 def test_local_terms_take_effect(vocabulary_city):
-    text = "The Lingap Kalusugan caravan visited the upland sitios."
+    text = "The Lingap Bayan caravan visited the upland sitios."
     assert 3 not in goals(text, city=vocabulary_city)
-    add_local_term(vocabulary_city, "Lingap Kalusugan", 3, "3.8")
+    add_local_term(vocabulary_city, "Lingap Bayan", 3, "3.8")
     matches = map_text(text, city=vocabulary_city)
     assert [(m.goal, m.target) for m in matches] == [(3, "3.8")]
-    assert matches[0].evidence[0].text == "Lingap Kalusugan"
+    assert matches[0].evidence[0].text == "Lingap Bayan"
 
 
 # -- drafts --------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -289,6 +289,31 @@ _WILD = f"[{_LATIN}'-]*"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
+_VOWELS = "aeiou"
+
+
+def _inflected(word: str) -> list[tuple[str, str]]:
+    """Atoms for a term's last word (four letters or more) and its inflections.
+
+    Plural and possessive as for every word, and the -ed, -ing and -er(s) forms,
+    so that "rent" finds "renters", "rented" and "renting", "nurse" finds
+    "nursing" and "plan" finds "planning". A city describes its programmes in
+    verbs and in the names of the people they serve, not in the nouns of the
+    term lists.
+    """
+    if word.endswith("e") and word[-2] not in _VOWELS:
+        stem = word[:-1]
+        tail = "(?:e(?:s|'s|s'|d|rs?)?|ing)"
+    elif word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        stem = word
+        last = re.escape(word[-1])
+        tail = f"(?:s|es|'s|s'|ed|ing|ers?|{last}(?:ed|ing|ers?))?"
+    else:
+        stem = word
+        tail = "(?:s|es|'s|s'|ed|ing|ers?)?"
+    return [*(("c", ch) for ch in stem), ("r", tail)]
+
+
 def _atoms(key: str) -> list[tuple[str, str]]:
     """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece)."""
     atoms: list[tuple[str, str]] = []
@@ -313,6 +338,8 @@ def _atoms(key: str) -> list[tuple[str, str]]:
             ):
                 atoms.extend(("c", ch) for ch in word[:-1])
                 atoms.append(("r", "(?:y|ies|y's)"))
+            elif last and len(word) >= 4 and word.isalpha() and not is_case_sensitive(word):
+                atoms.extend(_inflected(word))
             elif last and word[-1:].isalpha() and not is_case_sensitive(word):
                 atoms.extend(("c", ch) for ch in word)
                 atoms.append(("r", "(?:s|es|'s|s')?"))
@@ -708,6 +735,10 @@ SUBJECT_MIN = 1.0
 #: several sentences or a purpose clause), the leading goal is still suggested if its
 #: place-weighted evidence reaches MIN_WEIGHT and is this many times the runner-up's.
 CLEAR_LEAD = 1.5
+#: When no goal reaches MIN_WEIGHT in any text, the leading goal is still suggested if its
+#: subject words (not context words) in the title, lead or a purpose clause weigh this much
+#: with their place ("women" in the lead sentence: 0.5 x 1.4) and it leads by CLEAR_LEAD.
+WEAK_MIN = 0.7
 
 _PLACE_FACTORS = {
     "name": TITLE_FACTOR,
@@ -935,17 +966,41 @@ def _select(
         for goal, weight in goals.items()
         if plain[goal] >= min_weight - 1e-9 and weight >= relative * top
     ]
-    if not matches and structured:
-        # A programme description whose subject is said in a few weaker words ("fitness",
-        # 「野鳥」): its clearly leading goal, if the words' place (title, lead, purpose)
-        # makes them enough. A single sentence keeps the plain threshold.
-        ranked = sorted(goals.items(), key=lambda gw: (-gw[1], gw[0]))
-        goal, weight = ranked[0]
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if weight >= min_weight and weight >= CLEAR_LEAD * second:
-            matches = [match(goal, weight)]
+    if not matches:
+        matches = _weak_subject(evidence, goals, structured, min_weight, match)
     matches.sort(key=lambda m: (-m.weight, m.goal))
     return matches
+
+
+def _weak_subject(
+    evidence: list[Evidence],
+    goals: dict[int, float],
+    structured: bool,
+    min_weight: float,
+    match: Callable[[int, float], Match],
+) -> list[Match]:
+    """The one goal suggested for a text where no goal reaches the threshold, if any.
+
+    A programme description often says its subject in a few everyday words that
+    count for little alone ("women", "police", 「二酸化炭素」). When the goal they
+    point to clearly leads (:data:`CLEAR_LEAD` times the runner-up), it is still
+    suggested if its weight, counted with the place of its words, reaches
+    :data:`MIN_WEIGHT` in a structured text, or :data:`WEAK_MIN` on its subject
+    words alone (context words left out) where they stand in the title, the lead
+    sentence or a purpose clause. The suggestion's weight is what it is, so its
+    score shows how weak it is; :meth:`Match.why` lists its words and places.
+    """
+    ranked = sorted(goals.items(), key=lambda gw: (-gw[1], gw[0]))
+    goal, weight = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if weight < CLEAR_LEAD * second:
+        return []
+    if structured and weight >= min_weight:
+        return [match(goal, weight)]
+    subject = _weigh(e for e in evidence if e.goal == goal and e.place and not e.context)[0]
+    if subject.get(goal, 0.0) >= WEAK_MIN - 1e-9:
+        return [match(goal, weight)]
+    return []
 
 
 def _target_order(code: str) -> tuple[int, int]:
