@@ -82,7 +82,7 @@ from .documents import Draft, detect_lang, load_draft
 from .errors import MappingError
 from .front_matter import REASONS as SKIP_REASONS
 from .front_matter import skip_reasons
-from .vocabulary import Term, Vocabulary, is_case_sensitive, load_vocabulary
+from .vocabulary import KINDS_FILE, Term, Vocabulary, is_case_sensitive, load_vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -314,8 +314,12 @@ def _inflected(word: str) -> list[tuple[str, str]]:
     return [*(("c", ch) for ch in stem), ("r", tail)]
 
 
-def _atoms(key: str) -> list[tuple[str, str]]:
-    """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece)."""
+def _atoms(key: str, *, inflect: bool = True) -> list[tuple[str, str]]:
+    """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece).
+
+    ``inflect`` lets the last English word match its -ed, -ing and -er(s) forms
+    (:func:`_inflected`); its plural matches in any case.
+    """
     atoms: list[tuple[str, str]] = []
     if _CJK.search(key):
         for ch in key:
@@ -422,7 +426,9 @@ class _Matcher:
         for i in indices:
             key = self.entries[i][0]
             node = latin if _LATIN_CHAR.match(key[0]) else other
-            atoms = _atoms(key)
+            # the kinds generated from WordNet are nouns: they match as written or plural
+            inflect = any(Path(t.source).name != KINDS_FILE for t in self.entries[i][1])
+            atoms = _atoms(key, inflect=inflect)
             for pos, atom in enumerate(atoms):
                 node.depth = max(node.depth, len(atoms) - pos)
                 node = node.children.setdefault(atom, _Node())
