@@ -290,6 +290,18 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
 _VOWELS = "aeiou"
+# a term of plain lower-case words (the kinds generated from WordNet qualify)
+_PLAIN_NOUN = re.compile(r"^[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2}$")
+# a word of the lower-cased text, and what may stand between the words of a term
+_TOKEN = re.compile(r"[a-z][a-z']*")
+_GAP = re.compile(r"[\s\-/]+")
+
+
+def _noun_forms(word: str) -> tuple[str, ...]:
+    """A noun as written and in the plural and possessive (as :func:`_atoms` matches)."""
+    if len(word) > 2 and word[-1] == "y" and word[-2] not in _VOWELS:
+        return (word, word[:-1] + "ies", word + "'s")
+    return (word, word + "s", word + "es", word + "'s", word + "s'")
 
 
 def _inflected(word: str) -> list[tuple[str, str]]:
@@ -408,8 +420,21 @@ class _Matcher:
             else:
                 by_key[key] = len(self.entries)
                 self.entries.append((key, [t]))
-        folded = [i for i, (k, _) in enumerate(self.entries) if not is_case_sensitive(k)]
-        exact = [i for i, (k, _) in enumerate(self.entries) if is_case_sensitive(k)]
+        # The kinds generated from WordNet (thousands of plain nouns: "tilapia") are looked
+        # up word by word; compiled into the regexes they would cost seconds per version.
+        self.nouns: dict[str, int] = {}
+        self._first_words: set[str] = set()
+        regex = []
+        for i, (key, terms) in enumerate(self.entries):
+            if _PLAIN_NOUN.match(key) and all(Path(t.source).name == KINDS_FILE for t in terms):
+                words = key.replace("-", " ").split()
+                for form in _noun_forms(words[-1]):
+                    self.nouns.setdefault(" ".join([*words[:-1], form]), i)
+                self._first_words.add(words[0])
+            else:
+                regex.append(i)
+        folded = [i for i in regex if not is_case_sensitive(self.entries[i][0])]
+        exact = [i for i in regex if is_case_sensitive(self.entries[i][0])]
         # (pattern, groups) for the lower-cased text, and for the text as written
         self._lower = self._patterns(folded)
         self._exact = [(re.compile(p), g) for p, g in self._patterns(exact)]
@@ -463,6 +488,28 @@ class _Matcher:
                 ]
             )
 
+    def _noun_hits(self, lower: str) -> list[tuple[int, int, int]]:
+        """(start, end, entry) of the listed nouns of one to three words, longest first."""
+        words = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(lower)]
+        out: list[tuple[int, int, int]] = []
+        skip_to = 0
+        for n, (start, _end, word) in enumerate(words):
+            if start < skip_to or word not in self._first_words:
+                continue
+            for size in (3, 2, 1):
+                if n + size > len(words):
+                    continue
+                span = words[n : n + size]
+                gaps = zip(span, span[1:], strict=False)
+                if any(not _GAP.fullmatch(lower, a[1], b[0]) for a, b in gaps):
+                    continue
+                entry = self.nouns.get(" ".join(w[2] for w in span))
+                if entry is not None:
+                    out.append((start, span[-1][1], entry))
+                    skip_to = span[-1][1]
+                    break
+        return out
+
     def hits(self, folded: str) -> list[tuple[int, int, int]]:
         """(start, end, entry index) of every non-overlapping term, longest first."""
         lower = folded.lower()
@@ -484,6 +531,10 @@ class _Matcher:
                     if m.lastindex is not None and m.end() > m.start():
                         found.append((m.start(), m.end(), groups[m.lastindex - 1]))
                 sources += len(found) > before
+        if self.nouns and len(lower) == len(folded):
+            before = len(found)
+            found.extend(self._noun_hits(lower))
+            sources += len(found) > before
         if sources > 1:
             found = _non_overlapping(found)
         return found
