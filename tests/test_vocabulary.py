@@ -92,7 +92,7 @@ def test_editing_a_shared_file_changes_the_version_and_the_mapping(tmp_path, mon
     reference = tmp_path / "reference"
     (reference / "vocabulary").mkdir(parents=True)
     (reference / "sdg").symlink_to(paths.REFERENCE_DIR / "sdg")
-    for name in ("en.csv", "ja.csv", "context.csv"):
+    for name in ("en.csv", "ja.csv", "context.csv", "kinds_en.csv"):
         shutil.copy(vocabulary_dir() / name, reference / "vocabulary" / name)
     before = vocabulary_version()
     monkeypatch.setattr(paths, "REFERENCE_DIR", reference)
@@ -278,7 +278,7 @@ def test_editing_the_context_file_changes_the_version(tmp_path, monkeypatch):
     reference = tmp_path / "reference"
     (reference / "vocabulary").mkdir(parents=True)
     (reference / "sdg").symlink_to(paths.REFERENCE_DIR / "sdg")
-    for name in ("en.csv", "ja.csv", "context.csv"):
+    for name in ("en.csv", "ja.csv", "context.csv", "kinds_en.csv"):
         shutil.copy(vocabulary_dir() / name, reference / "vocabulary" / name)
     before = vocabulary_version()
     monkeypatch.setattr(paths, "REFERENCE_DIR", reference)

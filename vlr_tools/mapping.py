@@ -56,8 +56,13 @@ data, the pandemic; school, housing, park) weigh less
 its own. Whether a goal is suggested still needs :data:`MIN_WEIGHT` without
 the place bonus, except for a term that is the programme's whole name, and in
 a structured text where nothing reaches it, for a goal that clearly leads
-(:data:`CLEAR_LEAD`). :meth:`Match.why` says in one line which words made a
-goal and where they stand.
+(:data:`CLEAR_LEAD`); in any text where nothing reaches it, a clearly leading
+goal whose subject words in the title, lead or a purpose clause weigh
+:data:`WEAK_MIN` is suggested with its (low) score. :meth:`Match.why` says in
+one line which words made a goal and where they stand. The last word of an
+English term also matches its -ed, -ing and -er(s) forms, and the kinds of
+category words generated from WordNet (``kinds_en.csv``: "tilapia", a kind
+of fish) are looked up word by word.
 
 Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
 contents, lists of acronyms and glossaries with a reason
@@ -297,6 +302,11 @@ _TOKEN = re.compile(r"[a-z][a-z']*")
 _GAP = re.compile(r"[\s\-/]+")
 
 
+def _is_kind(term: Term) -> bool:
+    """True for a term of the generated kinds file (``kinds_en.csv``)."""
+    return term.source.endswith(KINDS_FILE) and Path(term.source).name == KINDS_FILE
+
+
 def _noun_forms(word: str) -> tuple[str, ...]:
     """A noun as written and in the plural and possessive (as :func:`_atoms` matches)."""
     if len(word) > 2 and word[-1] == "y" and word[-2] not in _VOWELS:
@@ -426,7 +436,7 @@ class _Matcher:
         self._first_words: set[str] = set()
         regex = []
         for i, (key, terms) in enumerate(self.entries):
-            if _PLAIN_NOUN.match(key) and all(Path(t.source).name == KINDS_FILE for t in terms):
+            if _PLAIN_NOUN.match(key) and all(_is_kind(t) for t in terms):
                 words = key.replace("-", " ").split()
                 for form in _noun_forms(words[-1]):
                     self.nouns.setdefault(" ".join([*words[:-1], form]), i)
@@ -452,7 +462,7 @@ class _Matcher:
             key = self.entries[i][0]
             node = latin if _LATIN_CHAR.match(key[0]) else other
             # the kinds generated from WordNet are nouns: they match as written or plural
-            inflect = any(Path(t.source).name != KINDS_FILE for t in self.entries[i][1])
+            inflect = not all(_is_kind(t) for t in self.entries[i][1])
             atoms = _atoms(key, inflect=inflect)
             for pos, atom in enumerate(atoms):
                 node.depth = max(node.depth, len(atoms) - pos)
