@@ -56,8 +56,13 @@ data, the pandemic; school, housing, park) weigh less
 its own. Whether a goal is suggested still needs :data:`MIN_WEIGHT` without
 the place bonus, except for a term that is the programme's whole name, and in
 a structured text where nothing reaches it, for a goal that clearly leads
-(:data:`CLEAR_LEAD`). :meth:`Match.why` says in one line which words made a
-goal and where they stand.
+(:data:`CLEAR_LEAD`); in any text where nothing reaches it, a clearly leading
+goal whose subject words in the title, lead or a purpose clause weigh
+:data:`WEAK_MIN` is suggested with its (low) score. :meth:`Match.why` says in
+one line which words made a goal and where they stand. The last word of an
+English term also matches its -ed, -ing and -er(s) forms, and the kinds of
+category words generated from WordNet (``kinds_en.csv``: "tilapia", a kind
+of fish) are looked up word by word.
 
 Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
 contents, lists of acronyms and glossaries with a reason
@@ -72,7 +77,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,7 +87,7 @@ from .documents import Draft, detect_lang, load_draft
 from .errors import MappingError
 from .front_matter import REASONS as SKIP_REASONS
 from .front_matter import skip_reasons
-from .vocabulary import Term, Vocabulary, is_case_sensitive, load_vocabulary
+from .vocabulary import KINDS_FILE, Term, Vocabulary, is_case_sensitive, load_vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -289,8 +294,54 @@ _WILD = f"[{_LATIN}'-]*"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
-def _atoms(key: str) -> list[tuple[str, str]]:
-    """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece)."""
+_VOWELS = "aeiou"
+# a term of plain lower-case words (the kinds generated from WordNet qualify)
+_PLAIN_NOUN = re.compile(r"^[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2}$")
+# a word of the lower-cased text, and what may stand between the words of a term
+_TOKEN = re.compile(r"[a-z][a-z']*")
+_GAP = re.compile(r"[\s\-/]+")
+
+
+def _is_kind(term: Term) -> bool:
+    """True for a term of the generated kinds file (``kinds_en.csv``)."""
+    return term.source.endswith(KINDS_FILE) and Path(term.source).name == KINDS_FILE
+
+
+def _noun_forms(word: str) -> tuple[str, ...]:
+    """A noun as written and in the plural and possessive (as :func:`_atoms` matches)."""
+    if len(word) > 2 and word[-1] == "y" and word[-2] not in _VOWELS:
+        return (word, word[:-1] + "ies", word + "'s")
+    return (word, word + "s", word + "es", word + "'s", word + "s'")
+
+
+def _inflected(word: str) -> list[tuple[str, str]]:
+    """Atoms for a term's last word (four letters or more) and its inflections.
+
+    Plural and possessive as for every word, and the -ed, -ing and -er(s) forms,
+    so that "rent" finds "renters", "rented" and "renting", "nurse" finds
+    "nursing" and "plan" finds "planning". A city describes its programmes in
+    verbs and in the names of the people they serve, not in the nouns of the
+    term lists.
+    """
+    if word.endswith("e") and word[-2] not in _VOWELS:
+        stem = word[:-1]
+        tail = "(?:e(?:s|'s|s'|d|rs?)?|ing)"
+    elif word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        stem = word
+        last = re.escape(word[-1])
+        tail = f"(?:s|es|'s|s'|ed|ing|ers?|{last}(?:ed|ing|ers?))?"
+    else:
+        stem = word
+        tail = "(?:s|es|'s|s'|ed|ing|ers?)?"
+    return [*(("c", ch) for ch in stem), ("r", tail)]
+
+
+def _atoms(key: str, *, inflect: bool = True) -> list[tuple[str, str]]:
+    """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece).
+
+    ``inflect`` lets the last English word match its -ed, -ing and -er(s) forms
+    (:func:`_inflected`); its plural matches in any case.
+    """
     atoms: list[tuple[str, str]] = []
     if _CJK.search(key):
         for ch in key:
@@ -313,6 +364,8 @@ def _atoms(key: str) -> list[tuple[str, str]]:
             ):
                 atoms.extend(("c", ch) for ch in word[:-1])
                 atoms.append(("r", "(?:y|ies|y's)"))
+            elif last and len(word) >= 4 and word.isalpha() and not is_case_sensitive(word):
+                atoms.extend(_inflected(word))
             elif last and word[-1:].isalpha() and not is_case_sensitive(word):
                 atoms.extend(("c", ch) for ch in word)
                 atoms.append(("r", "(?:s|es|'s|s')?"))
@@ -377,8 +430,21 @@ class _Matcher:
             else:
                 by_key[key] = len(self.entries)
                 self.entries.append((key, [t]))
-        folded = [i for i, (k, _) in enumerate(self.entries) if not is_case_sensitive(k)]
-        exact = [i for i, (k, _) in enumerate(self.entries) if is_case_sensitive(k)]
+        # The kinds generated from WordNet (thousands of plain nouns: "tilapia") are looked
+        # up word by word; compiled into the regexes they would cost seconds per version.
+        self.nouns: dict[str, int] = {}
+        self._first_words: set[str] = set()
+        regex = []
+        for i, (key, terms) in enumerate(self.entries):
+            if _PLAIN_NOUN.match(key) and all(_is_kind(t) for t in terms):
+                words = key.replace("-", " ").split()
+                for form in _noun_forms(words[-1]):
+                    self.nouns.setdefault(" ".join([*words[:-1], form]), i)
+                self._first_words.add(words[0])
+            else:
+                regex.append(i)
+        folded = [i for i in regex if not is_case_sensitive(self.entries[i][0])]
+        exact = [i for i in regex if is_case_sensitive(self.entries[i][0])]
         # (pattern, groups) for the lower-cased text, and for the text as written
         self._lower = self._patterns(folded)
         self._exact = [(re.compile(p), g) for p, g in self._patterns(exact)]
@@ -395,7 +461,9 @@ class _Matcher:
         for i in indices:
             key = self.entries[i][0]
             node = latin if _LATIN_CHAR.match(key[0]) else other
-            atoms = _atoms(key)
+            # the kinds generated from WordNet are nouns: they match as written or plural
+            inflect = not all(_is_kind(t) for t in self.entries[i][1])
+            atoms = _atoms(key, inflect=inflect)
             for pos, atom in enumerate(atoms):
                 node.depth = max(node.depth, len(atoms) - pos)
                 node = node.children.setdefault(atom, _Node())
@@ -430,6 +498,28 @@ class _Matcher:
                 ]
             )
 
+    def _noun_hits(self, lower: str) -> list[tuple[int, int, int]]:
+        """(start, end, entry) of the listed nouns of one to three words, longest first."""
+        words = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(lower)]
+        out: list[tuple[int, int, int]] = []
+        skip_to = 0
+        for n, (start, _end, word) in enumerate(words):
+            if start < skip_to or word not in self._first_words:
+                continue
+            for size in (3, 2, 1):
+                if n + size > len(words):
+                    continue
+                span = words[n : n + size]
+                gaps = zip(span, span[1:], strict=False)
+                if any(not _GAP.fullmatch(lower, a[1], b[0]) for a, b in gaps):
+                    continue
+                entry = self.nouns.get(" ".join(w[2] for w in span))
+                if entry is not None:
+                    out.append((start, span[-1][1], entry))
+                    skip_to = span[-1][1]
+                    break
+        return out
+
     def hits(self, folded: str) -> list[tuple[int, int, int]]:
         """(start, end, entry index) of every non-overlapping term, longest first."""
         lower = folded.lower()
@@ -451,6 +541,10 @@ class _Matcher:
                     if m.lastindex is not None and m.end() > m.start():
                         found.append((m.start(), m.end(), groups[m.lastindex - 1]))
                 sources += len(found) > before
+        if self.nouns and len(lower) == len(folded):
+            before = len(found)
+            found.extend(self._noun_hits(lower))
+            sources += len(found) > before
         if sources > 1:
             found = _non_overlapping(found)
         return found
@@ -708,6 +802,10 @@ SUBJECT_MIN = 1.0
 #: several sentences or a purpose clause), the leading goal is still suggested if its
 #: place-weighted evidence reaches MIN_WEIGHT and is this many times the runner-up's.
 CLEAR_LEAD = 1.5
+#: When no goal reaches MIN_WEIGHT in any text, the leading goal is still suggested if its
+#: subject words (not context words) in the title, lead or a purpose clause weigh this much
+#: with their place ("women" in the lead sentence: 0.5 x 1.4) and it leads by CLEAR_LEAD.
+WEAK_MIN = 0.7
 
 _PLACE_FACTORS = {
     "name": TITLE_FACTOR,
@@ -935,17 +1033,41 @@ def _select(
         for goal, weight in goals.items()
         if plain[goal] >= min_weight - 1e-9 and weight >= relative * top
     ]
-    if not matches and structured:
-        # A programme description whose subject is said in a few weaker words ("fitness",
-        # 「野鳥」): its clearly leading goal, if the words' place (title, lead, purpose)
-        # makes them enough. A single sentence keeps the plain threshold.
-        ranked = sorted(goals.items(), key=lambda gw: (-gw[1], gw[0]))
-        goal, weight = ranked[0]
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        if weight >= min_weight and weight >= CLEAR_LEAD * second:
-            matches = [match(goal, weight)]
+    if not matches:
+        matches = _weak_subject(evidence, goals, structured, min_weight, match)
     matches.sort(key=lambda m: (-m.weight, m.goal))
     return matches
+
+
+def _weak_subject(
+    evidence: list[Evidence],
+    goals: dict[int, float],
+    structured: bool,
+    min_weight: float,
+    match: Callable[[int, float], Match],
+) -> list[Match]:
+    """The one goal suggested for a text where no goal reaches the threshold, if any.
+
+    A programme description often says its subject in a few everyday words that
+    count for little alone ("women", "police", 「二酸化炭素」). When the goal they
+    point to clearly leads (:data:`CLEAR_LEAD` times the runner-up), it is still
+    suggested if its weight, counted with the place of its words, reaches
+    :data:`MIN_WEIGHT` in a structured text, or :data:`WEAK_MIN` on its subject
+    words alone (context words left out) where they stand in the title, the lead
+    sentence or a purpose clause. The suggestion's weight is what it is, so its
+    score shows how weak it is; :meth:`Match.why` lists its words and places.
+    """
+    ranked = sorted(goals.items(), key=lambda gw: (-gw[1], gw[0]))
+    goal, weight = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if weight < CLEAR_LEAD * second:
+        return []
+    if structured and weight >= min_weight:
+        return [match(goal, weight)]
+    subject = _weigh(e for e in evidence if e.goal == goal and e.place and not e.context)[0]
+    if subject.get(goal, 0.0) >= WEAK_MIN - 1e-9:
+        return [match(goal, weight)]
+    return []
 
 
 def _target_order(code: str) -> tuple[int, int]:
