@@ -145,6 +145,8 @@ _expose(
     "ChecklistPanel",
     "consultation_form",
     "annotation_panel",
+    "page_view",
+    "PageView",
     "WorkshopTour",
     "setup_notebook",
     "open_session",

@@ -33,6 +33,8 @@ _RAW = argparse.RawDescriptionHelpFormatter
 TOUR_NOTEBOOK = NOTEBOOKS_DIR / "00_workshop_tour.ipynb"
 #: Root of the workbench's Jupyter data (the Voila page template), put on JUPYTER_PATH.
 JUPYTER_DATA = Path(__file__).resolve().parent.parent / "templates" / "jupyter"
+#: JupyterLab's default settings for `vlr lab` (overrides.json: no news toast).
+LAB_SETTINGS = JUPYTER_DATA / "lab" / "settings"
 #: Name of the Voila template in JUPYTER_DATA.
 VOILA_TEMPLATE = "vlr"
 #: Kernel the notebooks use (scripts/setup installs it into the venv).
@@ -232,6 +234,10 @@ def lab_command(
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
+        # The news URL being empty does not stop JupyterLab from asking "get
+        # notified about official Jupyter news?": that toast follows the
+        # notification setting fetchNews, set to "false" by our overrides.json.
+        f"--LabApp.app_settings_dir={LAB_SETTINGS}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Containers and CI run as root; JupyterLab refuses that unless told.

@@ -32,6 +32,8 @@ _EXPORTS = {
     "ChecklistPanel": "checklist",
     "AnnotationPanel": "annotations",
     "annotation_panel": "annotations",
+    "PageView": "pageview",
+    "page_view": "pageview",
     "ConsultationForm": "consultations",
     "consultation_form": "consultations",
     "StartReviewForm": "intake",

@@ -1,0 +1,314 @@
+"""The page view in JupyterLab, in a real browser: select words with the mouse, comment, reload.
+
+JupyterLab (as `vlr lab` starts it, on a free port of 127.0.0.1, no token)
+opens a notebook that shows the page view of two reviews: a sample city's
+draft, and a draft this test makes with a two-column layout, a running
+header, a table and a figure caption. Chromium (Debian's, driven by
+Playwright) selects words with the mouse, on the two-column page from the
+foot of the left column into the right one, writes a comment and saves. The
+test then reads the workspace: the annotation has the page, the quote and the
+context of the words selected. After a browser reload the highlight is drawn
+again, and clicking it opens its thread. Screenshots are kept in the test's
+folder (``VLR_KEEP_SCREENSHOT=DIR`` copies them out).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from test_browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, free_port, stop, wait_for_server
+
+from vlr_tools.annotations import list_annotations
+from vlr_tools.intake import add_city, add_draft, start_review, start_sample_review
+from vlr_tools.review import open_review
+from vlr_tools.workspace import open_workspace
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="needs Debian's chromium (scripts/setup)"
+    ),
+]
+STEP_MS = 120_000
+
+TWO_COLUMNS = """<html><head><style>
+@page { size: A4; margin: 2cm;
+  @top-center { content: "Tacloban City VLR 2026 - draft"; font-size: 8pt } }
+body { font-family: "Noto Sans", sans-serif; font-size: 10.5pt }
+.cols { column-count: 2; column-gap: 1.2cm }
+table { border-collapse: collapse; margin: 8px 0 } td, th { border: 1px solid #888; padding: 3px 6px }
+figure { margin: 8px 0 } figcaption { font-size: 9pt; font-style: italic }
+</style></head><body>
+<h1>Resilient neighbourhoods</h1>
+<div class="cols">
+<p>Flooding along the coast affects informal settler families every typhoon season. The
+city relocated 412 households from danger zones between 2018 and 2024 and built two
+evacuation centres with ramps for persons with disabilities.</p>
+<p>Early warning reaches every barangay by text message and by siren. Drills are held twice
+a year with the schools, and the barangay councils keep lists of residents who need help to
+leave their homes.</p>
+<p>Mangroves planted since 2015 now protect eleven kilometres of shore. The coastal
+clean-up counts plastic waste by type so that the city can talk with the producers.</p>
+<figure><svg width="200" height="60"><rect width="200" height="60" fill="#7ab"/></svg>
+<figcaption>Figure 2. Mangrove cover, 2015 and 2024 (illustrative).</figcaption></figure>
+<table><tr><th>Year</th><th>Households relocated</th></tr>
+<tr><td>2018</td><td>120</td></tr><tr><td>2024</td><td>412</td></tr></table>
+<p>Informal settler families were consulted in every relocation site before the move.</p>
+</div></body></html>"""
+
+
+def _two_column_pdf(path: Path) -> Path:
+    import weasyprint
+
+    weasyprint.HTML(string=TWO_COLUMNS).write_pdf(str(path))
+    return path
+
+
+NOTEBOOK_CODE = """\
+import os
+from vlr_tools import open_workspace, page_view
+ws = open_workspace({workspace!r}, reviewer="Browser Reviewer (fictional)")
+views = {{}}
+"""
+
+VIEW_CODE = """\
+views[{key!r}] = page_view(ws, {review!r}, page={page}, evidence={evidence})
+views[{key!r}]
+"""
+
+
+def _notebook(path: Path, workspace: Path, views: list[tuple[str, str, int, bool]]) -> Path:
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": NOTEBOOK_CODE.format(workspace=str(workspace)),
+            "outputs": [],
+            "execution_count": None,
+        }
+    ]
+    for key, review, page, evidence in views:
+        cells.append(
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": VIEW_CODE.format(key=key, review=review, page=page, evidence=evidence),
+                "outputs": [],
+                "execution_count": None,
+            }
+        )
+    nb = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {
+                "name": "vlr-tools",
+                "display_name": "VLR workbench",
+                "language": "python",
+            }
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab as `vlr lab` starts it, on a free port, no token; yields (url, folder)."""
+    from vlr_tools.cli.app import lab_command
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    port = free_port()
+    cmd = lab_command(folder, port, open_browser=False) + [
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.runtime_dir={tmp_path / 'runtime'}",
+        "--LabApp.workspaces_dir=" + str(tmp_path / "lab-workspaces"),
+    ]
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"))
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")) if p
+    )
+    log = tmp_path / "lab.log"
+    with open(log, "wb") as sink:
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_server(url, proc, log)
+        yield url, folder
+    finally:
+        stop(proc)
+
+
+def _select(page, first, last) -> None:
+    """Drag the mouse from the start of word ``first`` to the end of word ``last``."""
+    a = first.bounding_box()
+    b = last.bounding_box()
+    page.mouse.move(a["x"] + 1, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2, steps=4)
+    page.mouse.move(b["x"] + b["width"] - 1, b["y"] + b["height"] / 2, steps=4)
+    page.mouse.up()
+
+
+def _run_all(page) -> None:
+    page.locator(".jp-Notebook").first.wait_for()
+    # JupyterLab may ask which kernel to start: the notebook's own (VLR workbench).
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    try:
+        dialog.wait_for(timeout=8_000)
+    except Exception:  # no dialog: the kernel started by itself
+        pass
+    else:
+        dialog.locator("select").select_option(label="VLR workbench")
+        dialog.get_by_role("button", name="Select").click()
+    page.get_by_text("VLR workbench | Idle").wait_for()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+
+
+def test_page_view_select_comment_and_reload(lab, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    url, folder = lab
+    ws_dir = tmp_path / "workspace"
+    ws = open_workspace(ws_dir, reviewer="Browser Reviewer (fictional)")
+    sample = start_sample_review(ws, "santa-rosa", "v1").id
+    add_city(ws, "tacloban", "Tacloban City", country="Philippines", coastal=True)
+    pdf = _two_column_pdf(tmp_path / "tacloban-draft.pdf")
+    add_draft(ws, "tacloban", pdf, version="v1")
+    cols = start_review(ws, "tacloban", "v1").review.id
+    ws.close()
+    _notebook(
+        folder / "pages.ipynb", ws_dir, [("sample", sample, 5, False), ("cols", cols, 1, True)]
+    )
+
+    blocked: list[str] = []
+
+    def only_local(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1500, "height": 1100},
+        )
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(STEP_MS)
+            page.route("**/*", only_local)
+            page.goto(url + "lab/tree/pages.ipynb", wait_until="domcontentloaded")
+            _run_all(page)
+            views = page.locator(".vlr-pv[data-ready]")
+            views.nth(1).wait_for()
+            sample_view, cols_view = views.nth(0), views.nth(1)
+
+            # 1. the sample draft, page 5: select two words of the body, comment, save
+            sample_view.scroll_into_view_if_needed()
+            runs = sample_view.locator(".vlr-pv-run:not(.vlr-pv-off)")
+            runs.nth(30).wait_for()
+            first, last = runs.nth(30), runs.nth(33)
+            start = int(first.get_attribute("data-s"))
+            end = int(last.get_attribute("data-s")) + len(last.inner_text())
+            _select(page, first, last)
+            sample_view.locator(".vlr-pv-picked .vlr-pv-q").wait_for()
+            sample_view.locator(".vlr-pv-kind").select_option("question")
+            sample_view.locator(".vlr-pv-comment").fill("Which year is this figure from?")
+            sample_view.locator(".vlr-pv-save").click()
+            sample_view.locator(".vlr-pv-msg.vlr-pv-ok").wait_for()
+            sample_view.locator(".vlr-pv-hl").first.wait_for()
+
+            # 2. the two-column draft: from the foot of the left column into the right one
+            cols_view.scroll_into_view_if_needed()
+            col_runs = cols_view.locator(".vlr-pv-run:not(.vlr-pv-off)")
+            col_runs.first.wait_for()
+            sheet = cols_view.locator(".vlr-pv-page").bounding_box()
+            middle = sheet["x"] + sheet["width"] / 2
+            body_top = sheet["y"] + 0.1 * sheet["height"]  # below the running header
+            boxes = [col_runs.nth(i).bounding_box() for i in range(col_runs.count())]
+            left = [
+                i for i, b in enumerate(boxes) if b["x"] + b["width"] < middle and b["y"] > body_top
+            ]
+            right = [i for i, b in enumerate(boxes) if b["x"] > middle and b["y"] > body_top]
+            assert left and right, "the test draft should have two columns"
+            # the last two words of the left column and the first three of the right
+            a_i = left[-2]
+            b_i = right[2]
+            first, last = col_runs.nth(a_i), col_runs.nth(b_i)
+            c_start = int(first.get_attribute("data-s"))
+            c_end = int(last.get_attribute("data-s")) + len(last.inner_text())
+            _select(page, first, last)
+            cols_view.locator(".vlr-pv-picked .vlr-pv-q").wait_for()
+            cols_view.locator(".vlr-pv-kind").select_option("missing_evidence")
+            cols_view.locator(".vlr-pv-comment").fill("Source of the mangrove figures?")
+            cols_view.locator(".vlr-pv-sdg").fill("14, 13.1")
+            cols_view.locator(".vlr-pv-save").click()
+            cols_view.locator(".vlr-pv-msg.vlr-pv-ok").wait_for()
+            cols_view.locator(".vlr-pv-hl").first.wait_for()
+            assert cols_view.locator(".vlr-pv-ev").count() > 0  # mapping evidence is drawn
+            cols_view.screenshot(path=str(shots / "two-columns.png"))
+
+            assert "coastal" in cols_view.locator(".vlr-pv-thread .vlr-pv-q").inner_text()
+
+            # 3. save the notebook (as JupyterLab's autosave would) and reload the browser:
+            # the views and their highlights come back
+            page.keyboard.press("Control+s")
+            page.locator(".jp-mod-dirty").wait_for(state="detached")
+            page.reload(wait_until="domcontentloaded")
+            again = page.locator(".vlr-pv[data-ready]")
+            again.nth(1).wait_for()
+            assert not page.get_by_text("model not found").count()
+            again.nth(0).locator(".vlr-pv-hl").first.wait_for()
+            again.nth(1).locator(".vlr-pv-hl").first.wait_for()
+            again.nth(1).scroll_into_view_if_needed()
+            again.nth(1).locator(".vlr-pv-badge").first.click()
+            again.nth(1).locator(".vlr-pv-thread .vlr-pv-q").wait_for()
+            assert "mangrove" in again.nth(1).locator(".vlr-pv-thread").inner_text().lower()
+            again.nth(1).screenshot(path=str(shots / "after-reload-thread.png"))
+        except Exception:
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+            keep = os.environ.get("VLR_KEEP_SCREENSHOT")
+            if keep:
+                for png in shots.glob("*.png"):
+                    shutil.copy(png, Path(keep) / f"pageview-{png.name}")
+
+    ws = open_workspace(ws_dir, reviewer="Browser Reviewer (fictional)")
+    try:
+        draft = open_review(ws, sample).draft
+        (a,) = list_annotations(ws, sample)
+        assert (a.page, a.kind, a.comment) == (5, "question", "Which year is this figure from?")
+        assert a.quote == draft.text[start:end]
+        assert a.prefix == draft.text[max(0, start - 32) : start]
+        assert a.suffix == draft.text[end : end + 32]
+        col_draft = open_review(ws, cols).draft
+        (c,) = list_annotations(ws, cols)
+        assert c.quote == col_draft.text[c_start:c_end]
+        assert (c.page, c.kind, c.sdg) == (1, "missing_evidence", ("14", "13.1"))
+        assert c.prefix == col_draft.text[max(0, c_start - 32) : c_start]
+    finally:
+        ws.close()
+    assert not blocked, f"the page tried to load from the internet: {blocked}"
