@@ -38,39 +38,6 @@ pytestmark = [
 ]
 STEP_MS = 120_000
 
-TWO_COLUMNS = """<html><head><style>
-@page { size: A4; margin: 2cm;
-  @top-center { content: "Tacloban City VLR 2026 - draft"; font-size: 8pt } }
-body { font-family: "Noto Sans", sans-serif; font-size: 10.5pt }
-.cols { column-count: 2; column-gap: 1.2cm }
-table { border-collapse: collapse; margin: 8px 0 } td, th { border: 1px solid #888; padding: 3px 6px }
-figure { margin: 8px 0 } figcaption { font-size: 9pt; font-style: italic }
-</style></head><body>
-<h1>Resilient neighbourhoods</h1>
-<div class="cols">
-<p>Flooding along the coast affects informal settler families every typhoon season. The
-city relocated 412 households from danger zones between 2018 and 2024 and built two
-evacuation centres with ramps for persons with disabilities.</p>
-<p>Early warning reaches every barangay by text message and by siren. Drills are held twice
-a year with the schools, and the barangay councils keep lists of residents who need help to
-leave their homes.</p>
-<p>Mangroves planted since 2015 now protect eleven kilometres of shore. The coastal
-clean-up counts plastic waste by type so that the city can talk with the producers.</p>
-<figure><svg width="200" height="60"><rect width="200" height="60" fill="#7ab"/></svg>
-<figcaption>Figure 2. Mangrove cover, 2015 and 2024 (illustrative).</figcaption></figure>
-<table><tr><th>Year</th><th>Households relocated</th></tr>
-<tr><td>2018</td><td>120</td></tr><tr><td>2024</td><td>412</td></tr></table>
-<p>Informal settler families were consulted in every relocation site before the move.</p>
-</div></body></html>"""
-
-
-def _two_column_pdf(path: Path) -> Path:
-    import weasyprint
-
-    weasyprint.HTML(string=TWO_COLUMNS).write_pdf(str(path))
-    return path
-
-
 NOTEBOOK_CODE = """\
 import os
 from vlr_tools import open_workspace, page_view
@@ -178,7 +145,7 @@ def _run_all(page) -> None:
     page.get_by_text("Run All Cells", exact=True).click()
 
 
-def test_page_view_select_comment_and_reload(lab, tmp_path):
+def test_page_view_select_comment_and_reload(lab, tmp_path, two_column_pdf):
     from playwright.sync_api import sync_playwright
 
     url, folder = lab
@@ -186,7 +153,7 @@ def test_page_view_select_comment_and_reload(lab, tmp_path):
     ws = open_workspace(ws_dir, reviewer="Browser Reviewer (fictional)")
     sample = start_sample_review(ws, "santa-rosa", "v1").id
     add_city(ws, "tacloban", "Tacloban City", country="Philippines", coastal=True)
-    pdf = _two_column_pdf(tmp_path / "tacloban-draft.pdf")
+    pdf = two_column_pdf(tmp_path / "tacloban-draft.pdf")
     add_draft(ws, "tacloban", pdf, version="v1")
     cols = start_review(ws, "tacloban", "v1").review.id
     ws.close()

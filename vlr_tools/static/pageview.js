@@ -188,7 +188,7 @@ function render({ model, el }) {
     list.replaceChildren();
     for (const e of model.get("evidence") || []) {
       for (const r of e.rects) {
-        const d = box(r, "vlr-pv-ev", e.colour);
+        const d = box(r, e.focus ? "vlr-pv-ev vlr-pv-focus" : "vlr-pv-ev", e.colour);
         d.title = e.title;
         marks.append(d);
       }

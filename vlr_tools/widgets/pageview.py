@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
+import ipywidgets
 import traitlets
 
 from .._shared import clip
@@ -96,6 +97,8 @@ class PageView(anywidget.AnyWidget):
     highlights: traitlets.List[Any] = traitlets.List([]).tag(sync=True)
     evidence: traitlets.List[Any] = traitlets.List([]).tag(sync=True)
     show_evidence = traitlets.Bool(False).tag(sync=True)
+    #: The paragraph whose evidence is outlined (set by :meth:`show_paragraph`).
+    focus = traitlets.Unicode("").tag(sync=True)
     hits: traitlets.List[Any] = traitlets.List([]).tag(sync=True)
     search_text = traitlets.Unicode("").tag(sync=True)
     search_note = traitlets.Unicode("").tag(sync=True)
@@ -288,6 +291,7 @@ class PageView(anywidget.AnyWidget):
                                 "title": f"SDG {m.goal} {goal.title(self.lang)}: {ev.text}",
                                 "rects": [list(r) for r in rects],
                                 "paragraph": para.ref,
+                                "focus": para.ref == self.focus,
                             }
                         )
         self.evidence = out
@@ -308,8 +312,8 @@ class PageView(anywidget.AnyWidget):
                 )
             self.pending = {}
             return {}
-        start, end = int(start), int(end)
         full = self.draft.text
+        start, end = min(int(start), len(full)), min(int(end), len(full))
         while start < end and full[start].isspace():
             start += 1
         while end > start and full[end - 1].isspace():
@@ -566,6 +570,37 @@ class PageView(anywidget.AnyWidget):
         self._say(t("pageview.status_set", self.lang, status=label), ok=True)
         return True
 
+    def show_paragraph(self, ref: str) -> None:
+        """Go to paragraph ``ref``'s page with the mapping evidence shown, the paragraph outlined."""
+        index = index_draft(self.draft)
+        span = index.paragraph_span(ref)
+        if span is None:
+            return
+        drawn = self._drawn_page(span[0])
+        with self.hold_sync():
+            self.show_evidence = True
+            self.focus = ref
+            if drawn is not None and drawn != self.page:
+                self.page = drawn
+            else:
+                self._evidence()
+
+    def follow(self, mapping_review: Any) -> PageView:
+        """Keep this view on the paragraph a :class:`MappingReview` shows.
+
+        A reviewer accepting or rejecting a suggestion then sees, on the
+        page, the words that triggered it.
+        """
+
+        def moved(_change: Any = None) -> None:
+            current = mapping_review.current
+            if current is not None:
+                self.show_paragraph(current.ref)
+
+        mapping_review.position.observe(moved, names="value")
+        moved()
+        return self
+
     def refresh(self) -> None:
         """Redraw highlights from the workspace (a colleague's new annotations show up)."""
         self._highlight()
@@ -625,6 +660,22 @@ class PageView(anywidget.AnyWidget):
             self._say(error_message(exc, self.lang), ok=False)
 
 
+class TextPanelView(ipywidgets.VBox):
+    """The text panel in place of the page view, for drafts with nothing to draw."""
+
+    def __init__(self, panel: Any, note: str) -> None:
+        import html
+
+        super().__init__(
+            [ipywidgets.HTML(f"<p class='vlr-pv-note'>{html.escape(note)}</p>"), panel.widget]
+        )
+        self.panel = panel
+
+    def follow(self, _mapping_review: Any) -> TextPanelView:
+        """Nothing to follow: the text panel has its own paging."""
+        return self
+
+
 def page_view(
     ws: Any,
     review_id: str,
@@ -658,13 +709,11 @@ def view_for(
     draft = rv.draft
     drawing = rv.page_drawing()
     if drawing is None:
-        import ipywidgets as w
-
         from .annotations import AnnotationPanel
 
         panel = AnnotationPanel(rv.ws, rv.id, draft, reviewer=reviewer, lang=lang, page=page)
         note = t("pageview.no_rendering", lang, format=draft.format.upper())
-        return w.VBox([w.HTML(f"<p class='vlr-pv-note'>{note}</p>"), panel.widget])
+        return TextPanelView(panel, note)
     path, same_pages = drawing
     layout = PageLayout.open(path, draft, same_pages=same_pages)
     try:
@@ -686,4 +735,4 @@ def view_for(
     )
 
 
-__all__ = ["PageView", "page_view", "view_for"]
+__all__ = ["PageView", "TextPanelView", "page_view", "view_for"]
