@@ -143,6 +143,8 @@ _expose(
     "workshop_tour",
     "mapping_review",
     "ChecklistPanel",
+    "ChecklistSummary",
+    "show_table",
     "consultation_form",
     "annotation_panel",
     "page_view",

@@ -22,6 +22,8 @@ _EXPORTS = {
     "setup_notebook": "common",
     "show_error": "common",
     "show_figure": "common",
+    "show_table": "common",
+    "table_html": "common",
     "warm_up_charts": "common",
     "written_frame": "common",
     # one module per feature
@@ -30,6 +32,7 @@ _EXPORTS = {
     "MappingReview": "mapping",
     "mapping_review": "mapping",
     "ChecklistPanel": "checklist",
+    "ChecklistSummary": "checklist",
     "AnnotationPanel": "annotations",
     "annotation_panel": "annotations",
     "PageView": "pageview",
