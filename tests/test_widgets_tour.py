@@ -222,8 +222,20 @@ def test_the_page_view_is_a_step_and_memos_can_be_downloaded(tour_sr, tmp_path):
     assert f"download='{written[0].name}'" in tour.files.value
 
 
-def test_the_app_title_and_sample_note_follow_the_language(tmp_path):
+def test_the_app_title_and_sample_note_follow_the_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("VLR_TOUR_APP", "1")  # as `vlr serve` runs it
     ja = workshop_tour(lang="ja", workspace=str(tmp_path / "ws"), exports=str(tmp_path / "out"))
     head = ja.widget.children[0].value
     assert "ワークショップ・ツアー" in head and "例示用データ" in head
     assert "Workshop tour" not in head and "Trainers" not in head
+
+
+def test_in_a_notebook_the_tour_leaves_the_title_to_the_notebook(tmp_path, monkeypatch):
+    import nbformat
+
+    monkeypatch.delenv("VLR_TOUR_APP", raising=False)
+    tour = workshop_tour(workspace=str(tmp_path / "ws"), exports=str(tmp_path / "out"))
+    assert "<h2" not in tour.widget.children[0].value
+    nb = nbformat.read("notebooks/00_workshop_tour.ipynb", as_version=4)
+    (title,) = [c for c in nb.cells if "vlr-notebook-only" in c.metadata.get("tags", [])]
+    assert title.cell_type == "markdown" and "Trainers" in title.source

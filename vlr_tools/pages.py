@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,8 @@ class PageLayout:
         except pdfium.PdfiumError as exc:
             raise DocumentError(f"{self.path.name}: cannot be drawn: {exc}") from exc
         self.page_count = len(self._pdf)
+        # Closed with the layout (a widget dropped by the notebook), without pdfium's warning.
+        self._closer = weakref.finalize(self, self._pdf.close)
         self._lock = threading.RLock()
         self._images: OrderedDict[int, bytes] = OrderedDict()
         self._layers: dict[int, PageLayer] = {}
@@ -126,7 +129,7 @@ class PageLayout:
 
     def close(self) -> None:
         with self._lock:
-            self._pdf.close()
+            self._closer()
 
     # -- drawing ----------------------------------------------------------------------
 

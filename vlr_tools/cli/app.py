@@ -190,6 +190,7 @@ def serve_command(
     )
     env["VLR_TOUR_CITY"] = city
     env["VLR_TOUR_LANG"] = lang
+    env["VLR_TOUR_APP"] = "1"
     env["VLR_TOUR_WORKSPACE"] = str(workspace or "")
     cmd = [
         sys.executable,

@@ -46,6 +46,8 @@ TOUR_CITY_ENV = "VLR_TOUR_CITY"
 #: Environment variables `vlr serve` uses to point the app at a workspace / export folder.
 TOUR_WORKSPACE_ENV = "VLR_TOUR_WORKSPACE"
 TOUR_LANG_ENV = "VLR_TOUR_LANG"
+#: Set by `vlr serve`: the tour runs as the app (it writes its own title).
+TOUR_APP_ENV = "VLR_TOUR_APP"
 #: Checklist template of reviews the tour starts (10 criteria: fits a workshop).
 TOUR_TEMPLATE = "workshop"
 #: Memo formats offered, quickest first (PDF and DOCX draw chart images: seconds).
@@ -698,16 +700,23 @@ def workshop_tour(
     *,
     autoplay: bool = False,
     html_fallback: bool = False,
-    header: bool = True,
+    header: bool | None = None,
 ) -> WorkshopTour:
     """Build the tour from a notebook's parameters, or from `vlr serve`'s settings.
 
     Empty ``city``/``lang``/``workspace`` fall back to the environment set by
     ``vlr serve`` (``VLR_TOUR_CITY``, ``VLR_TOUR_LANG``, ``VLR_TOUR_WORKSPACE``),
     then to no preselected city, English and ``exports/notebook-workspace``.
+    ``header`` (the tour's own title and sample-data note) defaults to on in
+    the app (``VLR_TOUR_APP=1``, set by ``vlr serve``) and off in a notebook,
+    which has its own title cell.
     With ``autoplay`` (headless runs) the four steps are clicked through with
     example values (:meth:`WorkshopTour.play`).
     """
+    if header is None:
+        # In the app the notebook's own title cell is left out (vlr-notebook-only):
+        # the tour writes the title, in the app's language.
+        header = os.environ.get(TOUR_APP_ENV) == "1"
     lang = lang or os.environ.get(TOUR_LANG_ENV, "") or "en"
     if lang not in LANGUAGES:
         check_lang(lang)
