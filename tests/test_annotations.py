@@ -823,3 +823,15 @@ def test_a_quote_found_twice_is_anchored_nearest_the_given_position():
     second = anchor_quote(draft, 1, "informal settler", near=draft.text.rfind("informal"))
     assert first.start == draft.text.find("Informal")
     assert second.start == draft.text.rfind("informal") and second.quote == "informal settler"
+
+
+def test_cli_add_says_what_the_draft_has_when_a_variant_matched(workspace, sample_review, capsys):
+    review = sample_review("santa-rosa", "v1")
+    argv = ["annotations", "add", review.id, "--page", "5", "--quote", "CLUP 2018-2026",
+            "--comment", "Which plan period?", "--kind", "question",
+            "--workspace", str(workspace.path.parent), "--reviewer", "CLI Reviewer (fictional)"]  # fmt: skip
+    code, out, err = _cli(argv, capsys)
+    assert code == 0, err
+    assert "the draft has 'CLUP 2018–2026'" in err
+    (ann,) = list_annotations(workspace, review.id)
+    assert ann.quote == "CLUP 2018–2026" and ann.page == 5

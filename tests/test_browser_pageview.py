@@ -189,6 +189,8 @@ def test_page_view_select_comment_and_reload(lab, tmp_path, two_column_pdf):
             _run_all(page)
             views = page.locator(".vlr-pv[data-ready]")
             views.nth(1).wait_for()
+            # `vlr lab` turns the news feed off, and with it the "get notified?" toast
+            assert not page.get_by_text("official Jupyter news").count()
             sample_view, cols_view = views.nth(0), views.nth(1)
 
             # 1. the sample draft, page 5: select two words of the body, comment, save

@@ -1,4 +1,4 @@
-"""The workshop tour: a review in four steps, as one widget (also the `vlr serve` app).
+"""The workshop tour: a review in five steps, as one widget (also the `vlr serve` app).
 
 1. pick a sample city (and draft);
 2. see the draft's SDG coverage chart (17 goals in their official colours);
