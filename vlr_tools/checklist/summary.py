@@ -345,13 +345,14 @@ def ratings_figure(ws: Any, review_id: str, lang: str = "en") -> go.Figure:
             "dtick": 1 if max(most, widest) <= 10 else None,
         },
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
         height=max(360, 40 * len(labels) + 140),
     )
     if not sum(int(n) for n in totals):
         fig.add_annotation(
-            text=t("checklist.chart.nothing_rated", lang),
+            # two short lines: a long sentence would run past the plot in Japanese
+            text=t("checklist.chart.nothing_rated", lang).replace("\n", "<br>"),
             xref="paper",
             yref="paper",
             x=0.5,
