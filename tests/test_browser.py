@@ -174,6 +174,30 @@ def test_workshop_tour_in_chromium(app, tmp_path):
             new_file.wait_for()
             name = new_file.locator("code").inner_text().strip()
             assert name == "santa-rosa-v1-review-memo-en.html"
+            # the memo can be opened from the app: its link saves the file itself
+            with page.expect_download() as download:
+                new_file.locator("a.vlr-download").click()
+            assert download.value.suggested_filename == name
+            fetched = tmp_path / "downloaded.html"
+            download.value.save_as(fetched)
+
+            # 5. comment on the draft's page, reload the app: the highlight is drawn again
+            view = page.locator(".vlr-tour-pages .vlr-pv[data-ready]")
+            words = view.locator(".vlr-pv-run:not(.vlr-pv-off)")
+            words.nth(14).wait_for()
+            view.scroll_into_view_if_needed()
+            start, end = words.nth(10).bounding_box(), words.nth(13).bounding_box()
+            page.mouse.move(start["x"] + 1, start["y"] + start["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(end["x"] + end["width"] - 1, end["y"] + end["height"] / 2, steps=5)
+            page.mouse.up()
+            view.locator(".vlr-pv-picked .vlr-pv-q").wait_for()
+            view.locator(".vlr-pv-comment").fill("Shown in the workshop.")
+            view.locator(".vlr-pv-save").click()
+            view.locator(".vlr-pv-hl").first.wait_for()
+            page.reload(wait_until="domcontentloaded")
+            page.locator(".vlr-city select").select_option(label="Santa Rosa City (Laguna)")
+            page.locator(".vlr-tour-pages .vlr-pv-hl").first.wait_for()
             # Voila scrolls inside its page: a tall window shows the whole tour at once.
             page.set_viewport_size({"width": 1280, "height": 2400})
             page.evaluate("window.scrollTo(0, 0)")
@@ -183,6 +207,7 @@ def test_workshop_tour_in_chromium(app, tmp_path):
 
     memo = exports / "santa-rosa" / name
     assert memo.is_file()
+    assert fetched.read_bytes() == memo.read_bytes()
     text = memo.read_text(encoding="utf-8")
     assert "Rated in the browser test &lt;b&gt;ok&lt;/b&gt;" in text
     assert (tmp_path / "workshop-tour.png").stat().st_size > 10_000

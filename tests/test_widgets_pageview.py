@@ -135,6 +135,8 @@ def test_threads_replies_status_and_a_colleagues_change(workspace, cols):
     assert view.thread["id"] == ann.id
     view._on_msg(view, {"type": "close"}, [])
     assert view.thread == {}
+    view._on_msg(view, {"type": "ping"}, [])  # the browser checks the kernel is there
+    assert view.pong > 0
 
 
 def test_mapping_evidence_is_drawn_on_the_page(workspace, cols):
@@ -206,3 +208,14 @@ def test_a_word_draft_is_drawn_from_its_rendering(workspace, tmp_path):
     assert ann is not None and ann.quote == "informal settler families" and ann.page == 1
     assert view.highlights and view.message["text"].startswith("保存しました")
     view.pages.close()
+
+
+def test_words_in_a_table_or_a_figure_caption_can_be_annotated(workspace, cols):
+    rid, view, draft = cols
+    for first_word, last_word in (("Households", "relocated"), ("Mangrove", "cover,")):
+        first = _word(view, first_word)
+        last = next(r for r in view.runs if r[1] == last_word and r[0] > first[0])
+        view.select(first[0], last[0] + len(last[1]))
+        ann = view.save(kind="question", comment="Source?")
+        assert ann is not None and ann.quote == f"{first_word} {last_word}", view.message
+    assert len(view.highlights) == 2

@@ -491,7 +491,15 @@ function render({ model, el }) {
   drawThread();
   root.dataset.ready = "1";
 
+  // A view restored from a saved notebook has no kernel behind it: say so.
+  let answered = false;
+  const offline = el_("p", { class: "vlr-pv-offline", role: "alert", text: L("offline") });
+  on("pong", () => { answered = true; offline.remove(); });
+  const pingTimer = setTimeout(() => { if (!answered) notes.prepend(offline); }, 6000);
+  try { send({ type: "ping" }); } catch (err) { notes.prepend(offline); }
+
   return () => {
+    clearTimeout(pingTimer);
     observer.disconnect();
     if (imageUrl) URL.revokeObjectURL(imageUrl);
   };

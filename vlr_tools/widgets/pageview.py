@@ -113,6 +113,9 @@ class PageView(anywidget.AnyWidget):
     labels = traitlets.Dict({}).tag(sync=True)
     lang = traitlets.Unicode("en").tag(sync=True)
     can_save = traitlets.Bool(True).tag(sync=True)
+    #: Answer to the browser's "ping": a view restored from a saved notebook whose
+    #: kernel is gone gets none, and says so instead of ignoring clicks.
+    pong = traitlets.Float(0.0).tag(sync=True)
 
     def __init__(
         self,
@@ -654,6 +657,8 @@ class PageView(anywidget.AnyWidget):
                 self.pick_paragraph(str(content.get("ref") or ""))
             elif kind == "refresh":
                 self.refresh()
+            elif kind == "ping":
+                self.pong = time.time()
         except Exception as exc:  # noqa: BLE001 - every error must reach the reviewer
             from .common import error_message
 
