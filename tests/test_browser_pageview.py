@@ -17,12 +17,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, free_port, stop, wait_for_server
+from test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    drag_select,
+    free_port,
+    local_only,
+    running,
+)
 
 from vlr_tools.annotations import list_annotations
 from vlr_tools.intake import add_city, add_draft, start_review, start_sample_review
@@ -105,28 +110,27 @@ def lab(tmp_path):
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH", "")) if p
     )
-    log = tmp_path / "lab.log"
-    with open(log, "wb") as sink:
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_for_server(url, proc, log)
+    with running(cmd, env, tmp_path / "lab.log", port) as url:
         yield url, folder
-    finally:
-        stop(proc)
 
 
-def _select(page, first, last) -> None:
-    """Drag the mouse from the start of word ``first`` to the end of word ``last``."""
-    a = first.bounding_box()
-    b = last.bounding_box()
-    page.mouse.move(a["x"] + 1, a["y"] + a["height"] / 2)
-    page.mouse.down()
-    page.mouse.move((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2, steps=4)
-    page.mouse.move(b["x"] + b["width"] - 1, b["y"] + b["height"] / 2, steps=4)
-    page.mouse.up()
+def _comment_on(page, view, first, last, kind, comment, sdg="") -> tuple[int, int]:
+    """Select from word ``first`` to word ``last`` with the mouse, comment, save.
+
+    Returns the draft-text span of the words selected, as the page's text layer has it.
+    """
+    start = int(first.get_attribute("data-s"))
+    end = int(last.get_attribute("data-s")) + len(last.inner_text())
+    drag_select(page, first, last)
+    view.locator(".vlr-pv-picked .vlr-pv-q").wait_for()
+    view.locator(".vlr-pv-kind").select_option(kind)
+    view.locator(".vlr-pv-comment").fill(comment)
+    if sdg:
+        view.locator(".vlr-pv-sdg").fill(sdg)
+    view.locator(".vlr-pv-save").click()
+    view.locator(".vlr-pv-msg.vlr-pv-ok").wait_for()
+    view.locator(".vlr-pv-hl").first.wait_for()
+    return start, end
 
 
 def _run_all(page) -> None:
@@ -162,15 +166,6 @@ def test_page_view_select_comment_and_reload(lab, tmp_path, two_column_pdf):
     )
 
     blocked: list[str] = []
-
-    def only_local(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
     shots = tmp_path / "shots"
     shots.mkdir()
     with sync_playwright() as pw:
@@ -184,7 +179,7 @@ def test_page_view_select_comment_and_reload(lab, tmp_path, two_column_pdf):
         try:
             page = browser.new_page()
             page.set_default_timeout(STEP_MS)
-            page.route("**/*", only_local)
+            page.route("**/*", local_only(blocked))
             page.goto(url + "lab/tree/pages.ipynb", wait_until="domcontentloaded")
             _run_all(page)
             views = page.locator(".vlr-pv[data-ready]")
@@ -197,16 +192,10 @@ def test_page_view_select_comment_and_reload(lab, tmp_path, two_column_pdf):
             sample_view.scroll_into_view_if_needed()
             runs = sample_view.locator(".vlr-pv-run:not(.vlr-pv-off)")
             runs.nth(30).wait_for()
-            first, last = runs.nth(30), runs.nth(33)
-            start = int(first.get_attribute("data-s"))
-            end = int(last.get_attribute("data-s")) + len(last.inner_text())
-            _select(page, first, last)
-            sample_view.locator(".vlr-pv-picked .vlr-pv-q").wait_for()
-            sample_view.locator(".vlr-pv-kind").select_option("question")
-            sample_view.locator(".vlr-pv-comment").fill("Which year is this figure from?")
-            sample_view.locator(".vlr-pv-save").click()
-            sample_view.locator(".vlr-pv-msg.vlr-pv-ok").wait_for()
-            sample_view.locator(".vlr-pv-hl").first.wait_for()
+            start, end = _comment_on(
+                page, sample_view, runs.nth(30), runs.nth(33), "question",
+                "Which year is this figure from?",
+            )  # fmt: skip
 
             # 2. the two-column draft: from the foot of the left column into the right one
             cols_view.scroll_into_view_if_needed()
@@ -224,17 +213,10 @@ def test_page_view_select_comment_and_reload(lab, tmp_path, two_column_pdf):
             # the last two words of the left column and the first three of the right
             a_i = left[-2]
             b_i = right[2]
-            first, last = col_runs.nth(a_i), col_runs.nth(b_i)
-            c_start = int(first.get_attribute("data-s"))
-            c_end = int(last.get_attribute("data-s")) + len(last.inner_text())
-            _select(page, first, last)
-            cols_view.locator(".vlr-pv-picked .vlr-pv-q").wait_for()
-            cols_view.locator(".vlr-pv-kind").select_option("missing_evidence")
-            cols_view.locator(".vlr-pv-comment").fill("Source of the mangrove figures?")
-            cols_view.locator(".vlr-pv-sdg").fill("14, 13.1")
-            cols_view.locator(".vlr-pv-save").click()
-            cols_view.locator(".vlr-pv-msg.vlr-pv-ok").wait_for()
-            cols_view.locator(".vlr-pv-hl").first.wait_for()
+            c_start, c_end = _comment_on(
+                page, cols_view, col_runs.nth(a_i), col_runs.nth(b_i), "missing_evidence",
+                "Source of the mangrove figures?", sdg="14, 13.1",
+            )  # fmt: skip
             assert cols_view.locator(".vlr-pv-ev").count() > 0  # mapping evidence is drawn
             cols_view.screenshot(path=str(shots / "two-columns.png"))
 
