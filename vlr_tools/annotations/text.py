@@ -438,11 +438,13 @@ def search(
     if page is not None:
         s, e = index.page_span(page)
         start, end = index.to_folded(s), index.to_folded(e)
-    exact = index.find_all(needle, start, end)
+    exact = index.find_all(needle, start, end)  # in order
     hits = [(f, f + len(needle), "exact") for f in exact]
-    taken = [(f, f + len(needle)) for f in exact]
     for a, b in index.find_loose(needle, start, end):
-        if not any(a < y and b > x for x, y in taken):
+        # an exact hit overlapping this one starts just before it or inside it
+        k = bisect_right(exact, a) - 1
+        near = exact[max(k, 0) : k + 2]
+        if not any(a < x + len(needle) and b > x for x in near):
             hits.append((a, b, "variant"))
     hits.sort()
     return [index.hit(a, b, how) for a, b, how in hits[:limit]]
