@@ -165,11 +165,11 @@ class PageView(anywidget.AnyWidget):
             "rendering": rendering_note,
         }
         self.page_count = layout.page_count
+        self.page = min(max(1, int(page)), layout.page_count)
+        self._draw()
         self.observe(self._on_page, names="page")
         self.observe(self._on_evidence, names="show_evidence")
         self.on_msg(self._on_msg)
-        self.page = min(max(1, int(page)), layout.page_count)
-        self._draw()
 
     # -- pages ------------------------------------------------------------------------
 
