@@ -2,8 +2,10 @@
 
 1. pick a sample city (and draft);
 2. see the draft's SDG coverage chart (17 goals in their official colours);
-3. rate one checklist criterion, with the pre-check's suggestion beside it;
-4. export the review memo and see the file appear in the export folder.
+3. comment on the draft on its page (the page view: select words, save, see
+   the highlight; the words behind the SDG suggestions can be underlined);
+4. rate one checklist criterion, with the pre-check's suggestion beside it;
+5. export the review memo, see the file appear and download it from the page.
 
 Everything is saved in a review workspace as it happens, so a trainer can
 stop and go on later. Long steps show a progress bar; an error is shown as a
