@@ -150,6 +150,16 @@ def test_mapping_evidence_is_drawn_on_the_page(workspace, cols):
     assert ev["title"].startswith(f"SDG {ev['goal']} ") and ev["rects"]
     view.show_paragraph("p1.4")
     assert {e["paragraph"] for e in view.evidence if e["focus"]} <= {"p1.4"}
+    # a suggestion the reviewer rejects is shown as rejected, in place
+    from vlr_tools.coverage import decide
+
+    ev = view.evidence[0]
+    decide(workspace, rid, ev["paragraph"], ev["goal"], None, "reject", reviewer="R (fictional)")
+    view._evidence()
+    mine = [
+        e for e in view.evidence if (e["paragraph"], e["goal"]) == (ev["paragraph"], ev["goal"])
+    ]
+    assert mine and all(e["decision"] == "reject" and "(rejected)" in e["title"] for e in mine)
 
 
 def test_a_page_without_a_text_layer_offers_the_text_box(workspace, tmp_path, two_column_pdf):
@@ -219,3 +229,17 @@ def test_words_in_a_table_or_a_figure_caption_can_be_annotated(workspace, cols):
         ann = view.save(kind="question", comment="Source?")
         assert ann is not None and ann.quote == f"{first_word} {last_word}", view.message
     assert len(view.highlights) == 2
+
+
+def test_the_page_follows_the_mapping_review(workspace, cols):
+    from vlr_tools.widgets.mapping import MappingReview
+
+    rid, view, draft = cols
+    review = MappingReview(workspace, rid, open_review(workspace, rid).mapping())
+    view.follow(review)
+    para = review.current
+    assert view.show_evidence and view.focus == para.ref
+    assert any(e["focus"] for e in view.evidence)
+    goal = next(e["goal"] for e in view.evidence if e["focus"])
+    review.decide(goal, None, "accept")  # the reviewer accepts: the page shows it at once
+    assert all(e["decision"] == "accept" for e in view.evidence if e["focus"] and e["goal"] == goal)

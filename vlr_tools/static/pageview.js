@@ -54,6 +54,7 @@ function render({ model, el }) {
     el_("label", { class: "vlr-pv-evlabel" }, evidenceBox, ` ${L("evidence")}`),
   );
   const notes = el_("div", { class: "vlr-pv-notes" });
+  const legend = el_("p", { class: "vlr-pv-legend", text: L("evidence_legend") });
 
   // -- the page -------------------------------------------------------------------
   const img = el_("img", { class: "vlr-pv-img", alt: "" });
@@ -97,7 +98,7 @@ function render({ model, el }) {
     "div", { class: "vlr-pv-side" },
     msg, thread, form, paraBox, searchNote, hitList, listHead, list,
   );
-  root.append(bar, notes, el_("div", { class: "vlr-pv-body" }, stage, side));
+  root.append(bar, notes, legend, el_("div", { class: "vlr-pv-body" }, stage, side));
 
   // Options that do not change while the view lives.
   for (const k of model.get("kinds") || []) kind.append(el_("option", { value: k.id, text: k.label }));
@@ -188,7 +189,8 @@ function render({ model, el }) {
     list.replaceChildren();
     for (const e of model.get("evidence") || []) {
       for (const r of e.rects) {
-        const d = box(r, e.focus ? "vlr-pv-ev vlr-pv-focus" : "vlr-pv-ev", e.colour);
+        const cls = `vlr-pv-ev${e.focus ? " vlr-pv-focus" : ""}${e.decision ? ` vlr-pv-dec-${e.decision}` : ""}`;
+        const d = box(r, cls, e.colour);
         d.title = e.title;
         marks.append(d);
       }
@@ -469,7 +471,11 @@ function render({ model, el }) {
   on("thread", drawThread);
   on("info", drawNotes);
   on("can_save", drawPending);
-  on("show_evidence", () => { evidenceBox.checked = model.get("show_evidence"); });
+  const showLegend = () => {
+    evidenceBox.checked = model.get("show_evidence");
+    legend.style.display = model.get("show_evidence") ? "" : "none";
+  };
+  on("show_evidence", showLegend);
 
   let resizeTimer = null;
   const observer = new ResizeObserver(() => {
@@ -479,7 +485,7 @@ function render({ model, el }) {
   observer.observe(stage);
 
   searchBox.value = model.get("search_text") || "";
-  evidenceBox.checked = model.get("show_evidence");
+  showLegend();
   drawNotes();
   drawPageNumber();
   drawImage();

@@ -269,9 +269,14 @@ class PageView(anywidget.AnyWidget):
         if not self.show_evidence or self.mapping is None:
             self.evidence = []
             return
+        from ..coverage import load_decisions
         from ..framework import get_framework
 
         fw = get_framework()
+        decided = {
+            (d.paragraph_ref, d.goal, d.target): d.action
+            for d in load_decisions(self.ws, self.review_id)
+        }
         index = index_draft(self.draft)
         starts = {p.ref: index.para_starts[i] for i, p in enumerate(index.paragraphs)}
         drafted = self._draft_pages()
@@ -287,11 +292,20 @@ class PageView(anywidget.AnyWidget):
                 for ev in m.evidence:
                     rects = self.pages.rects(self.page, base + ev.start, base + ev.end)
                     if rects:
+                        decision = decided.get((para.ref, m.goal, ev.target)) or decided.get(
+                            (para.ref, m.goal, None), ""
+                        )
+                        said = (
+                            f" ({t(f'pageview.decision.{decision}', self.lang)})"
+                            if decision
+                            else ""
+                        )
                         out.append(
                             {
                                 "goal": m.goal,
                                 "colour": goal.colour,
-                                "title": f"SDG {m.goal} {goal.title(self.lang)}: {ev.text}",
+                                "decision": decision,
+                                "title": f"SDG {m.goal} {goal.title(self.lang)}: {ev.text}{said}",
                                 "rects": [list(r) for r in rects],
                                 "paragraph": para.ref,
                                 "focus": para.ref == self.focus,
@@ -601,6 +615,9 @@ class PageView(anywidget.AnyWidget):
                 self.show_paragraph(current.ref)
 
         mapping_review.position.observe(moved, names="value")
+        if hasattr(mapping_review, "on_decided"):
+            # an accepted or rejected suggestion shows as such on the page at once
+            mapping_review.on_decided.append(self._evidence)
         moved()
         return self
 
