@@ -82,3 +82,24 @@ def test_a_short_line_is_not_matched_to_the_same_words_further_on():
     # the same words right where the text continues are taken
     assert _find_line(text, "Water and sanitation.", 0, len(text), "12 barangays") == 0
     assert _find_line(text, "12 barangays have", 22, len(text), None) == 22
+
+
+def test_a_page_saved_turned_has_its_words_where_they_are_drawn(tmp_path, two_column_pdf):
+    import pypdf
+
+    upright = two_column_pdf(tmp_path / "cols.pdf")
+    reader, writer = pypdf.PdfReader(str(upright)), pypdf.PdfWriter()
+    for p in reader.pages:
+        writer.add_page(p.rotate(90))  # a landscape page saved with /Rotate 90
+    turned = tmp_path / "turned.pdf"
+    writer.write(str(turned))
+    a = PageLayout.open(upright, load_draft(upright)).layer(1)
+    b = PageLayout.open(turned, load_draft(turned)).layer(1)
+    assert b.size == (a.size[1], a.size[0])
+    assert {r.turn for r in b.runs} == {90}
+
+    def key(text, box):
+        return (text, *(round(v, 3) for v in box))
+
+    upright_turned = {key(r.text, (1 - r.box[3], r.box[0], 1 - r.box[1], r.box[2])) for r in a.runs}
+    assert {key(r.text, r.box) for r in b.runs} == upright_turned

@@ -71,6 +71,8 @@ class Run:
     box: tuple[float, float, float, float]
     edges: tuple[float, ...] = field(default=(), compare=False, repr=False)
     line: int = 0
+    #: Clockwise turn of the page as shown (a page saved with /Rotate): 0, 90, 180, 270.
+    turn: int = 0
 
     @property
     def end(self) -> int:
@@ -92,8 +94,8 @@ class PageLayer:
         return any(r.start >= 0 for r in self.runs)
 
     def to_json(self) -> list[list[Any]]:
-        """Runs as compact lists for the browser: [start, text, left, top, right, bottom]."""
-        return [[r.start, r.text, *r.box] for r in self.runs]
+        """Runs as compact lists for the browser: [start, text, left, top, right, bottom, turn]."""
+        return [[r.start, r.text, *r.box, r.turn] for r in self.runs]
 
 
 class PageLayout:
@@ -208,6 +210,8 @@ class PageLayout:
         try:
             left, bottom, right, top = (float(v) for v in p.get_cropbox())
             width, height = max(right - left, 1.0), max(top - bottom, 1.0)
+            # Character boxes are in the page's own space; the page is drawn turned.
+            turn = int(p.get_rotation() or 0) % 360
             textpage = p.get_textpage()
             try:
                 lines = _page_lines(textpage)
@@ -236,25 +240,29 @@ class PageLayout:
                 y_top = max(b[3] for b in real)
                 y_bot = min(b[1] for b in real)
                 edges = [(b[0] if b is not None else x0) for b in chars] + [x1]
+                box = (
+                    _frac(x0 - left, width),
+                    _frac(top - y_top, height),
+                    _frac(x1 - left, width),
+                    _frac(top - y_bot, height),
+                )
                 runs.append(
                     Run(
                         text=m.group(),
                         start=at + m.start() if at >= 0 else -1,
-                        box=(
-                            _frac(x0 - left, width),
-                            _frac(top - y_top, height),
-                            _frac(x1 - left, width),
-                            _frac(top - y_bot, height),
-                        ),
-                        edges=tuple(_frac(e - left, width) for e in edges),
+                        box=_turned(box, turn),
+                        # partial boxes along a line only on pages shown upright
+                        edges=tuple(_frac(e - left, width) for e in edges) if not turn else (),
                         line=k,
+                        turn=turn,
                     )
                 )
         # Reading order of the draft text (what a selection must follow); words
         # outside it keep pdfium's order after them.
         runs.sort(key=lambda r: (r.start < 0, r.start if r.start >= 0 else 0))
         span = (first, last) if first is not None else None
-        return PageLayer(page=page, size=(width, height), runs=tuple(runs), span=span)
+        size = (height, width) if turn in (90, 270) else (width, height)
+        return PageLayer(page=page, size=size, runs=tuple(runs), span=span)
 
     # -- highlights ------------------------------------------------------------------
 
@@ -301,6 +309,22 @@ class PageLayout:
             raise DocumentError(
                 f"{self.path.name} has no page {page!r}; its pages are 1-{self.page_count}"
             )
+
+
+def _turned(box: tuple[float, float, float, float], turn: int) -> tuple[float, float, float, float]:
+    """A box (fractions, top-left origin) of the page's own space, on the page as shown.
+
+    pdfium draws a page saved with /Rotate turned clockwise by that angle,
+    but gives character boxes in the unturned page's space.
+    """
+    x0, y0, x1, y1 = box
+    if turn == 90:
+        return (round(1 - y1, 5), x0, round(1 - y0, 5), x1)
+    if turn == 180:
+        return (round(1 - x1, 5), round(1 - y1, 5), round(1 - x0, 5), round(1 - y0, 5))
+    if turn == 270:
+        return (y0, round(1 - x1, 5), y1, round(1 - x0, 5))
+    return box
 
 
 def _frac(value: float, whole: float) -> float:

@@ -134,12 +134,21 @@ function render({ model, el }) {
     sheet.style.height = `${height}px`;
     for (const span of text.querySelectorAll("span.vlr-pv-run")) {
       const box = span._box;
-      const fs = Math.max(4, (box[3] - box[1]) * height * 0.92);
+      const turn = span._turn || 0;
+      const across = turn === 90 || turn === 270;
+      // the text's height runs across the line; its length along it
+      const thick = across ? (box[2] - box[0]) * baseWidth : (box[3] - box[1]) * height;
+      const long = across ? (box[3] - box[1]) * height : (box[2] - box[0]) * baseWidth;
+      const fs = Math.max(4, thick * 0.92);
       span.style.fontSize = `${fs.toFixed(2)}px`;
       measure.font = `${fs.toFixed(2)}px sans-serif`;
       const natural = measure.measureText(span.textContent).width || 1;
-      const want = (box[2] - box[0]) * baseWidth;
-      span.style.transform = `scaleX(${(want / natural).toFixed(4)})`;
+      const scale = `scaleX(${(long / natural).toFixed(4)})`;
+      // a turned page: the word starts at the corner it is read from, turned with the page
+      const anchor = { 0: [0, 1], 90: [2, 1], 180: [2, 3], 270: [0, 3] }[turn] || [0, 1];
+      span.style.left = pct(box[anchor[0]]);
+      span.style.top = pct(box[anchor[1]]);
+      span.style.transform = turn ? `rotate(${turn}deg) ${scale}` : scale;
     }
   }
 
@@ -156,15 +165,14 @@ function render({ model, el }) {
 
   function drawText() {
     text.replaceChildren();
-    for (const [start, word, x0, y0, x1, y1] of model.get("runs") || []) {
+    for (const [start, word, x0, y0, x1, y1, turn] of model.get("runs") || []) {
       const span = el_("span", {
         class: start >= 0 ? "vlr-pv-run" : "vlr-pv-run vlr-pv-off",
         "data-s": start,
         text: word,
       });
-      span.style.left = pct(x0);
-      span.style.top = pct(y0);
       span._box = [x0, y0, x1, y1];
+      span._turn = turn || 0;
       text.append(span, document.createTextNode(" "));
     }
     const has = model.get("has_text");
