@@ -52,8 +52,10 @@ print(
 # mapping is saved in the review, so the memo shows what you decide on here.
 
 # %%
+from vlr_tools import show_table
+
 mapping = session.opened.map(save=True, reviewer=session.reviewer)
-mapping.to_frame(level="goal").head(15)
+show_table(mapping.to_frame(level="goal").head(15))
 
 # %% [markdown]
 # ## 3. Accept, reject or add
@@ -110,4 +112,4 @@ pages.follow(review)  # the page follows the paragraph shown in step 3, evidence
 pages
 
 # %%
-annotations_frame(session.ws, session.review_id)
+show_table(annotations_frame(session.ws, session.review_id))
