@@ -352,6 +352,8 @@ def add_draft(
         stored, data, text_content=text_bytes, replace_existing=replace_existing
     )
     unchanged = before is not None and before.sha256 == saved.sha256
+    if fmt == "docx" and saved.rendering is None:
+        saved = _keep_rendering(ws, saved, data)
     reanchor: tuple[str, ...] = ()
     if replaced is not None:
         reanchor = tuple(
@@ -365,6 +367,29 @@ def add_draft(
         replaced=replaced,
         unchanged=unchanged,
         reviews_to_reanchor=reanchor,
+    )
+
+
+def _keep_rendering(ws: Workspace, stored: StoredDraft, data: bytes) -> StoredDraft:
+    """Draw a DOCX draft as PDF with LibreOffice and keep it, for the page view.
+
+    Word stores no pages; the rendering is how the draft looks when printed.
+    Without LibreOffice (or when it fails) the draft is still taken in: the
+    page view then says it cannot draw the pages.
+    """
+    from .pages import render_docx, rendering_pages
+
+    with tempfile.TemporaryDirectory(prefix="vlr-intake-") as tmp:
+        local = Path(tmp) / stored.filename
+        local.write_bytes(data)
+        try:
+            pdf = render_docx(local)
+        except DocumentError:
+            return stored
+    if pdf is None:
+        return stored
+    return ws.put_rendering(
+        stored.city, stored.version, pdf, pages=rendering_pages(pdf), tool="LibreOffice"
     )
 
 

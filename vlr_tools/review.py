@@ -199,6 +199,39 @@ class OpenReview:
         # Cite the file as received, even when its text came from an OCR'd copy.
         return dataclasses.replace(draft, path=self.original_path, sha256=stored.sha256)
 
+    def page_drawing(self, *, make: bool = True) -> tuple[Path, bool] | None:
+        """The PDF the page view draws, and whether its pages are the draft's pages.
+
+        A PDF draft is drawn from its stored file (the OCR'd copy when pages
+        were OCR'd: it looks the same and has their words); a DOCX from the
+        PDF rendering the intake made with LibreOffice (``False``: that
+        rendering has page numbers of its own). A DOCX taken in before
+        renderings were kept is drawn now (with ``make``) and the rendering
+        stored. None for Markdown or text drafts, or when LibreOffice is missing.
+        """
+        stored = self._require_draft()
+        if stored.format == "pdf":
+            return self.draft_path, True
+        if stored.format != "docx":
+            return None
+        rendering = stored.rendering
+        if rendering is not None and self.ws.has_blob(rendering["sha256"]):
+            return materialise(
+                self.ws, rendering["sha256"], f"{Path(stored.filename).stem}.pdf"
+            ), False
+        if not make:
+            return None
+        from .pages import render_docx, rendering_pages
+
+        data = render_docx(self.original_path)
+        if data is None:
+            return None
+        self.ws.put_rendering(
+            self.slug, self.version, data, pages=rendering_pages(data), tool="LibreOffice"
+        )
+        self.__dict__.pop("draft_file", None)
+        return self.page_drawing(make=False)
+
     @property
     def draft_date(self) -> Any:
         """When the city sent the draft (None: not recorded)."""

@@ -225,6 +225,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         f"{args.review_id}",
         file=sys.stderr,
     )
+    if " ".join(made.quote.split()) != " ".join(str(args.quote).split()):
+        # matched another form (a dash with a space, a plural...): say what is quoted
+        print(f"the draft has {made.quote!r}: the annotation quotes that", file=sys.stderr)
     return 0
 
 
