@@ -52,8 +52,10 @@ print(
 # mapping is saved in the review, so the memo shows what you decide on here.
 
 # %%
+from vlr_tools import show_table
+
 mapping = session.opened.map(save=True, reviewer=session.reviewer)
-mapping.to_frame(level="goal").head(15)
+show_table(mapping.to_frame(level="goal").head(15))
 
 # %% [markdown]
 # ## 3. Accept, reject or add
@@ -92,16 +94,22 @@ coverage.hlpf
 coverage.findings
 
 # %% [markdown]
-# ## 5. Comment on passages
-# Point at the draft's own words (a quote on a page), say what kind of remark
-# it is and link it to a checklist criterion or an SDG code. Annotations are
-# found again in the city's next draft and listed by page in the memo annex.
+# ## 5. Comment on passages, on the page
+# The draft's page as the city laid it out. Select words with the mouse (or
+# pick a search result or a paragraph), say what kind of remark it is, link it
+# to a checklist criterion or an SDG code, and save: the remark is drawn as a
+# highlight coloured by its kind; click it to answer or resolve it. The page
+# follows the paragraph shown in step 3, with the words behind its goal
+# suggestions underlined in the goal's colour, so you see in place what you
+# accept or reject. Annotations are found again in the city's next
+# draft and listed by page in the memo annex.
 
 # %%
-from vlr_tools import annotations_frame
-from vlr_tools import annotation_panel
+from vlr_tools import annotations_frame, page_view
 
-annotation_panel(session.ws, session.review_id, draft, reviewer=session.reviewer, lang=lang)
+pages = page_view(session.ws, session.review_id, reviewer=session.reviewer, lang=lang)
+pages.follow(review)  # the page follows the paragraph shown in step 3, evidence underlined
+pages
 
 # %%
-annotations_frame(session.ws, session.review_id)
+show_table(annotations_frame(session.ws, session.review_id))

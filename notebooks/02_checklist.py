@@ -45,10 +45,10 @@ session
 # consultation ids). Labelled "suggested": nothing is saved yet.
 
 # %%
-from vlr_tools import precheck, suggestions_frame
+from vlr_tools import precheck, show_table, suggestions_frame
 
 suggestions = precheck(session.ws, session.city.slug, session.version, review_id=session.review_id)
-suggestions_frame(suggestions, lang)
+show_table(suggestions_frame(suggestions, lang))
 
 # %%
 from vlr_tools import confirm_suggestion
@@ -79,21 +79,15 @@ panel
 # %%
 from vlr_tools import consolidate
 
-consolidate(session.ws, session.review_id, lang)
+show_table(consolidate(session.ws, session.review_id, lang))
 
 # %% [markdown]
 # ## 4. Summary
+# Progress and ratings by area, the top recommendations and every criterion's
+# conclusion. They follow the panel above: each rating you save redraws them,
+# no need to re-run this cell.
 
 # %%
-from vlr_tools import progress_figure, ratings_figure, summary_frame, top_recommendations
+from vlr_tools import ChecklistSummary
 
-show_figure(progress_figure(session.ws, session.review_id, lang))
-
-# %%
-show_figure(ratings_figure(session.ws, session.review_id, lang))
-
-# %%
-summary_frame(session.ws, session.review_id, lang)
-
-# %%
-top_recommendations(session.ws, session.review_id, lang=lang)
+ChecklistSummary(session.ws, session.review_id, lang=lang, panel=panel)

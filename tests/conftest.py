@@ -80,6 +80,48 @@ def vocabulary_city(tmp_path, monkeypatch) -> str:
     return "testville"
 
 
+# -- page view ------------------------------------------------------------------
+
+TWO_COLUMNS = """<html><head><style>
+@page { size: A4; margin: 2cm;
+  @top-center { content: "Tacloban City VLR 2026 - draft"; font-size: 8pt } }
+body { font-family: "Noto Sans", sans-serif; font-size: 10.5pt }
+.cols { column-count: 2; column-gap: 1.2cm }
+table { border-collapse: collapse; margin: 8px 0 } td, th { border: 1px solid #888; padding: 3px 6px }
+figure { margin: 8px 0 } figcaption { font-size: 9pt; font-style: italic }
+</style></head><body>
+<h1>Resilient neighbourhoods</h1>
+<div class="cols">
+<p>Flooding along the coast affects informal settler families every typhoon season. The
+city relocated 412 households from danger zones between 2018 and 2024 and built two
+evacuation centres with ramps for persons with disabilities.</p>
+<p>Early warning reaches every barangay by text message and by siren. Drills are held twice
+a year with the schools, and the barangay councils keep lists of residents who need help to
+leave their homes.</p>
+<p>Mangroves planted since 2015 now protect eleven kilometres of shore. The coastal
+clean-up counts plastic waste by type so that the city can talk with the producers.</p>
+<figure><svg width="200" height="60"><rect width="200" height="60" fill="#7ab"/></svg>
+<figcaption>Figure 2. Mangrove cover, 2015 and 2024 (illustrative).</figcaption></figure>
+<table><tr><th>Year</th><th>Households relocated</th></tr>
+<tr><td>2018</td><td>120</td></tr><tr><td>2024</td><td>412</td></tr></table>
+<p>Informal settler families were consulted in every relocation site before the move.</p>
+</div></body></html>"""
+
+
+@pytest.fixture
+def two_column_pdf():
+    """``two_column_pdf(path)`` writes a one-page draft laid out in two columns, with a
+    running header, a figure caption, a table and a phrase found twice on the page."""
+
+    def make(path: Path, html: str = TWO_COLUMNS) -> Path:
+        import weasyprint
+
+        weasyprint.HTML(string=html).write_pdf(str(path))
+        return path
+
+    return make
+
+
 # -- memo checkers (tools/package.json, installed by scripts/setup) -------------
 
 TOOLS_DIR = PROJECT_DIR / "tools" / "node_modules"

@@ -705,11 +705,11 @@ def _cli(argv, capsys):
     return code, out.out, out.err
 
 
-def test_cli_list_export_import_and_carry_over(workspace, sf_v1, tmp_path, capsys):
+def test_cli_list_export_import_and_carry_over(workspace, sample_review, sf_v1, tmp_path, capsys):
     loc = str(workspace.path.parent)
     common = ["--workspace", loc, "--reviewer", "CLI Reviewer (fictional)"]
-    old = workspace.create_review("san-fernando", version="v1").id
-    new = workspace.create_review("san-fernando", version="v2").id
+    old = sample_review("san-fernando", "v1").id
+    new = sample_review("san-fernando", "v2").id
     for entry in KEY["carryover"][:4]:
         annotate(workspace, old, sf_v1, page=entry["v1_pages"][0], quote=entry["v1_text"],
                  comment="Check this.", kind="question")  # fmt: skip
@@ -720,12 +720,18 @@ def test_cli_list_export_import_and_carry_over(workspace, sf_v1, tmp_path, capsy
     target = tmp_path / "out.jsonld"
     code, out, _ = _cli(["annotations", "export", old, str(target), *common], capsys)
     assert code == 0 and target.is_file() and "wrote 4 annotation(s)" in out
-    other = workspace.create_review("san-fernando", version="v1").id
+    other = sample_review("san-fernando", "v1").id
     code, out, _ = _cli(["annotations", "import", other, str(target), *common], capsys)
     assert code == 0 and "4 annotation(s)" in out
     code, out, _ = _cli(["annotations", "carry-over", old, new, *common], capsys)
     assert code == 0 and "found changed" in out and "4 annotation(s)" in out
     assert len(list_annotations(workspace, new)) == 4
+    # A comment added from the command line is anchored to the stored draft.
+    add = ["annotations", "add", new, "--page", "1", "--quote", "Voluntary Local Review"]
+    code, out, err = _cli([*add, "--comment", "Title <b>ok</b>?", *common], capsys)
+    assert code == 0 and out.strip().startswith("an-") and "page 1" in err
+    code, _, err = _cli([*add[:4], "99", *add[5:], "--comment", "x", *common], capsys)
+    assert code == 2 and "page" in err and "Traceback" not in err
     code, out, err = _cli(["annotations", "list", "no-such-review", *common], capsys)
     assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
     code, _out, err = _cli(["annotations", "export", old, str(tmp_path / "x.pdf"), *common], capsys)
@@ -768,3 +774,70 @@ def test_module_files_exist():
     for city in ("san-fernando", "santa-rosa"):
         text = (root / f"data/cities/{city}/demo_annotations.yaml").read_text(encoding="utf-8")
         assert "ILLUSTRATIVE" in text
+
+
+# -- quotes and search as people type them -------------------------------------------
+
+VARIANTS = (
+    "The CDP covers 2018– 2026. Informal settler families live in six barangays. "
+    "An “informal settler” family was counted.\n\nRe-settlement policies of the city "
+    "managed the move; the city manages it still."
+)
+
+
+def test_search_finds_dash_spacing_and_word_form_variants_and_says_so():
+    from vlr_tools.annotations import search
+    from vlr_tools.annotations.text import loose_pattern
+    from vlr_tools.documents import draft_from_text
+
+    draft = draft_from_text(VARIANTS)
+    (hit,) = search(draft, "2018-2026")
+    assert (hit.text, hit.how) == ("2018– 2026", "variant")
+    hits = search(draft, "informal settlers")
+    assert [h.text for h in hits] == ["Informal settler", "informal settler"]
+    assert {h.how for h in hits} == {"variant"}
+    exact = search(draft, '"informal settler"')
+    assert [(h.text, h.how) for h in exact] == [
+        ("Informal settler", "variant"),
+        ("“informal settler”", "exact"),
+    ]
+    assert [h.text for h in search(draft, "re-settlement policy")] == ["Re-settlement policies"]
+    assert [h.text for h in search(draft, "policy")] == ["policies"]
+    assert [h.text for h in search(draft, "managing")] == ["managed", "manages"]
+    # short words and numbers match only as typed
+    assert search(draft, "city's") == [] and search(draft, "2019") == []
+    assert loose_pattern("   ") is None
+
+
+def test_a_quote_typed_with_another_dash_is_anchored_to_the_drafts_words():
+    from vlr_tools.annotations import anchor_quote
+    from vlr_tools.documents import draft_from_text
+
+    draft = draft_from_text(VARIANTS)
+    found = anchor_quote(draft, 1, "2018-2026")
+    assert (found.quote, found.method) == ("2018– 2026", "variant")
+    exact = anchor_quote(draft, 1, "2018– 2026")
+    assert exact.method == "exact" and (exact.start, exact.end) == (found.start, found.end)
+
+
+def test_a_quote_found_twice_is_anchored_nearest_the_given_position():
+    from vlr_tools.annotations import anchor_quote
+    from vlr_tools.documents import draft_from_text
+
+    draft = draft_from_text(VARIANTS)
+    first = anchor_quote(draft, 1, "informal settler")
+    second = anchor_quote(draft, 1, "informal settler", near=draft.text.rfind("informal"))
+    assert first.start == draft.text.find("Informal")
+    assert second.start == draft.text.rfind("informal") and second.quote == "informal settler"
+
+
+def test_cli_add_says_what_the_draft_has_when_a_variant_matched(workspace, sample_review, capsys):
+    review = sample_review("santa-rosa", "v1")
+    argv = ["annotations", "add", review.id, "--page", "5", "--quote", "CLUP 2018-2026",
+            "--comment", "Which plan period?", "--kind", "question",
+            "--workspace", str(workspace.path.parent), "--reviewer", "CLI Reviewer (fictional)"]  # fmt: skip
+    code, out, err = _cli(argv, capsys)
+    assert code == 0, err
+    assert "the draft has 'CLUP 2018–2026'" in err
+    (ann,) = list_annotations(workspace, review.id)
+    assert ann.quote == "CLUP 2018–2026" and ann.page == 5

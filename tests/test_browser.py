@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -76,6 +77,46 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
 
 
+@contextmanager
+def running(cmd: list[str], env: dict[str, str], log: Path, port: int):
+    """Start a server (its own process group, output to ``log``); yield its URL; stop it."""
+    with open(log, "wb") as sink:
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_server(url, proc, log)
+        yield url
+    finally:
+        stop(proc)
+
+
+def local_only(blocked: list[str]):
+    """A Playwright route handler: local requests go through, others are refused and noted."""
+
+    def route(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    return route
+
+
+def drag_select(page, first, last) -> None:
+    """Drag the mouse from the start of word ``first`` to the end of word ``last``."""
+    a = first.bounding_box()
+    b = last.bounding_box()
+    page.mouse.move(a["x"] + 1, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    page.mouse.move((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2, steps=4)
+    page.mouse.move(b["x"] + b["width"] - 1, b["y"] + b["height"] / 2, steps=4)
+    page.mouse.up()
+
+
 @pytest.fixture
 def app(tmp_path):
     """`vlr serve` on a free port; yields (url, exports folder); always stopped."""
@@ -92,16 +133,8 @@ def app(tmp_path):
         f"--port={port}",
         f"--workspace={tmp_path / 'workspace'}",
     ]
-    with open(log, "wb") as sink:
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_for_server(url, proc, log)
+    with running(cmd, env, log, port) as url:
         yield url, exports
-    finally:
-        stop(proc)
 
 
 def test_workshop_tour_in_chromium(app, tmp_path):
@@ -110,14 +143,6 @@ def test_workshop_tour_in_chromium(app, tmp_path):
     url, exports = app
     blocked: list[str] = []
     page_errors: list[str] = []
-
-    def only_local(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
 
     profile = tmp_path / "chromium-profile"
     with sync_playwright() as pw:
@@ -131,7 +156,7 @@ def test_workshop_tour_in_chromium(app, tmp_path):
         try:
             page = browser.new_page()
             page.set_default_timeout(STEP_TIMEOUT_MS)
-            page.route("**/*", only_local)
+            page.route("**/*", local_only(blocked))
             page.on("pageerror", lambda exc: page_errors.append(str(exc)))
             page.goto(url, wait_until="domcontentloaded")
 
@@ -166,6 +191,26 @@ def test_workshop_tour_in_chromium(app, tmp_path):
             new_file.wait_for()
             name = new_file.locator("code").inner_text().strip()
             assert name == "santa-rosa-v1-review-memo-en.html"
+            # the memo can be opened from the app: its link saves the file itself
+            with page.expect_download() as download:
+                new_file.locator("a.vlr-download").click()
+            assert download.value.suggested_filename == name
+            fetched = tmp_path / "downloaded.html"
+            download.value.save_as(fetched)
+
+            # 5. comment on the draft's page, reload the app: the highlight is drawn again
+            view = page.locator(".vlr-tour-pages .vlr-pv[data-ready]")
+            words = view.locator(".vlr-pv-run:not(.vlr-pv-off)")
+            words.nth(14).wait_for()
+            view.scroll_into_view_if_needed()
+            drag_select(page, words.nth(10), words.nth(13))
+            view.locator(".vlr-pv-picked .vlr-pv-q").wait_for()
+            view.locator(".vlr-pv-comment").fill("Shown in the workshop.")
+            view.locator(".vlr-pv-save").click()
+            view.locator(".vlr-pv-hl").first.wait_for()
+            page.reload(wait_until="domcontentloaded")
+            page.locator(".vlr-city select").select_option(label="Santa Rosa City (Laguna)")
+            page.locator(".vlr-tour-pages .vlr-pv-hl").first.wait_for()
             # Voila scrolls inside its page: a tall window shows the whole tour at once.
             page.set_viewport_size({"width": 1280, "height": 2400})
             page.evaluate("window.scrollTo(0, 0)")
@@ -175,6 +220,7 @@ def test_workshop_tour_in_chromium(app, tmp_path):
 
     memo = exports / "santa-rosa" / name
     assert memo.is_file()
+    assert fetched.read_bytes() == memo.read_bytes()
     text = memo.read_text(encoding="utf-8")
     assert "Rated in the browser test &lt;b&gt;ok&lt;/b&gt;" in text
     assert (tmp_path / "workshop-tour.png").stat().st_size > 10_000

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,62 @@ def test_vlr_lab_serves_the_notebooks_with_the_vlr_tools_kernel(tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+def test_lab_command_turns_the_news_toast_off():
+    import json
+
+    cmd = lab_command(open_browser=False)
+    (setting,) = [c for c in cmd if c.startswith("--LabApp.app_settings_dir=")]
+    folder = Path(setting.split("=", 1)[1])
+    overrides = json.loads((folder / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    # widgets are saved with the notebook, so a reload after the server restarted shows them
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"]["saveState"] is True
+
+
+SERVER_STUB = """
+import os, sys, time
+from pathlib import Path
+Path(sys.argv[1]).write_text(str(os.getpid()))
+time.sleep(120)
+"""
+
+RUNNER = """
+import sys
+from vlr_tools.cli.app import _run
+sys.exit(_run([sys.executable, "-c", {stub!r}, {pidfile!r}]))
+"""
+
+
+def test_a_plain_kill_stops_the_server_it_started(tmp_path):
+    # `vlr serve` runs Voila as a child: a plain `kill` of vlr must stop Voila too,
+    # or the next start finds the port taken.
+    import signal
+    import subprocess
+    import time
+
+    pidfile = tmp_path / "server.pid"
+    runner = subprocess.Popen(
+        [sys.executable, "-c", RUNNER.format(stub=SERVER_STUB, pidfile=str(pidfile))],
+        env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent)),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not pidfile.is_file() or not pidfile.read_text():
+            assert time.monotonic() < deadline, "the stub server did not start"
+            time.sleep(0.1)
+        child = int(pidfile.read_text())
+        os.kill(runner.pid, signal.SIGTERM)
+        assert runner.wait(timeout=20) == 128 + signal.SIGTERM
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            assert time.monotonic() < deadline, "the server outlived `vlr serve`"
+            time.sleep(0.1)
+    finally:
+        if runner.poll() is None:
+            runner.kill()

@@ -18,11 +18,12 @@ from vlr_tools.framework import (
     code_level,
     code_sort_key,
     default_folder,
+    fold_typography,
     get_framework,
     load_framework,
     normalise_code,
 )
-from vlr_tools.framework_import import import_unsd, read_unsd
+from vlr_tools.framework_import import import_japanese, import_unsd, read_unsd
 
 # ---------------------------------------------------------------- a tiny framework
 
@@ -379,7 +380,10 @@ def test_missing_file_and_missing_column(sdg_folder):
     (sdg_folder / "indicators.csv").unlink()
     write_csv(sdg_folder / "hlpf.csv", [("year", "goal_list"), ("2023", "1")])
     problems = _problems(sdg_folder)
-    assert "merge_sdg_parts" in next(p for p in problems if "indicators.csv" in str(p.file)).message
+    assert (
+        "vlr framework import"
+        in next(p for p in problems if "indicators.csv" in str(p.file)).message
+    )
     header = _find(problems, "hlpf.csv", 1, None)
     assert "goals" in header.message and "note" in header.message
 
@@ -452,6 +456,8 @@ def test_cli_export_has_one_row_per_indicator_target_link(capsys, sdg_folder):
         "indicator_id": "",
         "title_en": GOALS[1][1],
         "title_ja": GOALS[1][2],
+        "ja_source": "",
+        "footnote": "",
     }
 
 
@@ -636,6 +642,350 @@ def test_import_problems_name_sheet_row_and_column(sdg_folder, tmp_path):
     assert snapshot(sdg_folder) == before
 
 
+def _cell_of(sheet, text: str):
+    return next(c for row in sheet.iter_rows() for c in row if str(c.value or "").startswith(text))
+
+
+def _superscript(text: str, mark: str, how: str = "superscript"):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    return CellRichText(text, TextBlock(InlineFont(vertAlign=how), mark))
+
+
+def _with_footnotes(path: Path, marks: dict[str, tuple[str, str]], notes: list[str]) -> Path:
+    """Give cells starting with a key a footnote mark, and add footnote lines below."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, rich_text=True)
+    sheet = book["A.RES.71.313 Annex"]
+    for start, (mark, how) in marks.items():
+        cell = _cell_of(sheet, start)
+        if how == "plain":
+            cell.value = f"{cell.value}{mark}"
+        else:
+            cell.value = _superscript(str(cell.value), mark, how)
+    sheet.append([])
+    for note in notes:
+        sheet.append([note])
+    book.save(path)
+    return path
+
+
+def test_import_keeps_footnote_marks_out_of_titles(capsys, sdg_folder, tmp_path):
+    goals, targets, indicators = unsd_content()
+    indicators["11.a.1"] = "CO"  # + a subscript 2 below: part of the title, not a mark
+    path = make_unsd_xlsx(tmp_path / "gif.xlsx", goals, targets, indicators)
+    path = _with_footnotes(
+        path,
+        {
+            "Goal 13.": ("2", "superscript"),
+            "11.6 ": ("3", "plain"),  # a plain digit after a word, and footnote 3 exists
+            "11.6.2 ": ("10", "plain"),  # no footnote 10: "PM2.5)10" keeps its digits
+            "11.a.1 ": ("2", "subscript"),
+        },
+        [
+            "* As contained in the Annex of the resolution",
+            "2 Acknowledging that the UNFCCC is the primary forum.",
+            "3 Taking into account ongoing WTO negotiations.",
+            "4 A footnote nobody refers to.",
+        ],
+    )
+    sheet = read_unsd(path)
+    assert sheet.goals[13] == goals[13]
+    assert sheet.footnote("goal", "13") == "2 Acknowledging that the UNFCCC is the primary forum."
+    assert sheet.targets["11.6"] == targets["11.6"]
+    assert sheet.footnote("target", "11.6").startswith("3 Taking")
+    assert sheet.listings["11.6.2"][1] == indicators["11.6.2"] + "10"
+    assert sheet.listings["11.a.1"][1] == "CO2"
+    assert [w for w in sheet.warnings if "not referenced" in w] == [
+        "footnote '4 A footnote nobody refers to.' is not referenced by any title"
+    ]
+
+    code, out, _ = run_cli(capsys, "framework", "import", str(path), "--folder", str(sdg_folder))
+    assert code == 0 and "retitled goal" not in out and "retitled target 11.6" not in out
+    assert "footnote of goal 13: 2 Acknowledging" in out and "not referenced" in out
+    fw = load_framework(sdg_folder)
+    assert fw.goal(13).title_en == GOALS[3][1]
+    assert fw.goal(13).footnote.startswith("2 Acknowledging")
+    assert fw.target("11.6").footnote.startswith("3 Taking") and fw.target("11.5").footnote == ""
+
+
+def test_import_reports_typography_apart_and_stores_the_official_characters(
+    capsys, sdg_folder, tmp_path
+):
+    goals, targets, indicators = unsd_content()
+    official = "Number of countries with national urban\u2011rural policies\u2019 links"
+    write_csv(
+        sdg_folder / "indicators.csv",
+        [
+            r
+            if r[0] != "11.a.1"
+            else ("11.a.1", "11.a", official.translate({0x2011: "-", 0x2019: "'"}), "", "")
+            for r in INDICATORS
+        ],
+    )
+    indicators["11.a.1"] = official
+    path = make_unsd_xlsx(tmp_path / "gif.xlsx", goals, targets, indicators)
+    code, out, _ = run_cli(capsys, "framework", "import", str(path), "--folder", str(sdg_folder))
+    assert code == 0 and "retitled" not in out
+    assert "typography only" in out and "indicator 11.a.1" in out
+    fw = load_framework(sdg_folder)
+    assert fw.indicator("11.a.1").title_en == official
+    # Searching with plain characters still finds it.
+    assert [i.code for i in fw.search("urban-rural policies'")] == ["11.a.1"]
+
+
+def test_import_bad_layouts_say_what_was_expected_and_change_nothing(capsys, sdg_folder, tmp_path):
+    import openpyxl
+
+    goals, targets, indicators = unsd_content()
+    before = snapshot(sdg_folder)
+
+    renamed = make_unsd_xlsx(tmp_path / "renamed.xlsx", goals, targets, indicators)
+    book = openpyxl.load_workbook(renamed)
+    book["A.RES.71.313 Annex"].title = "Framework"
+    book.save(renamed)
+    code, _, err = run_cli(capsys, "framework", "import", str(renamed), "--folder", str(sdg_folder))
+    assert code == 2 and "no sheet 'A.RES.71.313 Annex'" in err and "Read me, Framework" in err
+    assert "--sheet" in err
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import",
+        str(renamed),
+        "--sheet",
+        "Framework",
+        "--dry-run",
+        "--folder",
+        str(sdg_folder),
+    )
+    assert code == 0 and "sheet 'Framework'" in out
+    code, _, err = run_cli(
+        capsys, "framework", "import", str(renamed), "--sheet", "Annex", "--folder", str(sdg_folder)
+    )
+    assert code == 2 and "no sheet 'Annex'" in err
+
+    moved = make_unsd_xlsx(
+        tmp_path / "moved.xlsx", goals, targets, indicators, header=("Targets", "Indicator list")
+    )
+    code, _, err = run_cli(capsys, "framework", "import", str(moved), "--folder", str(sdg_folder))
+    assert code == 2 and "no header row" in err and "'Goals and targets" in err
+
+    only_mark = make_unsd_xlsx(tmp_path / "mark.xlsx", goals, targets, indicators)
+    book = openpyxl.load_workbook(only_mark, rich_text=True)
+    sheet = book["A.RES.71.313 Annex"]
+    cell = _cell_of(sheet, "11.6.2 ")
+    cell.value = _superscript("11.6.2 ", "3")
+    book.save(only_mark)
+    with pytest.raises(DataFileError) as info:
+        import_unsd(only_mark, sdg_folder)
+    problem = info.value.problems[0]
+    assert (problem.sheet, problem.row, problem.column) == (
+        "A.RES.71.313 Annex",
+        cell.row,
+        "Indicators",
+    )
+    assert "no title, only the footnote mark 3" in problem.message
+    code, _, err = run_cli(
+        capsys, "framework", "import", str(only_mark), "--folder", str(sdg_folder)
+    )
+    assert code == 2 and f"row {cell.row}" in err and "Traceback" not in err
+
+    bare = make_unsd_xlsx(tmp_path / "bare.xlsx", goals, targets, indicators)
+    book = openpyxl.load_workbook(bare)
+    sheet = book["A.RES.71.313 Annex"]
+    _cell_of(sheet, "Goal 13.").value = "Goal 13. 3"
+    book.save(bare)
+    with pytest.raises(DataFileError, match="only a footnote mark"):
+        import_unsd(bare, sdg_folder)
+    assert snapshot(sdg_folder) == before
+
+
+# ---------------------------------------------------------------- Japanese titles
+
+TRANSLATIONS = [
+    ("source", "name_en", "name_ja", "short_ja", "provisional"),
+    ("mofa", "MOFA provisional translation", "外務省仮訳", "外務省仮訳", "yes"),
+    ("soumu", "MIC provisional translation", "総務省仮訳", "総務省仮訳", "yes"),
+]
+JA_HEADER = ("code", "title_ja", "sources_agreeing", "sources_total", "note")
+
+
+@pytest.fixture
+def ja_folder(sdg_folder: Path) -> Path:
+    write_csv(sdg_folder / "translations.csv", TRANSLATIONS)
+    return sdg_folder
+
+
+def test_import_japanese_sets_titles_with_provenance(capsys, ja_folder, tmp_path):
+    table = tmp_path / "ja.csv"
+    write_csv(
+        table,
+        [
+            JA_HEADER,
+            ("1.5", "災害に対する貧困層の強靱性", "3", "3", ""),
+            (
+                "11.a.1",
+                "国家都市政策を持つ国の数",
+                "1",
+                "1",
+                "current (2025) English differs from the wording this 仮訳 translates: ...",
+            ),
+            ("1.5.1", "災害による死者数", "2", "2", ""),
+            ("13.1.1", "災害による死者数（13.1）", "1", "1", ""),
+        ],
+    )
+    before = snapshot(ja_folder)
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "soumu",
+        "--dry-run",
+        "--folder",
+        str(ja_folder),
+    )
+    assert code == 0 and "dry run: nothing written" in out and snapshot(ja_folder) == before
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "soumu",
+        "--folder",
+        str(ja_folder),
+    )
+    assert code == 0 and "1 target(s) and 3 indicator listing(s)" in out
+    assert "older English wording: 1" in out and "11.a.1" in out
+    fw = load_framework(ja_folder)
+    target = fw.target("1.5")
+    assert (target.title_ja, target.ja_source, target.ja_agreement) == (
+        "災害に対する貧困層の強靱性",
+        "soumu",
+        "3/3",
+    )
+    assert fw.translation(target).name_ja == "総務省仮訳"
+    assert fw.indicator("11.a.1").ja_older_wording and fw.indicator("11.a.1").older_wording(
+        "11.a.1"
+    )
+    assert not fw.indicator("1.5.1").ja_older_wording
+    # A repeated indicator: each listing keeps the title the table gives it.
+    assert fw.title("1.5.1", "ja") == "災害による死者数" == fw.title("11.5.1", "ja")
+    assert fw.title("13.1.1", "ja") == "災害による死者数（13.1）"
+    assert fw.indicator("13.1.1").title_ja == "災害による死者数"
+    assert [i.code for i in fw.search("（13.1）")] == ["1.5.1"]
+    # Untouched rows keep what they had; a second run changes nothing.
+    assert fw.target("11.6").title_ja == "都市の環境" and fw.target("11.6").ja_source == ""
+    code, out, _ = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "soumu",
+        "--folder",
+        str(ja_folder),
+    )
+    assert "no changes" in out
+
+
+@pytest.mark.parametrize(
+    "rows, row, column, words",
+    [
+        ([("11.9", "未知", "1", "1", "")], 2, "code", "there is no target 11.9"),
+        ([("11.6.9", "未知", "1", "1", "")], 2, "code", "target 11.6 has indicators"),
+        ([("11..6", "誤り", "1", "1", "")], 2, "code", "not an SDG code"),
+        ([("11", "目標", "1", "1", "")], 2, "code", "is a goal"),
+        (
+            [
+                ("11.6", "一", "1", "1", ""),
+                ("11.6.1", "二", "1", "1", ""),
+                ("Target 11.6", "三", "1", "1", ""),
+            ],
+            4,
+            "code",
+            "listed twice (first in row 3)",
+        ),
+        ([("11.6", "", "1", "1", "")], 2, "title_ja", "empty"),
+        ([("11.6", "都市", "3", "2", "")], 2, "sources_total", "agreeing"),
+        ([("11.6", "都市", "x", "2", "")], 2, "sources_agreeing", "agreeing"),
+    ],
+)
+def test_import_japanese_refuses_bad_tables_with_file_row_and_column(
+    capsys, ja_folder, tmp_path, rows, row, column, words
+):
+    table = tmp_path / "ja.csv"
+    write_csv(table, [JA_HEADER, ("11.a", "都市と農村", "1", "1", ""), *rows])
+    before = snapshot(ja_folder)
+    with pytest.raises(DataFileError) as info:
+        import_japanese(table, "mofa", ja_folder)
+    problem = next(p for p in info.value.problems if words in str(p))
+    assert (Path(str(problem.file)).name, problem.row, problem.column) == (
+        "ja.csv",
+        row + 1,
+        column,
+    )
+    code, _, err = run_cli(
+        capsys, "framework", "import-ja", str(table), "--source", "mofa", "--folder", str(ja_folder)
+    )
+    assert code == 2 and f"row {row + 1}, column '{column}'" in err and "Traceback" not in err
+    assert snapshot(ja_folder) == before
+
+
+def test_import_japanese_needs_a_known_translation_and_a_code_column(capsys, ja_folder, tmp_path):
+    table = tmp_path / "ja.csv"
+    write_csv(table, [JA_HEADER, ("11.a", "都市と農村", "1", "1", "")])
+    code, _, err = run_cli(
+        capsys,
+        "framework",
+        "import-ja",
+        str(table),
+        "--source",
+        "unesco",
+        "--folder",
+        str(ja_folder),
+    )
+    assert code == 2 and "unknown translation 'unesco'" in err and "mofa, soumu" in err
+    write_csv(table, [("target", "title"), ("11.a", "都市と農村")])
+    code, _, err = run_cli(
+        capsys, "framework", "import-ja", str(table), "--source", "mofa", "--folder", str(ja_folder)
+    )
+    assert code == 2 and "row 1" in err and "code, title_ja" in err
+
+
+def test_provenance_columns_are_validated(ja_folder):
+    targets = [
+        list(r) + (["ja_source", "ja_agreement"] if i == 0 else ["", ""])
+        for i, r in enumerate(TARGETS)
+    ]
+    targets[3][4:6] = ["unesco", "2/3"]  # 11.6: unknown source
+    targets[1][4:6] = ["mofa", ""]  # 1.5: a source but no Japanese title
+    write_csv(ja_folder / "targets.csv", targets)
+    indicators = [
+        list(r) + (["ja_source", "ja_agreement", "ja_older_wording"] if i == 0 else ["", "", ""])
+        for i, r in enumerate(INDICATORS)
+    ]
+    indicators[3][5:8] = ["mofa", "3/2", "maybe"]  # 11.6.1
+    write_csv(ja_folder / "indicators.csv", indicators)
+    write_csv(ja_folder / "translations.csv", [*TRANSLATIONS, ("mofa", "again", "再", "再", "no")])
+    problems = _problems(ja_folder)
+    assert "mofa, soumu" in str(_find(problems, "targets.csv", 4, "ja_source"))
+    assert "says where" in _find(problems, "targets.csv", 2, "title_ja").message
+    assert "e.g. 2/3" in str(_find(problems, "indicators.csv", 4, "ja_agreement"))
+    assert "yes" in str(_find(problems, "indicators.csv", 4, "ja_older_wording"))
+    assert "twice" in _find(problems, "translations.csv", 4, "source").message
+
+
+def test_fold_typography():
+    assert fold_typography(
+        "under\u20115, 2015\u20132030, women\u2019s \u201cbest\u201d\n\u00a0x"
+    ) == ('under-5, 2015-2030, women\'s "best" x')
+
+
 # ---------------------------------------------------------------- the real data
 
 OFFICIAL_COLOURS = (
@@ -649,15 +999,73 @@ TARGET_SHAPE = {
     14: (7, 3), 15: (9, 3), 16: (10, 2), 17: (19, 0),
 }  # fmt: skip
 
-real = pytest.mark.skipif(
-    not (default_folder() / "indicators.csv").is_file(),
-    reason="targets.csv/indicators.csv not merged yet (scripts/merge_sdg_parts.py)",
-)
-
 
 @pytest.fixture(scope="module")
 def real_fw():
     return load_framework(default_folder())
+
+
+SOURCE = default_folder() / "source"
+UNSD_FILE = SOURCE / "Global-Indicator-Framework-after-2025-review-English.xlsx"
+
+
+class Official:
+    """The UN's spreadsheet read cell by cell, independently of vlr_tools' importer.
+
+    Titles keep whatever follows the code, footnote digits included, so that
+    the comparison with the shipped data is exact.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import warnings
+
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            rows = [
+                [" ".join(str(v).split()) if v else "" for v in r]
+                for r in book["A.RES.71.313 Annex"].iter_rows(values_only=True)
+            ]
+            book.close()
+        start = next(i for i, r in enumerate(rows) if "Indicators" in r)
+        goal_col, ind_col = (
+            rows[start].index(next(c for c in rows[start] if c.startswith("Goals"))),
+            rows[start].index("Indicators"),
+        )
+        code_col = ind_col + 1
+        self.goals: dict[str, str] = {}
+        self.targets: dict[str, str] = {}
+        self.listings: dict[str, str] = {}
+        self.unsd_codes: dict[str, str] = {}
+        self.footnotes: dict[str, str] = {}
+        for row in rows[start + 1 :]:
+            left, right = row[goal_col], row[ind_col]
+            if m := re.match(r"Goal (\d+)\. (.+)", left):
+                self.goals[m[1]] = m[2]
+            elif m := re.match(r"(\d+\.\w+) (.+)", left):
+                self.targets[m[1]] = m[2]
+            elif m := re.match(r"(\d) (.+)", left):
+                self.footnotes[m[1]] = left
+            if m := re.match(r"(\d+\.\w+\.\d+) (.+)", right):
+                self.listings[m[1]] = m[2]
+                self.unsd_codes[m[1]] = row[code_col]
+
+
+@pytest.fixture(scope="module")
+def official():
+    return Official(UNSD_FILE)
+
+
+def _ja_table(name: str) -> list[dict[str, str]]:
+    with (SOURCE / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _raw(title: str, footnote: str) -> str:
+    """The cell text of a title: the title, then its footnote's mark, if any."""
+    return title + (footnote.split()[0] if footnote else "")
 
 
 def test_goals_have_japanese_titles_short_names_and_official_colours():
@@ -669,25 +1077,24 @@ def test_goals_have_japanese_titles_short_names_and_official_colours():
     assert rows[0]["short_ja"] == "貧困をなくそう"
 
 
-@real
-def test_real_framework_counts(real_fw):
+def test_real_framework_counts(real_fw, official):
     counts = real_fw.counts()
-    assert counts["goals"] == 17
-    assert counts["targets"] == 169
-    # 248 listings / 231 unique before the UN's 2025 review; 251 / ~234 after it.
-    assert 248 <= counts["listings"] <= 251
-    assert 231 <= counts["indicators"] <= 234
+    assert counts["goals"] == len(official.goals) == 17
+    assert counts["targets"] == len(official.targets) == 169
+    # The framework after the UN's 2025 comprehensive review.
+    assert counts["listings"] == len(official.listings) == 251
+    assert counts["indicators"] == len(set(official.unsd_codes.values())) == 235
     for goal, (numbered, lettered) in TARGET_SHAPE.items():
         expected = [f"{goal}.{n}" for n in range(1, numbered + 1)]
         expected += [f"{goal}.{chr(97 + n)}" for n in range(lettered)]
         assert [t.code for t in real_fw.children(goal)] == expected
 
 
-@real
 def test_real_framework_structure(real_fw):
-    # 11.c lost its only indicator in the 2020 comprehensive review.
-    empty = [t.code for t in real_fw.targets if not real_fw.children(t.code)]
-    assert set(empty) <= {"11.c"}
+    # Every target has an indicator again: the 2025 review added 11.c.1.
+    assert [t.code for t in real_fw.targets if not real_fw.children(t.code)] == []
+    for code in ("2.2.4", "8.9.2", "11.c.1"):
+        assert real_fw.indicator(code).code == code
     assert real_fw.indicator("13.1.1") is real_fw.indicator("1.5.1") is real_fw.indicator("11.5.1")
     assert real_fw.goal(11).title_en == (
         "Make cities and human settlements inclusive, safe, resilient and sustainable"
@@ -697,20 +1104,22 @@ def test_real_framework_structure(real_fw):
     assert "verify" in real_fw.hlpf_note(2026)
 
 
-@real
-def test_real_export_lists_everything(capsys, real_fw):
+def test_real_export_matches_the_un_spreadsheet(capsys, real_fw, official):
     code, out, _ = run_cli(capsys, "framework", "export")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     levels = [r["level"] for r in rows]
     assert levels.count("goal") == 17 and levels.count("target") == 169
-    assert levels.count("indicator") == real_fw.counts()["listings"]
+    assert levels.count("indicator") == real_fw.counts()["listings"] == 251
     assert len({r["indicator_id"] for r in rows if r["level"] == "indicator"}) == len(
         real_fw.indicators
     )
+    sheet = {"goal": official.goals, "target": official.targets, "indicator": official.listings}
+    for row in rows:
+        assert _raw(row["title_en"], row["footnote"]) == sheet[row["level"]][row["code"]]
+    assert [r["code"] for r in rows if r["level"] == "indicator"] == list(official.listings)
 
 
-@real
 def test_real_show_11_6_2(capsys):
     code, out, _ = run_cli(capsys, "framework", "show", "11.6.2")
     assert code == 0 and "fine particulate matter" in out and "Target 11.6" in out
@@ -731,3 +1140,145 @@ def test_cli_search_help_examples_find_something(capsys):
     for example in examples:
         code, out, _ = run_cli(capsys, *shlex.split(example)[1:])
         assert code == 0 and out.strip(), example
+
+
+# ---------------------------------------------------------------- the shipped data against the sources of record
+
+
+def test_sources_of_record_are_unchanged():
+    """The copies in data/reference/sdg/source/ are byte for byte the files received."""
+    import hashlib
+
+    readme = (SOURCE / "README.md").read_text(encoding="utf-8")
+    files = [p for p in SOURCE.iterdir() if p.name not in ("README.md", ".gitattributes")]
+    assert {p.name for p in files} == {
+        "Global-Indicator-Framework-after-2025-review-English.xlsx",
+        "sdg_targets_ja.csv",
+        "sdg_indicators_ja.csv",
+        "SOURCES_ja.md",
+    }
+    for path in files:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert f"`{path.name}`" in readme and digest in readme, path.name
+    # The Japanese tables arrived with CRLF line ends; git must not convert them.
+    assert b"\r\n" in (SOURCE / "sdg_targets_ja.csv").read_bytes()
+
+
+def test_english_titles_match_the_un_spreadsheet_word_for_word(real_fw, official):
+    goals = {g.code: g for g in real_fw.goals}
+    assert set(goals) == set(official.goals)
+    for code, goal in goals.items():
+        assert _raw(goal.title_en, goal.footnote) == official.goals[code], code
+    targets = {t.code: t for t in real_fw.targets}
+    assert set(targets) == set(official.targets)
+    for code, target in targets.items():
+        assert _raw(target.title_en, target.footnote) == official.targets[code], code
+    listings = {code: real_fw.indicator(code) for i in real_fw.indicators for code in i.codes}
+    assert set(listings) == set(official.listings)
+    for code, indicator in listings.items():
+        assert _raw(indicator.title_en, indicator.footnote) == official.listings[code], code
+    # Footnotes are the sheet's own lines, and only marked titles have one.
+    noted = [i for i in (*real_fw.goals, *real_fw.targets, *real_fw.indicators) if i.footnote]
+    assert noted and all(i.footnote in official.footnotes.values() for i in noted)
+    # A title whose cell ends in a footnote's number ("... its impacts3") is stored
+    # without it, and the footnote is kept.
+    cells = [
+        *((goals[c], t) for c, t in official.goals.items()),
+        *((targets[c], t) for c, t in official.targets.items()),
+        *((listings[c], t) for c, t in official.listings.items()),
+    ]
+    marked = 0
+    for item, text in cells:
+        if (m := re.search(r"[a-z]([0-9])$", text)) and m[1] in official.footnotes:
+            assert item.title_en == text[:-1] and item.footnote == official.footnotes[m[1]]
+            marked += 1
+    assert marked == len(noted)
+
+
+def test_repeated_indicators_follow_the_unsd_codes(real_fw, official):
+    """same_as groups are exactly the listings that share a UNSD indicator code."""
+    by_unsd: dict[str, set[str]] = {}
+    for code, unsd in official.unsd_codes.items():
+        by_unsd.setdefault(unsd, set()).add(code)
+    assert sorted(map(sorted, by_unsd.values())) == sorted(
+        sorted(i.codes) for i in real_fw.indicators
+    )
+
+
+def test_japanese_target_titles_are_the_provisional_translation(real_fw):
+    rows = _ja_table("sdg_targets_ja.csv")
+    assert len(rows) == len(real_fw.targets)
+    for row in rows:
+        target = real_fw.target(row["code"])
+        assert target.title_ja == row["title_ja"].strip(), row["code"]
+        assert target.ja_source == "mofa"
+        assert target.ja_agreement == f"{row['sources_agreeing']}/{row['sources_total']}"
+        assert real_fw.translation(target).provisional
+
+
+def test_japanese_indicator_titles_keep_their_provenance(real_fw):
+    rows = _ja_table("sdg_indicators_ja.csv")
+    for row in rows:
+        indicator = real_fw.indicator(row["code"])
+        assert indicator.listing_title(row["code"], "ja") == row["title_ja"].strip()
+        older = "English differs from the wording" in row["note"]
+        assert indicator.older_wording(row["code"]) == older, row["code"]
+        assert real_fw.title(row["code"], "ja") == row["title_ja"].strip()
+    older_rows = {r["code"] for r in rows if "English differs from the wording" in r["note"]}
+    assert older_rows and older_rows <= {c for i in real_fw.indicators for c in i.codes}
+    # An indicator is missing only when none of its listings has a title.
+    titled = {r["code"] for r in rows}
+    expected = {i.code for i in real_fw.indicators if not titled & set(i.codes)}
+    missing = real_fw.missing_japanese()
+    assert set(missing["code"]) == expected
+    assert 0 < len(missing) <= 27
+    assert set(missing["level"]) == {"indicator"}
+
+
+def test_cli_show_prints_japanese_target_and_indicator_titles(capsys, real_fw):
+    code, out, _ = run_cli(capsys, "framework", "show", "11.6", "--lang", "ja")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "ターゲット11.6" and lines[1].strip() == real_fw.target("11.6").title_ja
+    assert "外務省" in lines[2] and "仮訳" in lines[2]
+    for listing in real_fw.listings("11.6"):
+        assert f"{listing}  {real_fw.title(listing, 'ja')}" in out
+    code, out, _ = run_cli(capsys, "framework", "show", "11.6.2", "--lang", "ja")
+    assert code == 0
+    assert out.splitlines()[1].strip() == real_fw.indicator("11.6.2").title_ja
+    assert "English; no official Japanese title" not in out
+    # An indicator without a Japanese title says so, and is listed by missing-ja.
+    code, out, _ = run_cli(capsys, "framework", "show", "11.c.1", "--lang", "ja")
+    assert "English; no official Japanese title" in out
+    code, out, _ = run_cli(capsys, "framework", "missing-ja")
+    assert code == 0 and "11.c.1" in out and "11.6.2" not in out
+
+
+def test_cli_show_marks_a_translation_of_an_older_wording(capsys, real_fw):
+    older = next(
+        c
+        for i in real_fw.indicators
+        for c in i.codes
+        if i.older_wording(c) and i.listing_title(c, "ja") != i.title_en
+    )
+    code, out, _ = run_cli(capsys, "framework", "show", older, "--lang", "ja")
+    assert code == 0 and "旧い英語表記" in out and real_fw.indicator(older).title_en in out
+    code, out, _ = run_cli(capsys, "framework", "show", "14.6")
+    assert "Footnote in the UN's file: 3 Taking into account" in out
+
+
+def test_reimporting_the_sources_of_record_changes_nothing(tmp_path):
+    """The shipped files are what the importers make of the sources of record."""
+    import shutil
+
+    folder = tmp_path / "sdg"
+    shutil.copytree(default_folder(), folder, ignore=shutil.ignore_patterns("source", "parts"))
+    before = snapshot(folder)
+    report = import_unsd(UNSD_FILE, folder)
+    assert report.changes == () and not report.written
+    assert any("footnote '2 Acknowledging" in w for w in report.warnings)
+    ja = import_japanese(SOURCE / "sdg_targets_ja.csv", "mofa", folder)
+    assert ja.changed == () and ja.targets == 169
+    ja = import_japanese(SOURCE / "sdg_indicators_ja.csv", "soumu-2018", folder)
+    assert ja.changed == () and ja.indicators == 224
+    assert snapshot(folder) == before

@@ -139,7 +139,7 @@ def test_every_bad_cell_is_reported_with_where_and_what_is_allowed(tmp_path):
     rows = [
         list(COLUMNS),
         _row(ID="A-1", **{"Global indicator code": "11.6.9"}),  # unknown indicator
-        _row(ID="A-2", **{"Global indicator code": "11.6"}),  # a target, not an indicator
+        _row(ID="A-2", **{"Global indicator code": "11.6"}),  # a target: kept as the target
         _row(ID="A-3", **{"Baseline value": "about 80"}),  # not a number
         _row(ID="A-4", **{"Baseline year": 1850}),  # out of range
         _row(ID=None),  # missing ID
@@ -156,7 +156,6 @@ def test_every_bad_cell_is_reported_with_where_and_what_is_allowed(tmp_path):
     found = {(p.row, p.column) for p in problems}
     assert found == {
         (2, "Global indicator code"),
-        (3, "Global indicator code"),
         (4, "Baseline value"),
         (5, "Baseline year"),
         (6, "ID"),
@@ -169,9 +168,9 @@ def test_every_bad_cell_is_reported_with_where_and_what_is_allowed(tmp_path):
         assert p.file == "bad.xlsx" and p.sheet == "Indicators" and p.allowed
     text = str(info.value)
     assert "row 2, column 'Global indicator code'" in text and "11.6.9" in text
-    assert "11.6 is a target" in text
+    assert "closest: 11.6.1, 11.6.2" in text
     assert "'about 80'" in text and "a number" in text
-    assert "used twice (first in row 2)" in text
+    assert "used twice (first in sheet 'Indicators', row 2)" in text
     assert "from 1 to 17" in text
     assert isinstance(info.value, VlrError) and isinstance(info.value, ValueError)
 
@@ -186,19 +185,19 @@ def test_blank_and_dash_values_are_gaps_not_errors(tmp_path):
     assert {"no_baseline", "single_point", "no_source"} <= set(gap_kinds(ind))
 
 
-def test_missing_columns_and_missing_header_are_named(tmp_path):
+def test_missing_columns_are_gaps_and_a_missing_header_is_named(tmp_path):
     cols = [c for c in COLUMNS if c not in ("Latest value", "Data source")]
-    path = _write_xlsx(tmp_path / "t.xlsx", [cols])
-    with pytest.raises(DataFileError) as info:
+    row = [v for c, v in zip(COLUMNS, _row(), strict=True) if c in cols]
+    ind = load_indicators(_write_xlsx(tmp_path / "t.xlsx", [cols, row])).indicators[0]
+    assert ind.latest_value is None and ind.source == ""
+    assert {"single_point", "no_source"} <= set(gap_kinds(ind))
+    path = _write_xlsx(tmp_path / "h.xlsx", [cols])
+    with pytest.raises(DataFileError, match="a header but no indicator rows"):
         load_indicators(path)
-    assert {p.message for p in info.value.problems} == {
-        "column 'Latest value' is missing",
-        "column 'Data source' is missing",
-    }
-    assert "Local indicator" in str(info.value)  # the allowed columns are listed
     path = _write_xlsx(tmp_path / "n.xlsx", [["just a title"], ["a", "b"]])
-    with pytest.raises(DataFileError, match="no row with the columns 'ID' and 'Local indicator'"):
+    with pytest.raises(DataFileError, match="no indicator table found") as info:
         load_indicators(path)
+    assert "Local indicator" in str(info.value)  # the headings it looks for are listed
 
 
 def test_wrong_files_give_clear_errors(tmp_path):
@@ -406,3 +405,28 @@ def test_a_second_import_replaces_the_reviews_table(workspace, tmp_path):
     with pytest.raises(DataFileError):
         import_indicators(workspace, rv.id, bad)
     assert [i.latest_value for i in open_review(workspace, rv.id).indicators] == [7.0]
+
+
+def test_japanese_titles_do_not_dilute_an_english_match_and_serve_a_japanese_one():
+    from dataclasses import replace
+
+    from vlr_tools.framework import Framework, get_framework
+
+    fw = get_framework()
+    assert fw.indicator("11.6.1").title_ja  # the shipped data has Japanese titles
+    english_only = Framework(
+        fw.goals,
+        [replace(t, title_ja="", ja_source="", ja_agreement="") for t in fw.targets],
+        [replace(i, title_ja="", listings_ja=(), ja_source="") for i in fw.indicators],
+    )
+    waste = _ind(
+        name="Solid waste collected",
+        definition="Municipal solid waste collected and disposed of in a controlled facility",
+    )
+    with_ja = align_indicators([waste], framework=fw).iloc[0]
+    without = align_indicators([waste], framework=english_only).iloc[0]
+    assert with_ja["suggested_code"] == without["suggested_code"] == "11.6.1"
+    assert with_ja["score"] == pytest.approx(without["score"], abs=0.005)
+    japanese = _ind(name="固形廃棄物のうち定期的に収集され適切に最終処理されたものの割合")
+    assert align_indicators([japanese], framework=fw).iloc[0]["suggested_code"] == "11.6.1"
+    assert align_indicators([japanese], framework=english_only).iloc[0]["suggested_code"] == ""

@@ -1039,6 +1039,27 @@ def test_memo_matches_golden_outline(lang):
     assert actual == path.read_text(encoding="utf-8")
 
 
+def test_japanese_memo_shows_target_titles_and_names_the_translation_once():
+    from vlr_tools.framework import get_framework
+
+    fw = get_framework()
+    facts = _full_facts()
+    named = [c for g in facts.coverage.goals for c in g.targets]
+    ja = compose(facts, Options("ja")).outline()
+    coverage = ja.split("\n## ")[2]
+    for code in named:
+        target = fw.target(code)
+        assert target.title_ja and f"{code} | {target.title_ja}" in coverage
+    translation = fw.translation(fw.target(named[0]))
+    assert translation is not None and translation.provisional
+    # Said once, in the annex; not on every line.
+    assert ja.count("政府仮訳") == 1 and translation.short_ja in ja.split("\n## ")[-1]
+    en = compose(facts, Options("en")).outline()
+    for code in named:
+        assert f"{code} | {fw.target(code).title_en}" in en
+    assert "provisional translation" not in en
+
+
 def test_full_memo_renders_in_every_format(tmp_path):
     memo = compose(_full_facts(), Options("ja"))
     results = render_memo(memo, ("html", "md", "docx"), tmp_path)

@@ -92,7 +92,7 @@ def test_editing_a_shared_file_changes_the_version_and_the_mapping(tmp_path, mon
     reference = tmp_path / "reference"
     (reference / "vocabulary").mkdir(parents=True)
     (reference / "sdg").symlink_to(paths.REFERENCE_DIR / "sdg")
-    for name in ("en.csv", "ja.csv"):
+    for name in ("en.csv", "ja.csv", "context.csv", "kinds_en.csv"):
         shutil.copy(vocabulary_dir() / name, reference / "vocabulary" / name)
     before = vocabulary_version()
     monkeypatch.setattr(paths, "REFERENCE_DIR", reference)
@@ -174,7 +174,7 @@ def test_good_rows_with_defaults(tmp_path):
 
 
 def test_city_local_terms_persist_and_take_effect_on_the_next_run(vocabulary_city):
-    text = "The Bantay Lawa volunteers patrol the lake every week."
+    text = "The Bantay Lawa volunteers meet every week."
     assert not map_text(text, city=vocabulary_city)
     term = add_local_term(vocabulary_city, "Bantay Lawa", 6, "6.6", note="lake wardens")
     assert (term.term, term.goal, term.target, term.city) == ("Bantay Lawa", 6, "6.6", "testville")
@@ -225,15 +225,15 @@ def test_a_broken_city_file_names_its_row(vocabulary_city):
 
 def test_review_local_terms_are_saved_in_the_workspace(workspace, vocabulary_city):
     review = workspace.create_review(city="santa-rosa", version="v1", reviewers=("A. Reviewer",))
-    text = "Lingap Kalusugan caravans visited 12 barangays."
+    text = "Lingap Bayan caravans visited 12 barangays."
     term = add_local_term(
-        vocabulary_city, "Lingap Kalusugan", 3, "3.8", workspace=workspace, review_id=review.id
+        vocabulary_city, "Lingap Bayan", 3, "3.8", workspace=workspace, review_id=review.id
     )
     assert term.source == "workspace"
     assert not city_vocabulary_path(vocabulary_city).exists()  # nothing written to the city
     records = workspace.records(review.id, LOCAL_TERM_KIND)
-    assert [r.data["term"] for r in records] == ["Lingap Kalusugan"]
-    assert [t.term for t in local_terms(workspace, review.id)] == ["Lingap Kalusugan"]
+    assert [r.data["term"] for r in records] == ["Lingap Bayan"]
+    assert [t.term for t in local_terms(workspace, review.id)] == ["Lingap Bayan"]
     vocab = load_vocabulary(city=vocabulary_city, workspace=workspace, review_id=review.id)
     assert vocab.version != load_vocabulary(city=vocabulary_city).version
     assert [m.goal for m in map_text(text, vocabulary=vocab)] == [3]
@@ -250,3 +250,40 @@ def test_sample_city_vocabularies_load():
     frame = load_vocabulary(city="san-fernando").to_frame()
     assert list(frame.columns)[:5] == list(COLUMNS)
     assert "Poro Point Freeport Zone" in set(frame["term"])
+
+
+def test_context_words_are_read_with_their_role():
+    vocab = load_vocabulary()
+    assert vocab.context["open data"] == "means"
+    assert vocab.context["housing"] == "setting"
+    assert vocab.context["公園"] == "setting"
+    assert any(f.endswith("context.csv") for f in vocab.files)
+
+
+def test_a_bad_context_file_names_row_and_column(tmp_path):
+    from vlr_tools.vocabulary import read_context_file
+
+    path = tmp_path / "context.csv"
+    path.write_text(
+        "term,role,note\nopen data,means,\npark,venue,\n*x,setting,\n", encoding="utf-8"
+    )
+    with pytest.raises(DataFileError) as info:
+        read_context_file(path)
+    problems = info.value.problems
+    assert [(p.row, p.column) for p in problems] == [(3, "role"), (4, "term")]
+    assert "means, setting" in (problems[0].allowed or "")
+
+
+def test_editing_the_context_file_changes_the_version(tmp_path, monkeypatch):
+    reference = tmp_path / "reference"
+    (reference / "vocabulary").mkdir(parents=True)
+    (reference / "sdg").symlink_to(paths.REFERENCE_DIR / "sdg")
+    for name in ("en.csv", "ja.csv", "context.csv", "kinds_en.csv"):
+        shutil.copy(vocabulary_dir() / name, reference / "vocabulary" / name)
+    before = vocabulary_version()
+    monkeypatch.setattr(paths, "REFERENCE_DIR", reference)
+    assert vocabulary_version() == before
+    with (reference / "vocabulary" / "context.csv").open("a", encoding="utf-8") as fh:
+        fh.write("fisherfolk,setting,\n")
+    assert vocabulary_version() != before
+    assert load_vocabulary().context["fisherfolk"] == "setting"

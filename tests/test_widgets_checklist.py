@@ -147,3 +147,31 @@ def test_switching_review_reloads_criteria(workspace, sample_review):
     panel.review.value = full.id
     panel.criterion.value = "F1"
     assert panel.rating.value == "not_met"
+
+
+def test_the_summary_follows_the_panels_saves(workspace, sample_review):
+    from vlr_tools.checklist import ratings_figure
+    from vlr_tools.widgets.checklist import ChecklistSummary
+    from vlr_tools.widgets.common import PLOTLY_MIME
+
+    review = sample_review("santa-rosa", "v1", reviewers=(LEAD,))
+    # nothing rated: the chart says so instead of an empty -1..1 axis
+    empty = ratings_figure(workspace, review.id, "ja")
+    assert empty.layout.annotations[0].text.startswith("まだ評価がありません")
+    assert empty.layout.xaxis.range[0] == 0 and empty.layout.xaxis.range[1] >= 1
+    panel = _panel(workspace, review, run_prechecks=False)
+    summary = ChecklistSummary(workspace, review.id, lang="en", panel=panel)
+    first = summary.ratings_chart.outputs[0]["data"][PLOTLY_MIME]
+    assert first["layout"]["annotations"]  # "Nothing rated yet"
+    assert "<NA>" not in summary.table.value and "NaN" not in summary.table.value
+    panel.criterion.value = "B1"
+    panel.rating.value = "partly_met"
+    panel.recommendation.value = "State the data limitations " + "in detail, " * 12 + "please."
+    panel.save_button.click()
+    assert summary.refreshed == 2  # redrawn by the save, no cell re-run
+    after = summary.ratings_chart.outputs[0]["data"][PLOTLY_MIME]
+    assert not after["layout"].get("annotations")
+    fig = ratings_figure(workspace, review.id)
+    assert sum(sum(tr.x) for tr in fig.data) == 1
+    # whole texts, never cut with an ellipsis
+    assert "in detail, " * 12 + "please." in summary.recommendations.value

@@ -176,3 +176,19 @@ def test_empty_mapping_shows_a_message(review):
     view = MappingReview(ws, rid, empty)
     assert view.current is None and "No paragraph" in view.header.value
     assert view.decide(6, None, "accept") is None
+
+
+def test_target_choices_show_official_titles_in_the_reviewers_language(review):
+    from vlr_tools.framework import get_framework
+
+    ws, rid = review
+    fw = get_framework()
+    view = MappingReview(ws, rid, _matches(), lang="ja")
+    view.add_goal.value = 11
+    labels = dict((code, label) for label, code in view.add_target.options)
+    target = fw.target("11.6")
+    assert target.title_ja and labels["11.6"] == f"11.6 {target.title_ja[:70]}"
+    view = MappingReview(ws, rid, _matches(), lang="en")
+    view.add_goal.value = 11
+    labels = dict((code, label) for label, code in view.add_target.options)
+    assert labels["11.6"] == f"11.6 {target.title_en[:70]}"

@@ -199,3 +199,43 @@ def test_a_load_error_is_shown_under_step_one(tmp_path):
     assert tour.load_progress.bar.bar_style == "danger"
     assert tour.save_button.disabled
     assert tour.play() == []
+
+
+def test_the_page_view_is_a_step_and_memos_can_be_downloaded(tour_sr, tmp_path):
+    import base64
+    import re
+
+    from vlr_tools.widgets.pageview import PageView
+
+    tour = tour_sr
+    (view,) = tour.pages_box.children
+    assert isinstance(view, PageView) and view.page >= 1 and view.runs
+    # a trainer shows an annotation on the page
+    word = next(r for r in view.runs if r[0] >= 0 and len(r[1]) > 4)
+    view.select(word[0], word[0] + len(word[1]))
+    assert view.save(kind="question", comment="Shown in the workshop.") is not None
+    assert view.highlights
+    # the memo written is listed with a link that carries the file itself
+    written = tour.play(comment="ok", fmt="md")
+    (link,) = re.findall(r"href='data:text/markdown;base64,([^']+)'", tour.files.value)
+    assert base64.b64decode(link) == written[0].read_bytes()
+    assert f"download='{written[0].name}'" in tour.files.value
+
+
+def test_the_app_title_and_sample_note_follow_the_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("VLR_TOUR_APP", "1")  # as `vlr serve` runs it
+    ja = workshop_tour(lang="ja", workspace=str(tmp_path / "ws"), exports=str(tmp_path / "out"))
+    head = ja.widget.children[0].value
+    assert "ワークショップ・ツアー" in head and "例示用データ" in head
+    assert "Workshop tour" not in head and "Trainers" not in head
+
+
+def test_in_a_notebook_the_tour_leaves_the_title_to_the_notebook(tmp_path, monkeypatch):
+    import nbformat
+
+    monkeypatch.delenv("VLR_TOUR_APP", raising=False)
+    tour = workshop_tour(workspace=str(tmp_path / "ws"), exports=str(tmp_path / "out"))
+    assert "<h2" not in tour.widget.children[0].value
+    nb = nbformat.read("notebooks/00_workshop_tour.ipynb", as_version=4)
+    (title,) = [c for c in nb.cells if "vlr-notebook-only" in c.metadata.get("tags", [])]
+    assert title.cell_type == "markdown" and "Trainers" in title.source

@@ -174,7 +174,8 @@ def test_sqlite_runs_wal_with_full_sync(tmp_path):
     assert ws.path == tmp_path / "ws" / "workspace.sqlite"
     assert facts["journal_mode"] == "wal"
     assert facts["synchronous"] == "FULL"
-    assert facts["schema_revision"] == ws.schema_revision == "0002"
+    assert facts["schema_revision"] == ws.schema_revision == "0003"
+    assert facts["access"].startswith("no checks")
     ws.close()
     # A plain sqlite3 connection sees WAL persisted in the file itself.
     with sqlite3.connect(tmp_path / "ws" / "workspace.sqlite") as conn:
@@ -206,6 +207,7 @@ def test_a_workspace_of_the_first_schema_is_upgraded_keeping_everything(location
     # Back to what revision 0001 made: 0002 only adds these three tables.
     engine = raw_engine(location)
     with engine.begin() as conn:
+        _back_to_0002(conn)
         for table in ("drafts", "blobs", "cities"):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
@@ -215,15 +217,70 @@ def test_a_workspace_of_the_first_schema_is_upgraded_keeping_everything(location
 
     ws = open_workspace(location, reviewer=ALICE)
     try:
-        assert ws.schema_revision == "0002"
+        assert ws.schema_revision == "0003"
         assert ws.review(rv.id) == rv and ws.get(rv.id, "rating", "A1").data == {"score": "yes"}
-        assert table_counts(location) == {**before, "cities": 0, "blobs": 0, "drafts": 0}
+        new_tables = {"cities": 0, "blobs": 0, "drafts": 0, "team": 0, "review_members": 0}
+        assert table_counts(location) == {**before, **new_tables}
         add_city(ws, "baguio", name="Baguio City", country="Philippines")
         assert ws.city("baguio").name == "Baguio City"
     finally:
         ws.close()
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
+    engine.dispose()
+
+
+def _back_to_0002(conn: sa.Connection) -> None:
+    """Undo revision 0003 by hand: its two tables and, on PostgreSQL, its access rules."""
+    # On PostgreSQL the policies that read review_members go with it (CASCADE).
+    cascade = " CASCADE" if conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql(f"DROP TABLE review_members{cascade}")
+    conn.exec_driver_sql("DROP TABLE team")
+    if conn.dialect.name == "postgresql":
+        for function in (
+            "vlr_guard_reviews()",
+            "vlr_review_started()",
+            "vlr_guard_records()",
+            "vlr_guard_history()",
+            "vlr_guard_members()",
+            "vlr_may_write(text, text, text, text)",
+            "vlr_review_role(text, text)",
+            "vlr_team_role(text)",
+        ):
+            conn.exec_driver_sql(f"DROP FUNCTION {function} CASCADE")
+        for table in ("reviews", "records", "history"):
+            conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+
+
+def test_a_workspace_of_schema_0002_gains_the_team_tables_and_keeps_everything(location):
+    """Revision 0003 adds the team tables (and on PostgreSQL the access rules) to a
+    workspace in use; its reviews, records and history stay, and its owner keeps
+    writing as before, with the names the client gives."""
+    ws = open_workspace(location, reviewer=ALICE)
+    rv = ws.create_review("santa-rosa", version="v1", reviewers=(ALICE, BOB))
+    ws.put(rv.id, "rating", "A1", {"score": "yes"})
+    ws.close()
+    engine = raw_engine(location)
+    with engine.begin() as conn:
+        _back_to_0002(conn)
+    before = table_counts(location, ("reviews", "records", "history", "cities", "drafts"))
+    ws = open_workspace(location, reviewer=BOB)
+    try:
+        assert ws.schema_revision == "0003"
+        assert table_counts(location) == {
+            **before,
+            "imports": 0,
+            "blobs": 0,
+            "team": 0,
+            "review_members": 0,
+        }
+        assert ws.put(rv.id, "rating", "A1", {"score": "no"}).updated_by == BOB
+        assert ws.update_review(rv.id, status="final").updated_by == BOB
+        assert [h.who for h in ws.history_entries(rv.id)][-2:] == [BOB, BOB]
+        assert ws.team_role is None and ws.members(rv.id) == []
+    finally:
+        ws.close()
     engine.dispose()
 
 

@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    AccessError,
     AnnotationError,
     BundleError,
     ChecklistError,
@@ -154,8 +155,12 @@ _expose(
     "workshop_tour",
     "mapping_review",
     "ChecklistPanel",
+    "ChecklistSummary",
+    "show_table",
     "consultation_form",
     "annotation_panel",
+    "page_view",
+    "PageView",
     "WorkshopTour",
     "setup_notebook",
     "open_session",
@@ -170,6 +175,7 @@ _expose(
 
 __all__ = sorted(
     [
+        "AccessError",
         "AnnotationError",
         "BundleError",
         "ChecklistError",

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from ._shared import read_yaml
 from .errors import CityError, DataFileError, Problem
-from .paths import CITIES_DIR
 
 #: Kinds of planted weakness an answer key may use (the team brief's list).
 #: A key may add others by listing them under ``extra_kinds`` in its header.
@@ -185,7 +185,8 @@ class Weakness:
 
 def list_cities(root: Path | None = None) -> tuple[str, ...]:
     """Slugs of the sample cities (folders holding a ``city.yaml``), sorted."""
-    root = Path(root) if root is not None else CITIES_DIR
+    # Read at call time: tests (and VLR_DATA_DIR users) may point it elsewhere.
+    root = Path(root) if root is not None else paths.CITIES_DIR
     if not root.is_dir():
         return ()
     return tuple(sorted(p.parent.name for p in root.glob("*/city.yaml")))
@@ -197,7 +198,8 @@ def load_city(slug: str, root: Path | None = None) -> City:
     Raises :class:`~vlr_tools.errors.CityError` for an unknown slug and
     :class:`~vlr_tools.errors.DataFileError` listing every malformed key.
     """
-    root = Path(root) if root is not None else CITIES_DIR
+    # Read at call time: tests (and VLR_DATA_DIR users) may point it elsewhere.
+    root = Path(root) if root is not None else paths.CITIES_DIR
     path = root / slug / "city.yaml"
     if not path.is_file():
         known = ", ".join(list_cities(root)) or "(none)"
@@ -213,8 +215,6 @@ def sample_vocabulary_path(city: str) -> Path:
     an unknown slug.
     """
     slug = str(city).strip()
-    from . import paths
-
     root = paths.CITIES_DIR
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug) or not (root / slug).is_dir():
         known = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
@@ -234,8 +234,6 @@ def sample_vocabulary_terms(slug: str) -> list[Any]:
 
 def sample_file(city: str, name: str) -> Path:
     """A file of a sample city's folder, e.g. its demo scripts (it may not exist)."""
-    from . import paths
-
     return paths.CITIES_DIR / city / name
 
 

@@ -4,7 +4,7 @@ A reviewer cites a draft by page and paragraph, so every paragraph gets a
 stable reference ``p{page}.{index}`` (``p12.3`` = third paragraph on page 12)
 that evidence, comments and memo annexes can point at.
 
->>> d = load_draft("data/cities/santa-rosa/drafts/santa-rosa-vlr-draft-v1.pdf")  # doctest: +SKIP
+>>> d = load_draft("santa-rosa-vlr-draft-v1.pdf")  # doctest: +SKIP
 >>> d.page_count, d.lang, d.paragraphs()[0].ref  # doctest: +SKIP
 (40, 'en', 'p1.1')
 

@@ -28,6 +28,9 @@ class Problem:
     column: str | None = None
     value: object | None = None
     allowed: str | None = None
+    #: For a table read from a draft: the page and the table on that page.
+    page: int | None = None
+    table: int | None = None
 
     @property
     def where(self) -> str:
@@ -36,6 +39,10 @@ class Problem:
             parts.append(str(self.file))
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.table is not None:
+            parts.append(f"table {self.table}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
@@ -116,6 +123,13 @@ class ConflictError(WorkspaceError):
         super().__init__(message)
         self.current = current
         self.attempted = attempted
+
+
+class AccessError(WorkspaceError, PermissionError):
+    """The database refused a change: the team member lacks the role it needs.
+
+    The message names the role needed (on the team, or on the review).
+    """
 
 
 class BundleError(WorkspaceError, ValueError):

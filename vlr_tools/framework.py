@@ -1,7 +1,8 @@
 """The SDG reference framework: 17 goals, 169 targets and the global indicators.
 
 The framework is data, not code: ``data/reference/sdg/`` holds ``goals.csv``,
-``targets.csv``, ``indicators.csv`` and ``hlpf.csv`` (see the README there).
+``targets.csv``, ``indicators.csv``, ``hlpf.csv`` and ``translations.csv`` (see
+the README there), built from the sources of record in its ``source/`` folder.
 This module loads and validates those files and answers the questions a
 reviewer asks: what does target 11.6 say, which indicators sit under it, what
 is the Japanese title, which goals does the HLPF review this year?
@@ -36,10 +37,12 @@ __all__ = [
     "Indicator",
     "Item",
     "Target",
+    "Translation",
     "clear_framework_cache",
     "code_level",
     "code_sort_key",
     "default_folder",
+    "fold_typography",
     "get_framework",
     "load_framework",
     "normalise_code",
@@ -52,10 +55,17 @@ GOALS_FILE = "goals.csv"
 TARGETS_FILE = "targets.csv"
 INDICATORS_FILE = "indicators.csv"
 HLPF_FILE = "hlpf.csv"
+TRANSLATIONS_FILE = "translations.csv"
 GOAL_COLUMNS = ("goal", "title_en", "title_ja", "short_en", "short_ja", "colour")
 TARGET_COLUMNS = ("code", "goal", "title_en", "title_ja")
 INDICATOR_COLUMNS = ("code", "target", "title_en", "title_ja", "same_as")
 HLPF_COLUMNS = ("year", "goals", "note")
+TRANSLATION_COLUMNS = ("source", "name_en", "name_ja", "short_ja", "provisional")
+#: Optional columns: the footnote of the UN's sheet, and where a Japanese title
+#: comes from (a ``source`` of translations.csv, how many copies agree, and
+#: "yes" when the translation follows an older English wording).
+FOOTNOTE_COLUMN = "footnote"
+JA_COLUMNS = ("ja_source", "ja_agreement", "ja_older_wording")
 
 #: The forms :func:`normalise_code` accepts, for error messages and help text.
 CODE_FORMS = (
@@ -69,6 +79,8 @@ _GOAL_CODE = re.compile(r"[1-9][0-9]?")
 _TARGET_CODE = re.compile(r"([1-9][0-9]?)\.([1-9][0-9]?|[a-z])")
 _INDICATOR_CODE = re.compile(r"([1-9][0-9]?)\.([1-9][0-9]?|[a-z])\.([1-9][0-9]?)")
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+_AGREEMENT = re.compile(r"([0-9]+)/([0-9]+)")
+_YES = ("yes", "")
 _PREFIX = re.compile(
     r"^(?P<prefix>sdgs?|goal|target|indicator|目標|ゴール|ターゲット|指標)?\s*[-:#]?\s*(?P<body>.*)$"
 )
@@ -100,6 +112,7 @@ class Goal:
     short_en: str
     short_ja: str
     colour: str
+    footnote: str = ""
     level: ClassVar[Level] = "goal"
 
     def title(self, lang: str = "en") -> str:
@@ -119,6 +132,11 @@ class Target:
     goal: int
     title_en: str
     title_ja: str
+    footnote: str = ""
+    #: Which translation ``title_ja`` comes from (a source of translations.csv)
+    #: and how many of the copies consulted agree on it, e.g. "2/3".
+    ja_source: str = ""
+    ja_agreement: str = ""
     level: ClassVar[Level] = "target"
 
     def title(self, lang: str = "en") -> str:
@@ -139,11 +157,37 @@ class Indicator:
     targets: tuple[str, ...]
     title_en: str
     title_ja: str
+    footnote: str = ""
+    ja_source: str = ""
+    ja_agreement: str = ""
+    #: True when the Japanese title translates an older English wording.
+    ja_older_wording: bool = False
+    #: Each listing's own Japanese title and older-wording flag, in the order of
+    #: ``codes``. They differ where the translation predates the merging of
+    #: two indicators (4.7.1 and 12.8.1 had different wordings in 2018).
+    listings_ja: tuple[tuple[str, bool], ...] = ()
     level: ClassVar[Level] = "indicator"
 
     def title(self, lang: str = "en") -> str:
         """The official title in ``lang``, English when no Japanese title is recorded."""
         return _pick(self.title_en, self.title_ja, lang)
+
+    def listing_title(self, code: str, lang: str = "en") -> str:
+        """The title under listing ``code``: its own Japanese title if it has one."""
+        own = self._own_ja(code)
+        return _pick(self.title_en, own[0] if own else self.title_ja, lang)
+
+    def older_wording(self, code: str) -> bool:
+        """Whether the Japanese title shown under ``code`` translates an older English wording."""
+        own = self._own_ja(code)
+        return own[1] if own else self.ja_older_wording
+
+    def _own_ja(self, code: str) -> tuple[str, bool] | None:
+        code = normalise_code(code)
+        if code not in self.codes or len(self.listings_ja) != len(self.codes):
+            return None
+        own = self.listings_ja[self.codes.index(code)]
+        return own if own[0] else None
 
     @property
     def goals(self) -> tuple[int, ...]:
@@ -161,6 +205,41 @@ class Indicator:
 
 
 Item = Goal | Target | Indicator
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A Japanese translation the titles come from (a row of translations.csv)."""
+
+    source: str
+    name_en: str
+    name_ja: str
+    short_ja: str
+    provisional: bool
+
+
+# Characters that differ only in typography: the UN's sheet writes non-breaking
+# hyphens and curly apostrophes where older copies have plain ones.
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u2033", '"'),
+    }
+)
+
+
+def fold_typography(text: str) -> str:
+    """``text`` with typographic variants folded, for comparing titles.
+
+    Dashes and non-breaking hyphens become ``-``, curly quotes straight ones,
+    and every run of whitespace (line breaks, non-breaking spaces) one space.
+    The data keeps the official characters; only comparisons use this.
+
+    >>> fold_typography("under\u20115 mortality, women\u2019s  rights")
+    "under-5 mortality, women's rights"
+    """
+    return " ".join(text.translate(_TYPOGRAPHY).split())
 
 
 def _pick(english: str, japanese: str, lang: str) -> str:
@@ -235,6 +314,7 @@ class Framework:
         hlpf: dict[int, tuple[int, ...]] | None = None,
         hlpf_notes: dict[int, str] | None = None,
         folder: Path | None = None,
+        translations: Iterable[Translation] = (),
     ) -> None:
         self.goals: tuple[Goal, ...] = tuple(sorted(goals, key=lambda g: g.number))
         self.targets: tuple[Target, ...] = tuple(
@@ -246,6 +326,8 @@ class Framework:
         self.folder = folder
         self._hlpf = dict(sorted((hlpf or {}).items()))
         self._hlpf_notes = dict(hlpf_notes or {})
+        self.translations: dict[str, Translation] = {t.source: t for t in translations}
+        self._folded: list[tuple[Item, tuple[str, ...], tuple[str, ...]]] | None = None
         self._goals = {g.number: g for g in self.goals}
         self._targets = {t.code: t for t in self.targets}
         self._indicators: dict[str, Indicator] = {}
@@ -354,12 +436,25 @@ class Framework:
         that a reader does not take it for an official Japanese title.
         """
         item = self.lookup(code)
-        text = item.title(lang)
+        if isinstance(item, Indicator):
+            text = item.listing_title(str(code), lang)
+        else:
+            text = item.title(lang)
         if mark_fallback and lang == "ja" and not item.title_ja:
             from .i18n import t
 
             text += " " + t("framework.no_japanese", "ja")
         return text
+
+    def translation(self, item: Item) -> Translation | None:
+        """The translation ``item``'s Japanese title comes from, if recorded.
+
+        >>> get_framework().translation(get_framework().target("11.6")).short_ja  # doctest: +SKIP
+        '外務省仮訳'
+        """
+        if not item.title_ja or isinstance(item, Goal):
+            return None
+        return self.translations.get(item.ja_source)
 
     def children(self, code: str | int) -> tuple[Target, ...] | tuple[Indicator, ...]:
         """Targets of a goal, indicators of a target, nothing for an indicator."""
@@ -410,23 +505,42 @@ class Framework:
         if lang is not None and lang not in LANGS:
             raise FrameworkError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}")
         words = query.split()
-        english = [re.compile(r"(?<!\w)" + re.escape(w), re.IGNORECASE) for w in words]
+        # Typography is folded on both sides: "under-5" finds "under\u20115".
+        english = [
+            re.compile(r"(?<!\w)" + re.escape(fold_typography(w)), re.IGNORECASE) for w in words
+        ]
         japanese = [w.casefold() for w in words]
         found: list[Item] = []
-        for item in self._all_items():
-            texts_en = [item.title_en] + ([item.short_en] if isinstance(item, Goal) else [])
-            texts_ja = [item.title_ja] + ([item.short_ja] if isinstance(item, Goal) else [])
+        for item, texts_en, texts_ja in self._search_texts():
             hit_en = lang in (None, "en") and any(
-                all(p.search(s) for p in english) for s in texts_en if s
+                all(p.search(s) for p in english) for s in texts_en
             )
-            hit_ja = lang in (None, "ja") and any(
-                all(w in unicodedata.normalize("NFKC", s).casefold() for w in japanese)
-                for s in texts_ja
-                if s
-            )
+            hit_ja = lang in (None, "ja") and any(all(w in s for w in japanese) for s in texts_ja)
             if hit_en or hit_ja:
                 found.append(item)
         return tuple(found)
+
+    def _search_texts(self) -> list[tuple[Item, tuple[str, ...], tuple[str, ...]]]:
+        """Each item with its English texts (typography folded) and Japanese texts
+        (NFKC, casefolded), computed once: a search should not fold every title again."""
+        if self._folded is None:
+            self._folded = []
+            for item in self._all_items():
+                english: tuple[str, ...] = (fold_typography(item.title_en),)
+                japanese: tuple[str, ...] = (item.title_ja,)
+                if isinstance(item, Goal):
+                    english += (item.short_en,)
+                    japanese += (item.short_ja,)
+                if isinstance(item, Indicator):
+                    japanese += tuple(t for t, _ in item.listings_ja if t != item.title_ja)
+                self._folded.append(
+                    (
+                        item,
+                        tuple(s for s in english if s),
+                        tuple(unicodedata.normalize("NFKC", s).casefold() for s in japanese if s),
+                    )
+                )
+        return self._folded
 
     def _all_items(self) -> Iterator[Item]:
         yield from self.goals
@@ -463,7 +577,7 @@ class Framework:
         ``indicator`` has one row per indicator-target link, with
         ``indicator_id`` naming the indicator (its earliest code). ``all`` is
         the export table: ``level, code, parent, goal, indicator_id, title_en,
-        title_ja``.
+        title_ja, ja_source, footnote``.
         """
         import pandas as pd
 
@@ -540,7 +654,17 @@ class Framework:
         return pd.DataFrame(rows, columns=["level", "code", "codes", "title_en"])
 
 
-EXPORT_COLUMNS = ("level", "code", "parent", "goal", "indicator_id", "title_en", "title_ja")
+EXPORT_COLUMNS = (
+    "level",
+    "code",
+    "parent",
+    "goal",
+    "indicator_id",
+    "title_en",
+    "title_ja",
+    "ja_source",
+    "footnote",
+)
 
 
 def _row(level: str, code: str, parent: str, goal: str, ind: str, item: Item) -> dict[str, str]:
@@ -552,6 +676,8 @@ def _row(level: str, code: str, parent: str, goal: str, ind: str, item: Item) ->
         "indicator_id": ind,
         "title_en": item.title_en,
         "title_ja": item.title_ja,
+        "ja_source": "" if isinstance(item, Goal) else item.ja_source,
+        "footnote": item.footnote,
     }
 
 
@@ -587,13 +713,22 @@ def load_framework(folder: str | Path | None = None) -> Framework:
     """
     folder = Path(folder or default_folder())
     problems: list[Problem] = []
+    translations = _load_translations(folder / TRANSLATIONS_FILE, problems)
     goals = _load_goals(folder / GOALS_FILE, problems)
-    targets = _load_targets(folder / TARGETS_FILE, goals, problems)
-    indicators = _load_indicators(folder / INDICATORS_FILE, targets, problems)
+    targets = _load_targets(folder / TARGETS_FILE, goals, translations, problems)
+    indicators = _load_indicators(folder / INDICATORS_FILE, targets, translations, problems)
     hlpf, notes = _load_hlpf(folder / HLPF_FILE, goals, problems)
     if problems:
         raise DataFileError(f"the SDG framework files in {folder} have problems", problems)
-    return Framework(goals.values(), targets.values(), indicators, hlpf, notes, folder)
+    return Framework(
+        goals.values(),
+        targets.values(),
+        indicators,
+        hlpf,
+        notes,
+        folder,
+        translations.values(),
+    )
 
 
 Row = dict[str, str]
@@ -608,7 +743,10 @@ def read_rows(path: Path, columns: Iterable[str], problems: list[Problem]) -> li
     if not path.is_file():
         hint = ""
         if path.name in (TARGETS_FILE, INDICATORS_FILE):
-            hint = "; build it with scripts/merge_sdg_parts.py or 'vlr framework import'"
+            hint = (
+                "; rebuild it with 'vlr framework import' from the UN's spreadsheet in "
+                "data/reference/sdg/source/"
+            )
         problems.append(Problem(f"file not found{hint}", file=str(path)))
         return []
     try:
@@ -702,11 +840,105 @@ def _load_goals(path: Path, problems: list[Problem]) -> dict[int, Goal]:
                 short_en=rec["short_en"],
                 short_ja=rec["short_ja"],
                 colour=rec["colour"].upper(),
+                footnote=rec.get(FOOTNOTE_COLUMN, ""),
             )
     return goals
 
 
-def _load_targets(path: Path, goals: dict[int, Goal], problems: list[Problem]) -> dict[str, Target]:
+def _load_translations(path: Path, problems: list[Problem]) -> dict[str, Translation]:
+    # Optional: a framework without Japanese target or indicator titles needs none.
+    if not path.is_file():
+        return {}
+    found: dict[str, Translation] = {}
+    for row, rec in read_rows(path, TRANSLATION_COLUMNS, problems):
+        source = rec["source"]
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", source):
+            problems.append(
+                _problem(
+                    path, row, "source", "not a source id", value=source, allowed="e.g. mofa-2015"
+                )
+            )
+            continue
+        if source in found:
+            problems.append(_problem(path, row, "source", f"{source} is listed twice"))
+            continue
+        for column in ("name_en", "name_ja", "short_ja"):
+            if not rec[column]:
+                problems.append(_problem(path, row, column, "empty; a name is required"))
+        if rec["provisional"] not in _YES:
+            problems.append(
+                _problem(
+                    path,
+                    row,
+                    "provisional",
+                    "not yes or empty",
+                    value=rec["provisional"],
+                    allowed="yes, or empty for an official text",
+                )
+            )
+        found[source] = Translation(
+            source, rec["name_en"], rec["name_ja"], rec["short_ja"], rec["provisional"] == "yes"
+        )
+    return found
+
+
+def _ja_fields(
+    path: Path, row: int, rec: Row, translations: dict[str, Translation], problems: list[Problem]
+) -> dict[str, str]:
+    """The provenance of a row's Japanese title, checked; empty columns are fine."""
+    source = rec.get("ja_source", "")
+    agreement = rec.get("ja_agreement", "")
+    older = rec.get("ja_older_wording", "")
+    if source and source not in translations:
+        known = ", ".join(translations) or f"none: {TRANSLATIONS_FILE} is missing"
+        problems.append(
+            _problem(
+                path,
+                row,
+                "ja_source",
+                f"not a source of {TRANSLATIONS_FILE}",
+                value=source,
+                allowed=known,
+            )
+        )
+    if (source or agreement or older) and not rec["title_ja"]:
+        problems.append(
+            _problem(
+                path, row, "title_ja", "empty, but the row says where a Japanese title is from"
+            )
+        )
+    match = _AGREEMENT.fullmatch(agreement)
+    if agreement and not (match and 0 < int(match[1]) <= int(match[2])):
+        problems.append(
+            _problem(
+                path,
+                row,
+                "ja_agreement",
+                "not a count of agreeing copies",
+                value=agreement,
+                allowed="e.g. 2/3: copies agreeing / copies consulted",
+            )
+        )
+    if older not in _YES:
+        problems.append(
+            _problem(
+                path,
+                row,
+                "ja_older_wording",
+                "not yes or empty",
+                value=older,
+                allowed="yes (the translation follows an older English wording) or empty",
+            )
+        )
+    return {"ja_source": source, "ja_agreement": agreement, "ja_older_wording": older}
+
+
+def _load_targets(
+    path: Path,
+    goals: dict[int, Goal],
+    translations: dict[str, Translation],
+    problems: list[Problem],
+) -> dict[str, Target]:
     targets: dict[str, Target] = {}
     for row, rec in read_rows(path, TARGET_COLUMNS, problems):
         code = rec["code"]
@@ -740,13 +972,25 @@ def _load_targets(path: Path, goals: dict[int, Goal], problems: list[Problem]) -
             )
         if not rec["title_en"]:
             problems.append(_problem(path, row, "title_en", "empty; the English title is required"))
+        ja = _ja_fields(path, row, rec, translations, problems)
         if ok:
-            targets[code] = Target(code, int(match[1]), rec["title_en"], rec["title_ja"])
+            targets[code] = Target(
+                code,
+                int(match[1]),
+                rec["title_en"],
+                rec["title_ja"],
+                footnote=rec.get(FOOTNOTE_COLUMN, ""),
+                ja_source=ja["ja_source"],
+                ja_agreement=ja["ja_agreement"],
+            )
     return targets
 
 
 def _load_indicators(
-    path: Path, targets: dict[str, Target], problems: list[Problem]
+    path: Path,
+    targets: dict[str, Target],
+    translations: dict[str, Translation],
+    problems: list[Problem],
 ) -> list[Indicator]:
     # First pass: each listing on its own; second pass: join repeats.
     listings: dict[str, tuple[int, Row]] = {}
@@ -789,14 +1033,15 @@ def _load_indicators(
             )
         if not rec["title_en"]:
             problems.append(_problem(path, row, "title_en", "empty; the English title is required"))
+        ja = _ja_fields(path, row, rec, translations, problems)
         if ok:
-            listings[code] = (row, {**rec, "target": f"{match[1]}.{match[2]}"})
+            listings[code] = (row, {**rec, **ja, "target": f"{match[1]}.{match[2]}"})
 
     primary_of: dict[str, str] = {}
     for code in sorted(listings, key=code_sort_key):
         row, rec = listings[code]
         same_as = rec["same_as"]
-        title = " ".join(rec["title_en"].split())
+        title = fold_typography(rec["title_en"])
         if not title:
             primary_of[code] = code
             continue
@@ -838,7 +1083,7 @@ def _load_indicators(
                     value=same_as,
                 )
             )
-        elif " ".join(first[1]["title_en"].split()) != title:
+        elif fold_typography(first[1]["title_en"]) != title:
             problems.append(
                 _problem(
                     path,
@@ -857,14 +1102,20 @@ def _load_indicators(
     for primary, codes in groups.items():
         codes.sort(key=code_sort_key)
         recs = [listings[c][1] for c in codes]
-        japanese = next((r["title_ja"] for r in recs if r["title_ja"]), "")
+        # The Japanese title (and its provenance) of the first listing that has one.
+        ja = next((r for r in recs if r["title_ja"]), recs[0])
         indicators.append(
             Indicator(
                 code=primary,
                 codes=tuple(codes),
                 targets=tuple(r["target"] for r in recs),
                 title_en=recs[0]["title_en"],
-                title_ja=listings[primary][1]["title_ja"] or japanese,
+                title_ja=ja["title_ja"],
+                footnote=recs[0].get(FOOTNOTE_COLUMN, ""),
+                ja_source=ja["ja_source"],
+                ja_agreement=ja["ja_agreement"],
+                ja_older_wording=ja["ja_older_wording"] == "yes",
+                listings_ja=tuple((r["title_ja"], r["ja_older_wording"] == "yes") for r in recs),
             )
         )
     return indicators

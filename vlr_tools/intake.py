@@ -20,6 +20,7 @@ large) is refused with one message and the workspace is unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
@@ -71,7 +72,7 @@ def max_draft_bytes() -> int:
 
 
 def is_sample_city(slug: str) -> bool:
-    """True for the workbench's illustrative sample cities (``data/cities/``)."""
+    """True for the workbench's illustrative sample cities (see :mod:`vlr_tools.cities`)."""
     from .cities import list_cities
 
     return slug in list_cities()
@@ -153,7 +154,7 @@ class DraftIntake:
         lines = [
             f"{self.stored.filename}: {info.get('pages')} pages, {info.get('paragraphs')} "
             f"paragraphs, {info.get('headings')} headings, language {self.stored.lang}"
-            + (f", title {self.draft.title!r}" if self.draft.title else ""),
+            + (f", title {self.stored.title!r}" if self.stored.title else ""),
             f"stored as {self.stored.city} draft {self.stored.version} "
             f"(sha256 {self.stored.sha256[:12]}…, {_size(self.stored.size)})"
             + (" — already stored, nothing changed" if self.unchanged else ""),
@@ -184,8 +185,8 @@ class DraftIntake:
         if self.reviews_to_reanchor:
             lines.append(
                 "the replaced file has annotations in review(s) "
-                f"{', '.join(self.reviews_to_reanchor)}: re-anchor them with "
-                "`vlr annotations carry OLD_REVIEW NEW_REVIEW` or check each comment's quote"
+                f"{', '.join(self.reviews_to_reanchor)}: re-anchor them on the new file with "
+                "`vlr annotations reanchor REVIEW_ID`"
             )
         return lines
 
@@ -206,7 +207,7 @@ def sniff_format(data: bytes, name: str) -> str:
         return "pdf"
     if data[:4] == b"PK\x03\x04":
         try:
-            with zipfile.ZipFile(_BytesFile(data)) as zf:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
             raise DocumentError(f"{name}: is a damaged ZIP/Word file ({exc})") from exc
@@ -229,15 +230,6 @@ def sniff_format(data: bytes, name: str) -> str:
             "or plain text"
         ) from None
     return "md" if Path(name).suffix.lower() in (".md", ".markdown") else "txt"
-
-
-class _BytesFile:
-    """Just enough of a file for zipfile over bytes, without copying them."""
-
-    def __new__(cls, data: bytes) -> Any:  # type: ignore[misc]
-        import io
-
-        return io.BytesIO(data)
 
 
 def add_draft(
@@ -360,6 +352,8 @@ def add_draft(
         stored, data, text_content=text_bytes, replace_existing=replace_existing
     )
     unchanged = before is not None and before.sha256 == saved.sha256
+    if fmt == "docx" and saved.rendering is None:
+        saved = _keep_rendering(ws, saved, data)
     reanchor: tuple[str, ...] = ()
     if replaced is not None:
         reanchor = tuple(
@@ -373,6 +367,29 @@ def add_draft(
         replaced=replaced,
         unchanged=unchanged,
         reviews_to_reanchor=reanchor,
+    )
+
+
+def _keep_rendering(ws: Workspace, stored: StoredDraft, data: bytes) -> StoredDraft:
+    """Draw a DOCX draft as PDF with LibreOffice and keep it, for the page view.
+
+    Word stores no pages; the rendering is how the draft looks when printed.
+    Without LibreOffice (or when it fails) the draft is still taken in: the
+    page view then says it cannot draw the pages.
+    """
+    from .pages import render_docx, rendering_pages
+
+    with tempfile.TemporaryDirectory(prefix="vlr-intake-") as tmp:
+        local = Path(tmp) / stored.filename
+        local.write_bytes(data)
+        try:
+            pdf = render_docx(local)
+        except DocumentError:
+            return stored
+    if pdf is None:
+        return stored
+    return ws.put_rendering(
+        stored.city, stored.version, pdf, pages=rendering_pages(pdf), tool="LibreOffice"
     )
 
 
@@ -475,49 +492,167 @@ def _pages(pages: Any) -> str:
 # -- tables ----------------------------------------------------------------------------------
 
 
+#: Record kind of a column mapping saved for the next version of a city's table.
+MAPPING_RECORD_KIND = "column_mapping"
+
+
 @dataclass(frozen=True)
 class TableIntake:
-    """What an indicator table import stored."""
+    """What an indicator table import stored (nothing when ``stored`` is False)."""
 
     filename: str
     rows: int
-    created: int
-    updated: int
-    unchanged: int
-    removed: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    stored: bool = True
+    reading: Any = None
+    mapping_saved: bool = False
 
 
-def import_indicators(
+def saved_column_mapping(ws: Workspace, review_id: str, table: str) -> tuple[dict[str, str], str]:
+    """The column mapping saved for ``table`` ("indicators" or "consultations") of the review's city.
+
+    The review's own saved mapping, else the newest one saved in another
+    review of the same city (the next version of the city's table is read
+    with the mapping the reviewer corrected last time). Returns (mapping,
+    review id it came from), or ({}, "").
+    """
+    review = ws.review(review_id)
+    found = []
+    for other in ws.reviews(review.city):
+        rec = ws.get(other.id, MAPPING_RECORD_KIND, table)
+        if rec is not None and rec.data.get("columns"):
+            found.append((other.id == review_id, rec.updated_at, other.id, rec.data["columns"]))
+    if not found:
+        return {}, ""
+    found.sort(key=lambda x: (x[0], x[1]))
+    _own, _when, rid, columns = found[-1]
+    return {str(k): str(v) for k, v in columns.items()}, rid
+
+
+def save_column_mapping(
+    ws: Workspace,
+    review_id: str,
+    table: str,
+    columns: dict[str, str],
+    *,
+    reviewer: str | None = None,
+) -> None:
+    """Keep a column mapping in the review, for the city's next table of the same kind."""
+    ws.put(review_id, MAPPING_RECORD_KIND, table, {"columns": dict(columns)}, reviewer=reviewer)
+
+
+def parse_column_mapping(text: str | None) -> dict[str, str]:
+    """``"Local indicator=Indicator name;Global indicator code=SDG Target"`` as a dict.
+
+    Several headings for one field are joined with "|" (``"Notes=Remarks|Comments"``).
+    """
+    out: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise DataFileError(
+                f"column mapping {part.strip()!r} has no '='; write FIELD=HEADING pairs "
+                "separated by ';', e.g. \"Local indicator=Indicator name;Global indicator "
+                'code=SDG Target"'
+            )
+        name, heading = part.split("=", 1)
+        if not name.strip() or not heading.strip():
+            raise DataFileError(
+                f"column mapping {part.strip()!r}: both the field and the heading are needed"
+            )
+        key = name.strip()
+        out[key] = f"{out[key]}|{heading.strip()}" if key in out else heading.strip()
+    return out
+
+
+def read_indicators(
     ws: Workspace,
     review_id: str,
     file: str | os.PathLike[str],
     *,
     sheet: str | None = None,
+    table: int | None = None,
+    columns: dict[str, str] | None = None,
+) -> Any:
+    """Read a city's indicator file for a review, without storing: the :class:`Reading`.
+
+    The column mapping saved for the city's table is used unless ``columns``
+    is given; the reading's notes say which was used.
+    """
+    from .indicators import read_indicator_file
+
+    ws.review(review_id)  # an unknown review fails before the file is read
+    saved, origin = ({}, "") if columns else saved_column_mapping(ws, review_id, "indicators")
+    reading = read_indicator_file(
+        Path(file), sheet=sheet, table=table, columns=columns, saved=saved
+    )
+    if saved:
+        reading.notes.append(f"used the column mapping saved in review {origin}")
+    return reading
+
+
+def extract_indicators(
+    ws: Workspace,
+    review_id: str,
+    pages: str | list[int],
+    *,
+    table: int | None = None,
+    columns: dict[str, str] | None = None,
+) -> Any:
+    """Read the indicator table(s) on ``pages`` of the review's stored draft, without storing.
+
+    Word tables are read exactly; PDF tables with pdfplumber, restricted to
+    the pages asked for. Each indicator keeps the page and table it came from.
+    """
+    from .indicators import parse_pages, read_draft_tables
+    from .review import open_review
+
+    rv = open_review(ws, review_id)
+    stored = rv._require_draft()  # noqa: SLF001 - the review's own "no draft" message
+    count = int(stored.info.get("pages") or rv.draft.page_count)
+    wanted = parse_pages(pages, count) if isinstance(pages, str) else sorted(set(pages))
+    saved, origin = ({}, "") if columns else saved_column_mapping(ws, review_id, "indicators")
+    reading = read_draft_tables(
+        rv.original_path,
+        stored.format,
+        wanted,
+        shown=stored.filename,
+        table=table,
+        columns=columns,
+        saved=saved,
+    )
+    if saved:
+        reading.notes.append(f"used the column mapping saved in review {origin}")
+    return reading
+
+
+def store_indicators(
+    ws: Workspace,
+    review_id: str,
+    reading: Any,
+    *,
+    source: dict[str, Any],
+    save_mapping: bool = False,
     reviewer: str | None = None,
 ) -> TableIntake:
-    """Read a city's indicator table (every cell checked) and store it in the review.
+    """Store the indicators of a clean reading in the review (replacing its table).
 
-    Raises :class:`~vlr_tools.errors.DataFileError` listing every problem
-    (file, sheet, row, column, what is allowed); nothing is stored then. A
-    second import replaces the first: indicators no longer in the file are
-    removed (their last values stay in the history).
+    Raises :class:`~vlr_tools.errors.DataFileError` listing every problem,
+    having stored nothing, when the reading has problems.
     """
-    from .indicators import load_indicators
     from .review import INDICATOR_KIND, INDICATOR_SOURCE_KEY, INDICATOR_SOURCE_KIND
     from .workspace.model import iso
 
-    path = Path(file)
-    ws.review(review_id)  # an unknown review fails before the file is read
-    table = load_indicators(path, sheet=sheet)
+    table = reading.table()  # raises with every problem
     if not len(table):
-        raise DataFileError(f"{path}: the indicator table has a header but no indicator rows")
-    data = path.read_bytes()
-    items = {}
-    for ind in table:
-        values = asdict(ind)
-        values["global_codes"] = list(ind.global_codes)
-        values["disaggregation"] = list(ind.disaggregation)
-        items[ind.id] = values
+        raise DataFileError(
+            f"{reading.file}: the indicator table has a header but no indicator rows"
+        )
+    items = {ind.id: ind.to_record() for ind in table}
     saved = ws.put_many(review_id, INDICATOR_KIND, items, reviewer=reviewer)
     removed = 0
     for rec in ws.records(review_id, INDICATOR_KIND):
@@ -529,22 +664,101 @@ def import_indicators(
         INDICATOR_SOURCE_KIND,
         INDICATOR_SOURCE_KEY,
         {
-            "filename": path.name,
-            "sha256": sha256_of(data),
+            **source,
             "sheet": table.sheet,
             "header_row": table.header_row,
             "rows": len(table),
+            "layout": reading.layout,
+            "order": list(items),
+            "understood": reading.to_dict(),
             "imported_at": iso(now()),
         },
         reviewer=reviewer,
     )
+    if save_mapping:
+        save_column_mapping(ws, review_id, "indicators", reading.mapping, reviewer=reviewer)
     return TableIntake(
-        filename=path.name,
+        filename=str(source.get("filename") or reading.file),
         rows=len(table),
         created=len(saved.created),
         updated=len(saved.updated),
         unchanged=len(saved.unchanged),
         removed=removed,
+        reading=reading,
+        mapping_saved=save_mapping,
+    )
+
+
+def import_indicators(
+    ws: Workspace,
+    review_id: str,
+    file: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    table: int | None = None,
+    columns: dict[str, str] | None = None,
+    save_mapping: bool = False,
+    check: bool = False,
+    reviewer: str | None = None,
+) -> TableIntake:
+    """Read a city's indicator table (any layout, every cell checked) and store it in the review.
+
+    Raises :class:`~vlr_tools.errors.DataFileError` listing every problem
+    (file, sheet, row, column, the cell's text, what is allowed); nothing is
+    stored then. With ``check`` nothing is stored either: the returned
+    ``reading`` says what was understood. A second import replaces the
+    first: indicators no longer in the file are removed (their last values
+    stay in the history). ``save_mapping`` keeps the column mapping for the
+    city's next table.
+    """
+    path = Path(file)
+    reading = read_indicators(ws, review_id, path, sheet=sheet, table=table, columns=columns)
+    if check:
+        reading.table()  # every problem at once
+        return TableIntake(path.name, len(reading.indicators), stored=False, reading=reading)
+    data = path.read_bytes()
+    return store_indicators(
+        ws,
+        review_id,
+        reading,
+        source={"filename": path.name, "sha256": sha256_of(data), "origin": reading.origin},
+        save_mapping=save_mapping,
+        reviewer=reviewer,
+    )
+
+
+def import_draft_indicators(
+    ws: Workspace,
+    review_id: str,
+    pages: str | list[int],
+    *,
+    table: int | None = None,
+    columns: dict[str, str] | None = None,
+    save_mapping: bool = False,
+    check: bool = False,
+    reviewer: str | None = None,
+) -> TableIntake:
+    """Extract the indicator table on ``pages`` of the review's draft and store it in the review."""
+    from .review import open_review
+
+    reading = extract_indicators(ws, review_id, pages, table=table, columns=columns)
+    stored = open_review(ws, review_id).draft_file
+    assert stored is not None
+    if check:
+        reading.table()
+        return TableIntake(stored.filename, len(reading.indicators), stored=False, reading=reading)
+    return store_indicators(
+        ws,
+        review_id,
+        reading,
+        source={
+            "filename": stored.filename,
+            "sha256": stored.sha256,
+            "origin": f"draft {stored.format}",
+            "pages": list(reading.pages),
+        },
+        save_mapping=save_mapping,
+        reviewer=reviewer,
     )
 
 
@@ -638,11 +852,9 @@ def start_review(
         template=template,
         title=title,
         settings=merged or None,
-        reviewer=reviewer or (reviewers[0] if reviewers else None),
+        reviewer=reviewer,
     )
-    use_template(
-        ws, review.id, template, reviewer=reviewer or (reviewers[0] if reviewers else None)
-    )
+    use_template(ws, review.id, template, reviewer=reviewer)
     mapped = suggestions = 0
     if map_now or precheck_now:
         from .review import open_review
@@ -811,8 +1023,15 @@ __all__ = [
     "add_city",
     "add_draft",
     "add_sample_city",
+    "extract_indicators",
     "import_consultations",
+    "import_draft_indicators",
     "import_indicators",
+    "parse_column_mapping",
+    "read_indicators",
+    "save_column_mapping",
+    "saved_column_mapping",
+    "store_indicators",
     "is_sample_city",
     "max_draft_bytes",
     "require_city",

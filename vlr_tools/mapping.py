@@ -44,6 +44,30 @@ goal (a repeat adds 30 % more, twice at most); the score shown is
 ``1 - exp(-weight / 1.5)``: one weight-1 term gives 0.49, an explicit
 reference 0.86.
 
+The main subject. A city describes a programme by its name, a sentence
+that says what it does and for whom, and context: who it works with, how it
+is funded, where it happens. So where a word stands counts (:class:`Evidence`
+``place``): words in the title, the lead sentence and purpose clauses ("so
+that ...", "to help ...", 「…ため」) weigh more (:data:`TITLE_FACTOR`,
+:data:`LEAD_FACTOR`, :data:`PURPOSE_FACTOR`) when goals are ranked, and
+context words (``data/reference/vocabulary/context.csv``: partnership, open
+data, the pandemic; school, housing, park) weigh less
+(:data:`CONTEXT_FACTOR`) in a text of several sentences that has a subject of
+its own. Whether a goal is suggested still needs :data:`MIN_WEIGHT` without
+the place bonus, except for a term that is the programme's whole name, and in
+a structured text where nothing reaches it, for a goal that clearly leads
+(:data:`CLEAR_LEAD`); in any text where nothing reaches it, a clearly leading
+goal whose subject words in the title, lead or a purpose clause weigh
+:data:`WEAK_MIN` is suggested with its (low) score. :meth:`Match.why` says in
+one line which words made a goal and where they stand. The last word of an
+English term also matches its -ed, -ing and -er(s) forms, and the kinds of
+category words generated from WordNet (``kinds_en.csv``: "tilapia", a kind
+of fish) are looked up word by word.
+
+Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
+contents, lists of acronyms and glossaries with a reason
+(:attr:`ParagraphMapping.skipped`, :meth:`DraftMapping.skipped`).
+
 >>> [(m.goal, m.target) for m in map_text("Households connected to piped water rose to 82%.")]  # doctest: +SKIP
 [(6, '6.1')]
 """
@@ -53,15 +77,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from .documents import Draft, Paragraph, detect_lang, load_draft
+from .documents import Draft, detect_lang, load_draft
 from .errors import MappingError
-from .vocabulary import Term, Vocabulary, is_case_sensitive, load_vocabulary
+from .front_matter import REASONS as SKIP_REASONS
+from .front_matter import skip_reasons
+from .vocabulary import KINDS_FILE, Term, Vocabulary, is_case_sensitive, load_vocabulary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,6 +108,7 @@ __all__ = [
     "map_draft",
     "map_text",
     "score_of",
+    "skip_label",
 ]
 
 #: Evidence weight a goal needs before it is suggested (one weight-1 term suffices).
@@ -110,6 +137,16 @@ class Evidence:
     ``text[start:end] == self.text`` for the text that was mapped. ``kind``
     is "term" (shared vocabulary), "local" (a city or review term) or
     "reference" (an explicit SDG/goal/target/indicator reference).
+
+    ``weight`` is what the evidence counted for in this text: the term's
+    weight times ``factor``. ``place`` says where the words stand: "title"
+    (a programme's name before its description; "name" when the words are
+    the whole name), "lead" (the first
+    sentence, which states the subject), "purpose" (a clause saying what the
+    programme is for: "so that ...", "to help ...", 「…ため」) or "" (elsewhere;
+    those count as written). ``context`` is "means" or "setting" for a word
+    that names how or where a city acts (``context.csv``); ``factor`` below 1
+    means it was weighed as context because the text has a subject of its own.
     """
 
     term: str
@@ -121,6 +158,14 @@ class Evidence:
     weight: float = 1.0
     kind: str = "term"
     source: str = ""
+    place: str = ""
+    context: str = ""
+    factor: float = 1.0
+
+    @property
+    def term_weight(self) -> float:
+        """The term's own weight, before its place and role in the text were counted."""
+        return round(self.weight / self.factor, 3) if self.factor else self.weight
 
 
 @dataclass(frozen=True)
@@ -160,6 +205,24 @@ class Match:
     def evidence_for(self, target: str) -> tuple[Evidence, ...]:
         """The evidence that names ``target``."""
         return tuple(e for e in self.evidence if e.target == target)
+
+    def why(self, limit: int = 4) -> str:
+        """Why this goal is suggested, in one line: its strongest words and where they stand.
+
+        >>> map_text("Safe Parking. People who live in their cars can park overnight.")[0].why()  # doctest: +SKIP
+        "'Safe Parking' (title, 1.6); 'live in their cars' (lead, 1.4); weighed as context: 'park'"
+        """
+        best: dict[str, Evidence] = {}
+        for e in self.evidence:
+            if e.factor >= 1 or not e.context:
+                if e.text.lower() not in best or e.weight > best[e.text.lower()].weight:
+                    best[e.text.lower()] = e
+        ranked = sorted(best.values(), key=lambda e: (-e.weight, e.start))[:limit]
+        parts = [f"'{e.text}' ({e.place + ', ' if e.place else ''}{e.weight:g})" for e in ranked]
+        context = dict.fromkeys(e.text for e in self.evidence if e.context and e.factor < 1)
+        if context:
+            parts.append("weighed as context: " + ", ".join(f"'{w}'" for w in context))
+        return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- text folding
@@ -231,8 +294,54 @@ _WILD = f"[{_LATIN}'-]*"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
-def _atoms(key: str) -> list[tuple[str, str]]:
-    """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece)."""
+_VOWELS = "aeiou"
+# a term of plain lower-case words (the kinds generated from WordNet qualify)
+_PLAIN_NOUN = re.compile(r"^[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2}$")
+# a word of the lower-cased text, and what may stand between the words of a term
+_TOKEN = re.compile(r"[a-z][a-z']*")
+_GAP = re.compile(r"[\s\-/]+")
+
+
+def _is_kind(term: Term) -> bool:
+    """True for a term of the generated kinds file (``kinds_en.csv``)."""
+    return term.source.endswith(KINDS_FILE) and Path(term.source).name == KINDS_FILE
+
+
+def _noun_forms(word: str) -> tuple[str, ...]:
+    """A noun as written and in the plural and possessive (as :func:`_atoms` matches)."""
+    if len(word) > 2 and word[-1] == "y" and word[-2] not in _VOWELS:
+        return (word, word[:-1] + "ies", word + "'s")
+    return (word, word + "s", word + "es", word + "'s", word + "s'")
+
+
+def _inflected(word: str) -> list[tuple[str, str]]:
+    """Atoms for a term's last word (four letters or more) and its inflections.
+
+    Plural and possessive as for every word, and the -ed, -ing and -er(s) forms,
+    so that "rent" finds "renters", "rented" and "renting", "nurse" finds
+    "nursing" and "plan" finds "planning". A city describes its programmes in
+    verbs and in the names of the people they serve, not in the nouns of the
+    term lists.
+    """
+    if word.endswith("e") and word[-2] not in _VOWELS:
+        stem = word[:-1]
+        tail = "(?:e(?:s|'s|s'|d|rs?)?|ing)"
+    elif word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        stem = word
+        last = re.escape(word[-1])
+        tail = f"(?:s|es|'s|s'|ed|ing|ers?|{last}(?:ed|ing|ers?))?"
+    else:
+        stem = word
+        tail = "(?:s|es|'s|s'|ed|ing|ers?)?"
+    return [*(("c", ch) for ch in stem), ("r", tail)]
+
+
+def _atoms(key: str, *, inflect: bool = True) -> list[tuple[str, str]]:
+    """A term as a sequence of atoms: ("c", literal char) or ("r", regex piece).
+
+    ``inflect`` lets the last English word match its -ed, -ing and -er(s) forms
+    (:func:`_inflected`); its plural matches in any case.
+    """
     atoms: list[tuple[str, str]] = []
     if _CJK.search(key):
         for ch in key:
@@ -255,6 +364,8 @@ def _atoms(key: str) -> list[tuple[str, str]]:
             ):
                 atoms.extend(("c", ch) for ch in word[:-1])
                 atoms.append(("r", "(?:y|ies|y's)"))
+            elif last and len(word) >= 4 and word.isalpha() and not is_case_sensitive(word):
+                atoms.extend(_inflected(word))
             elif last and word[-1:].isalpha() and not is_case_sensitive(word):
                 atoms.extend(("c", ch) for ch in word)
                 atoms.append(("r", "(?:s|es|'s|s')?"))
@@ -319,8 +430,21 @@ class _Matcher:
             else:
                 by_key[key] = len(self.entries)
                 self.entries.append((key, [t]))
-        folded = [i for i, (k, _) in enumerate(self.entries) if not is_case_sensitive(k)]
-        exact = [i for i, (k, _) in enumerate(self.entries) if is_case_sensitive(k)]
+        # The kinds generated from WordNet (thousands of plain nouns: "tilapia") are looked
+        # up word by word; compiled into the regexes they would cost seconds per version.
+        self.nouns: dict[str, int] = {}
+        self._first_words: set[str] = set()
+        regex = []
+        for i, (key, terms) in enumerate(self.entries):
+            if _PLAIN_NOUN.match(key) and all(_is_kind(t) for t in terms):
+                words = key.replace("-", " ").split()
+                for form in _noun_forms(words[-1]):
+                    self.nouns.setdefault(" ".join([*words[:-1], form]), i)
+                self._first_words.add(words[0])
+            else:
+                regex.append(i)
+        folded = [i for i in regex if not is_case_sensitive(self.entries[i][0])]
+        exact = [i for i in regex if is_case_sensitive(self.entries[i][0])]
         # (pattern, groups) for the lower-cased text, and for the text as written
         self._lower = self._patterns(folded)
         self._exact = [(re.compile(p), g) for p, g in self._patterns(exact)]
@@ -328,6 +452,8 @@ class _Matcher:
         self._ignorecase: list[tuple[re.Pattern[str], list[int]]] | None = None
         # per entry, the evidence fields of each of its rows (stop phrases carry none)
         self.rows: list[list[tuple[str, int, str | None, float, str, str]]] = []
+        # per entry, its context role ("means", "setting") or ""
+        self.context: list[str] = [vocab.context.get(key, "") for key, _ in self.entries]
         self._fill_rows()
 
     def _patterns(self, indices: list[int]) -> list[tuple[str, list[int]]]:
@@ -335,7 +461,9 @@ class _Matcher:
         for i in indices:
             key = self.entries[i][0]
             node = latin if _LATIN_CHAR.match(key[0]) else other
-            atoms = _atoms(key)
+            # the kinds generated from WordNet are nouns: they match as written or plural
+            inflect = not all(_is_kind(t) for t in self.entries[i][1])
+            atoms = _atoms(key, inflect=inflect)
             for pos, atom in enumerate(atoms):
                 node.depth = max(node.depth, len(atoms) - pos)
                 node = node.children.setdefault(atom, _Node())
@@ -370,6 +498,28 @@ class _Matcher:
                 ]
             )
 
+    def _noun_hits(self, lower: str) -> list[tuple[int, int, int]]:
+        """(start, end, entry) of the listed nouns of one to three words, longest first."""
+        words = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(lower)]
+        out: list[tuple[int, int, int]] = []
+        skip_to = 0
+        for n, (start, _end, word) in enumerate(words):
+            if start < skip_to or word not in self._first_words:
+                continue
+            for size in (3, 2, 1):
+                if n + size > len(words):
+                    continue
+                span = words[n : n + size]
+                gaps = zip(span, span[1:], strict=False)
+                if any(not _GAP.fullmatch(lower, a[1], b[0]) for a, b in gaps):
+                    continue
+                entry = self.nouns.get(" ".join(w[2] for w in span))
+                if entry is not None:
+                    out.append((start, span[-1][1], entry))
+                    skip_to = span[-1][1]
+                    break
+        return out
+
     def hits(self, folded: str) -> list[tuple[int, int, int]]:
         """(start, end, entry index) of every non-overlapping term, longest first."""
         lower = folded.lower()
@@ -391,6 +541,10 @@ class _Matcher:
                     if m.lastindex is not None and m.end() > m.start():
                         found.append((m.start(), m.end(), groups[m.lastindex - 1]))
                 sources += len(found) > before
+        if self.nouns and len(lower) == len(folded):
+            before = len(found)
+            found.extend(self._noun_hits(lower))
+            sources += len(found) > before
         if sources > 1:
             found = _non_overlapping(found)
         return found
@@ -588,6 +742,17 @@ def find_evidence(
 
 
 def _evidence(text: str, matcher: _Matcher, codes: _Codes) -> list[Evidence]:
+    """The evidence in ``text``, each piece weighed by its place and role (:class:`Evidence`)."""
+    return _analyse(text, matcher, codes)[0]
+
+
+def _analyse(text: str, matcher: _Matcher, codes: _Codes) -> tuple[list[Evidence], bool]:
+    """The weighed evidence in ``text`` and whether the text is structured.
+
+    Structured: it has a title, several sentences or a purpose clause, so it
+    says its subject apart from its context (see :func:`_places`), as a
+    programme description does.
+    """
     folded, index = _fold(text)
     evidence: list[Evidence] = []
     refs = _references(folded, codes)
@@ -595,23 +760,222 @@ def _evidence(text: str, matcher: _Matcher, codes: _Codes) -> list[Evidence]:
     for s, e, goal, target, label, weight in refs:
         o_s, o_e = _span(index, s, e)
         evidence.append(Evidence(label, text[o_s:o_e], o_s, o_e, goal, target, weight, "reference"))
-    for s, e, entry in matcher.hits(folded):
+    hits = matcher.hits(folded)
+    places, several = _places(folded) if hits else ([], False)
+    found: list[tuple[int, int, str, str, str, tuple[str, int, str | None, float, str, str]]] = []
+    for s, e, entry in hits:
         if ref_spans and any(rs < e and s < re_ for rs, re_ in ref_spans):
             continue  # "Goal 14" is a reference, not the term "goal"
         o_s, o_e = _span(index, s, e)
         words = text[o_s:o_e]
-        for term, goal, target, weight, kind, source in matcher.rows[entry]:
-            evidence.append(Evidence(term, words, o_s, o_e, goal, target, weight, kind, source))
+        place = _place_at(places, folded, s, e)
+        context = matcher.context[entry]
+        for row in matcher.rows[entry]:
+            found.append((o_s, o_e, words, place, context, row))
+    factors = _subject_factors([(r[1], r[3], p, c) for _s, _e, _w, p, c, r in found], several)
+    for (o_s, o_e, words, place, context, row), factor in zip(found, factors, strict=True):
+        term, goal, target, weight, kind, source = row
+        if factor != 1.0:
+            weight = round(weight * factor, 3)
+        evidence.append(
+            Evidence(
+                term, words, o_s, o_e, goal, target, weight, kind, source, place, context, factor
+            )
+        )
     evidence.sort(key=lambda ev: (ev.start, ev.goal))
-    return evidence
+    return evidence, several
 
 
-def _weigh(evidence: Iterable[Evidence]) -> tuple[dict[int, float], dict[str, float]]:
-    """Evidence weight per goal and per target, with diminishing returns for repeats."""
+# --------------------------------------------------------------------------- the main subject
+
+#: Factor for the words of a programme's name (a short first sentence before its description).
+TITLE_FACTOR = 1.6
+#: Factor for the words of the first sentence, which states what the text is about.
+LEAD_FACTOR = 1.4
+#: Factor for the words of a purpose clause ("so that ...", "to help ...", 「…ため」).
+PURPOSE_FACTOR = 1.4
+#: Factor for a context word (``context.csv``) when the text has a subject of its own.
+CONTEXT_FACTOR = 0.4
+#: Subject weight (non-context words) a text needs before its context words are weighed less.
+SUBJECT_MIN = 1.0
+#: When no goal reaches MIN_WEIGHT in a structured text (a programme description: a title,
+#: several sentences or a purpose clause), the leading goal is still suggested if its
+#: place-weighted evidence reaches MIN_WEIGHT and is this many times the runner-up's.
+CLEAR_LEAD = 1.5
+#: When no goal reaches MIN_WEIGHT in any text, the leading goal is still suggested if its
+#: subject words (not context words) in the title, lead or a purpose clause weigh this much
+#: with their place ("women" in the lead sentence: 0.5 x 1.4) and it leads by CLEAR_LEAD.
+WEAK_MIN = 0.7
+
+_PLACE_FACTORS = {
+    "name": TITLE_FACTOR,
+    "title": TITLE_FACTOR,
+    "lead": LEAD_FACTOR,
+    "purpose": PURPOSE_FACTOR,
+}
+# ends of sentences: "." before a space and a non-lower-case letter; 。！？; line breaks
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\u201d]*(?=\s+[^a-z\s])|[。！？]+[」』）)]*|\n\s*")
+# words whose full stop does not end a sentence ("Dr. Cruz", "No. 5", "e.g. parks", "U.S. Navy")
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]|Dr|Mr|Mrs|Ms|No|St|Sr|Jr|vs|etc|e\.g|i\.e))$")
+# a programme's name before its description, ended by a colon or a dash
+_NAME_SEP = re.compile(r"^[^.!?。:：\n]{2,60}?(?::|：|\s[-\u2013\u2014]\s)")
+_PURPOSE_EN = re.compile(
+    r"\b(?:so (?:that|no|they|it)|in order to|aim(?:s|ed)? (?:to|at)|help(?:s|ing)?"
+    r"|to (?:help|ensure|make sure|prevent|protect|keep|stop|end|reduce|improve|support|give"
+    r"|provide|bring)|for (?:people|residents|families) who)\b"
+)  # matched on the lower-cased text
+_PURPOSE_JA = re.compile(r"(?:ため|ように|よう、|を目指|を目的|を支え|を守)")
+
+
+def _sentences(folded: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the (folded) text, spaces trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(folded):
+        if m.group(0)[:1] == "." and _ABBREVIATION.search(folded, max(0, m.start() - 4), m.start()):
+            continue
+        if m.end() > start:
+            spans.append((start, m.end()))
+        start = m.end()
+    if start < len(folded):
+        spans.append((start, len(folded)))
+    out = []
+    for s, e in spans:
+        chunk = folded[s:e]
+        stripped = chunk.strip()
+        if stripped:
+            s += len(chunk) - len(chunk.lstrip())
+            out.append((s, s + len(stripped)))
+    return out
+
+
+def _is_title(sentence: str) -> bool:
+    """A programme's name: a short sentence without a verb-like length ("Safe Parking.")."""
+    body = sentence.rstrip(".。!！:：")
+    if _CJK.search(body):
+        return 1 < len(body) <= 20 and "、" not in body and not body.endswith(("る", "た", "い"))
+    words = body.split()
+    return 0 < len(words) <= 7 and not body[:1].isdigit() and not body[:1].islower()
+
+
+def _places(folded: str) -> tuple[list[tuple[int, int, str]], bool]:
+    """Spans of the text that state its subject: title, lead sentence and purpose clauses.
+
+    A title is a short first sentence (or a name before a colon or a dash)
+    followed by more text; the lead is the first sentence after it. Purpose
+    clauses run from "so that", "to help" ... to the end of their sentence;
+    in Japanese from the start of the sentence to 「ため」「ように」 (in the lead
+    sentence too). The flag is True when the text has a title, more than one
+    sentence or a purpose clause: it then says its subject apart from its means.
+    """
+    sentences = _sentences(folded)
+    if not sentences:
+        return [], False
+    places: list[tuple[int, int, str]] = []
+    first = 0
+    s0, e0 = sentences[0]
+    name = _NAME_SEP.match(folded, s0)
+    if len(sentences) > 1 and _is_title(folded[s0:e0]):
+        places.append((s0, e0, "title"))
+        first = 1
+    elif name and name.end() < e0 and len(folded[s0 : name.end()].split()) <= 7:
+        places.append((s0, name.end(), "title"))
+        sentences[0] = (name.end(), e0)
+        sentences.insert(0, (s0, name.end()))
+        first = 1
+    purposeful = False
+    for n, (s, e) in enumerate(sentences[first:]):
+        span = _purpose(folded, s, e)
+        if n == 0:
+            # the lead; a purpose clause inside it is marked as such
+            if span is None:
+                places.append((s, e, "lead"))
+                continue
+            if span[0] > s:
+                places.append((s, span[0], "lead"))
+            if span[1] < e:
+                places.append((span[1], e, "lead"))
+        if span is not None:
+            places.append((span[0], span[1], "purpose"))
+            purposeful = True
+    places.sort()
+    return places, len(sentences) > 1 or purposeful
+
+
+def _purpose(folded: str, s: int, e: int) -> tuple[int, int] | None:
+    """The purpose clause of the sentence ``folded[s:e]``, if it has one."""
+    sentence = folded[s:e]
+    lower = sentence.lower()
+    # lower-cased, not IGNORECASE: several times faster; skip the rare text that grows
+    m = _PURPOSE_EN.search(lower) if len(lower) == len(sentence) else None
+    if m:
+        return s + m.start(), e
+    ends = [m.end() for m in _PURPOSE_JA.finditer(sentence)]
+    if ends:
+        return s, s + ends[-1]  # the purpose runs up to the last 「ため」「ように」
+    return None
+
+
+def _place_at(places: list[tuple[int, int, str]], folded: str, pos: int, end: int) -> str:
+    """The place of the words at ``pos:end``; "name" when they are (nearly) the whole title."""
+    for s, e, place in places:
+        if s <= pos < e:
+            if place == "title" and end - pos >= 0.75 * len(folded[s:e].strip(" .。:：-")):
+                return "name"
+            return place
+        if s > pos:
+            break
+    return ""
+
+
+def _subject_factors(found: list[tuple[int, float, str, str]], several: bool) -> list[float]:
+    """The factor of each vocabulary hit ``(goal, weight, place, context)`` (see :class:`Evidence`).
+
+    Words in the title, lead sentence or a purpose clause count more. Context
+    words (how or where a city acts) count less when the text has a subject
+    of its own, i.e. other words reaching :data:`SUBJECT_MIN`, unless they
+    are in the title (the text is about them) or their goal has subject words
+    of its own (they support it). ``several`` is False for a text of one
+    sentence without a title or purpose clause: it states its subject and its
+    means together ("The City partnered with two universities on health research").
+    """
+    subject: dict[int, float] = {}
+    for goal, weight, place, context in found:
+        if not context:
+            subject[goal] = subject.get(goal, 0.0) + weight * _PLACE_FACTORS.get(place, 1.0)
+    has_subject = several and max(subject.values(), default=0.0) >= SUBJECT_MIN
+    factors: list[float] = []
+    for goal, _weight, place, context in found:
+        factor = _PLACE_FACTORS.get(place, 1.0)
+        if (
+            context
+            and has_subject
+            and place not in ("title", "name")
+            and subject.get(goal, 0.0) < 0.5
+        ):
+            factor = CONTEXT_FACTOR
+        factors.append(factor)
+    return factors
+
+
+def _weigh(
+    evidence: Iterable[Evidence], *, boosted: bool = True
+) -> tuple[dict[int, float], dict[str, float]]:
+    """Evidence weight per goal and per target, with diminishing returns for repeats.
+
+    ``boosted=False`` leaves out the extra weight of the title, lead and purpose
+    clauses (context words still count less): a goal must reach
+    :data:`MIN_WEIGHT` on that weight, so that where a word stands decides
+    which goal ranks first. Exceptions: a term that is the programme's whole
+    name ("Open data.") counts with its place, and when no goal reaches the
+    threshold in a structured text, :func:`_select` still suggests a goal that
+    clearly leads on the place-weighted evidence (see :data:`CLEAR_LEAD`).
+    """
     per_term: dict[tuple[int, str | None, str], list[float]] = {}
     for e in evidence:
         key = (e.goal, e.target, e.term.lower() if e.kind != "reference" else e.term)
-        per_term.setdefault(key, []).append(e.weight)
+        w = e.weight if boosted or e.factor <= 1 or e.place == "name" else e.weight / e.factor
+        per_term.setdefault(key, []).append(w)
     goals: dict[int, float] = {}
     targets: dict[str, float] = {}
     for (goal, target, _term), weights in per_term.items():
@@ -640,35 +1004,70 @@ def _select(
     min_weight: float = MIN_WEIGHT,
     relative: float = RELATIVE_CUTOFF,
     codes: _Codes | None = None,
+    structured: bool = False,
 ) -> list[Match]:
     goals, targets = _weigh(evidence)
     if not goals:
         return []
+    plain = _weigh(evidence, boosted=False)[0]
     top = max(goals.values())
     titles = (codes or _codes()).titles
-    matches: list[Match] = []
-    for goal, weight in goals.items():
-        if weight < min_weight or weight < relative * top:
-            continue
-        ev = tuple(e for e in evidence if e.goal == goal)
+
+    def match(goal: int, weight: float) -> Match:
         tw = sorted(
             ((code, w) for code, w in targets.items() if code.split(".")[0] == str(goal)),
             key=lambda cw: (-cw[1], _target_order(cw[0])),
         )
-        title = titles.get((goal, lang), "")
-        matches.append(
-            Match(
-                goal=goal,
-                target=tw[0][0] if tw else None,
-                score=score_of(weight),
-                evidence=ev,
-                targets=tuple(code for code, _ in tw),
-                title=title,
-                weight=round(weight, 3),
-            )
+        return Match(
+            goal=goal,
+            target=tw[0][0] if tw else None,
+            score=score_of(weight),
+            evidence=tuple(e for e in evidence if e.goal == goal),
+            targets=tuple(code for code, _ in tw),
+            title=titles.get((goal, lang), ""),
+            weight=round(weight, 3),
         )
+
+    matches = [
+        match(goal, weight)
+        for goal, weight in goals.items()
+        if plain[goal] >= min_weight - 1e-9 and weight >= relative * top
+    ]
+    if not matches:
+        matches = _weak_subject(evidence, goals, structured, min_weight, match)
     matches.sort(key=lambda m: (-m.weight, m.goal))
     return matches
+
+
+def _weak_subject(
+    evidence: list[Evidence],
+    goals: dict[int, float],
+    structured: bool,
+    min_weight: float,
+    match: Callable[[int, float], Match],
+) -> list[Match]:
+    """The one goal suggested for a text where no goal reaches the threshold, if any.
+
+    A programme description often says its subject in a few everyday words that
+    count for little alone ("women", "police", 「二酸化炭素」). When the goal they
+    point to clearly leads (:data:`CLEAR_LEAD` times the runner-up), it is still
+    suggested if its weight, counted with the place of its words, reaches
+    :data:`MIN_WEIGHT` in a structured text, or :data:`WEAK_MIN` on its subject
+    words alone (context words left out) where they stand in the title, the lead
+    sentence or a purpose clause. The suggestion's weight is what it is, so its
+    score shows how weak it is; :meth:`Match.why` lists its words and places.
+    """
+    ranked = sorted(goals.items(), key=lambda gw: (-gw[1], gw[0]))
+    goal, weight = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if weight < CLEAR_LEAD * second:
+        return []
+    if structured and weight >= min_weight:
+        return [match(goal, weight)]
+    subject = _weigh(e for e in evidence if e.goal == goal and e.place and not e.context)[0]
+    if subject.get(goal, 0.0) >= WEAK_MIN - 1e-9:
+        return [match(goal, weight)]
+    return []
 
 
 def _target_order(code: str) -> tuple[int, int]:
@@ -701,31 +1100,20 @@ def map_text(
     if not text.strip():
         return []
     codes = _codes()
-    evidence = _evidence(text, _matcher(_vocabulary(vocabulary, city)), codes)
-    return _select(evidence, lang or detect_lang(text), codes=codes)
+    evidence, structured = _analyse(text, _matcher(_vocabulary(vocabulary, city)), codes)
+    return _select(evidence, lang or detect_lang(text), codes=codes, structured=structured)
 
 
 # --------------------------------------------------------------------------- drafts
 
-_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|_{4,})\s*[\divxlc]+\s*$", re.IGNORECASE)
-_TOC_TITLES = frozenset(
-    ["contents", "table of contents", "目次", "もくじ", "list of tables", "list of figures"]
-)
-
-
-def _skip_reason(para: Paragraph) -> str:
-    """Why a paragraph is not mapped: "toc" for table-of-contents lines, else ""."""
-    if _TOC_LINE.search(para.text):
-        return "toc"
-    section = " ".join(para.section.lower().split())
-    if section in _TOC_TITLES and para.kind != "heading":
-        return "toc"
-    return ""
-
 
 @dataclass(frozen=True)
 class ParagraphMapping:
-    """The suggestions for one paragraph of a draft; ``skipped`` says why none were sought."""
+    """The suggestions for one paragraph of a draft; ``skipped`` says why none were sought.
+
+    ``skipped`` is "" for a mapped paragraph, else "toc", "acronyms" or
+    "glossary" (front matter, see :mod:`vlr_tools.front_matter`).
+    """
 
     ref: str
     page: int
@@ -808,6 +1196,14 @@ class DraftMapping:
     def mapped(self) -> list[ParagraphMapping]:
         """Paragraphs with at least one suggestion."""
         return [p for p in self.paragraphs if p.matches]
+
+    def skipped(self, reason: str | None = None) -> list[ParagraphMapping]:
+        """Paragraphs left out of the mapping as front matter (``reason``: only that kind).
+
+        Their ``skipped`` says why ("toc", "acronyms", "glossary");
+        :func:`skip_label` gives the words shown to a reviewer.
+        """
+        return [p for p in self.paragraphs if p.skipped and reason in (None, p.skipped)]
 
     def paragraphs_for(self, goal: int, target: str | None = None) -> list[ParagraphMapping]:
         """Paragraphs suggesting ``goal`` (and ``target``, if given, among its targets)."""
@@ -972,6 +1368,11 @@ class DraftMapping:
         )
 
 
+def skip_label(reason: str) -> str:
+    """The words shown to a reviewer for a skip reason ("toc" -> "table of contents")."""
+    return SKIP_REASONS.get(reason, reason)
+
+
 def map_draft(
     draft: Draft | str | Path,
     city: str | None = None,
@@ -981,10 +1382,12 @@ def map_draft(
 ) -> DraftMapping:
     """Map every paragraph of a draft (a :class:`Draft` or a path to one).
 
-    Table-of-contents lines (dot leaders, or a "Contents"/「目次」 section)
-    are kept with ``skipped="toc"`` and no matches, so a goal listed in the
-    contents does not count as covered; running headers and footers were
-    already removed when the draft was read.
+    Front matter (:mod:`vlr_tools.front_matter`) is kept with a reason and
+    no matches, so a goal named in it does not count as covered:
+    ``skipped="toc"`` for the contents, ``"acronyms"`` for a list of acronyms
+    and abbreviations, ``"glossary"`` for a glossary;
+    :meth:`DraftMapping.skipped` lists them for the reviewer. Running headers
+    and footers were already removed when the draft was read.
     """
     if isinstance(draft, str | Path):
         draft = load_draft(draft)
@@ -996,12 +1399,12 @@ def map_draft(
         raise MappingError(f"unknown language {lang!r}; allowed: en, ja")
     matcher, codes = _matcher(vocab), _codes()
     out: list[ParagraphMapping] = []
-    for para in draft.paragraphs():
-        reason = _skip_reason(para)
+    paragraphs = draft.paragraphs()
+    for para, reason in zip(paragraphs, skip_reasons(paragraphs), strict=True):
         matches: tuple[Match, ...] = ()
         if not reason:
-            evidence = _evidence(para.text, matcher, codes)
-            matches = tuple(_select(evidence, lang, codes=codes))
+            evidence, structured = _analyse(para.text, matcher, codes)
+            matches = tuple(_select(evidence, lang, codes=codes, structured=structured))
         out.append(
             ParagraphMapping(
                 ref=para.ref,

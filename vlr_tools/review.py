@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CityError, DocumentError, UnknownReviewError
+from .errors import DocumentError, UnknownReviewError
 
 if TYPE_CHECKING:
     from .documents import Draft
@@ -199,6 +199,39 @@ class OpenReview:
         # Cite the file as received, even when its text came from an OCR'd copy.
         return dataclasses.replace(draft, path=self.original_path, sha256=stored.sha256)
 
+    def page_drawing(self, *, make: bool = True) -> tuple[Path, bool] | None:
+        """The PDF the page view draws, and whether its pages are the draft's pages.
+
+        A PDF draft is drawn from its stored file (the OCR'd copy when pages
+        were OCR'd: it looks the same and has their words); a DOCX from the
+        PDF rendering the intake made with LibreOffice (``False``: that
+        rendering has page numbers of its own). A DOCX taken in before
+        renderings were kept is drawn now (with ``make``) and the rendering
+        stored. None for Markdown or text drafts, or when LibreOffice is missing.
+        """
+        stored = self._require_draft()
+        if stored.format == "pdf":
+            return self.draft_path, True
+        if stored.format != "docx":
+            return None
+        rendering = stored.rendering
+        if rendering is not None and self.ws.has_blob(rendering["sha256"]):
+            return materialise(
+                self.ws, rendering["sha256"], f"{Path(stored.filename).stem}.pdf"
+            ), False
+        if not make:
+            return None
+        from .pages import render_docx, rendering_pages
+
+        data = render_docx(self.original_path)
+        if data is None:
+            return None
+        self.ws.put_rendering(
+            self.slug, self.version, data, pages=rendering_pages(data), tool="LibreOffice"
+        )
+        self.__dict__.pop("draft_file", None)
+        return self.page_drawing(make=False)
+
     @property
     def draft_date(self) -> Any:
         """When the city sent the draft (None: not recorded)."""
@@ -347,14 +380,9 @@ def stored_indicators(ws: Workspace, review_id: str) -> IndicatorTable | None:
         return None
     from .indicators.table import IndicatorTable, LocalIndicator
 
-    names = {f.name for f in dataclasses.fields(LocalIndicator)}
-    rows = []
-    for rec in ws.records(review_id, INDICATOR_KIND):
-        values = {k: v for k, v in rec.data.items() if k in names}
-        values["global_codes"] = tuple(values.get("global_codes") or ())
-        values["disaggregation"] = tuple(values.get("disaggregation") or ())
-        rows.append(LocalIndicator(**values))
-    rows.sort(key=lambda i: (i.row, i.id))
+    rows = [LocalIndicator.from_record(rec.data) for rec in ws.records(review_id, INDICATOR_KIND)]
+    order = {key: n for n, key in enumerate(source.data.get("order") or ())}
+    rows.sort(key=lambda i: (order.get(i.id, len(order)), i.row, i.id))
     data = source.data
     return IndicatorTable(
         path=Path(str(data.get("filename") or "indicators")),
@@ -387,10 +415,14 @@ def resolve_review(
         return open_review(ws, review_id)
     if not city:
         raise UnknownReviewError("say which review: give a review id (--review ID) or --city SLUG")
+    from .intake import is_sample_city, require_sample
+
+    if is_sample_city(city):
+        require_sample(city, version)  # a version the sample city has not: say which it has
     found = ws.find_review(city, version)
     if found is not None:
         return OpenReview(ws, found)
-    from .intake import is_sample_city, start_sample_review
+    from .intake import start_sample_review
 
     if start_sample and is_sample_city(city):
         # A shortcut on a read command may start the sample review without anyone's
@@ -420,7 +452,6 @@ __all__ = [
     "INDICATOR_KIND",
     "INDICATOR_SOURCE_KIND",
     "MAPPING_KIND",
-    "CityError",
     "OpenReview",
     "load_mapping",
     "open_review",

@@ -56,6 +56,7 @@ class Label:
     about_en: str = ""
     about_ja: str = ""
     motivation: str = "commenting"
+    colour: str = ""
 
     def label(self, lang: str = "en") -> str:
         return (self.ja if lang == "ja" else self.en) or self.en
@@ -126,6 +127,15 @@ def _load_vocabulary(path: Path, _mtime: float) -> Vocabulary:
                     )
                 )
                 continue
+            colour = str(entry.get("colour") or "")
+            if colour and not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+                problems.append(
+                    Problem(
+                        f"{section}.{key}: colour {colour!r} must be written #rrggbb",
+                        file=path.name,
+                    )
+                )
+                continue
             out.append(
                 Label(
                     id=str(key),
@@ -134,6 +144,7 @@ def _load_vocabulary(path: Path, _mtime: float) -> Vocabulary:
                     about_en=str(entry.get("about_en") or ""),
                     about_ja=str(entry.get("about_ja") or ""),
                     motivation=str(entry.get("motivation") or "commenting"),
+                    colour=colour,
                 )
             )
         return tuple(out)

@@ -1,4 +1,4 @@
-"""Scripted demo annotations for the sample cities (``data/cities/<slug>/demo_annotations.yaml``).
+"""Scripted demo annotations for the sample cities (each sample city's ``demo_annotations.yaml``).
 
 ``vlr demo`` calls :func:`apply_scripted` after creating each review, so a
 workshop sees a review full of realistic remarks, threads between two

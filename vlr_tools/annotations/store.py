@@ -185,13 +185,26 @@ def draft_for_review(ws: Any, review_id: str, path: str | Path | None = None) ->
 # -- anchoring a new annotation ------------------------------------------------
 
 
-def anchor_quote(draft: Draft, page: int, quote: str, paragraph: str | None = None) -> Located:
+def anchor_quote(
+    draft: Draft,
+    page: int,
+    quote: str,
+    paragraph: str | None = None,
+    *,
+    near: int | None = None,
+) -> Located:
     """Find ``quote`` on ``page`` (in ``paragraph`` if given) of ``draft``, or raise.
 
     The quote is matched ignoring case, width and spacing (see
     :mod:`vlr_tools.annotations.text`) and may run on to the next page; the
-    anchor keeps the draft's own wording. The error says where the quote
-    does occur, if anywhere, or the closest words on the page.
+    anchor keeps the draft's own wording. When the words as typed are not on
+    the page, their variants are tried (a dash with a space after it, quote
+    marks, another form of an English word: see
+    :func:`~vlr_tools.annotations.text.loose_pattern`); the result's
+    ``method`` is then ``"variant"`` and its ``quote`` says what the draft
+    has. When the quote occurs more than once, the place nearest draft-text
+    offset ``near`` is taken (the first one without it). The error says
+    where the quote does occur, if anywhere, or the closest words on the page.
     """
     if isinstance(page, bool) or not isinstance(page, int):
         try:
@@ -218,7 +231,13 @@ def anchor_quote(draft: Draft, page: int, quote: str, paragraph: str | None = No
     fps, fpe = index.to_folded(ps), index.to_folded(pe)
     # A quote may start on the page and run on to the next one.
     spill = index.to_folded(index.page_ends[min(page, draft.page_count - 1)])
-    hits = [f for f in index.find_all(needle, fps, max(spill, fpe)) if f < fpe]
+    spans = [(f, f + len(needle)) for f in index.find_all(needle, fps, max(spill, fpe)) if f < fpe]
+    method = "exact"
+    if not spans:
+        spans = [(a, b) for a, b in index.find_loose(needle, fps, max(spill, fpe)) if a < fpe]
+        method = "variant"
+    hits = [a for a, _b in spans]
+    ends = dict(spans)
     short = clip(quote, 60)
     if paragraph:
         ref = paragraph.strip()
@@ -247,7 +266,9 @@ def anchor_quote(draft: Draft, page: int, quote: str, paragraph: str | None = No
     if not hits:
         raise AnnotationError(_not_on_page(index, draft, page, needle, short))
     f = hits[0]
-    return _result(index, "found_unchanged", "exact", 100.0, f, f + len(needle))
+    if near is not None and len(hits) > 1:
+        f = min(hits, key=lambda h: abs(index.offsets[h] - near))
+    return _result(index, "found_unchanged", method, 100.0, f, ends[f])
 
 
 def _refs(draft: Draft, page: int) -> str:
@@ -258,11 +279,11 @@ def _refs(draft: Draft, page: int) -> str:
 
 
 def _not_on_page(index: Any, draft: Draft, page: int, needle: str, short: str) -> str:
-    elsewhere = index.find_all(needle)
+    elsewhere = [(f, f + len(needle)) for f in index.find_all(needle)] or index.find_loose(needle)
     if elsewhere:
         places: list[str] = []
-        for f in elsewhere:
-            hit = index.hit(f, f + len(needle))
+        for f, e in elsewhere:
+            hit = index.hit(f, e)
             place = f"page {hit.page} ({hit.paragraph})"
             if place not in places:
                 places.append(place)
@@ -316,6 +337,7 @@ def annotate(
     reviewer: str | None = None,
     status: str = "open",
     annotation_id: str | None = None,
+    near: int | None = None,
 ) -> Annotation:
     """Anchor a remark to a passage of ``draft`` and save it in review ``review_id``.
 
@@ -327,7 +349,9 @@ def annotate(
     anything is saved; a bad value raises :class:`AnnotationError` saying
     what is allowed. The annotation is committed at once, with history.
     ``annotation_id`` (normally generated) lets scripts use a stable id; an
-    id already in use raises ConflictError.
+    id already in use raises ConflictError. ``near`` (a draft-text offset,
+    e.g. where a mouse selection started) picks among several places on the
+    page that have the quote.
 
     >>> a = annotate(ws, rid, draft, page=10, quote="city-wide totals",
     ...              comment="Break these down by sex and barangay.",
@@ -343,7 +367,7 @@ def annotate(
     check = check_draft(ws, review_id, draft)
     if not check.ok:
         raise AnnotationError(check.message)
-    found = anchor_quote(draft, page, quote, paragraph)
+    found = anchor_quote(draft, page, quote, paragraph, near=near)
     _record_draft(ws, review_id, draft, name)
     if annotation_id is not None and not is_our_id(annotation_id):
         raise AnnotationError(

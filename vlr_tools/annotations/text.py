@@ -148,6 +148,8 @@ class SearchHit:
     text: str
     before: str
     after: str
+    #: "exact", or "variant" when only another form matched (see :func:`loose_pattern`).
+    how: str = "exact"
 
     @property
     def snippet(self) -> str:
@@ -263,7 +265,26 @@ class TextIndex:
             i = hay.find(needle, i + 1, stop)
         return found
 
-    def hit(self, fstart: int, fend: int) -> SearchHit:
+    def find_loose(
+        self, needle: str, start: int = 0, end: int | None = None
+    ) -> list[tuple[int, int]]:
+        """Folded spans matching folded ``needle`` in any of its variants (see :func:`loose_pattern`)."""
+        pattern = loose_pattern(needle)
+        if pattern is None:
+            return []
+        stop = len(self.folded) if end is None else end
+        out: list[tuple[int, int]] = []
+        for m in pattern.finditer(self.folded, start, stop):
+            a, b = m.start(), m.end()
+            while a < b and self.folded[a] == " ":
+                a += 1
+            while b > a and self.folded[b - 1] == " ":
+                b -= 1
+            if b > a:
+                out.append((a, b))
+        return out
+
+    def hit(self, fstart: int, fend: int, how: str = "exact") -> SearchHit:
         """A :class:`SearchHit` for the folded span ``[fstart, fend)``."""
         start, end = self.to_raw(fstart, fend)
         page = self.page_of(start)
@@ -280,6 +301,7 @@ class TextIndex:
             text=self.text[start:end],
             before=before,
             after=after,
+            how=how,
         )
 
     # -- fuzzy candidates ----------------------------------------------------------
@@ -338,6 +360,60 @@ def index_draft(draft: Draft) -> TextIndex:
     return index
 
 
+#: Endings an English word may have in another form (plural, past, -ing...).
+_ENDINGS = ("ies", "ing", "es", "ed", "s", "e", "y", "d")
+_ENDING_GROUP = "(?:ies|ing|ers|er|es|ed|s|e|y|d)?"
+_LOOSE_TOKEN = re.compile(r"[a-z]+|[0-9]+|[^\sa-z0-9]")
+#: Punctuation that may be missing or doubled in what someone types (quotes).
+_OPTIONAL_MARKS = frozenset("'\"`")
+
+
+def _stem(word: str) -> str:
+    """``word`` without one common English ending, keeping at least four letters."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+def loose_pattern(needle: str) -> re.Pattern[str] | None:
+    """A pattern finding folded ``needle`` in folded text across the ways people type it.
+
+    - dashes, hyphens and minus signs are one (folding already did that), and
+      white space around them or any other punctuation may be there or not:
+      "2018-2026" finds "2018– 2026";
+    - straight and curly quote marks may be there or not;
+    - an English word of five letters or more matches its other forms
+      ("settlers" finds "settler", "policy" finds "policies", "managed" finds
+      "managing"); shorter words and numbers match as typed;
+    - Japanese is matched as typed (folding already ignores its spacing).
+
+    None when the needle has nothing to match.
+    """
+    tokens = _LOOSE_TOKEN.findall(needle)
+    if not tokens:
+        return None
+    parts: list[str] = []
+    prev_word = False
+    for tok in tokens:
+        word = tok[0].isalnum() and tok.isascii()
+        if parts:
+            parts.append(r"\s+" if (word and prev_word) else r"\s*")
+        if tok in _OPTIONAL_MARKS:
+            parts.append("['\"`]?")
+        elif word and tok.isalpha() and len(tok) >= 5:
+            parts.append(re.escape(_stem(tok)) + _ENDING_GROUP)
+        else:
+            parts.append(re.escape(tok))
+        prev_word = word
+    body = "".join(parts)
+    if tokens[0][0].isascii() and tokens[0][0].isalnum():
+        body = r"(?<![a-z0-9])" + body
+    if tokens[-1][-1].isascii() and tokens[-1][-1].isalnum():
+        body += r"(?![a-z0-9])"
+    return re.compile(body)
+
+
 def search(
     draft: Draft, text: str, *, page: int | None = None, limit: int = 500
 ) -> list[SearchHit]:
@@ -345,7 +421,10 @@ def search(
 
     English is matched ignoring case; Japanese after NFKC normalisation (so
     full-width and half-width forms match), and white space is ignored
-    wherever a Japanese character is next to it.
+    wherever a Japanese character is next to it. Places where only another
+    form matches (a dash with a space after it, a plural, see
+    :func:`loose_pattern`) are found too, with ``how == "variant"``: their
+    ``text`` says what the draft has.
 
     >>> hits = search(draft, "city-wide totals")           # doctest: +SKIP
     >>> hits[0].page, hits[0].paragraph, hits[0].text      # doctest: +SKIP
@@ -359,4 +438,13 @@ def search(
     if page is not None:
         s, e = index.page_span(page)
         start, end = index.to_folded(s), index.to_folded(e)
-    return [index.hit(f, f + len(needle)) for f in index.find_all(needle, start, end)[:limit]]
+    exact = index.find_all(needle, start, end)  # in order
+    hits = [(f, f + len(needle), "exact") for f in exact]
+    for a, b in index.find_loose(needle, start, end):
+        # an exact hit overlapping this one starts just before it or inside it
+        k = bisect_right(exact, a) - 1
+        near = exact[max(k, 0) : k + 2]
+        if not any(a < x + len(needle) and b > x for x in near):
+            hits.append((a, b, "variant"))
+    hits.sort()
+    return [index.hit(a, b, how) for a, b, how in hits[:limit]]

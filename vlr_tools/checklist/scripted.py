@@ -2,7 +2,7 @@
 
 Trainers show the whole flow (ratings by two reviewers, a disagreement the
 lead reviewer settles, a memo, the carry-over to draft 2) without typing it
-live. ``data/cities/<slug>/demo_review.yaml`` holds, per draft version, the
+live. A sample city's ``demo_review.yaml`` holds, per draft version, the
 reviewers and their ratings; :func:`apply_scripted_review` writes them into a
 review through the same functions a reviewer uses (so every page is checked
 against the draft and every change has history).
@@ -47,7 +47,7 @@ _RATING_FIELDS = {"rating", "pages", "comment", "recommendation", "priority"}
 
 
 def demo_review_path(city: str) -> Path:
-    """``data/cities/<slug>/demo_review.yaml`` of a sample city."""
+    """The ``demo_review.yaml`` of a sample city (found by the sample-city loader)."""
     from ..cities import sample_file
 
     return sample_file(city, DEMO_FILE)
@@ -64,10 +64,19 @@ def start_review(
     lead: str | None = None,
     reviewer: str | None = None,
 ) -> Any:
-    """Create a checklist review of a sample city's draft and record its template version.
+    """Create a checklist review of a city's draft and record its template version.
 
-    ``lead`` (default: the first reviewer) is the reviewer who sets final ratings.
+    The review works on the city's stored draft: a sample city is taken in
+    through the intake first (profile and drafts), so its pages are checked.
+    A city with no stored draft of ``version`` gets a review without a draft
+    (pages are then only checked to be positive). ``lead`` (default: the
+    first reviewer) is the reviewer who sets final ratings. To start a review
+    with its tables, mapping and pre-checks, use :func:`vlr_tools.intake.start_review`.
     """
+    from ..intake import is_sample_city, require_city
+
+    if is_sample_city(city):
+        require_city(ws, city)
     settings: dict[str, Any] = {}
     if lead:
         settings["lead"] = lead
@@ -79,11 +88,9 @@ def start_review(
         template=template,
         title=title,
         settings=settings or None,
-        reviewer=reviewer or (reviewers[0] if reviewers else None),
+        reviewer=reviewer,
     )
-    use_template(
-        ws, review.id, template, reviewer=reviewer or (reviewers[0] if reviewers else None)
-    )
+    use_template(ws, review.id, template, reviewer=reviewer)
     return review
 
 

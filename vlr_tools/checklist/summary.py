@@ -316,25 +316,49 @@ def ratings_figure(ws: Any, review_id: str, lang: str = "en") -> go.Figure:
 
     frame = ratings_by_area(ws, review_id, lang)
     labels = [f"{a}. {n}" for a, n in zip(frame["area"], frame["area_name"], strict=True)]
+    kinds = (*RATINGS, "disputed")
     fig = go.Figure()
-    for rating in (*RATINGS, "disputed"):
+    # Areas down the side, bars across: area names stay horizontal and readable
+    # (rotated labels overlapped, in Japanese too).
+    for rating in kinds:
         fig.add_trace(
             go.Bar(
                 name=rating_label(rating, lang),
-                x=labels,
-                y=frame[rating],
+                y=labels,
+                x=frame[rating],
+                orientation="h",
                 marker_color=RATING_COLOURS[rating],
-                hovertemplate="%{x}: %{y}<extra>" + rating_label(rating, lang) + "</extra>",
+                hovertemplate="%{y}: %{x}<extra>" + rating_label(rating, lang) + "</extra>",
             )
         )
+    totals = frame[list(kinds)].sum(axis=1) if len(frame) else []
+    widest = max([int(n) for n in totals] + [1])
+    # the axis runs to the most criteria an area has, so bars fill up as ratings come in
+    most = int(frame[[*kinds, "unrated"]].sum(axis=1).max()) if len(frame) else widest
     fig.update_layout(
         barmode="stack",
         title=t("checklist.chart.ratings_title", lang),
-        xaxis={"title": t("checklist.chart.area_axis", lang)},
-        yaxis={"title": t("checklist.chart.count_axis", lang)},
+        yaxis={"title": t("checklist.chart.area_axis", lang), "autorange": "reversed"},
+        xaxis={
+            "title": t("checklist.chart.count_axis", lang),
+            "range": [0, max(most, widest)],
+            "dtick": 1 if max(most, widest) <= 10 else None,
+        },
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.25},
+        legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        height=420,
+        height=max(360, 40 * len(labels) + 140),
     )
+    if not sum(int(n) for n in totals):
+        fig.add_annotation(
+            # two short lines: a long sentence would run past the plot in Japanese
+            text=t("checklist.chart.nothing_rated", lang).replace("\n", "<br>"),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            font={"size": 15, "color": "#555"},
+            bgcolor="rgba(255,255,255,0.9)",
+        )
     return fig

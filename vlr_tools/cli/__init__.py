@@ -21,6 +21,7 @@ from ..errors import VlrError
 COMMANDS: list[str] = [
     "framework",
     "workspace",
+    "team",
     "city",
     "indicators",
     "mapping",

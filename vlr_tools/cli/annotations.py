@@ -130,10 +130,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "NEW_ID (exact quote first, then a fuzzy match that tolerates edits), save them in "
         "NEW_ID with a link to the original, and report per annotation: found unchanged, "
         "found changed (old and new wording) or not found (passage removed). The new draft "
-        "is --draft, else the file recorded for NEW_ID, else the sample city's draft.",
-        epilog="Example:\n  vlr annotations carry-over san-fernando-v1-1a2b3c4d "
-        "san-fernando-v2-5e6f7a8b --draft data/cities/san-fernando/drafts/"
-        "san-fernando-vlr-draft-v2.pdf",
+        "is --draft, else NEW_ID's stored draft.",
+        epilog="Examples:\n  vlr annotations carry-over san-fernando-v1-1a2b3c4d "
+        "san-fernando-v2-5e6f7a8b\n  vlr annotations carry-over baguio-v1-1a2b3c4d "
+        "baguio-v2-5e6f7a8b --draft baguio-draft-v2.pdf",
         formatter_class=_RAW,
     )
     carry.add_argument("old_id", metavar="OLD_ID")
@@ -148,13 +148,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="When the review's draft was read again from another file (the DOCX "
         "instead of the PDF, a re-exported PDF) or with different page breaks, find each "
         "annotation's quote in DRAFT and update its page, paragraph and offsets; report what "
-        "moved and what was not found. The annotations' comments are never lost.",
-        epilog="Example:\n  vlr annotations reanchor santa-rosa-v1-9c8d7e6f --draft "
-        "data/cities/santa-rosa/drafts/santa-rosa-vlr-draft-v1.docx",
+        "moved and what was not found. The annotations' comments are never lost. Without "
+        "--draft, the review's stored draft is used (after `vlr draft add --replace`).",
+        epilog="Examples:\n  vlr annotations reanchor baguio-v1-9c8d7e6f\n"
+        "  vlr annotations reanchor santa-rosa-v1-9c8d7e6f --draft draft-v1.docx",
         formatter_class=_RAW,
     )
     re_anchor.add_argument("review_id", metavar="REVIEW_ID")
-    re_anchor.add_argument("--draft", metavar="DRAFT", required=True, help="the draft file")
+    re_anchor.add_argument(
+        "--draft", metavar="DRAFT", help="the draft file (default: the review's stored draft)"
+    )
     re_anchor.set_defaults(func=cmd_reanchor)
 
 
@@ -222,6 +225,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         f"{args.review_id}",
         file=sys.stderr,
     )
+    if " ".join(made.quote.split()) != " ".join(str(args.quote).split()):
+        # matched another form (a dash with a space, a plural...): say what is quoted
+        print(f"the draft has {made.quote!r}: the annotation quotes that", file=sys.stderr)
     return 0
 
 
@@ -292,10 +298,10 @@ def cmd_carry_over(args: argparse.Namespace) -> int:
 
 def cmd_reanchor(args: argparse.Namespace) -> int:
     from ..annotations import reanchor
-    from ..documents import load_draft
+    from ..annotations.store import draft_for_review
 
-    draft = load_draft(args.draft)
     with workspace_from_args(args) as ws:
+        draft = draft_for_review(ws, args.review_id, args.draft)
         frame = reanchor(ws, args.review_id, draft)
     print(f"re-anchored the annotations of {args.review_id} in {draft.name}")
     _report(frame)

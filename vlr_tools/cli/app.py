@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..errors import MissingComponentError, VlrError
 from ..i18n import LANGUAGES, check_lang
@@ -33,6 +35,8 @@ _RAW = argparse.RawDescriptionHelpFormatter
 TOUR_NOTEBOOK = NOTEBOOKS_DIR / "00_workshop_tour.ipynb"
 #: Root of the workbench's Jupyter data (the Voila page template), put on JUPYTER_PATH.
 JUPYTER_DATA = Path(__file__).resolve().parent.parent / "templates" / "jupyter"
+#: JupyterLab's default settings for `vlr lab` (overrides.json: no news toast).
+LAB_SETTINGS = JUPYTER_DATA / "lab" / "settings"
 #: Name of the Voila template in JUPYTER_DATA.
 VOILA_TEMPLATE = "vlr"
 #: Kernel the notebooks use (scripts/setup installs it into the venv).
@@ -50,8 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Serve the workshop tour notebook as a standalone web app with Voila: pick "
         "a sample city, see its SDG coverage chart, rate one checklist criterion and export a "
         "review memo. The app listens on 127.0.0.1 only and loads nothing from the internet. "
-        "Ratings are saved in the workspace (default: exports/notebook-workspace); memos are "
-        "written to exports/<city>/ (VLR_EXPORTS_DIR moves exports/).",
+        "Ratings are saved in the same workspace as the vlr command's (--workspace, "
+        "$VLR_DATABASE_URL, $VLR_WORKSPACE_DIR, else data/workspace); memos are written to exports/<city>/ (VLR_EXPORTS_DIR moves exports/).",
         epilog="Examples:\n"
         "  vlr serve\n"
         "  vlr serve --city san-fernando --lang ja --port 8870\n"
@@ -76,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workspace",
         default="",
         metavar="PATH",
-        help="workspace folder or database URL (default: exports/notebook-workspace)",
+        help="workspace folder or database URL (default: the vlr command's workspace)",
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     serve.add_argument(
@@ -186,6 +190,7 @@ def serve_command(
     )
     env["VLR_TOUR_CITY"] = city
     env["VLR_TOUR_LANG"] = lang
+    env["VLR_TOUR_APP"] = "1"
     env["VLR_TOUR_WORKSPACE"] = str(workspace or "")
     cmd = [
         sys.executable,
@@ -232,6 +237,10 @@ def lab_command(
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
+        # The news URL being empty does not stop JupyterLab from asking "get
+        # notified about official Jupyter news?": that toast follows the
+        # notification setting fetchNews, set to "false" by our overrides.json.
+        f"--LabApp.app_settings_dir={LAB_SETTINGS}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Containers and CI run as root; JupyterLab refuses that unless told.
@@ -241,11 +250,42 @@ def lab_command(
     return cmd
 
 
+class _Stopped(Exception):
+    """`vlr serve`/`vlr lab` was asked to stop by a signal (``kill PID``, a closed terminal)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signal(signum: int, _frame: Any) -> None:
+    raise _Stopped(signum)
+
+
 def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
-    """Run a server in the foreground until it exits or Ctrl-C; never leave it behind."""
+    """Run a server in the foreground until it exits, Ctrl-C or a signal; never leave it behind.
+
+    A plain ``kill`` (SIGTERM) or a closed terminal (SIGHUP) stops the server
+    too: without this, Voila or JupyterLab kept running and held the port,
+    so the next ``vlr serve`` said the port was taken.
+    """
     proc = subprocess.Popen(cmd, env=env)
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[sig] = signal.signal(sig, _stop_on_signal)
+        except (ValueError, OSError):  # not the main thread: leave signals alone
+            pass
     try:
         return proc.wait()
+    except _Stopped as stopped:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        return 128 + stopped.signum
     except KeyboardInterrupt:
         # The server got the same Ctrl-C; give it a moment to shut its kernels down.
         try:
@@ -254,6 +294,8 @@ def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
             proc.terminate()
             return proc.wait()
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if proc.poll() is None:
             proc.terminate()
             try:

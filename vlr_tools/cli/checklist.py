@@ -8,7 +8,6 @@ edit it, and compare two drafts section by section.
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from typing import Any
 
@@ -288,24 +287,10 @@ def _copy(args: argparse.Namespace) -> int:
 def _precheck(args: argparse.Namespace) -> int:
     from ..checklist import rating_label, score_prechecks
     from ..checklist.precheck import precheck_review
-    from ..review import resolve_review
+    from .workspace import review_from_args
 
     lang = args.lang
-    if not args.review and not args.city:
-        raise ChecklistError("give --review ID (see vlr workspace reviews) or --city SLUG")
-    if args.city and not args.review:
-        from ..intake import is_sample_city, require_sample
-
-        if is_sample_city(args.city):
-            require_sample(args.city, args.version)
-    ws = _open(args)
-    rv = resolve_review(
-        ws,
-        args.review,
-        city=args.city,
-        version=args.version,
-        notify=lambda text: print(text, file=sys.stderr),
-    )
+    rv = review_from_args(_open(args), args)
     suggestions = precheck_review(rv, hlpf_year=args.hlpf_year, save=True)
     version = rv.version
     city_label = rv.city_name

@@ -57,13 +57,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=lambda args: show_help(parser))
     sub = parser.add_subparsers(dest="consultations_command", metavar="SUBCOMMAND")
 
+    tpl = sub.add_parser(
+        "template",
+        help="write a consultation log workbook for a city to fill in",
+        description="Write OUT.xlsx: the consultation log with the headings the importer "
+        "knows, a help text on each heading, checks on dates, counts, yes/no flags and the "
+        "IAP2 level, and an instructions sheet (counts, not participants' names: RA 10173).",
+        epilog="Examples:\n  vlr consultations template baguio-consultations.xlsx\n"
+        "  vlr consultations template baguio-consultations.xlsx --lang fil",
+        formatter_class=_RAW,
+    )
+    tpl.add_argument("out", metavar="OUT.xlsx", type=Path)
+    tpl.add_argument("--lang", default="en", choices=("en", "ja", "fil"), help="language")
+    tpl.set_defaults(func=_template)
+
     validate = sub.add_parser(
         "validate",
         help="check a consultation log and list every problem",
         description="Check a consultation log without saving anything. Exit status 0 when "
         "every row is valid, 1 when some rows have problems (all are listed), 2 when the "
         "file cannot be read at all (wrong type, password-protected, no header row).",
-        epilog="Examples:\n  vlr consultations validate data/cities/san-fernando/consultations.xlsx\n"
+        epilog="Examples:\n  vlr consultations validate consultations.xlsx\n"
         "  vlr consultations validate log.csv --dayfirst --rejects to-fix.xlsx",
         formatter_class=_RAW,
     )
@@ -184,6 +198,14 @@ def _read(path: str, dayfirst: Any) -> Any:
     from ..consultations import read_consultation_log
 
     return read_consultation_log(path, dayfirst=dayfirst)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from ..consultations.template import write_log_template
+
+    path = write_log_template(args.out, lang=args.lang)
+    print(f"wrote {path} (language {args.lang})")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -76,18 +76,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             f"cannot write a chart as {args.chart.suffix or 'a file without extension'}; "
             f"allowed: {', '.join(CHART_SUFFIXES)}"
         )
-    from ..review import resolve_review
-    from .workspace import workspace_from_args
+    from .workspace import review_from_args, workspace_from_args
 
-    if not args.review and not args.city:
-        raise VlrError("give --review REVIEW_ID, or --city SLUG (e.g. --city santa-rosa)")
-    if args.city and not args.review:
-        from ..intake import is_sample_city, require_sample
-
-        if is_sample_city(args.city):
-            require_sample(args.city, args.version)
     ws = workspace_from_args(args)
-    rv = resolve_review(ws, args.review, city=args.city, version=args.version, notify=_note)
+    rv = review_from_args(ws, args)
     summary = coverage_summary(ws, rv.id, None, None, args.year, args.lang)
     c = rv
     frame = _frame(summary, args.show)
@@ -290,7 +282,3 @@ def _write_chart(fig: Any, path: Path) -> None:
             f"could not write {path} ({type(exc).__name__}: {exc}); static images need "
             "Chromium (/usr/bin/chromium, installed by ./scripts/setup). Write .html instead."
         ) from exc
-
-
-def _note(text: str) -> None:
-    print(text, file=sys.stderr)

@@ -30,9 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "framework",
         help="look up SDG goals, targets and indicators",
-        description="The SDG reference framework: 17 goals, 169 targets and the global "
-        "indicators, with official English titles and Japanese provisional translations "
-        "where recorded. The data lives in data/reference/sdg/.",
+        description="The SDG reference framework: goals, targets and the global indicators, "
+        "with the official English titles of the UN's global indicator framework and the "
+        "Japanese government's provisional translations (仮訳) where recorded. The data "
+        "lives in data/reference/sdg/, built from the sources of record in its source/ "
+        "folder.",
         epilog="Examples:\n  vlr framework show 11.6.2 --lang ja\n  vlr framework search waste",
         formatter_class=_RAW,
     )
@@ -117,7 +119,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list items that have no Japanese title yet",
         description="List the goals, targets and indicators whose Japanese title is empty, "
         "so that a translator can fill them in from the government's provisional "
-        "translation (仮訳).",
+        "translation (仮訳). A repeated indicator is listed once, with all its codes; it "
+        "counts as titled when any of its listings has a Japanese title.",
         epilog="Example:\n  vlr framework missing-ja --csv > missing-ja.csv",
         formatter_class=_RAW,
     )
@@ -129,16 +132,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="update the framework from the UNSD global indicator framework xlsx",
         description="Read the UN Statistics Division's global indicator framework "
-        "spreadsheet (main sheet = annex of A/RES/71/313) and update targets.csv, "
-        "indicators.csv and the English goal titles, keeping Japanese titles and colours. "
-        "Prints what was added, removed or retitled. A corrupt or wrong-layout file "
-        "changes nothing.",
-        epilog="Example:\n  vlr framework import Global-Indicator-Framework.xlsx --dry-run",
+        "spreadsheet (sheet 'A.RES.71.313 Annex') and update targets.csv, indicators.csv "
+        "and the English goal titles, keeping Japanese titles and colours. Footnote marks "
+        "(superscript numbers after a title) are kept out of the titles; the footnote goes "
+        "to the 'footnote' column. Titles that differ only in typography (non-breaking "
+        "hyphens, curly apostrophes) are not reported as retitled, but the sheet's "
+        "characters are stored. Prints what was added, removed or retitled. A corrupt or "
+        "wrong-layout file, or a missing sheet, changes nothing.",
+        epilog="Example:\n  vlr framework import "
+        "data/reference/sdg/source/Global-Indicator-Framework-after-2025-review-English.xlsx "
+        "--dry-run",
         formatter_class=_RAW,
     )
     imp.add_argument("file", metavar="FILE", type=Path, help="the .xlsx file")
     imp.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
+    imp.add_argument(
+        "--sheet",
+        default=None,
+        help="the framework sheet, if the UN renamed it (default: 'A.RES.71.313 Annex')",
+    )
     imp.set_defaults(func=cmd_import)
+
+    imp_ja = sub.add_parser(
+        "import-ja",
+        parents=[common],
+        help="set Japanese target and indicator titles from a table, with their provenance",
+        description="Read a UTF-8 CSV with the columns code,title_ja and optionally "
+        "sources_agreeing,sources_total,note (the tables in data/reference/sdg/source/) and "
+        "set the Japanese titles of the targets and indicators it names. Each row records "
+        "the translation it comes from (SOURCE, a source of translations.csv), how many "
+        "copies agree, and whether the note says the translation follows an older English "
+        "wording. A table with an unknown or repeated code or an empty title changes "
+        "nothing; each problem is reported with its file, row and column.",
+        epilog="Examples:\n"
+        "  vlr framework import-ja data/reference/sdg/source/sdg_targets_ja.csv "
+        "--source mofa\n"
+        "  vlr framework import-ja data/reference/sdg/source/sdg_indicators_ja.csv "
+        "--source soumu-2018 --dry-run",
+        formatter_class=_RAW,
+    )
+    imp_ja.add_argument("file", metavar="FILE", type=Path, help="the .csv file")
+    imp_ja.add_argument(
+        "--source",
+        required=True,
+        metavar="SOURCE",
+        help="the translation the titles come from, as named in translations.csv "
+        "(e.g. mofa, soumu-2018)",
+    )
+    imp_ja.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
+    imp_ja.set_defaults(func=cmd_import_ja)
 
 
 def _framework(args: argparse.Namespace) -> Framework:
@@ -150,11 +192,35 @@ def _label(item: Item, lang: str, code: str | None = None) -> str:
     return t(f"framework.{item.level}", lang, code=code or item.code)
 
 
-def _title(item: Item, lang: str) -> str:
-    text = item.title(lang)
+def _title(item: Item, lang: str, code: str = "") -> str:
+    text = (
+        item.listing_title(code, lang) if isinstance(item, Indicator) and code else item.title(lang)
+    )
     if lang == "ja" and not item.title_ja:
         text += " " + t("framework.no_japanese", "ja")
     return text
+
+
+def _about(fw: Framework, item: Item, lang: str, code: str) -> list[str]:
+    """Where a Japanese title comes from, and the UN's footnote, as indented lines."""
+    out: list[str] = []
+    source = fw.translation(item) if lang == "ja" else None
+    if source is not None and not isinstance(item, Goal):
+        name = source.name_ja
+        if item.ja_agreement:
+            agreeing, total = item.ja_agreement.split("/")
+            agreement = (
+                t("framework.ja_single_copy", lang)
+                if total == "1"
+                else t("framework.ja_agreement", lang, agreeing=agreeing, total=total)
+            )
+            name += f"（{agreement}）" if lang == "ja" else f" ({agreement})"
+        out.append("  " + t("framework.ja_source", lang, name=name))
+        if isinstance(item, Indicator) and item.older_wording(code):
+            out.append("  " + t("framework.ja_older_wording", lang, title=item.title_en))
+    if item.footnote:
+        out.append(f"  {t('framework.footnote', lang)}: {item.footnote}")
+    return out
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -166,7 +232,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     out: list[str] = [_label(item, lang, code)]
     if isinstance(item, Goal):
         out[0] += f"  [{item.colour}]"
-    out.append(f"  {_title(item, lang)}")
+    out.append(f"  {_title(item, lang, code)}")
+    out += _about(fw, item, lang, code)
     if isinstance(item, Goal):
         out.append(f"  {t('framework.short_name', lang)}: {item.short(lang)}")
         out.append(f"  {t('framework.colour', lang)}: {item.colour}")
@@ -194,7 +261,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 if listing != ind.code
                 else ""
             )
-            out.append(f"  {listing}  {_title(ind, lang)}{note}")
+            out.append(f"  {listing}  {_title(ind, lang, listing)}{note}")
     elif isinstance(item, Indicator) and item.repeated:
         others = [
             f"{c} ({t('framework.target', lang, code=target)})"
@@ -268,6 +335,14 @@ def cmd_missing_ja(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..framework_import import import_unsd
 
-    report = import_unsd(args.file, args.folder, dry_run=args.dry_run)
+    report = import_unsd(args.file, args.folder, dry_run=args.dry_run, sheet=args.sheet)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def cmd_import_ja(args: argparse.Namespace) -> int:
+    from ..framework_import import import_japanese
+
+    report = import_japanese(args.file, args.source, args.folder, dry_run=args.dry_run)
     print("\n".join(report.lines()))
     return 0

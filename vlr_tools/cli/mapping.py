@@ -11,7 +11,7 @@ from typing import Any
 from .._shared import clip
 from ..documents import draft_from_text, load_draft, text_from_stdin_bytes
 from ..errors import MappingError
-from ..mapping import DraftMapping, map_draft
+from ..mapping import DraftMapping, map_draft, skip_label
 from ..review import open_review
 from ..vocabulary import load_vocabulary
 from .workspace import add_workspace_option, workspace_from_args
@@ -20,8 +20,8 @@ _RAW = argparse.RawDescriptionHelpFormatter
 
 EPILOG = """\
 Examples:
-  vlr map data/cities/santa-rosa/drafts/santa-rosa-vlr-draft-v1.pdf
-  vlr map data/cities/san-fernando/drafts/san-fernando-summary-ja.pdf --level target
+  vlr map santa-rosa-vlr-draft-v1.pdf
+  vlr map san-fernando-summary-ja.pdf --level target
   vlr map draft.docx --city santa-rosa --format csv > mapping.csv
   echo "Fish catch of municipal fisherfolk fell." | vlr map - --format json
   vlr map --review baguio-v1-1a2b3c4d      # the review's stored draft; suggestions kept
@@ -37,8 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "standard input) and list, for each paragraph, the SDG goals it addresses with "
         "a score (0-1), the best-supported target and the matched words. The terms come "
         "from data/reference/vocabulary/ (English and Japanese) plus the city's "
-        "data/cities/<city>/vocabulary.csv with --city. Table-of-contents lines are "
-        "skipped. A goal-level summary (paragraphs and pages per goal) follows the table.",
+        "the sample city's vocabulary.csv with --city. Front matter (contents, lists "
+        "of acronyms and abbreviations, glossaries) is skipped and listed after the "
+        "table. A goal-level summary (paragraphs and pages per goal) follows the table.",
         epilog=EPILOG,
         formatter_class=_RAW,
     )
@@ -133,6 +134,7 @@ def _as_json(mapping: DraftMapping, level: str) -> dict[str, Any]:
                 "target": m.target,
                 "targets": list(m.targets),
                 "score": m.score,
+                "why": m.why(),
                 "evidence": [
                     {
                         "term": e.term,
@@ -142,6 +144,9 @@ def _as_json(mapping: DraftMapping, level: str) -> dict[str, Any]:
                         "goal": e.goal,
                         "target": e.target,
                         "kind": e.kind,
+                        "weight": e.weight,
+                        "place": e.place,
+                        "context": e.context,
                     }
                     for e in m.evidence
                 ],
@@ -179,6 +184,10 @@ def _as_json(mapping: DraftMapping, level: str) -> dict[str, Any]:
             for m in mapping.goals()
         ],
         "paragraphs": paragraphs,
+        "skipped": [
+            {"ref": p.ref, "page": p.page, "reason": p.skipped, "text": p.text}
+            for p in mapping.skipped()
+        ],
     }
 
 
@@ -192,6 +201,7 @@ def _print_table(mapping: DraftMapping, level: str) -> None:
     )
     if frame.empty:
         out.write("No SDG goal found in this draft.\n")
+        _print_skipped(mapping)
         return
     head = f"{'ref':<9} {'page':>4}  {'goal':>4}  {'target':<6} {'score':>5}  words"
     out.write(head + "\n" + "-" * len(head) + "\n")
@@ -208,4 +218,24 @@ def _print_table(mapping: DraftMapping, level: str) -> None:
         out.write(
             f"  SDG {m.goal:>2} {clip(m.title, 38):<38} {len(mapping.paragraphs_for(m.goal)):>4} "
             f"paragraph(s); pages {shown}; targets {targets}\n"
+        )
+    _print_skipped(mapping)
+
+
+def _print_skipped(mapping: DraftMapping) -> None:
+    """Front matter left out of the mapping, grouped by reason, with its refs and pages."""
+    skipped = mapping.skipped()
+    if not skipped:
+        return
+    out = sys.stdout
+    out.write("\nSkipped as front matter (not counted as coverage):\n")
+    by_reason: dict[str, list] = {}
+    for p in skipped:
+        by_reason.setdefault(p.skipped, []).append(p)
+    for reason, paras in by_reason.items():
+        pages = sorted({p.page for p in paras})
+        refs = f"{paras[0].ref}-{paras[-1].ref}" if len(paras) > 1 else paras[0].ref
+        out.write(
+            f"  {skip_label(reason)}: {len(paras)} paragraph(s); "
+            f"pages {', '.join(str(n) for n in pages)}; {refs}\n"
         )

@@ -13,15 +13,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ..workspace import (
     Workspace,
     config_path,
     configured_reviewer,
+    hub_user,
     open_workspace,
     save_reviewer,
 )
 from ..workspace.model import short
+
+if TYPE_CHECKING:
+    from ..review import OpenReview
 from ._common import show_help, text_table
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -41,7 +46,8 @@ def add_workspace_option(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         default=None,
         help="your name, recorded with each change (default: $VLR_REVIEWER, else the "
-        "'reviewer' in ~/.config/vlr/config.yaml)",
+        "'reviewer' in ~/.config/vlr/config.yaml; on the team hub it is your hub account and "
+        "another name is refused)",
     )
 
 
@@ -49,6 +55,27 @@ def workspace_from_args(args: argparse.Namespace) -> Workspace:
     """Open the workspace chosen by the options :func:`add_workspace_option` added."""
     return open_workspace(
         getattr(args, "workspace", None), reviewer=getattr(args, "reviewer", None)
+    )
+
+
+def review_from_args(ws: Workspace, args: argparse.Namespace) -> OpenReview:
+    """The review of ``--review ID``, else the latest of ``--city`` (a sample's is started).
+
+    Starting a sample city's review is said on standard error, so standard
+    output stays the command's own (CSV, JSON...).
+    """
+    from ..errors import UnknownReviewError
+    from ..review import resolve_review
+
+    review, city = getattr(args, "review", None), getattr(args, "city", None)
+    if not review and not city:
+        raise UnknownReviewError("give --review ID (see vlr workspace reviews) or --city SLUG")
+    return resolve_review(
+        ws,
+        review,
+        city=city,
+        version=getattr(args, "version", None),
+        notify=lambda text: print(text, file=sys.stderr),
     )
 
 
@@ -132,7 +159,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="where the workspace is and what it holds",
         description="Show the workspace location (passwords hidden), its database, schema "
-        "version, journal mode, the reviewer name changes are recorded under, and how many "
+        "version, journal mode, the reviewer name changes are recorded under, which access "
+        "checks are in force (none on SQLite; the database's own on a team workspace), and how many "
         "reviews, records and history entries it holds. Creates an empty workspace if "
         "there is none yet.",
         epilog="Examples:\n  vlr workspace info\n  vlr workspace info --workspace ~/reviews",
@@ -158,7 +186,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common],
         help="show or export the history of a review",
         description="Show every change to a review, oldest first: when, who, which item, "
-        "the action and the new value. With --csv, write the full history (old and new "
+        "the action and the new value. On a team workspace 'who' is the database user the "
+        "database itself recorded, not a name a client sent. With --csv, write the full history (old and new "
         "values as JSON) as CSV to standard output or to FILE.",
         epilog="Examples:\n  vlr workspace history santa-rosa-v1-1a2b3c4d\n"
         "  vlr workspace history santa-rosa-v1-1a2b3c4d --kind rating --csv history.csv",
@@ -403,6 +432,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 print(f"wrote {text.count(chr(10)) - 1} history entries to {path}")
             return 0
         entries = ws.history_entries(args.review_id, args.kind, args.key)
+        source = ws.history_source()
     rows = [
         (
             f"{e.at:%Y-%m-%d %H:%M:%S}",
@@ -416,6 +446,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         for e in entries
     ]
     print(text_table(rows, ("when (UTC)", "who", "kind", "key", "action", "version", "new value")))
+    print(f"who: {source}", file=sys.stderr)
     return 0
 
 
@@ -471,6 +502,11 @@ def cmd_whoami(args: argparse.Namespace) -> int:
             f"no reviewer name set; set one with: vlr workspace whoami --set 'Your Name' ({config_path()})"
         )
         return 1
-    source = "VLR_REVIEWER" if os.environ.get("VLR_REVIEWER", "").strip() else str(config_path())
+    if hub_user() is not None:
+        source = "your account on the team hub"
+    elif os.environ.get("VLR_REVIEWER", "").strip():
+        source = "VLR_REVIEWER"
+    else:
+        source = str(config_path())
     print(f"{name} (from {source})")
     return 0

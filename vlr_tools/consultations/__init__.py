@@ -9,7 +9,7 @@ asked (:func:`export_consultations`, RA 10173).
 
 Layout: ``model`` (records and personal-data marks), ``vocab`` (controlled
 values and column headings from ``data/reference/stakeholders``),
-``parsing`` (cell values as typed), ``_xlsx`` (fast workbook reading and file
+``parsing`` (cell values as typed), (workbooks are read by :mod:`vlr_tools.workbook`, with file
 sniffing), ``reader`` (import and validation), ``store`` (workspace),
 ``export`` (XLSX/CSV, pseudonyms, formula-injection safety), ``analysis``.
 """

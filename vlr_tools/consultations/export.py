@@ -301,7 +301,7 @@ def _set(cell: Any, value: object, illegal: Any) -> None:
 
 def write_rejects(result: ImportResult, path: Path) -> Path:
     """The rejected rows of an import, as read, with a "Problem" column, as XLSX."""
-    from ._xlsx import CellError, Formula
+    from ..workbook import CellError, Formula
 
     groups: dict[tuple[str, str | None], list[Any]] = {}
     for rejected in result.rejected:

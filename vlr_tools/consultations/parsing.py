@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from ..stakeholders import Stakeholders, normalise_text
-from ._xlsx import CellError, Formula, serial_to_datetime
+from ..workbook import CellError, Formula, serial_to_datetime
 from .vocab import Engagement
 
 Error = tuple[str, str] | None

@@ -28,7 +28,7 @@ from typing import Any
 from .._shared import collector_paused
 from ..errors import ConsultationLogError, Problem
 from ..stakeholders import Stakeholders, get_stakeholders, normalise_text
-from ._xlsx import (
+from ..workbook import (
     CellError,
     Formula,
     SheetData,

@@ -16,7 +16,7 @@ a reviewer is looking for. :func:`indicator_gaps` lists those as findings, and
 :func:`align_indicators` suggests the global indicator each local one
 corresponds to, with the reason.
 
->>> table = load_indicators("data/cities/santa-rosa/indicators.xlsx")  # doctest: +SKIP
+>>> table = load_indicators("santa-rosa-indicators.xlsx")  # doctest: +SKIP
 >>> indicator_gaps(table).query("gap == 'no_source'")["id"].tolist()  # doctest: +SKIP
 ['SR-IND-05', 'SR-IND-09', ...]
 
@@ -28,12 +28,14 @@ from __future__ import annotations
 
 from .alignment import ALTERNATIVE_MIN, PROXY_MATCH_MIN, QUESTION_MARGIN, align_indicators
 from .gaps import GAP_KINDS, gap_kinds, indicator_gaps
+from .reading import Grid, Reading, read_grids
+from .sources import parse_pages, read_draft_tables, read_indicator_file
 from .table import (
     COLUMNS,
-    REQUIRED_COLUMNS,
     SHEET,
     IndicatorTable,
     LocalIndicator,
+    Observation,
     load_indicators,
 )
 
@@ -43,12 +45,18 @@ __all__ = [
     "GAP_KINDS",
     "PROXY_MATCH_MIN",
     "QUESTION_MARGIN",
-    "REQUIRED_COLUMNS",
     "SHEET",
+    "Grid",
     "IndicatorTable",
     "LocalIndicator",
+    "Observation",
+    "Reading",
     "align_indicators",
     "gap_kinds",
     "indicator_gaps",
     "load_indicators",
+    "parse_pages",
+    "read_draft_tables",
+    "read_grids",
+    "read_indicator_file",
 ]

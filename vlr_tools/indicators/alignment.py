@@ -76,7 +76,10 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 class _Candidate:
     indicator: Indicator
     vector: dict[str, float]
-    norm: float
+    #: One (vector, norm) per language the titles are in: a local indicator
+    #: named in English is compared with the English titles only, so that the
+    #: Japanese words of a title do not dilute the match, and vice versa.
+    languages: tuple[tuple[dict[str, float], float], ...]
     title: str
 
 
@@ -85,27 +88,40 @@ class _Index:
 
     def __init__(self, fw: Framework) -> None:
         self.fw = fw
-        docs: list[tuple[Indicator, Counter[str]]] = []
+        docs: list[tuple[Indicator, list[Counter[str]]]] = []
         for ind in fw.indicators:
-            bag: Counter[str] = Counter()
-            for stem, _ in _tokens(ind.title_en) + _tokens(ind.title_ja):
-                bag[stem] += 1.0  # type: ignore[assignment]
-            for target in dict.fromkeys(ind.targets):
-                tgt = fw.target(target)
-                for stem, _ in _tokens(tgt.title_en):
-                    bag[stem] += 0.3  # type: ignore[assignment]
-            docs.append((ind, bag))
+            targets = [fw.target(t) for t in dict.fromkeys(ind.targets)]
+            japanese = [ind.title_ja, *(t for t, _ in ind.listings_ja if t != ind.title_ja)]
+            bags: list[Counter[str]] = []
+            for titles, target_titles in (
+                ([ind.title_en], [tg.title_en for tg in targets]),
+                (japanese, [tg.title_ja for tg in targets]),
+            ):
+                bag: Counter[str] = Counter()
+                for text in titles:
+                    for stem, _ in _tokens(text):
+                        bag[stem] += 1.0  # type: ignore[assignment]
+                if bag:
+                    for text in target_titles:
+                        for stem, _ in _tokens(text):
+                            bag[stem] += 0.3  # type: ignore[assignment]
+                    bags.append(bag)
+            docs.append((ind, bags))
         df: Counter[str] = Counter()
-        for _, bag in docs:
-            df.update(set(bag))
+        for _, bags in docs:
+            df.update(set().union(*bags))
         n = len(docs)
         self.idf = {term: math.log((n + 1) / (count + 0.5)) for term, count in df.items()}
         self.default_idf = math.log((n + 1) / 0.5)
         self.candidates: list[_Candidate] = []
-        for ind, bag in docs:
-            vec = {term: weight * self.idf[term] for term, weight in bag.items()}
-            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-            self.candidates.append(_Candidate(ind, vec, norm, ind.title_en))
+        for ind, bags in docs:
+            languages = []
+            union: dict[str, float] = {}
+            for bag in bags:
+                vec = {term: weight * self.idf[term] for term, weight in bag.items()}
+                languages.append((vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0))
+                union.update(vec)
+            self.candidates.append(_Candidate(ind, union, tuple(languages), ind.title_en))
         self.by_code = {c: cand for cand in self.candidates for c in cand.indicator.codes}
 
     def vector(
@@ -122,11 +138,14 @@ class _Index:
 
     @staticmethod
     def cosine(a: dict[str, float], an: float, cand: _Candidate) -> float:
-        if len(a) > len(cand.vector):
-            dot = sum(w * a.get(term, 0.0) for term, w in cand.vector.items())
-        else:
-            dot = sum(w * cand.vector.get(term, 0.0) for term, w in a.items())
-        return dot / (an * cand.norm)
+        best = 0.0
+        for vector, norm in cand.languages:
+            if len(a) > len(vector):
+                dot = sum(w * a.get(term, 0.0) for term, w in vector.items())
+            else:
+                dot = sum(w * vector.get(term, 0.0) for term, w in a.items())
+            best = max(best, dot / (an * norm))
+        return best
 
 
 @lru_cache(maxsize=4)

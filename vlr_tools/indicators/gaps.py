@@ -60,7 +60,7 @@ def indicator_gaps(
     ``gap`` is one of :data:`GAP_KINDS`; ``message`` says it in ``lang``.
     These are findings for the review (checklist E1, E3, C4), not errors.
 
-    >>> gaps = indicator_gaps(load_indicators("data/cities/santa-rosa/indicators.xlsx"))  # doctest: +SKIP
+    >>> gaps = indicator_gaps(load_indicators("santa-rosa-indicators.xlsx"))  # doctest: +SKIP
     >>> gaps.groupby("gap").size()  # doctest: +SKIP
     """
     import pandas as pd

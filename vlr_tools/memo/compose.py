@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .._shared import page_ranges
 from ..checklist.consensus import recommendation_rank
-from ..framework import get_framework
+from ..errors import UnknownCodeError
+from ..framework import code_sort_key, get_framework
 from ..i18n import load_strings, t
 from ..responses.model import CityResponse
 from . import figures
@@ -118,6 +119,8 @@ class _Composer:
         # Sentences are joined with a space in English, with nothing in Japanese.
         self.sep = "" if self.lang == "ja" else " "
         self._names: dict[str, str] = {}
+        # Provisional translations whose titles the memo shows: the annex names them once.
+        self._provisional: dict[str, str] = {}
         for n, name in enumerate(self.review.reviewers, start=1):
             self._names[name] = (
                 name if options.show_reviewer_names else t("memo.reviewer_n", self.lang, n=n)
@@ -159,6 +162,18 @@ class _Composer:
 
     def goal_title(self, number: int) -> str:
         return get_framework().title(str(number), self.lang, mark_fallback=True)
+
+    def target_title(self, code: str) -> str:
+        """The official title of a target in the memo's language, noting its translation."""
+        fw = get_framework()
+        try:
+            target = fw.target(code)
+        except UnknownCodeError:
+            return ""
+        translation = fw.translation(target) if self.lang == "ja" else None
+        if translation is not None and translation.provisional:
+            self._provisional[translation.source] = translation.short_ja
+        return fw.title(target.code, self.lang, mark_fallback=True)
 
     def goal_short(self, number: int) -> str:
         goal = get_framework().goal(number)
@@ -556,6 +571,16 @@ class _Composer:
         if cov.findings:
             blocks.append(Text(self.tr("coverage.findings")))
             blocks.append(Bullets(tuple(m.text(self.lang) for m in cov.findings)))
+        named = sorted({c for g in cov.goals for c in g.targets}, key=code_sort_key)
+        if named:
+            blocks.append(
+                Table(
+                    columns=(self.tr("col.target"), self.tr("col.target_title")),
+                    rows=tuple((Cell(c), Cell(self.target_title(c))) for c in named),
+                    caption=self.tr("coverage.targets_caption"),
+                    widths=(1.2, 8.8),
+                )
+            )
         return Section("coverage", title, tuple(blocks))
 
     # -- 3. findings by area ---------------------------------------------------
@@ -1199,6 +1224,16 @@ class _Composer:
             )
         )
         items.append((self.tr("method.privacy"), self.tr("method.privacy_text")))
+        if self._provisional:
+            items.append(
+                (
+                    self.tr("method.titles"),
+                    self.tr(
+                        "method.titles_text",
+                        sources=join_list(list(self._provisional.values()), self.lang),
+                    ),
+                )
+            )
         blocks.append(Facts(tuple(items)))
         for note in self.data.notes:
             blocks.append(Text(note, "small"))

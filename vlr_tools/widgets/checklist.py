@@ -122,6 +122,8 @@ class ChecklistPanel:
         )
         self.messages = w.HTML()
         self.progress = w.HTML()
+        #: Called with the saved rating after each save (e.g. :class:`ChecklistSummary`).
+        self.on_saved: list[Any] = []
 
         self.review.observe(self._on_review, names="value")
         self.criterion.observe(self._on_criterion, names="value")
@@ -208,8 +210,10 @@ class ChecklistPanel:
             try:
                 review = self.ws.review(rid)
                 found = precheck(self.ws, review.city, review.version, review_id=rid)
-            except VlrError:
-                found = None  # a review not tied to a sample city: no pre-check to show
+            except VlrError as exc:
+                # e.g. a review whose draft is not stored yet: say so, offer no suggestion
+                self._message(str(exc).splitlines()[0], error=True)
+                found = None
         self._suggestions[rid] = found
         return found
 
@@ -326,6 +330,8 @@ class ChecklistPanel:
             self._message(t("checklist.widget.error", self.lang, message=str(exc)), error=True)
             return
         self._version = saved.version
+        for callback in list(self.on_saved):
+            callback(saved)
         self._message(
             t(
                 "checklist.widget.saved",
@@ -336,3 +342,77 @@ class ChecklistPanel:
             )
         )
         self._show_progress()
+
+
+class ChecklistSummary:
+    """The review's summary charts and tables, redrawn each time a rating is saved.
+
+    >>> summary = ChecklistSummary(ws, review.id, lang="ja", panel=panel)   # doctest: +SKIP
+
+    With ``panel`` (a :class:`ChecklistPanel`) the charts follow its saves;
+    :meth:`refresh` redraws them by hand. With nothing rated, the ratings
+    chart says so instead of showing an empty axis; tables show empty cells,
+    not ``<NA>``, and whole texts.
+    """
+
+    def __init__(
+        self, ws: Any, review_id: str, *, lang: str = "en", panel: ChecklistPanel | None = None
+    ) -> None:
+        check_lang(lang)
+        self.ws = ws
+        self.review_id = review_id
+        self.lang = lang
+        self.progress_chart = w.Output()
+        self.ratings_chart = w.Output()
+        self.table = w.HTML()
+        self.recommendations = w.HTML()
+        self.refreshed = 0
+        self.widget = w.VBox(
+            [
+                w.HTML(f"<h3>{_esc(t('checklist.summary.title', lang))}</h3>"),
+                self.progress_chart,
+                self.ratings_chart,
+                w.HTML(f"<h4>{_esc(t('checklist.summary.recommendations', lang))}</h4>"),
+                self.recommendations,
+                w.HTML(f"<h4>{_esc(t('checklist.summary.table', lang))}</h4>"),
+                self.table,
+            ]
+        )
+        if panel is not None:
+            panel.on_saved.append(lambda _saved: self.refresh())
+        self.refresh()
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - notebook only
+        from IPython.display import display
+
+        display(self.widget)
+
+    def refresh(self) -> None:
+        """Redraw both charts and both tables from the workspace."""
+        from ..checklist import progress_figure, ratings_figure, summary_frame, top_recommendations
+        from .common import show_figure, table_html
+
+        lang = self.lang
+        show_figure(progress_figure(self.ws, self.review_id, lang), output=self.progress_chart)
+        show_figure(ratings_figure(self.ws, self.review_id, lang), output=self.ratings_chart)
+        recs = top_recommendations(self.ws, self.review_id, lang=lang)
+        self.recommendations.value = (
+            table_html(recs)
+            if len(recs)
+            else f"<i>{_esc(t('checklist.summary.no_recommendations', lang))}</i>"
+        )
+        frame = summary_frame(self.ws, self.review_id, lang)
+        shown = frame[
+            [
+                "criterion_id",
+                "question",
+                "rating_label",
+                "status",
+                "priority",
+                "pages",
+                "comment",
+                "recommendation",
+            ]
+        ]
+        self.table.value = table_html(shown)
+        self.refreshed += 1

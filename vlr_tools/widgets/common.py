@@ -69,7 +69,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HANDLED_ERRORS",
-    "NOTEBOOK_WORKSPACE",
     "PLOTLY_MIME",
     "MessageArea",
     "NotebookSession",
@@ -85,6 +84,8 @@ __all__ = [
     "setup_notebook",
     "show_error",
     "show_figure",
+    "show_table",
+    "table_html",
     "warm_up_charts",
     "written_frame",
 ]
@@ -96,9 +97,6 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: own, plus the built-in ones a typo in a parameter cell raises (an unknown
 #: language is a ValueError, a missing file an OSError).
 HANDLED_ERRORS: tuple[type[BaseException], ...] = (VlrError, ValueError, LookupError, OSError)
-#: Folder (under exports/) of the workspace notebooks use when none is given,
-#: so a fresh clone works without any setup.
-NOTEBOOK_WORKSPACE = "notebook-workspace"
 #: Plotly's own configuration for every chart: no logo, no link to the cloud.
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
 
@@ -279,6 +277,32 @@ def written_frame(results: Iterable[Any]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["format", "file", "folder", "size_kb", "warnings"])
+
+
+_TABLE_STYLE = (
+    "<style>.vlr-table{border-collapse:collapse;font-size:13px;margin:4px 0}"
+    ".vlr-table th,.vlr-table td{border:1px solid #d0d5dd;padding:3px 6px;text-align:left;"
+    "vertical-align:top;white-space:normal;max-width:32em}"
+    ".vlr-table th{background:#f3f5f8}</style>"
+)
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """``frame`` as an HTML table a reviewer reads: empty cells instead of ``<NA>``/``NaN``,
+    whole texts (wrapped, never cut with "…"), everything escaped."""
+    import pandas as pd
+
+    shown = frame.astype(object).where(frame.notna(), "")
+    with pd.option_context("display.max_colwidth", None):
+        body = shown.to_html(index=False, escape=True, na_rep="", classes="vlr-table", border=0)
+    return _TABLE_STYLE + body
+
+
+def show_table(frame: pd.DataFrame) -> None:
+    """Display ``frame`` with :func:`table_html` in the current cell (notebooks)."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(frame)))
 
 
 # --------------------------------------------------------------------------- progress

@@ -47,45 +47,10 @@ NEXT_NOTEBOOKS = (
     ("04_export_memo", "write the review memo"),
 )
 
-# English labels; ``data/reference/i18n`` may give them in other languages
-# under the key ``intake.form.<name>`` (English is used while a key is missing).
-_LABELS = {
-    "upload": "Draft file",
-    "slug": "City slug",
-    "name": "City name",
-    "country": "Country",
-    "province": "Province",
-    "population": "Population",
-    "population_year": "Population year",
-    "barangays": "Barangays",
-    "coastal": "Coastal",
-    "hlpf_year": "HLPF year",
-    "version": "Draft version",
-    "draft_lang": "Draft language",
-    "received": "Received (YYYY-MM-DD)",
-    "ocr": "Read scanned pages with OCR",
-    "start": "Start review",
-    "unknown": "unknown",
-    "yes": "yes",
-    "no": "no",
-    "detect": "detect",
-    "working": "Reading the draft, mapping it and running the pre-checks…",
-    "started": "Started review {review} of {city}, draft {version}.",
-    "city_added": "Added the city {city} to the workspace.",
-    "city_kept": "The city {city} is already in the workspace: its stored profile is kept.",
-    "next": "Next steps",
-    "notebooks": 'Open these notebooks with review_id = "{review}":',
-    "commands": "Or on the command line:",
-    "no_file": "no draft file chosen: pick the PDF, DOCX, Markdown or text file the city sent",
-}
-
 
 def _text(key: str, lang: str, **fmt: object) -> str:
-    try:
-        return t(f"intake.form.{key}", lang, **fmt)
-    except KeyError:
-        text = _LABELS[key]
-        return text.format(**fmt) if fmt else text
+    """The form's text in English or Japanese (data/reference/i18n/intake.yaml)."""
+    return t(f"intake.form.{key}", lang, **fmt)
 
 
 def _whole(value: str, label: str) -> int | None:
@@ -243,14 +208,7 @@ class StartReviewForm:
         Everything is checked before anything is stored; raises the library's
         error (one message) otherwise.
         """
-        from ..intake import (
-            _read,
-            add_city,
-            add_draft,
-            is_sample_city,
-            sniff_format,
-            start_review,
-        )
+        from ..intake import add_draft, is_sample_city, sniff_format, start_review
         from ..workspace.cities import VERSION_RE, CityProfile, check_profile
 
         slug = self.slug.value.strip()
@@ -260,48 +218,43 @@ class StartReviewForm:
                 f"draft version {version!r} is not allowed; write e.g. v1, v2 or 2026-03 "
                 "(letters, digits, '.', '_' or '-')"
             )
-        new_city = self.ws.find_city(slug) is None and not is_sample_city(slug)
-        facts = self.facts()
-        if new_city:
-            check_profile(CityProfile(slug=slug, name=self.name.value, **facts))
+        new_city = None
+        if self.ws.find_city(slug) is None and not is_sample_city(slug):
+            new_city = check_profile(CityProfile(slug=slug, name=self.name.value, **self.facts()))
         fmt = sniff_format(data, filename)
         # Named by what the bytes are, as the intake names the stored file.
         suffix = _SUFFIX[fmt]
         if Path(filename).suffix.lower() != suffix:
             filename = f"{Path(filename).stem or 'draft'}{suffix}"
-        lang = self.draft_lang.value
-        received = self.received.value.strip() or None
+        lines: list[str] = []
+        if new_city is None and self.ws.find_city(slug) is not None:
+            lines.append(_text("city_kept", self.lang, city=slug))
         with tempfile.TemporaryDirectory(prefix="vlr-upload-") as tmp:
             path = Path(tmp) / filename
             path.write_bytes(data)
-            if new_city and not self.ocr.value:
-                # Read it now, before the city is stored: a file that cannot be read
-                # must leave no city behind. (The intake reuses this reading.)
-                try:
-                    _read(path, lang)
-                except ScannedDraftError:
-                    raise ScannedDraftError(
-                        f"{filename}: is a scanned PDF with no text layer, so nothing can be "
-                        f"mapped or quoted. Tick '{_text('ocr', self.lang)}' to read its pages "
-                        "with OCR (the original file is kept), or ask the city for the PDF "
-                        "exported from Word"
-                    ) from None
-            lines: list[str] = []
-            if new_city:
-                add_city(self.ws, slug, self.name.value, **facts)
-                lines.append(_text("city_added", self.lang, city=slug))
-            elif self.ws.find_city(slug) is not None:
-                lines.append(_text("city_kept", self.lang, city=slug))
-            intake = add_draft(
-                self.ws,
-                slug,
-                path,
-                version=version,
-                lang=lang,
-                received=received,
-                ocr=bool(self.ocr.value),
-                reviewer=self.reviewer,
-            )
+            try:
+                # The new city is stored only once the draft has been read: a file
+                # that cannot be read leaves no city behind.
+                intake = add_draft(
+                    self.ws,
+                    slug,
+                    path,
+                    version=version,
+                    lang=self.draft_lang.value,
+                    received=self.received.value.strip() or None,
+                    ocr=bool(self.ocr.value),
+                    reviewer=self.reviewer,
+                    new_city=new_city,
+                )
+            except ScannedDraftError:
+                raise ScannedDraftError(
+                    f"{filename}: is a scanned PDF with no text layer, so nothing can be "
+                    f"mapped or quoted. Tick '{_text('ocr', self.lang)}' to read its pages "
+                    "with OCR (the original file is kept), or ask the city for the PDF "
+                    "exported from Word"
+                ) from None
+        if new_city is not None:
+            lines.insert(0, _text("city_added", self.lang, city=slug))
         reviewers = (self.reviewer,) if self.reviewer else ()
         started = start_review(
             self.ws,

@@ -138,6 +138,8 @@ class MappingReview:
         self.frame = coverage_frame(self.view, self.indicators, self.decisions, hlpf_year, lang)
         self.figure = coverage_figure(self.frame, lang)
         self.buttons: dict[tuple[int, str | None], dict[str, w.Button]] = {}
+        #: Called after each decision is saved or undone (e.g. a page view that follows).
+        self.on_decided: list[Any] = []
         fw = get_framework()
 
         self.goal_filter = w.Dropdown(
@@ -439,6 +441,8 @@ class MappingReview:
                 self.position.value = index
         self._show()
         self._draw_chart()
+        for callback in list(self.on_decided):
+            callback()
 
     def _position_for(self, ref: str) -> int:
         order = [p.ref for p in self.view.paragraphs]

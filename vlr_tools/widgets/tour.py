@@ -1,9 +1,11 @@
-"""The workshop tour: a review in four steps, as one widget (also the `vlr serve` app).
+"""The workshop tour: a review in five steps, as one widget (also the `vlr serve` app).
 
 1. pick a sample city (and draft);
 2. see the draft's SDG coverage chart (17 goals in their official colours);
-3. rate one checklist criterion, with the pre-check's suggestion beside it;
-4. export the review memo and see the file appear in the export folder.
+3. comment on the draft on its page (the page view: select words, save, see
+   the highlight; the words behind the SDG suggestions can be underlined);
+4. rate one checklist criterion, with the pre-check's suggestion beside it;
+5. export the review memo, see the file appear and download it from the page.
 
 Everything is saved in a review workspace as it happens, so a trainer can
 stop and go on later. Long steps show a progress bar; an error is shown as a
@@ -46,6 +48,8 @@ TOUR_CITY_ENV = "VLR_TOUR_CITY"
 #: Environment variables `vlr serve` uses to point the app at a workspace / export folder.
 TOUR_WORKSPACE_ENV = "VLR_TOUR_WORKSPACE"
 TOUR_LANG_ENV = "VLR_TOUR_LANG"
+#: Set by `vlr serve`: the tour runs as the app (it writes its own title).
+TOUR_APP_ENV = "VLR_TOUR_APP"
 #: Checklist template of reviews the tour starts (10 criteria: fits a workshop).
 TOUR_TEMPLATE = "workshop"
 #: Memo formats offered, quickest first (PDF and DOCX draw chart images: seconds).
@@ -76,7 +80,7 @@ class WorkshopTour:
     """The four-step tour as ipywidgets; ``widget`` is what to display.
 
     ``workspace``/``exports`` are a folder (or database URL) and an output
-    folder; empty means ``exports/notebook-workspace`` and ``exports/``.
+    folder; empty means the ``vlr`` command's workspace and ``exports/``.
     ``city`` preselects a city (and draws its chart at once); empty leaves the
     choice to the user. ``html_fallback`` adds the export-friendly HTML
     version of the chart (notebooks); the app leaves it out. ``header=False``
@@ -143,6 +147,11 @@ class WorkshopTour:
         self.chart = w.Output(layout=w.Layout(min_height="80px"))
         self.chart.add_class("vlr-tour-chart")
         self.summary = w.HTML()
+
+        # -- the page view (built once a city's review is open)
+        self.page_view: Any = None
+        self.pages_box = w.VBox()
+        self.pages_box.add_class("vlr-tour-pages")
 
         # -- step 3
         self.criterion = w.Dropdown(
@@ -216,7 +225,11 @@ class WorkshopTour:
         title = f"<h2 style='margin:4px 0'>{html.escape(t('tour.title', L))}</h2>" if header else ""
         self.widget = w.VBox(
             [
-                w.HTML(f"{title}<p>{html.escape(t('tour.intro', L))}</p>"),
+                w.HTML(
+                    f"{title}<p>{html.escape(t('tour.intro', L))}</p>"
+                    f"<p style='color:#8a5300;font-style:italic;margin:2px 0'>"
+                    f"{html.escape(t('tour.sample_note', L))}</p>"
+                ),
                 _heading(t("tour.step1", L)),
                 w.HBox([self.city, self.version]),
                 self.illustrative,
@@ -225,6 +238,9 @@ class WorkshopTour:
                 _heading(t("tour.step2", L)),
                 self.summary,
                 self.chart,
+                _heading(t("tour.step_pages", L)),
+                w.HTML(f"<p style='margin:2px 0'>{html.escape(t('tour.step_pages.intro', L))}</p>"),
+                self.pages_box,
                 _heading(t("tour.step3", L)),
                 self.criterion,
                 self.question,
@@ -327,6 +343,7 @@ class WorkshopTour:
             show_figure(self.figure, html_fallback=self.html_fallback, output=self.chart)
             self.summary.value = self._summary_html(self.coverage)
             self.seconds_to_chart = time.perf_counter() - started
+            self._show_pages()
             self.template = review_template(self.session.ws, self.session.review_id)
             self.suggestions = self._suggestions()
             self.ready = True
@@ -336,6 +353,19 @@ class WorkshopTour:
             bar.finish(t("tour.progress.ready", L, city=city.name, version=self.session.version))
             return True
         return False
+
+    def _show_pages(self) -> None:
+        """The page view of the picked draft, on its first page with mapping evidence."""
+        from .pageview import view_for
+
+        s = self._session()
+        rv = s.opened
+        mapping = rv.mapping()
+        first = next((p.page for p in mapping.paragraphs if p.matches), 1)
+        if self.page_view is not None and hasattr(self.page_view, "pages"):
+            self.page_view.pages.close()
+        self.page_view = view_for(rv, reviewer=s.reviewer or None, lang=self.lang, page=first)
+        self.pages_box.children = (self.page_view,)
 
     def _coverage_frame(self) -> pd.DataFrame:
         from ..coverage import coverage_frame, load_decisions
@@ -557,7 +587,7 @@ class WorkshopTour:
             self.files.value = head + f"<p>{html.escape(t('tour.files.none', L))}</p>"
             return
         rows = []
-        for p in files[:20]:
+        for k, p in enumerate(files[:20]):
             stat = p.stat()
             when = dt.datetime.fromtimestamp(stat.st_mtime).strftime("%Y-%m-%d %H:%M:%S")
             new = p in self.written
@@ -569,11 +599,12 @@ class WorkshopTour:
             )
             rows.append(
                 f"<tr class='vlr-file'><td><code>{html.escape(p.name)}</code>{badge}</td>"
-                f"<td style='text-align:right'>{_size(stat.st_size)}</td><td>{when}</td></tr>"
+                f"<td style='text-align:right'>{_size(stat.st_size)}</td><td>{when}</td>"
+                f"<td>{_download_link(p, L) if k < DOWNLOAD_NEWEST else ''}</td></tr>"
             )
         cells = "".join(
             f"<th style='text-align:left;padding-right:16px'>{html.escape(t(k, L))}</th>"
-            for k in ("tour.files.name", "tour.files.size", "tour.files.time")
+            for k in ("tour.files.name", "tour.files.size", "tour.files.time", "tour.files.open")
         )
         self.files.value = (
             head + f"<table class='vlr-files'><thead><tr>{cells}</tr></thead>"
@@ -617,6 +648,37 @@ class WorkshopTour:
         return list(self.written)
 
 
+#: How many of the newest memos get a download link (each travels inside the page).
+DOWNLOAD_NEWEST = 6
+#: Largest memo offered for download from the page.
+DOWNLOAD_LIMIT = 25 * 1024 * 1024
+_MIME = {
+    ".html": "text/html",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".md": "text/markdown",
+}
+
+
+def _download_link(path: Path, lang: str) -> str:
+    """A link that saves ``path`` from the page itself (the app has no file server).
+
+    The file travels inside the link (a data: URL), so it works in Voila and
+    JupyterLab alike, offline, without opening a folder on the server.
+    """
+    import base64
+
+    size = path.stat().st_size
+    if size > DOWNLOAD_LIMIT:
+        return f"<i>{html.escape(t('tour.files.too_big', lang))}</i>"
+    mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f"<a class='vlr-download' download='{html.escape(path.name)}' "
+        f"href='data:{mime};base64,{data}'>{html.escape(t('tour.files.open', lang))}</a>"
+    )
+
+
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -640,16 +702,23 @@ def workshop_tour(
     *,
     autoplay: bool = False,
     html_fallback: bool = False,
-    header: bool = False,
+    header: bool | None = None,
 ) -> WorkshopTour:
     """Build the tour from a notebook's parameters, or from `vlr serve`'s settings.
 
     Empty ``city``/``lang``/``workspace`` fall back to the environment set by
     ``vlr serve`` (``VLR_TOUR_CITY``, ``VLR_TOUR_LANG``, ``VLR_TOUR_WORKSPACE``),
-    then to no preselected city, English and ``exports/notebook-workspace``.
+    then to no preselected city, English and the ``vlr`` command's workspace.
+    ``header`` (the tour's own title and sample-data note) defaults to on in
+    the app (``VLR_TOUR_APP=1``, set by ``vlr serve``) and off in a notebook,
+    which has its own title cell.
     With ``autoplay`` (headless runs) the four steps are clicked through with
     example values (:meth:`WorkshopTour.play`).
     """
+    if header is None:
+        # In the app the notebook's own title cell is left out (vlr-notebook-only):
+        # the tour writes the title, in the app's language.
+        header = os.environ.get(TOUR_APP_ENV) == "1"
     lang = lang or os.environ.get(TOUR_LANG_ENV, "") or "en"
     if lang not in LANGUAGES:
         check_lang(lang)

@@ -41,10 +41,14 @@ Durability
 Identity
     Each change records the reviewer's name: the ``reviewer=`` argument, else
     the ``VLR_REVIEWER`` environment variable, else ``reviewer:`` in
-    ``~/.config/vlr/config.yaml``. A write without a name is refused.
+    ``~/.config/vlr/config.yaml``. A write without a name is refused. In a
+    team hub session the name is the hub user's; on a team workspace the
+    database records its own user (``current_user``) and decides who may
+    change what (``team``: roles, review members, row-level security).
 
 Layout of this package: ``model`` (the records and their rules),
-``identity`` (who is saving), ``schema`` (the tables), ``database`` (opening
+``identity`` (who is saving), ``team`` (team and review members, access),
+``schema`` (the tables), ``database`` (opening
 SQLite or PostgreSQL, migrations, error messages), ``bundle`` (portable
 files) and ``store`` (the :class:`Workspace` itself). Migrations live in
 ``vlr_tools/migrations/``.
@@ -55,7 +59,13 @@ from __future__ import annotations
 from .bundle import BUNDLE_FORMAT_VERSION, Bundle, BundledCity, read_bundle
 from .cities import CityProfile, StoredDraft
 from .database import DEFAULT_BUSY_TIMEOUT, SQLITE_FILENAME, resolve_location
-from .identity import check_reviewer_name, config_path, configured_reviewer, save_reviewer
+from .identity import (
+    check_reviewer_name,
+    config_path,
+    configured_reviewer,
+    hub_user,
+    save_reviewer,
+)
 from .model import (
     EDITABLE_REVIEW_FIELDS,
     HISTORY_ACTIONS,
@@ -68,7 +78,9 @@ from .model import (
     describe_conflict,
     saved_note,
 )
+from .schema import TEAM_ROLES
 from .store import HISTORY_COLUMNS, Workspace, open_workspace
+from .team import ReviewMember, TeamMember, check_team_name
 
 __all__ = [
     "BUNDLE_FORMAT_VERSION",
@@ -79,6 +91,7 @@ __all__ = [
     "REVIEW_KIND",
     "REVIEW_STATUSES",
     "SQLITE_FILENAME",
+    "TEAM_ROLES",
     "Bundle",
     "BundledCity",
     "CityProfile",
@@ -86,12 +99,16 @@ __all__ = [
     "HistoryEntry",
     "Record",
     "Review",
+    "ReviewMember",
     "SavedBatch",
+    "TeamMember",
     "Workspace",
     "check_reviewer_name",
+    "check_team_name",
     "config_path",
     "configured_reviewer",
     "describe_conflict",
+    "hub_user",
     "open_workspace",
     "read_bundle",
     "resolve_location",

@@ -196,6 +196,12 @@ class StoredDraft:
         return tuple(int(p) for p in self.info.get("ocr_pages") or ())
 
     @property
+    def rendering(self) -> dict[str, Any] | None:
+        """The PDF rendering kept with a DOCX draft: ``sha256``, ``pages``, ``tool`` (or None)."""
+        found = self.info.get("rendering")
+        return dict(found) if isinstance(found, dict) and found.get("sha256") else None
+
+    @property
     def text_source(self) -> str:
         """The SHA-256 of the file the text is read from (the OCR'd copy, if any)."""
         return self.text_sha256 or self.sha256
@@ -405,6 +411,34 @@ class CityStore:
                 )
         return draft, old
 
+    def put_rendering(
+        self, city: str, version: str, content: bytes, *, pages: int, tool: str
+    ) -> StoredDraft:
+        """Keep a PDF rendering of a stored draft (a DOCX drawn by LibreOffice) with it.
+
+        The bytes are stored like the draft's; the draft's ``info["rendering"]``
+        records their SHA-256, page count and the tool that drew them.
+        """
+        with self._db.write() as conn:
+            row = conn.execute(
+                sa.select(drafts_table).where(
+                    drafts_table.c.city == city, drafts_table.c.version == version
+                )
+            ).first()
+            if row is None:
+                raise CityError(f"no draft {version!r} of {city!r} is stored in the workspace")
+            digest = self._store_blob(conn, content)
+            info = dict(row.info or {})
+            info["rendering"] = {"sha256": digest, "pages": pages, "tool": tool}
+            conn.execute(
+                drafts_table.update()
+                .where(drafts_table.c.city == city, drafts_table.c.version == version)
+                .values(info=info)
+            )
+        found = self.find_draft(city, version)
+        assert found is not None
+        return found
+
     def find_draft(self, city: str, version: str) -> StoredDraft | None:
         """The stored draft ``version`` of ``city``, or None."""
         with self._db.read() as conn:
@@ -445,6 +479,6 @@ def unknown_city_message(slug: str, known: list[str]) -> str:
     text = f"no city {slug!r} in the workspace"
     if close:
         text += f"; did you mean {', '.join(close)}?"
-    text += f" Cities here: {', '.join(known) if known else '(none)'}"
+    text += f". Cities here: {', '.join(known) if known else '(none)'}"
     text += f"; add it with `vlr city add {slug} --name NAME`"
     return text

@@ -22,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from .. import paths
-from ..errors import WorkspaceError, WorkspaceValueError
+from ..errors import AccessError, WorkspaceError, WorkspaceValueError
 from .model import serialise
 from .schema import MIGRATIONS_DIR, TABLES
 
@@ -258,11 +258,62 @@ class Database:
                 "password and database name in the URL (VLR_DATABASE_URL or --workspace)"
             )
         if isinstance(orig, psycopg.errors.InsufficientPrivilege):
-            return WorkspaceError(
-                f"the PostgreSQL user may not do this in {self.location}: {text}. Ask the "
-                "database administrator for the right grants"
-            )
+            return self.refused(text)
         return WorkspaceError(f"workspace {self.location}: database error: {text}")
+
+    def refused(self, text: str) -> AccessError:
+        """The database refused a change: say which role it needs.
+
+        The team's own checks (the triggers of migration 0003) explain
+        themselves with a message starting ``vlr:``; a table the role has no
+        grant on ("permission denied for table records") is explained from the
+        user's team role. Nothing of the refused transaction was saved.
+        """
+        if text.startswith("vlr: "):
+            return AccessError(f"{text[5:]}. Nothing was saved by this attempt")
+        user, role = self.team_identity()
+        table = text.rsplit(" ", 1)[-1] if text.startswith("permission denied for table") else ""
+        if role == "observer":
+            need = (
+                f"{user} has the team role observer, which may only read; saving needs the "
+                "team role reviewer or lead"
+            )
+        elif role == "reviewer" and table in ("reviews", "review_members"):
+            need = (
+                f"{user} has the team role reviewer; starting a review or changing one (its "
+                "status, reviewers or members) needs the role lead"
+            )
+        elif role is not None:
+            need = (
+                f"{user} has the team role {role}; this needs the workspace owner (adding "
+                "team members, importing bundles, upgrading the schema)"
+            )
+        else:
+            need = (
+                f"the database user {user} is not on this workspace's team; the workspace "
+                "owner adds it with `scripts/hub add-user NAME --role reviewer` "
+                "(or `vlr team add`)"
+            )
+        return AccessError(
+            f"the shared workspace {self.location} refused the change ({text}): {need}. "
+            "Nothing was saved by this attempt"
+        )
+
+    def team_identity(self) -> tuple[str, str | None]:
+        """The database user and its team role (None: not on the team, e.g. the owner).
+
+        On SQLite there are no database users: ``("", None)``.
+        """
+        if self.backend != "postgresql":
+            return "", None
+        try:
+            with self.engine.connect() as conn:
+                user = str(conn.exec_driver_sql("SELECT current_user").scalar())
+                role = conn.execute(sa.text("SELECT vlr_team_role(current_user)")).scalar()
+                conn.rollback()
+        except sa.exc.SQLAlchemyError:
+            return "?", None
+        return user, None if role is None else str(role)
 
     @contextlib.contextmanager
     def errors(self) -> Iterator[None]:

@@ -4,6 +4,12 @@ The name comes from, in order: the ``reviewer=`` argument (a notebook sets
 it), the ``VLR_REVIEWER`` environment variable, or ``reviewer:`` in the
 per-user config file (``~/.config/vlr/config.yaml``). A write without a name
 is refused, so the history can always say who decided what.
+
+Inside a team hub session (JupyterHub sets ``JUPYTERHUB_USER`` for the
+user's server and its kernels) the reviewer is the hub user, and a different
+name from any of those sources is refused. On the team's PostgreSQL workspace
+the database records its own user with each change anyway (see migration
+0003), so the hub name is what the history shows.
 """
 
 from __future__ import annotations
@@ -72,9 +78,38 @@ def _read_config(path: Path) -> dict[str, Any]:
 _config_cache: dict[tuple[str, int], str | None] = {}
 
 
+#: Names the notebooks' parameters cells carry as placeholders: in a hub
+#: session they mean "not set" (the hub user), any other name is refused.
+NOTEBOOK_PLACEHOLDERS = ("Notebook Reviewer", "Notebook Reviewer (illustrative)")
+
+
+def hub_user() -> str | None:
+    """The JupyterHub user this process runs for (``$JUPYTERHUB_USER``), or None."""
+    name = os.environ.get("JUPYTERHUB_USER", "").strip()
+    return name or None
+
+
+def check_hub_name(name: str | None, where: str) -> str | None:
+    """Refuse, inside a hub session, a reviewer name that is not the hub user's.
+
+    Returns ``name`` (or the hub user when ``name`` is None).
+    """
+    hub = hub_user()
+    if hub is None or name is None or name == hub:
+        return name if hub is None else hub
+    raise WorkspaceError(
+        f"{where} is {name!r}, but in this team hub session you are {hub!r} (your hub "
+        "account), and every change is recorded under that name. Leave the name out "
+        f"(or give {hub!r})"
+    )
+
+
 def configured_reviewer() -> str | None:
-    """The reviewer's name from ``VLR_REVIEWER`` or the config file, or None."""
+    """The reviewer's name: the hub user in a hub session, else ``VLR_REVIEWER`` or the
+    config file, else None."""
     name = os.environ.get("VLR_REVIEWER", "").strip()
+    if hub_user() is not None:
+        return check_hub_name(name or None, "the environment variable VLR_REVIEWER")
     if name:
         return check_reviewer_name(name, "environment variable VLR_REVIEWER")
     path = config_path()
@@ -95,6 +130,11 @@ def configured_reviewer() -> str | None:
 def save_reviewer(name: str) -> Path:
     """Write ``reviewer: name`` to the config file, keeping its other keys."""
     name = check_reviewer_name(name, "reviewer name")
+    if hub_user() is not None:
+        raise WorkspaceError(
+            f"in a team hub session your name is your hub account ({hub_user()!r}); "
+            "there is no other name to save"
+        )
     path = config_path()
     content = _read_config(path) if path.exists() else {}
     content["reviewer"] = name

@@ -16,7 +16,19 @@ import sqlalchemy as sa
 from .model import HistoryEntry, Record, Review
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-TABLES = ("reviews", "records", "history", "imports", "cities", "blobs", "drafts")
+TABLES = (
+    "reviews",
+    "records",
+    "history",
+    "imports",
+    "cities",
+    "blobs",
+    "drafts",
+    "team",
+    "review_members",
+)
+#: Roles on a team workspace and on each of its reviews, from most to least rights.
+TEAM_ROLES = ("lead", "reviewer", "observer")
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -145,6 +157,28 @@ drafts_table = sa.Table(
     sa.Column("added_at", UTCDateTime, nullable=False),
     sa.Column("added_by", sa.String(200), nullable=False),
     sa.UniqueConstraint("city", "version", name="uq_drafts_city_version"),
+)
+
+
+team_table = sa.Table(
+    "team",
+    metadata,
+    sa.Column("name", sa.String(63), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("display_name", sa.String(200)),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.Column("added_by", sa.String(200), nullable=False),
+)
+
+review_members_table = sa.Table(
+    "review_members",
+    metadata,
+    sa.Column("review_id", sa.String(64), sa.ForeignKey("reviews.id"), primary_key=True),
+    sa.Column("name", sa.String(63), sa.ForeignKey("team.name"), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.Column("added_by", sa.String(200), nullable=False),
 )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from .._shared import collector_paused
 from ..errors import (
+    AccessError,
     BundleError,
     ConflictError,
     UnknownReviewError,
@@ -33,7 +34,15 @@ from .bundle import (
 )
 from .cities import CityProfile, CityStore, StoredDraft, _draft_from_row
 from .database import DEFAULT_BUSY_TIMEOUT, SQLITE_FILENAME, Database
-from .identity import NO_IDENTITY_MESSAGE, check_reviewer_name, config_path, configured_reviewer
+from .identity import (
+    NO_IDENTITY_MESSAGE,
+    NOTEBOOK_PLACEHOLDERS,
+    check_hub_name,
+    check_reviewer_name,
+    config_path,
+    configured_reviewer,
+    hub_user,
+)
 from .model import (
     EDITABLE_REVIEW_FIELDS,
     REVIEW_KIND,
@@ -56,6 +65,7 @@ from .model import (
     slug,
 )
 from .schema import (
+    TEAM_ROLES,
     blobs_table,
     cities_table,
     drafts_table,
@@ -68,6 +78,7 @@ from .schema import (
     review_row,
     reviews_table,
 )
+from .team import TeamStore
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,7 +150,7 @@ def open_workspace(
     return Workspace(location, reviewer=reviewer, busy_timeout=busy_timeout)
 
 
-class Workspace(CityStore):
+class Workspace(CityStore, TeamStore):
     """An open review workspace; create it with :func:`open_workspace`.
 
     One object may be shared by the threads of a notebook or server: every
@@ -153,7 +164,10 @@ class Workspace(CityStore):
         reviewer: str | None = None,
         busy_timeout: float | None = None,
     ) -> None:
+        if reviewer in NOTEBOOK_PLACEHOLDERS and hub_user() is not None:
+            reviewer = None  # a notebook's placeholder name: the hub user is the reviewer
         self._reviewer = None if reviewer is None else check_reviewer_name(reviewer, "reviewer")
+        check_hub_name(self._reviewer, "the reviewer name given")
         if busy_timeout is None:
             env = os.environ.get("VLR_BUSY_TIMEOUT")
             try:
@@ -163,6 +177,16 @@ class Workspace(CityStore):
                     f"VLR_BUSY_TIMEOUT must be a number of seconds, found {env!r}"
                 ) from None
         self._db = Database(location, busy_timeout)
+        # On a team workspace the database user is the reviewer: the database
+        # records it with every change whatever name the client sends.
+        self._team_user, self._team_role = self._db.team_identity()
+        if self._team_role is not None:
+            try:
+                self._check_team_name(self._reviewer, "the reviewer name given")
+                self._check_team_name(hub_user(), "the hub user")
+            except WorkspaceError:
+                self._db.dispose()
+                raise
 
     @property
     def backend(self) -> str:
@@ -188,16 +212,42 @@ class Workspace(CityStore):
 
     @property
     def reviewer(self) -> str | None:
-        """The name recorded with changes, or None when none is configured."""
+        """The name recorded with changes, or None when none is configured.
+
+        On a team workspace it is the database user; in a hub session, the hub user.
+        """
+        if self._team_role is not None:
+            # A name in the environment must agree (the config file's is for
+            # a laptop and is not used here).
+            env = os.environ.get("VLR_REVIEWER", "").strip() or None
+            check_hub_name(env, "the environment variable VLR_REVIEWER")
+            self._check_team_name(env, "the environment variable VLR_REVIEWER")
+            return self._team_user
         return self._reviewer or configured_reviewer()
 
     def set_reviewer(self, name: str | None) -> None:
         """Set (or with None, clear) the reviewer name of this workspace object."""
-        self._reviewer = None if name is None else check_reviewer_name(name, "reviewer")
+        checked = None if name is None else check_reviewer_name(name, "reviewer")
+        check_hub_name(checked, "the reviewer name given")
+        self._check_team_name(checked, "the reviewer name given")
+        self._reviewer = checked
+
+    def _check_team_name(self, name: str | None, where: str) -> None:
+        """Refuse a name other than the database user's on a team workspace."""
+        if self._team_role is None or name is None or name == self._team_user:
+            return
+        raise WorkspaceError(
+            f"{where} is {name!r}, but this team workspace records every change under your "
+            f"database user {self._team_user!r} (team role {self._team_role}); leave the "
+            f"name out or give {self._team_user!r}"
+        )
 
     def _who(self, reviewer: str | None) -> str:
         if reviewer is not None:
-            return check_reviewer_name(reviewer, "reviewer")
+            name = check_reviewer_name(reviewer, "reviewer")
+            check_hub_name(name, "the reviewer name given")
+            self._check_team_name(name, "the reviewer name given")
+            return name
         who = self.reviewer
         if not who:
             raise WorkspaceError(NO_IDENTITY_MESSAGE.format(config=config_path()))
@@ -261,6 +311,12 @@ class Workspace(CityStore):
             conn.execute(reviews_table.insert().values(review_row(review)))
             item = (review_id, REVIEW_KIND, review_id)
             self._log(conn, item, "create", None, review.fields(), 1, who, when)
+            if self._team_role is not None:
+                # The database made the starting team lead the review's lead;
+                # the other reviewers listed become its reviewers.
+                for name in review.reviewers:
+                    if name != who:
+                        self._add_member_in(conn, review_id, name, TEAM_ROLES[1], who)
         return review
 
     def review(self, review_id: str) -> Review:
@@ -976,6 +1032,13 @@ class Workspace(CityStore):
         ["city santa-rosa is already in this workspace with a different profile ..."]
         """
         who = self._who(reviewer)
+        if self._team_role is not None:
+            raise AccessError(
+                "importing a review bundle into a team workspace is the workspace owner's job: "
+                "it brings other people's history, which a team member's connection would "
+                f"record as theirs. You are the team member {self._team_user}; ask the hub "
+                "administrator to run `vlr workspace import` with the owner's database URL"
+            )
         bundle = read_bundle(path)
         try:
             with self._db.write() as conn:
@@ -1201,6 +1264,7 @@ class Workspace(CityStore):
             "backend": self.backend,
             "schema_revision": self.schema_revision,
             "reviewer": self.reviewer,
+            **self.access(),
         }
         tables = {
             "reviews": reviews_table,

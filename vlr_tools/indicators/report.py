@@ -1,0 +1,178 @@
+"""The "what I understood" report of an indicator table reading, in English or Japanese."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..i18n import check_lang, t
+
+if TYPE_CHECKING:
+    from .reading import Reading
+
+
+def _value(point: tuple[int, float, str] | None, lang: str) -> str:
+    if point is None:
+        return t("indicators.understood.none", lang)
+    year, number, text = point
+    return f"{text or f'{number:g}'} ({year})"
+
+
+def understood_lines(
+    reading: Reading, lang: str = "en", *, details: bool = False, limit: int = 8
+) -> list[str]:
+    """Lines for a reviewer: tables, columns, year columns, sections, skipped rows, choices."""
+    check_lang(lang)
+    keep = None if details else limit
+    lines = [t("indicators.understood.title", lang, file=reading.file)]
+    layout = (
+        "+".join(
+            t(f"indicators.understood.layout.{name}", lang) for name in reading.layout.split("+")
+        )
+        if reading.layout != "none"
+        else t("indicators.understood.none", lang)
+    )
+    lines.append(
+        t(
+            "indicators.understood.rows_read",
+            lang,
+            rows=f"{reading.rows_read:,}",
+            tables=len(reading.tables),
+            layout=layout,
+        )
+    )
+    if reading.pages:
+        lines.append(t("indicators.understood.pages", lang, pages=_page_list(reading.pages)))
+    for table in reading.tables:
+        if not table.used:
+            lines.append(
+                t(
+                    "indicators.understood.table_unused",
+                    lang,
+                    number=table.number,
+                    where=table.span(),
+                    why=table.why_not,
+                )
+            )
+        lines.append(
+            t(
+                "indicators.understood.table",
+                lang,
+                number=table.number,
+                where=table.span(),
+                rows="-".join(
+                    str(r) for r in dict.fromkeys((table.header_rows[0], table.header_rows[-1]))
+                ),
+                layout=t(f"indicators.understood.layout.{table.layout}", lang),
+                count=table.indicators,
+            )
+        )
+        by_year = {y.letter: y for y in table.year_columns}
+        same = next(
+            (
+                other
+                for other in reading.tables
+                if other.number < table.number
+                and other.signature == table.signature
+                and [c.heading for c in other.columns] == [c.heading for c in table.columns]
+            ),
+            None,
+        )
+        if same is not None and not table.year_columns:
+            lines.append(t("indicators.understood.same_columns", lang, number=same.number))
+        for column in [] if same is not None and not table.year_columns else table.columns:
+            how = t("indicators.how." + column.how.replace(" ", "_"), lang)
+            if column.field == "year" and column.letter in by_year:
+                y = by_year[column.letter]
+                lines.append(
+                    t(
+                        "indicators.understood.year_column",
+                        lang,
+                        letter=column.letter,
+                        heading=column.heading,
+                        year=y.year,
+                        values=y.values,
+                        blanks=y.blanks,
+                        flagged=y.flagged,
+                        problems=y.problems,
+                    )
+                )
+            elif column.field and column.field != "year":
+                lines.append(
+                    t(
+                        "indicators.understood.column",
+                        lang,
+                        letter=column.letter,
+                        heading=column.heading,
+                        field=t(f"indicators.field.{column.field}", lang),
+                        how=how,
+                    )
+                )
+            else:
+                lines.append(
+                    t(
+                        "indicators.understood.column_unused",
+                        lang,
+                        letter=column.letter,
+                        heading=column.heading,
+                        how=how,
+                    )
+                )
+        lines += _capped(
+            [
+                t("indicators.understood.section", lang, where=w, text=text, goal=goal)
+                for w, text, goal in table.sections
+            ],
+            keep,
+            lang,
+        )
+        lines += _capped(
+            [
+                t("indicators.understood.skipped", lang, where=w, reason=reason)
+                for w, reason in table.skipped
+            ],
+            keep,
+            lang,
+        )
+    if reading.choices:
+        lines.append(t("indicators.understood.rule", lang))
+        lines += _capped(
+            [
+                t(
+                    "indicators.understood.choice",
+                    lang,
+                    id=c.id,
+                    baseline=_value(c.baseline, lang),
+                    latest=_value(c.latest, lang),
+                    n=c.years_with_data,
+                )
+                for c in reading.choices
+            ],
+            keep,
+            lang,
+        )
+    lines += reading.notes
+    if reading.mapping:
+        shown = "; ".join(f"{k}={v}" for k, v in reading.mapping.items())
+        lines.append(t("indicators.understood.mapping", lang, mapping=shown))
+    if reading.warnings:
+        lines.append(t("indicators.understood.warnings", lang, n=len(reading.warnings)))
+        lines += _capped([f"  - {w}" for w in reading.warnings], keep, lang)
+    if reading.problems:
+        lines.append(t("indicators.understood.problems", lang, n=len(reading.problems)))
+        lines += [f"  - {p}" for p in reading.problems]
+    return lines
+
+
+def _capped(lines: list[str], keep: int | None, lang: str) -> list[str]:
+    if keep is None or len(lines) <= keep:
+        return lines
+    return lines[:keep] + [t("indicators.understood.more", lang, n=len(lines) - keep)]
+
+
+def _page_list(pages: tuple[int, ...]) -> str:
+    from ..documents import _page_list as pages_text
+
+    return pages_text(list(pages))
+
+
+__all__ = ["understood_lines"]
