@@ -7,6 +7,7 @@ with a small Word draft, as a reviewer would take in a real partner city.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import zipfile
@@ -174,6 +175,9 @@ def test_a_review_without_recommendations_has_no_sheet(tmp_path):
 def test_a_filled_sheet_is_stored_with_who_sent_it_and_when(city, tmp_path):
     ws, rv, _ = city
     sheet = export_sheet(ws, rv.id, tmp_path / "sheet.xlsx")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert sheet.path.stat().st_mode & 0o777 == 0o666 & ~umask  # shared like the memo
     filled = _fill(sheet.path, tmp_path / "filled.xlsx", _answers(ws, rv))
     done = import_responses(ws, rv.id, filled, reviewer="Ben Example")
     assert done.sent_by == "Maria Santos, CPDO Iloilo" and done.sent_on == dt.date(2026, 2, 10)

@@ -178,6 +178,11 @@ def export_sheet(
     os.close(fd)
     try:
         book.save(tmp)
+        # mkstemp makes the file readable by its owner only; the sheet is a
+        # document to share, like the memo beside it.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
