@@ -503,6 +503,11 @@ def test_interactive_html_embeds_plotly_once_without_control_characters(memos):
     big = [s for s in doc.scripts if len(s) > 1_000_000]
     assert len(big) == 1 and "plotly" in big[0][:2000].lower()
     assert not [t for t, _ in doc.tags if t == "svg"]
+    # plotly puts buttons inside its plot: the plot is not an image (no nested
+    # interactive content); its text alternative is a paragraph it points at.
+    plots = [a for t, a in doc.tags if t == "div" and a.get("class") == "plot"]
+    ids = {a.get("id") for t, a in doc.tags if t == "p"}
+    assert plots and all("role" not in p and p["aria-describedby"] in ids for p in plots)
     assert "details" in [t for t, _ in doc.tags] or all(
         c.table_follows for c in memos["en"].charts()
     )
