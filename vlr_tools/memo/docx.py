@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import t
-from .html import comment_label
-from .html import labels as html_labels
 from .model import Bullets, Cell, Chart, Facts, Finding, Memo, Notice, Section, Table, Text
+from .words import comment_label
+from .words import labels as html_labels
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 

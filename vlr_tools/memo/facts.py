@@ -102,7 +102,10 @@ class ChecklistFacts:
 
 @dataclass(frozen=True)
 class Message:
-    """A finding another module worded in both languages (``kind`` as in the answer keys)."""
+    """A finding another module worded (``kind`` as in the answer keys).
+
+    A memo words findings in its own language only: ``en`` then holds that
+    text, and ``ja`` holds it too when it is Japanese."""
 
     kind: str
     en: str

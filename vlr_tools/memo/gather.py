@@ -59,12 +59,16 @@ def gather(
     problems: list[tuple[str, str]] = []
     coverage = None
     try:
-        coverage = coverage_facts(ws, opened, review.hlpf_year)
+        coverage = coverage_facts(ws, opened, review.hlpf_year, lang)
     except VlrError as exc:
         problems.append(("coverage", str(exc).splitlines()[0]))
     indicators = indicator_facts(opened, coverage.covered if coverage else (), coverage)
     engagement = engagement_facts(
-        ws, rv, covered=coverage.covered if coverage else None, include_personal=include_personal
+        ws,
+        rv,
+        covered=coverage.covered if coverage else None,
+        include_personal=include_personal,
+        lang=lang,
     )
     changes = change_facts(ws, review_id, review.previous_version)
     outcomes = annotation_outcomes(ws, review_id)
@@ -402,12 +406,16 @@ def _value(year: int | None, value: float | None) -> str:
 # -- SDG coverage -----------------------------------------------------------------------
 
 
-def coverage_facts(ws: Any, opened: Any, hlpf_year: int) -> CoverageFacts | None:
+def coverage_facts(
+    ws: Any, opened: Any, hlpf_year: int, lang: str | None = None
+) -> CoverageFacts | None:
     """How the draft covers the 17 goals, with the review's mapping decisions applied.
 
     None when the review has no stored draft. The mapping is the one saved
     in the review (what the reviewer saw, with its vocabulary version), else
-    a fresh one; the memo says how many reviewer decisions changed it.
+    a fresh one; the memo says how many reviewer decisions changed it. The
+    findings are worded in ``lang`` only when it is given (a memo needs one
+    language: the other would cost a second coverage table), else in both.
     """
     if not opened.has_draft:
         return None
@@ -420,10 +428,10 @@ def coverage_facts(ws: Any, opened: Any, hlpf_year: int) -> CoverageFacts | None
     # Paragraphs with at least one goal once the decisions are applied (what
     # `vlr map` lists), as opposed to every paragraph of the draft.
     mapped = cov.effective_matches(view, decisions)
-    frames = {
-        lang: cov.coverage_frame(view, table, decisions, hlpf_year, lang) for lang in ("en", "ja")
-    }
-    frame = frames["en"]
+    langs = (lang,) if lang else ("en", "ja")
+    # The goals' numbers and depth codes are the same in every language.
+    frames = {x: cov.coverage_frame(view, table, decisions, hlpf_year, x) for x in langs}
+    frame = frames[langs[0]]
     goals = tuple(
         GoalCoverage(
             goal=int(row.goal),
@@ -438,13 +446,10 @@ def coverage_facts(ws: Any, opened: Any, hlpf_year: int) -> CoverageFacts | None
     )
     coastal = opened.coastal
     found = {
-        lang: cov.coverage_findings(f, hlpf_year=hlpf_year, coastal=coastal, lang=lang)
-        for lang, f in frames.items()
+        x: list(cov.coverage_findings(f, hlpf_year=hlpf_year, coastal=coastal, lang=x).itertuples())
+        for x, f in frames.items()
     }
-    findings = tuple(
-        Message(str(en.kind), str(en.message), str(ja.message))
-        for en, ja in zip(found["en"].itertuples(), found["ja"].itertuples(), strict=True)
-    )
+    findings = _messages(found)
     return CoverageFacts(
         goals=goals,
         hlpf_year=hlpf_year,
@@ -461,9 +466,16 @@ def coverage_facts(ws: Any, opened: Any, hlpf_year: int) -> CoverageFacts | None
 
 
 def engagement_facts(
-    ws: Any, rv: Any, *, covered: tuple[int, ...] | None = None, include_personal: bool = False
+    ws: Any,
+    rv: Any,
+    *,
+    covered: tuple[int, ...] | None = None,
+    include_personal: bool = False,
+    lang: str | None = None,
 ) -> EngagementFacts | None:
-    """What the review's consultation log shows, aggregated (no personal data by default)."""
+    """What the review's consultation log shows, aggregated (no personal data by default).
+
+    The findings are worded in ``lang`` only when it is given, else in both languages."""
     from .. import consultations as con
     from ..stakeholders import get_stakeholders
 
@@ -510,18 +522,18 @@ def engagement_facts(
         row = status[status["version"] == rv.version]
         validation = bool(row["validated"].iloc[0]) if len(row) else None
     found = {
-        lang: con.engagement_findings(
-            records,
-            draft_dates=dates or None,
-            version=rv.version,
-            covered_goals=covered,
-            lang=lang,
+        x: list(
+            con.engagement_findings(
+                records,
+                draft_dates=dates or None,
+                version=rv.version,
+                covered_goals=covered,
+                lang=x,
+            )
         )
-        for lang in ("en", "ja")
+        for x in ((lang,) if lang else ("en", "ja"))
     }
-    findings = tuple(
-        Message(a.kind, a.message, b.message) for a, b in zip(found["en"], found["ja"], strict=True)
-    )
+    findings = _messages(found)
     dated = [c.date for c in records if c.date]
     no_response = con.inputs_without_response(records)
     personal_columns: tuple[str, ...] = ()
@@ -554,6 +566,20 @@ def engagement_facts(
         findings=findings,
         personal_rows=personal_rows,
         personal_columns=personal_columns,
+    )
+
+
+def _messages(found: dict[str, list[Any]]) -> tuple[Message, ...]:
+    """Findings (with ``kind`` and ``message``) worded in one or both languages, as Messages.
+
+    A message worded in Japanese only keeps it in both fields, so that
+    :meth:`Message.text` gives it whatever it is asked for."""
+    if set(found) == {"en", "ja"}:
+        pairs = zip(found["en"], found["ja"], strict=True)
+        return tuple(Message(str(a.kind), str(a.message), str(b.message)) for a, b in pairs)
+    (lang, items), *_ = found.items()
+    return tuple(
+        Message(str(a.kind), str(a.message), str(a.message) if lang == "ja" else "") for a in items
     )
 
 

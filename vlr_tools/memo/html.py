@@ -31,9 +31,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..i18n import t
 from .model import Chart, Memo, Section
 from .svg import chart_svg
+from .words import comment_label, labels
 
 #: The HTML variants (see the module docstring).
 VARIANTS = ("static", "interactive", "print")
@@ -120,24 +120,6 @@ def _anchor(section: Section) -> str:
     return "sec-" + re.sub(r"[^a-z0-9-]+", "-", section.key.lower()).strip("-")
 
 
-def labels(lang: str) -> dict[str, str]:
-    """Fixed words the renderers place around the model's content."""
-    keys = (
-        "contents",
-        "evidence",
-        "priority",
-        "comment",
-        "recommendation",
-        "note",
-        "data_table",
-        "chart_missing",
-        "colophon",
-        "sep",
-        "table",
-    )
-    return {k: t(f"memo.label.{k}", lang) for k in keys}
-
-
 def render_html(
     memo: Memo,
     *,
@@ -171,11 +153,6 @@ def render_html(
         chart_json=chart_json,
         comment_label=lambda who: comment_label(who, memo.lang),
     )
-
-
-def comment_label(who: str, lang: str) -> str:
-    """ "Comment" or "Comment by Reviewer A": the label before a reviewer's comment."""
-    return t("memo.label.comment_by", lang, who=who) if who else t("memo.label.comment", lang)
 
 
 def write_html(memo: Memo, path: Path, *, interactive: bool = False) -> Path:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .html import comment_label
-from .html import labels as html_labels
 from .model import Bullets, Chart, Facts, Finding, Memo, Notice, Section, Table, Text
+from .words import comment_label
+from .words import labels as html_labels
 
 # Characters that can start or end Markdown markup anywhere in a line:
 # emphasis, code, links and images (a link needs "[", so "(" and "!" can stay
