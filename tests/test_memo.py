@@ -1447,3 +1447,27 @@ def test_indicator_alignment_is_kept_by_content(memo_ws, tmp_path, monkeypatch):
     )
     assert _alignment_key(changed) != _alignment_key(table)
     assert set(aligned_codes(changed)) == {table.indicators[0].id}
+
+
+def test_pdf_worker_writes_pdfs_while_the_caller_writes_the_rest(memos, tmp_path):
+    """The CLI starts one PDF worker before building its memos; each memo's PDF is
+    complete once the worker is waited for, and an error there reaches the caller."""
+    from vlr_tools.errors import MemoError
+    from vlr_tools.memo.render import PdfWorker
+
+    worker = PdfWorker.start()
+    assert worker is not None  # two CPUs and fork: the test machines have both
+    results = [
+        r
+        for lang in ("en", "ja")
+        for r in render_memo(memos[lang], ("pdf", "md"), tmp_path, pdf_worker=worker)
+    ]
+    worker.wait()
+    pdfs = [r.path for r in results if r.format == "pdf"]
+    assert [p.name for p in pdfs] == [memo_filename(memos[x], "pdf") for x in ("en", "ja")]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    broken = PdfWorker.start()
+    assert broken is not None
+    broken.submit(memos["en"], tmp_path / "no-such-folder" / "memo.pdf")
+    with pytest.raises(MemoError, match="No such file or directory"):
+        broken.wait()

@@ -128,7 +128,7 @@ def _progress(step: str, done: int, total: int) -> None:
 def run_memo(args: argparse.Namespace) -> int:
     from ..i18n import check_lang
     from ..memo import build_memo
-    from ..memo.render import check_format, parse_list, render_memo
+    from ..memo.render import PdfWorker, check_format, parse_list, render_memo
     from ..responses import response_sheet_name, write_response_sheet
 
     try:
@@ -158,6 +158,10 @@ def run_memo(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else EXPORTS_DIR
     folder = out / review.city
     warnings: list[str] = []
+    # The PDFs are written by a second process, started now so that it loads
+    # WeasyPrint while this one builds the memos; this one writes the rest.
+    worker = PdfWorker.start() if "pdf" in formats else None
+    pdfs: list[Path] = []
     for lang in langs:
         print(f"{review.city} {review.version} ({lang}):", flush=True)
         sheet_name = None if args.no_response_sheet else response_sheet_name(ws, review.id, lang)
@@ -171,14 +175,26 @@ def run_memo(args: argparse.Namespace) -> int:
             response_sheet=sheet_name,
         )
         for result in render_memo(
-            memo, formats, folder, progress=_progress, interactive=args.interactive
+            memo,
+            formats,
+            folder,
+            progress=_progress,
+            interactive=args.interactive,
+            pdf_worker=worker,
         ):
+            if result.format == "pdf" and worker is not None:
+                pdfs.append(result.path)
+                continue
             print(f"  wrote {result.path}", flush=True)
             warnings += [w for w in result.warnings if w not in warnings]
         if sheet_name:
             done = write_response_sheet(ws, review.id, folder, lang)
             if done is not None:
                 print(f"  wrote {done.path} (the city's response sheet)", flush=True)
+    if worker is not None:
+        worker.wait()
+        for path in pdfs:
+            print(f"wrote {path}", flush=True)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.include_personal:

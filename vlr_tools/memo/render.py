@@ -9,9 +9,10 @@ note and its data table, and the result carries a warning saying why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import MemoError, MissingComponentError
 from ..i18n import t
@@ -109,6 +110,7 @@ def render_memo(
     progress: Progress | None = None,
     filename: str | None = None,
     interactive: bool = False,
+    pdf_worker: PdfWorker | None = None,
 ) -> list[RenderResult]:
     """Write ``memo`` in each of ``formats`` into the folder ``out``.
 
@@ -117,6 +119,12 @@ def render_memo(
     is given. ``interactive`` makes the HTML memo embed plotly.js (for
     reviewers) instead of inline SVG charts. ``progress(step, done, total)``
     is called before each step.
+
+    The PDF takes longer than the other three formats together: with other
+    formats to write it is written by a second process meanwhile. A caller
+    that writes several memos can pass its own ``pdf_worker`` (started
+    early, see :class:`PdfWorker`); the PDFs are then complete only after
+    its :meth:`PdfWorker.wait`.
 
     >>> render_memo(memo, ("html", "md"), "exports/santa-rosa")  # doctest: +SKIP
     """
@@ -135,9 +143,12 @@ def render_memo(
         fmt: folder / ((filename + EXTENSIONS[fmt]) if filename else memo_filename(memo, fmt))
         for fmt in wanted
     }
-    # The PDF takes longer than the other three formats together: with other
-    # formats to write, it is written by a second process meanwhile.
-    pdf_job = _start_pdf(memo, paths["pdf"]) if "pdf" in wanted and len(wanted) > 1 else None
+    own_worker = None
+    worker = pdf_worker
+    if worker is None and "pdf" in wanted and len(wanted) > 1:
+        worker = own_worker = PdfWorker.start()
+    if worker is not None and "pdf" in wanted:
+        worker.submit(memo, paths["pdf"])
     if charts:
         step += 1
         if progress:
@@ -151,59 +162,97 @@ def render_memo(
         step += 1
         if progress:
             progress(t("memo.progress.write", memo.lang, file=path.name), step, total)
-        if fmt == "pdf" and pdf_job is not None:
+        if fmt == "pdf" and worker is not None:
             results.append(RenderResult(fmt, path))
             continue
         data = memo_bytes(memo, fmt, images=images, chart_note=chart_note, interactive=interactive)
         _write_atomic(path, data)
         warnings = (warning,) if warning and fmt == "docx" else ()
         results.append(RenderResult(fmt, path, warnings))
-    if pdf_job is not None:
-        pdf_job()
+    if own_worker is not None:
+        own_worker.wait()
     return results
 
 
-def _start_pdf(memo: Memo, path: Path) -> Callable[[], None] | None:
-    """Write the PDF memo in a forked process; returns the function that waits for it.
+class PdfWorker:
+    """A second process that writes PDF memos while this one writes the other formats.
 
-    None where that cannot help or work (one CPU, no ``fork``): the PDF is then
-    written in turn. An error in the child is raised again by the waiting
-    function, with its message.
+    Started before the memo is built (:meth:`start`), it loads WeasyPrint
+    meanwhile; :meth:`submit` hands it a memo and its file, :meth:`wait`
+    waits until every PDF submitted is written and raises the first error,
+    with its message.
+
+    >>> worker = PdfWorker.start()   # None: one CPU, or no fork  # doctest: +SKIP
+    >>> render_memo(memo, "pdf", out, pdf_worker=worker); worker.wait()  # doctest: +SKIP
     """
-    import multiprocessing
-    import os
 
-    if (os.cpu_count() or 1) < 2 or os.environ.get("VLR_MEMO_SINGLE_PROCESS"):
-        return None
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        return None
-    reader, writer = context.Pipe(duplex=False)
+    def __init__(self, process: Any, conn: Any) -> None:
+        self._process = process
+        self._conn = conn
+        self._pending = 0
 
-    def work() -> None:
+    @classmethod
+    def start(cls) -> PdfWorker | None:
+        """Fork the worker; None where that cannot help or work (one CPU, no ``fork``)."""
+        import multiprocessing
+        import os
+
+        if (os.cpu_count() or 1) < 2 or os.environ.get("VLR_MEMO_SINGLE_PROCESS"):
+            return None
         try:
-            _write_atomic(path, memo_bytes(memo, "pdf"))
-            writer.send(None)
-        except BaseException as exc:  # reported to the parent, which raises it
-            writer.send((isinstance(exc, MissingComponentError), f"{exc}"))
+            context = multiprocessing.get_context("fork")
+        except ValueError:
+            return None
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_pdf_worker, args=(theirs,), name="vlr-memo-pdf", daemon=True
+        )
+        process.start()
+        theirs.close()
+        return cls(process, ours)
 
-    process = context.Process(target=work, name="vlr-memo-pdf", daemon=True)
-    process.start()
-    writer.close()
+    def submit(self, memo: Memo, path: Path) -> None:
+        """Have the worker write ``memo`` as a PDF at ``path``."""
+        self._conn.send((memo, str(path)))
+        self._pending += 1
 
-    def wait() -> None:
+    def wait(self) -> None:
+        """Wait for every PDF submitted; raise the first error a PDF met."""
+        errors: list[tuple[bool, str]] = []
         try:
-            outcome = reader.recv()
-        except EOFError:
-            outcome = (False, f"the process writing {path.name} stopped without a word")
-        process.join()
-        reader.close()
-        if outcome is not None:
-            missing, message = outcome
+            self._conn.send(None)
+            for _ in range(self._pending):
+                outcome = self._conn.recv()
+                if outcome is not None:
+                    errors.append(outcome)
+        except (EOFError, OSError):
+            errors.append((False, "the process writing the PDF memos stopped without a word"))
+        finally:
+            self._pending = 0
+            self._conn.close()
+            self._process.join()
+        if errors:
+            missing, message = errors[0]
             raise (MissingComponentError if missing else MemoError)(message)
 
-    return wait
+
+def _pdf_worker(conn: Any) -> None:
+    """The worker's loop: load WeasyPrint, then write each (memo, path) it is sent."""
+    try:
+        import weasyprint  # noqa: F401 - loaded while the parent builds the memo
+    except (ImportError, OSError):
+        pass  # the PDF itself then says what is missing
+    while True:
+        job = conn.recv()
+        if job is None:
+            break
+        memo, path = job
+        try:
+            _write_atomic(Path(path), memo_bytes(memo, "pdf"))
+            conn.send(None)
+        except BaseException as exc:  # reported to the parent, which raises it
+            conn.send((isinstance(exc, MissingComponentError), f"{exc}"))
+    conn.close()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
