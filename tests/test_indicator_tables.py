@@ -291,7 +291,12 @@ def test_saved_mapping_reads_the_citys_next_table(workspace, tmp_path):
     second = workspace.create_review(city="baguio", version="v2")
     again = import_indicators(workspace, second.id, path)
     assert again.rows == len(DATA)
-    assert any(first.id in note for note in again.reading.notes)
+    assert again.reading.saved_from == first.id
+    assert f"Used the column mapping saved in review {first.id}." in again.reading.lines()
+    column = again.reading.used_tables[0].columns[1]
+    assert (column.heading, column.how) == ("What we measure", "saved mapping")
+    # A heading the reader knows anyway is read by its heading, saved or not.
+    assert again.reading.used_tables[0].columns[0].how == "heading"
 
 
 def test_wrong_files_are_refused_with_one_clear_message(tmp_path, monkeypatch):
@@ -360,11 +365,11 @@ def test_a_sample_annex_extracted_from_the_pdf_gives_the_spreadsheets_values(
     workspace, sample_review
 ):
     from vlr_tools.cities import load_city
-    from vlr_tools.intake import import_draft_indicators
+    from vlr_tools.intake import import_indicators
     from vlr_tools.review import open_review
 
     rv = sample_review("santa-rosa", "v1")
-    done = import_draft_indicators(workspace, rv.id, "26-28")
+    done = import_indicators(workspace, rv.id, pages="26-28")
     extracted = open_review(workspace, rv.id).indicators
     sheet = load_indicators(load_city("santa-rosa").indicators_path)
     assert done.rows == len(sheet) == len(extracted)

@@ -35,9 +35,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..column_mapping import (
+    HEADING,
+    IGNORE,
+    NOT_RECOGNISED,
+    YEAR_HEADING,
+    ColumnUse,
+    Forced,
+    forced_headings,
+    mapping_used,
+)
 from ..errors import Problem
 from ..framework import Framework, get_framework
-from ..workbook import column_letter
 from .cells import (
     FIELDS,
     VALUE_ALLOWED,
@@ -102,22 +111,6 @@ class Grid:
 
 
 # --------------------------------------------------------------------------- what was understood
-
-
-@dataclass(frozen=True)
-class ColumnUse:
-    """One column of a table's header: its heading as written and what it became."""
-
-    index: int
-    heading: str
-    field: str | None  # a FIELDS name, "year", or None (not used)
-    how: str = "heading"  # heading | your mapping | saved mapping | year heading | not recognised
-    year: int | None = None
-    flag: str = ""
-
-    @property
-    def letter(self) -> str:
-        return column_letter(self.index)
 
 
 @dataclass
@@ -192,7 +185,8 @@ class Reading:
     warnings: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     indicators: tuple[LocalIndicator, ...] = ()
-    mapping: dict[str, str] = field(default_factory=dict)  # field -> heading as written
+    mapping: dict[str, str] = field(default_factory=dict)  # column name -> heading(s) as written
+    saved_from: str = ""  # the review whose saved column mapping was used
     sheets: tuple[str, ...] = ()
     pages: tuple[int, ...] = ()
 
@@ -240,6 +234,7 @@ class Reading:
             "sheets": list(self.sheets),
             "pages": list(self.pages),
             "mapping": dict(self.mapping),
+            "saved_from": self.saved_from,
             "notes": list(self.notes),
             "tables": [
                 {
@@ -325,8 +320,7 @@ def _match_header(
     cells: list[object],
     above: list[object] | None,
     vocab: Vocabulary,
-    forced: Mapping[str, str],
-    how_forced: str,
+    forced: Forced,
 ) -> tuple[list[ColumnUse], int] | None:
     """Columns of a candidate header row (``above``: the upper row of a two-row header)."""
     width = max(len(cells), len(above) if above else 0)
@@ -350,14 +344,15 @@ def _match_header(
         if not heading:
             continue
         found: str | None = None
-        how = "heading"
+        how = HEADING
         year: int | None = None
         flag = ""
-        for candidate in dict.fromkeys((heading, text, own_above)):
-            if candidate and fold(candidate) in forced:
-                found, how = forced[fold(candidate)], how_forced
-                heading = candidate
-                break
+        mapped = forced.field_of(*dict.fromkeys((heading, text, own_above)))
+        if mapped is not None:
+            (found, heading), how = mapped, forced.how
+            # A saved mapping that names a heading the reader knows anyway changes nothing.
+            if heading_field(heading, vocab) == found:
+                how = HEADING
         if found is None and text:
             sub = _group_of(text, vocab)
             gkind = _group_of(group, vocab) if group else None
@@ -379,20 +374,20 @@ def _match_header(
                 found = heading_field(f"{group} {text}", vocab)
         elif found is None and own_above:
             found = heading_field(own_above, vocab)
-        if found == "ignore":
+        if found == IGNORE:
             columns.append(ColumnUse(i, heading, None, how))
             continue
         if found == "year":
             if year in years:
-                columns.append(ColumnUse(i, heading, None, "not recognised", year))
+                columns.append(ColumnUse(i, heading, None, NOT_RECOGNISED, year))
                 continue
             years.add(year)  # type: ignore[arg-type]
-            columns.append(ColumnUse(i, heading, "year", "year heading", year, flag))
+            columns.append(ColumnUse(i, heading, "year", YEAR_HEADING, year, flag))
         elif found and found not in used:
             used.add(found)
             columns.append(ColumnUse(i, heading, found, how))
         else:
-            columns.append(ColumnUse(i, heading, None, "not recognised"))
+            columns.append(ColumnUse(i, heading, None, NOT_RECOGNISED))
     if "name" not in used:
         return None
     if len(used) < 2 and len(years) < 2:
@@ -400,26 +395,24 @@ def _match_header(
     return columns, len(used) + (len(years) if len(years) >= 2 else 0)
 
 
-def _find_headers(
-    grid: Grid, vocab: Vocabulary, forced: Mapping[str, str], how_forced: str
-) -> list[_Header]:
+def _find_headers(grid: Grid, vocab: Vocabulary, forced: Forced) -> list[_Header]:
     rows = grid.rows
     found: list[_Header] = []
     merged_above = _merged_map(grid)
     skip_until = -1
     # Only a row with an indicator-name heading (or the row above one) can start a header.
-    forced_names = {k: v for k, v in forced.items() if v == "name"}
+    forced_names = {k: v for k, v in forced.headings.items() if v == "name"}
     named = [any(names_an_indicator(c, vocab, forced_names) for c in cells) for _, cells in rows]
     for position, (number, cells) in enumerate(rows):
         if position <= skip_until:
             continue
         if not named[position] and not (position + 1 < len(rows) and named[position + 1]):
             continue
-        plain = _match_header(cells, None, vocab, forced, how_forced)
+        plain = _match_header(cells, None, vocab, forced)
         combined = None
         if position + 1 < len(rows) and rows[position + 1][0] == number + 1:
             upper = _filled(cells, number, merged_above)
-            combined = _match_header(rows[position + 1][1], upper, vocab, forced, how_forced)
+            combined = _match_header(rows[position + 1][1], upper, vocab, forced)
         if plain is None and combined is None:
             continue
         if combined is not None and (plain is None or combined[1] > plain[1]):
@@ -509,7 +502,15 @@ def read_grids(
     year_now = this_year or dt.date.today().year
     reading = Reading(file=file, origin=origin)
     reading.sheets = tuple(g.sheet for g in grids if g.sheet)
-    forced, how = _forced_headings(columns, saved, vocab, reading)
+    forced = forced_headings(
+        columns,
+        saved,
+        field_of=vocab.field_of,
+        key=fold,
+        file=file,
+        allowed=vocab.allowed_columns(),
+    )
+    reading.problems.extend(forced.problems)
     if reading.problems:
         return reading
     all_tables: list[tuple[TableFound, Grid, _Header, int]] = []
@@ -529,7 +530,7 @@ def read_grids(
                 )
             )
             continue
-        headers = _find_headers(grid, vocab, forced, how)
+        headers = _find_headers(grid, vocab, forced)
         for k, header in enumerate(headers):
             end = (
                 headers[k + 1].position - (len(headers[k + 1].rows) - 1)
@@ -589,7 +590,9 @@ def read_grids(
             reading.problems.extend(table_problems[found.number])
     _check_ids(chosen_records, reading, file)
     reading.indicators = tuple(chosen_records)
-    reading.mapping = _mapping_used(reading)
+    reading.mapping = mapping_used(
+        (c for t in reading.used_tables for c in t.columns), reading_label
+    )
     reading.pages = tuple(sorted({p for t in reading.used_tables for p in t.pages}))
     if not chosen_records and not reading.problems:
         reading.problems.append(
@@ -602,37 +605,6 @@ def read_grids(
             )
         )
     return reading
-
-
-def _forced_headings(
-    columns: Mapping[str, str] | None,
-    saved: Mapping[str, str] | None,
-    vocab: Vocabulary,
-    reading: Reading,
-) -> tuple[dict[str, str], str]:
-    """Folded heading -> field from the reviewer's mapping (or a saved one)."""
-    forced: dict[str, str] = {}
-    how = "your mapping"
-    source = columns
-    if not columns and saved:
-        source, how = saved, "saved mapping"
-    for name, heading in (source or {}).items():
-        key = fold(name)
-        target = "ignore" if key in ("ignore", "-", "none", "skip") else vocab.field_of(name)
-        if target is None:
-            reading.problems.append(
-                Problem(
-                    f"unknown field {name!r} in the column mapping",
-                    file=reading.file,
-                    column=name,
-                    allowed=vocab.allowed_columns(),
-                )
-            )
-            continue
-        for part in str(heading).split("|"):
-            if part.strip():
-                forced[fold(part)] = target
-    return forced, how
 
 
 def _no_table_problem(file: str, grids: list[Grid], vocab: Vocabulary) -> Problem:
@@ -745,17 +717,6 @@ def _check_ids(records: list[LocalIndicator], reading: Reading, file: str) -> No
             seen[rec.id] = rec
 
 
-def _mapping_used(reading: Reading) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for t in reading.used_tables:
-        for c in t.columns:
-            if c.field and c.field != "year":
-                out.setdefault(reading_label(c.field), c.heading)
-            elif c.how in ("your mapping", "saved mapping") and c.field is None:
-                out.setdefault("ignore", c.heading)
-    return out
-
-
 def reading_label(field_name: str) -> str:
     """The column name shown for a field (``name`` -> ``Local indicator``)."""
     return load_vocabulary().labels.get(field_name, field_name)
@@ -808,7 +769,7 @@ def _read_table(
     future = [c for c in year_cols if (c.year or 0) > ctx.this_year + 1]
     if future and "target_2030" not in columns and len(future) == 1:
         col = future[0]
-        columns["target_2030"] = ColumnUse(col.index, col.heading, "target_2030", "year heading")
+        columns["target_2030"] = ColumnUse(col.index, col.heading, "target_2030", YEAR_HEADING)
         found.columns = [
             columns["target_2030"] if c.index == col.index else c for c in found.columns
         ]
@@ -906,7 +867,7 @@ def _check_year_columns(ctx: _Context, found: TableFound, year_cols: list[Column
     low = min(c.index for c in year_cols)
     high = max(c.index for c in year_cols)
     for c in found.columns:
-        if c.field is not None or c.how in ("your mapping", "saved mapping"):
+        if c.field is not None or c.ignored:
             continue
         inside = low < c.index < high
         right_after = c.index == high + 1 and looks_like_year_heading(c.heading)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..column_mapping import capped, column_line, listed, mapping_lines
 from ..i18n import check_lang, t
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def understood_lines(
     """Lines for a reviewer: tables, columns, year columns, sections, skipped rows, choices."""
     check_lang(lang)
     keep = None if details else limit
-    lines = [t("indicators.understood.title", lang, file=reading.file)]
+    lines = [t("columns.title", lang, file=reading.file)]
     layout = (
         "+".join(
             t(f"indicators.understood.layout.{name}", lang) for name in reading.layout.split("+")
@@ -80,7 +81,6 @@ def understood_lines(
         if same is not None and not table.year_columns:
             lines.append(t("indicators.understood.same_columns", lang, number=same.number))
         for column in [] if same is not None and not table.year_columns else table.columns:
-            how = t("indicators.how." + column.how.replace(" ", "_"), lang)
             if column.field == "year" and column.letter in by_year:
                 y = by_year[column.letter]
                 lines.append(
@@ -96,28 +96,14 @@ def understood_lines(
                         problems=y.problems,
                     )
                 )
-            elif column.field and column.field != "year":
-                lines.append(
-                    t(
-                        "indicators.understood.column",
-                        lang,
-                        letter=column.letter,
-                        heading=column.heading,
-                        field=t(f"indicators.field.{column.field}", lang),
-                        how=how,
-                    )
-                )
             else:
-                lines.append(
-                    t(
-                        "indicators.understood.column_unused",
-                        lang,
-                        letter=column.letter,
-                        heading=column.heading,
-                        how=how,
-                    )
+                label = (
+                    t(f"indicators.field.{column.field}", lang)
+                    if column.field and column.field != "year"
+                    else None
                 )
-        lines += _capped(
+                lines.append(column_line(column, label, lang))
+        lines += capped(
             [
                 t("indicators.understood.section", lang, where=w, text=text, goal=goal)
                 for w, text, goal in table.sections
@@ -125,7 +111,7 @@ def understood_lines(
             keep,
             lang,
         )
-        lines += _capped(
+        lines += capped(
             [
                 t("indicators.understood.skipped", lang, where=w, reason=reason)
                 for w, reason in table.skipped
@@ -135,7 +121,7 @@ def understood_lines(
         )
     if reading.choices:
         lines.append(t("indicators.understood.rule", lang))
-        lines += _capped(
+        lines += capped(
             [
                 t(
                     "indicators.understood.choice",
@@ -151,22 +137,20 @@ def understood_lines(
             lang,
         )
     lines += reading.notes
-    if reading.mapping:
-        shown = "; ".join(f"{k}={v}" for k, v in reading.mapping.items())
-        lines.append(t("indicators.understood.mapping", lang, mapping=shown))
+    lines += mapping_lines(
+        reading.mapping,
+        reading.saved_from,
+        lang,
+        columns=[c for table in reading.used_tables for c in table.columns],
+        details=details,
+    )
     if reading.warnings:
-        lines.append(t("indicators.understood.warnings", lang, n=len(reading.warnings)))
-        lines += _capped([f"  - {w}" for w in reading.warnings], keep, lang)
+        lines.append(t("columns.warnings", lang, n=len(reading.warnings)))
+        lines += listed(reading.warnings, keep, lang)
     if reading.problems:
         lines.append(t("indicators.understood.problems", lang, n=len(reading.problems)))
-        lines += [f"  - {p}" for p in reading.problems]
+        lines += listed(reading.problems, None, lang)
     return lines
-
-
-def _capped(lines: list[str], keep: int | None, lang: str) -> list[str]:
-    if keep is None or len(lines) <= keep:
-        return lines
-    return lines[:keep] + [t("indicators.understood.more", lang, n=len(lines) - keep)]
 
 
 def _page_list(pages: tuple[int, ...]) -> str:
