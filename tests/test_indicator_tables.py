@@ -460,3 +460,61 @@ def test_consultation_template_reads_back(tmp_path, lang):
     result = read_consultation_log(out)
     assert result.ok, result.problems
     assert len(result.consultations) == 1 and result.consultations[0].iap2 == "consult"
+
+
+def _no_id_rows(order=(1, 2)) -> list[list[object]]:
+    """A wide table without an ID column: the same name under two goals, long similar names."""
+    blocks = {
+        1: [["GOAL 1: NO POVERTY"],
+            ["Number of beneficiaries", "persons", 1200, "n/a", 1500],
+            ["Proportion of families below the poverty threshold in urban barangays", "%",
+             18.2, 16.0, 14.1]],
+        2: [["GOAL 2: ZERO HUNGER"],
+            ["Number of beneficiaries", "persons", "n/a", "n/a", 800],
+            ["Proportion of families below the poverty threshold in upland barangays", "%",
+             25.0, "—", 21.3]],
+    }  # fmt: skip
+    rows: list[list[object]] = [["Indicator", "Unit", 2019, 2021, 2023]]
+    for goal in order:
+        rows += blocks[goal]
+    return rows
+
+
+def test_ids_made_from_goal_and_name_stay_the_same_when_rows_move(tmp_path, workspace):
+    from vlr_tools.intake import import_indicators
+
+    first = read_indicator_file(_xlsx(tmp_path / "a.xlsx", {"Data": _no_id_rows()}))
+    assert first.problems == [] and first.ids_made
+    ids = {(i.goal, i.name): i.id for i in first.indicators}
+    assert ids[(1, "Number of beneficiaries")] == "sdg1-number-of-beneficiaries"
+    assert ids[(2, "Number of beneficiaries")] == "sdg2-number-of-beneficiaries"
+    long_ids = [v for (_g, name), v in ids.items() if "threshold" in name]
+    assert len(set(long_ids)) == 2 and all(len(v) <= 45 for v in long_ids)
+    moved = read_indicator_file(_xlsx(tmp_path / "b.xlsx", {"Data": _no_id_rows((2, 1))}))
+    assert {(i.goal, i.name): i.id for i in moved.indicators} == ids
+    text = "\n".join(first.lines())
+    assert "No ID column: each indicator's ID is made from its goal and name" in text
+    assert (
+        "1 indicator(s) have a value in one year only: that value is their latest value, they "
+        "have no baseline" in text
+    )
+    assert "sdg2-number-of-beneficiaries" in text.split("one year only")[1]
+    assert "値が1年分しかない指標 1 件" in "\n".join(first.lines("ja"))
+    # A re-import of the moved rows updates the same four indicators (their row moved):
+    # nothing is removed and added again.
+    review = workspace.create_review(city="baguio", version="v1")
+    import_indicators(workspace, review.id, tmp_path / "a.xlsx")
+    again = import_indicators(workspace, review.id, tmp_path / "b.xlsx")
+    assert (again.created, again.removed, again.updated) == (0, 0, 4)
+
+
+def test_same_goal_and_name_twice_is_told_apart_by_order_with_a_warning(tmp_path):
+    rows = _no_id_rows()
+    rows.insert(3, ["Number of beneficiaries", "persons", 10, 20, 30])
+    reading = read_indicator_file(_xlsx(tmp_path / "twice.xlsx", {"Data": rows}))
+    assert reading.problems == []
+    ids = [i.id for i in reading.indicators if i.goal == 1 and "beneficiaries" in i.name]
+    assert ids == ["sdg1-number-of-beneficiaries", "sdg1-number-of-beneficiaries-2"]
+    (warning,) = reading.warnings
+    assert "the same goal and indicator name 'Number of beneficiaries'" in str(warning)
+    assert "an ID column" in str(warning)

@@ -289,6 +289,34 @@ def mapping_lines(
     return lines
 
 
+def place_text(place: Mapping[str, Any], lang: str = "en") -> str:
+    """Where a row is, in ``lang``: "sheet 'Data', row 7" or "page 27, table 2, row 4".
+
+    ``place`` holds ``sheet``, ``page``, ``table``, ``row`` (0: the line just
+    above a draft's table, its title) and ``rows`` (a first and last row).
+    """
+    parts = []
+    if place.get("sheet"):
+        parts.append(t("columns.place.sheet", lang, sheet=place["sheet"]))
+    pages = place.get("pages")
+    if pages:
+        key = "columns.place.page" if pages[0] == pages[-1] else "columns.place.pages"
+        parts.append(t(key, lang, page=pages[0], first=pages[0], last=pages[-1]))
+    elif place.get("page") is not None:
+        parts.append(t("columns.place.page", lang, page=place["page"]))
+    if place.get("table") is not None:
+        if place.get("row") == 0:
+            parts.append(t("columns.place.above_table", lang, table=place["table"]))
+            return t("columns.place.join", lang).join(parts)
+        parts.append(t("columns.place.table", lang, table=place["table"]))
+    if place.get("rows"):
+        first, last = place["rows"]
+        parts.append(t("columns.place.rows", lang, first=first, last=last))
+    elif place.get("row") is not None:
+        parts.append(t("columns.place.row", lang, row=place["row"]))
+    return t("columns.place.join", lang).join(parts)
+
+
 def capped(lines: list[str], keep: int | None, lang: str) -> list[str]:
     """The first ``keep`` lines and "... and N more" (all of them when ``keep`` is None)."""
     if keep is None or len(lines) <= keep:
@@ -321,6 +349,7 @@ __all__ = [
     "mapping_text",
     "mapping_used",
     "parse_column_mapping",
+    "place_text",
     "save_column_mapping",
     "saved_column_mapping",
 ]

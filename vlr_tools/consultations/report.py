@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..column_mapping import ColumnUse, capped, column_line, listed, mapping_lines
+from ..column_mapping import ColumnUse, capped, column_line, listed, mapping_lines, place_text
 from ..i18n import check_lang, t
 from .parsing import DATE_WRITINGS
 
@@ -40,8 +40,8 @@ class LogTableFound:
     #: Per date column (its letter): how many cells were written which way.
     dates: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def where(self) -> str:
-        return f"sheet '{self.sheet}'" if self.sheet else "CSV"
+    def where(self, lang: str = "en") -> str:
+        return place_text({"sheet": self.sheet}, lang) if self.sheet else "CSV"
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def understood_lines(
                 "consultations.understood.table",
                 lang,
                 kind=t(f"consultations.understood.kind.{table.kind}", lang),
-                where=table.where(),
+                where=table.where(lang),
                 header=header,
                 rows=table.rows,
                 valid=table.valid,

@@ -29,10 +29,11 @@ cell's text, what is allowed). Nothing is stored here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..column_mapping import (
@@ -44,9 +45,11 @@ from ..column_mapping import (
     Forced,
     forced_headings,
     mapping_used,
+    place_text,
 )
 from ..errors import Problem
 from ..framework import Framework, get_framework
+from ..i18n import Said
 from .cells import (
     FIELDS,
     VALUE_ALLOWED,
@@ -99,15 +102,9 @@ class Grid:
             return {"sheet": self.sheet, "page": page, "table": table, "row": in_table}
         return {"sheet": self.sheet, "row": row}
 
-    def cite(self, row: int) -> str:
-        place = self.place(row)
-        parts = [f"sheet '{place['sheet']}'"] if place.get("sheet") else []
-        if "page" in place:
-            if not place["row"]:
-                return f"page {place['page']}, above table {place['table']}"
-            parts += [f"page {place['page']}", f"table {place['table']}"]
-        parts.append(f"row {place['row']}")
-        return ", ".join(parts)
+    def cite(self, row: int, lang: str = "en") -> str:
+        """Where ``row`` is, as a reviewer reads it ("page 27, table 2, row 4")."""
+        return place_text(self.place(row), lang)
 
 
 # --------------------------------------------------------------------------- what was understood
@@ -138,10 +135,12 @@ class TableFound:
     layout: str = "long"
     pages: tuple[int, ...] = ()
     used: bool = True
-    why_not: str = ""
+    why_not: Said | None = None
     indicators: int = 0
-    sections: list[tuple[str, str, int]] = field(default_factory=list)  # (where, text, goal)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    #: (where, text, goal): a section row or sheet name that gave the rows below a goal.
+    sections: list[tuple[dict[str, Any], str, int]] = field(default_factory=list)
+    #: (where, why): a row under the header that is not an indicator.
+    skipped: list[tuple[dict[str, Any], Said]] = field(default_factory=list)
     year_columns: list[YearColumn] = field(default_factory=list)
     names: tuple[str, ...] = ()
 
@@ -153,13 +152,12 @@ class TableFound:
     def signature(self) -> tuple[str, frozenset[str]]:
         return self.layout, self.fields
 
-    def span(self) -> str:
-        where = f"sheet '{self.sheet}', " if self.sheet else ""
+    def span(self, lang: str = "en") -> str:
+        """Where the table is: "sheet 'Data', rows 4-7" or "pages 26-28"."""
         if self.pages:
             pages = sorted(set(self.pages))
-            shown = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}-{pages[-1]}"
-            return f"{where}{shown}"
-        return f"{where}rows {self.header_rows[0]}-{self.last_row}"
+            return place_text({"sheet": self.sheet, "pages": (pages[0], pages[-1])}, lang)
+        return place_text({"sheet": self.sheet, "rows": (self.header_rows[0], self.last_row)}, lang)
 
 
 @dataclass(frozen=True)
@@ -180,13 +178,14 @@ class Reading:
     origin: str  # xlsx | csv | docx | pdf
     tables: list[TableFound] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     indicators: tuple[LocalIndicator, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict)  # column name -> heading(s) as written
     saved_from: str = ""  # the review whose saved column mapping was used
+    ids_made: bool = False  # no ID column: IDs were made from goal and name
     sheets: tuple[str, ...] = ()
     pages: tuple[int, ...] = ()
 
@@ -235,14 +234,15 @@ class Reading:
             "pages": list(self.pages),
             "mapping": dict(self.mapping),
             "saved_from": self.saved_from,
-            "notes": list(self.notes),
+            "ids_made": self.ids_made,
+            "notes": [str(n) for n in self.notes],
             "tables": [
                 {
                     "number": t.number,
                     "where": t.span(),
                     "layout": t.layout,
                     "used": t.used,
-                    "why_not": t.why_not,
+                    "why_not": str(t.why_not or ""),
                     "indicators": t.indicators,
                     "columns": [
                         {
@@ -254,8 +254,8 @@ class Reading:
                         }
                         for c in t.columns
                     ],
-                    "sections": [list(s) for s in t.sections],
-                    "skipped": [list(s) for s in t.skipped],
+                    "sections": [[place_text(w), text, g] for w, text, g in t.sections],
+                    "skipped": [[place_text(w), str(why)] for w, why in t.skipped],
                     "year_columns": [vars(y) for y in t.year_columns],
                 }
                 for t in self.tables
@@ -413,6 +413,9 @@ def _find_headers(grid: Grid, vocab: Vocabulary, forced: Forced) -> list[_Header
         if position + 1 < len(rows) and rows[position + 1][0] == number + 1:
             upper = _filled(cells, number, merged_above)
             combined = _match_header(rows[position + 1][1], upper, vocab, forced)
+            alone = _match_header(rows[position + 1][1], None, vocab, forced)
+            if combined is not None and alone is not None and alone[1] >= combined[1]:
+                combined = None  # a title row above the header adds nothing to it
         if plain is None and combined is None:
             continue
         if combined is not None and (plain is None or combined[1] > plain[1]):
@@ -437,6 +440,12 @@ def _find_headers(grid: Grid, vocab: Vocabulary, forced: Forced) -> list[_Header
             )
         found.append(header)
     return found
+
+
+def _is_title(cells: list[object]) -> bool:
+    """A row of one text that is not a note: a table's title or a goal heading."""
+    texts = [cell_text(c) for c in cells if cell_text(c)]
+    return len(texts) == 1 and not is_note(texts[0])
 
 
 def _merged_map(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
@@ -537,6 +546,12 @@ def read_grids(
                 if k + 1 < len(headers)
                 else len(grid.rows)
             )
+            if (
+                k + 1 < len(headers)
+                and _is_title(grid.rows[end - 1][1])
+                and end - 1 > header.position
+            ):
+                end -= 1  # the next table's title ("GOAL 11: ...") belongs to the next table
             counter += 1
             last = grid.rows[end - 1][0] if end > 0 else header.rows[-1]
             found = TableFound(
@@ -588,6 +603,10 @@ def read_grids(
             chosen_records.extend(parsed[found.number])
             reading.choices.extend(choices[found.number])
             reading.problems.extend(table_problems[found.number])
+    if any(r.id.startswith(_UNNAMED) for r in chosen_records):
+        chosen_records, renamed = _name_ids(chosen_records, reading)
+        reading.choices = [replace(c, id=renamed.get(c.id, c.id)) for c in reading.choices]
+        reading.ids_made = True
     _check_ids(chosen_records, reading, file)
     reading.indicators = tuple(chosen_records)
     reading.mapping = mapping_used(
@@ -642,7 +661,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
         for t in tables:
             t.used = t.number == table
             if not t.used:
-                t.why_not = f"you chose table {table}"
+                t.why_not = Said("indicators.why_not.chosen", {"table": table})
         return {table}
     # Tables with the same columns are one table split by goal, page or sheet.
     groups: dict[tuple[str, frozenset[str]], list[TableFound]] = {}
@@ -664,7 +683,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
         )
         for t in tables:
             t.used = False
-            t.why_not = "several different tables: choose one"
+            t.why_not = Said("indicators.why_not.several")
         return None
     group = candidates[0] if candidates else next(iter(groups.values()))
     # Two parts of one layout naming the same indicators are two versions: ask.
@@ -683,7 +702,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
             )
             for other in tables:
                 other.used = False
-                other.why_not = "two versions of the table: choose one"
+                other.why_not = Said("indicators.why_not.versions")
             return None
         for n in t.names:
             seen.setdefault(n, t.number)
@@ -691,7 +710,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
     for t in tables:
         t.used = t.number in numbers
         if not t.used:
-            t.why_not = "not an indicator table (no rows read)"
+            t.why_not = Said("indicators.why_not.empty")
     return numbers
 
 
@@ -774,7 +793,7 @@ def _read_table(
             columns["target_2030"] if c.index == col.index else c for c in found.columns
         ]
         reading.notes.append(
-            f"column {col.letter} {col.heading!r} is a year still to come: read as the 2030 target"
+            Said("indicators.note.target_year", {"letter": col.letter, "heading": col.heading})
         )
         year_cols = [c for c in year_cols if c is not col]
     elif future:
@@ -794,7 +813,7 @@ def _read_table(
     by_year = {c.index: y for c, y in zip(year_cols, found.year_columns, strict=True)}
     goal = goal_heading(grid.sheet or "", ctx.fw)
     if goal is not None:
-        found.sections.append((f"sheet '{grid.sheet}'", grid.sheet or "", goal))
+        found.sections.append(({"sheet": grid.sheet}, grid.sheet or "", goal))
     # A title row just above the header ("SDG 4: Quality Education") names the goal too.
     upper = header.position - len(header.rows)
     if upper >= 0:
@@ -804,7 +823,7 @@ def _read_table(
             title_goal = goal_heading(texts[0], ctx.fw)
             if title_goal is not None:
                 goal = title_goal
-                found.sections.append((grid.cite(number), texts[0], title_goal))
+                found.sections.append((grid.place(number), texts[0], title_goal))
     if goal is None and carried is not None:
         goal = carried  # a table continued on the next page keeps its goal
     records: list[LocalIndicator] = []
@@ -812,10 +831,9 @@ def _read_table(
     last_data = header.rows[-1]
     width = max(c.index for c in found.columns) + 1
     outside = False
-    used_ids: set[str] = set()
     for number, cells in grid.rows[header.position + 1 : end]:
         kind, detail = _row_kind(cells, found, header, ctx)
-        where = grid.cite(number)
+        where = grid.place(number)
         if kind == "blank":
             continue
         if kind == "section":
@@ -826,21 +844,17 @@ def _read_table(
             )
             continue
         if kind == "header":
-            found.skipped.append((where, "the header again (a table continued on the next page)"))
+            found.skipped.append((where, Said("indicators.skip.header_again")))
             continue
         if kind in ("note", "heading"):
-            found.skipped.append(
-                (where, f"a {'note' if kind == 'note' else 'heading'} row: {detail[:60]!r}")
-            )
+            found.skipped.append((where, Said(f"indicators.skip.{kind}", {"text": detail[:60]})))
             continue
         if _starts_other_table(grid, last_data, number, len(cells), width):
             outside = True
         if outside:
-            found.skipped.append((where, "after the table (another table or text, not read)"))
+            found.skipped.append((where, Said("indicators.skip.after")))
             continue
-        record, pick = _read_row(
-            ctx, found, columns, year_cols, by_year, number, cells, goal, used_ids
-        )
+        record, pick = _read_row(ctx, found, columns, year_cols, by_year, number, cells, goal)
         last_data = number
         if record is not None:
             records.append(record)
@@ -893,10 +907,68 @@ def found_header_row(found: TableFound, grid: Grid) -> int:
     return found.header_rows[-1]
 
 
-def _slug(text: str) -> str:
+def _slug(text: str, limit: int = 40) -> str:
+    """Words of ``text`` joined by "-"; a longer one is cut and ends in a hash of the whole."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    slug = re.sub(r"[^\w]+", "-", folded).strip("-")
-    return slug[:40].rstrip("-") or "indicator"
+    slug = re.sub(r"[^\w]+", "-", folded).strip("-") or "indicator"
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha1(slug.encode("utf-8")).hexdigest()[:6]
+    return f"{slug[: limit - 7].rstrip('-')}-{digest}"
+
+
+#: The first characters of an ID still to be made from the goal and the name.
+_UNNAMED = "\x00"
+
+
+def _name_ids(
+    records: list[LocalIndicator], reading: Reading
+) -> tuple[list[LocalIndicator], dict[str, str]]:
+    """IDs for a table without an ID column, made from each indicator's goal and name.
+
+    "Households with piped water" under goal 6 is ``sdg6-households-with-piped-water``
+    whatever its row, so it keeps its ID in a re-import and in the city's
+    next table (a changed value is then a change, not a removal and an
+    addition). Two rows with the same goal and name are told apart by their
+    global code or unit, else by their order, with a warning: an ID column
+    keeps them apart for good.
+    """
+    base = {
+        r.id: f"sdg{r.goal}-{_slug(r.name)}" if r.goal else _slug(r.name)
+        for r in records
+        if r.id.startswith(_UNNAMED)
+    }
+    groups: dict[str, list[LocalIndicator]] = {}
+    for r in records:
+        if r.id in base:
+            groups.setdefault(base[r.id], []).append(r)
+    renamed: dict[str, str] = {}
+    for name, members in groups.items():
+        if len(members) == 1:
+            renamed[members[0].id] = name
+            continue
+        told = [
+            f"{name}-{_slug(r.global_codes[0] if r.global_codes else r.unit or '', 20)}"
+            for r in members
+        ]
+        if len(set(told)) == len(members) and all(r.global_codes or r.unit for r in members):
+            renamed.update({r.id: new for r, new in zip(members, told, strict=True)})
+            continue
+        for k, r in enumerate(members, start=1):
+            renamed[r.id] = name if k == 1 else f"{name}-{k}"
+        reading.warnings.append(
+            Problem(
+                f"{len(members)} rows have the same goal and indicator name "
+                f"{members[0].name!r}: their IDs are {name!r} and {name!r}-2... by row order",
+                file=reading.file,
+                sheet=members[1].sheet,
+                row=members[1].row,
+                page=members[1].page,
+                table=members[1].table,
+                allowed="an ID column, or names that differ (e.g. the sex or age group in the name)",
+            )
+        )
+    return [replace(r, id=renamed.get(r.id, r.id)) for r in records], renamed
 
 
 def _read_row(
@@ -908,7 +980,6 @@ def _read_row(
     number: int,
     cells: list[object],
     section_goal: int | None,
-    used_ids: set[str],
 ) -> tuple[LocalIndicator | None, Choice | None]:
     grid = ctx.grid
     place = grid.place(number)
@@ -939,11 +1010,8 @@ def _read_row(
     if "id" in columns and not ident:
         bad("id", "ID missing", None, "a unique indicator ID such as SR-IND-01")
     if not ident and "id" not in columns and name:
-        base = _slug(name)
-        ident, n = base, 2
-        while ident in used_ids:
-            ident, n = f"{base}-{n}", n + 1
-    used_ids.add(ident)
+        # Named from goal and name once every table is read (see _name_ids).
+        ident = f"{_UNNAMED}{found.number}:{number}"
     # goal: the goal column, else the section row or sheet, else the code's goal
     goal, problem = parse_goal(cell("goal"))
     if problem:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..column_mapping import capped, column_line, listed, mapping_lines
+from ..column_mapping import capped, column_line, listed, mapping_lines, place_text
 from ..i18n import check_lang, t
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ def understood_lines(
                     "indicators.understood.table_unused",
                     lang,
                     number=table.number,
-                    where=table.span(),
-                    why=table.why_not,
+                    where=table.span(lang),
+                    why=table.why_not.text(lang) if table.why_not else "",
                 )
             )
         lines.append(
@@ -59,7 +59,7 @@ def understood_lines(
                 "indicators.understood.table",
                 lang,
                 number=table.number,
-                where=table.span(),
+                where=table.span(lang),
                 rows="-".join(
                     str(r) for r in dict.fromkeys((table.header_rows[0], table.header_rows[-1]))
                 ),
@@ -105,7 +105,13 @@ def understood_lines(
                 lines.append(column_line(column, label, lang))
         lines += capped(
             [
-                t("indicators.understood.section", lang, where=w, text=text, goal=goal)
+                t(
+                    "indicators.understood.section",
+                    lang,
+                    where=place_text(w, lang),
+                    text=text,
+                    goal=goal,
+                )
                 for w, text, goal in table.sections
             ],
             keep,
@@ -113,8 +119,13 @@ def understood_lines(
         )
         lines += capped(
             [
-                t("indicators.understood.skipped", lang, where=w, reason=reason)
-                for w, reason in table.skipped
+                t(
+                    "indicators.understood.skipped",
+                    lang,
+                    where=place_text(w, lang),
+                    reason=why.text(lang),
+                )
+                for w, why in table.skipped
             ],
             keep,
             lang,
@@ -136,7 +147,14 @@ def understood_lines(
             keep,
             lang,
         )
-    lines += reading.notes
+    single = [c.id for c in reading.choices if c.baseline is None and c.latest is not None]
+    if single:
+        lines.append(
+            t("indicators.understood.single", lang, n=len(single), ids=_some(single, keep, lang))
+        )
+    if reading.ids_made and reading.indicators:
+        lines.append(t("indicators.understood.ids_made", lang, example=reading.indicators[0].id))
+    lines += [note.text(lang) for note in reading.notes]
     lines += mapping_lines(
         reading.mapping,
         reading.saved_from,
@@ -151,6 +169,12 @@ def understood_lines(
         lines.append(t("indicators.understood.problems", lang, n=len(reading.problems)))
         lines += listed(reading.problems, None, lang)
     return lines
+
+
+def _some(ids: list[str], keep: int | None, lang: str) -> str:
+    if keep is None or len(ids) <= keep:
+        return ", ".join(ids)
+    return ", ".join(ids[:keep]) + t("indicators.understood.and_more", lang, n=len(ids) - keep)
 
 
 def _page_list(pages: tuple[int, ...]) -> str:
