@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .column_mapping import mapping_for, save_column_mapping
+from .column_mapping import mapping_for, parse_column_mapping, save_column_mapping
 from .errors import (
     CityError,
     DataFileError,
@@ -499,7 +499,7 @@ def read_indicators(
     pages: str | list[int] | None = None,
     sheet: str | None = None,
     table: int | None = None,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str] | str | None = None,
 ) -> Any:
     """Read a city's indicator table for a review, without storing: the :class:`Reading`.
 
@@ -515,6 +515,8 @@ def read_indicators(
         raise DataFileError(
             "read the indicator table from a file or from pages of the draft (one of the two)"
         )
+    if isinstance(columns, str):
+        columns = parse_column_mapping(columns)
     saved, origin = mapping_for(ws, review_id, "indicators", columns)
     if file is not None:
         reading = read_indicator_file(
@@ -637,7 +639,7 @@ def import_indicators(
     pages: str | list[int] | None = None,
     sheet: str | None = None,
     table: int | None = None,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str] | str | None = None,
     save_mapping: bool = False,
     check: bool = False,
     reviewer: str | None = None,
@@ -688,16 +690,19 @@ def read_consultations(
     review_id: str,
     file: str | os.PathLike[str],
     *,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str] | str | None = None,
     dayfirst: bool | str | None = "auto",
 ) -> Any:
     """Read a consultation log for a review, without saving: the ``ImportResult``.
 
     The column mapping saved for the city's log is used unless ``columns``
-    is given; ``result.lines()`` says what was understood.
+    (a dict, or ``"Date=Petsa ng pulong;..."``) is given; ``result.lines()``
+    says what was understood.
     """
     from .consultations import read_consultation_log
 
+    if isinstance(columns, str):
+        columns = parse_column_mapping(columns)
     saved, origin = mapping_for(ws, review_id, "consultations", columns)
     result = read_consultation_log(Path(file), dayfirst=dayfirst, columns=columns, saved=saved)
     result.saved_from = origin if saved else ""
@@ -710,7 +715,7 @@ def import_consultations(
     file: str | os.PathLike[str],
     *,
     dayfirst: bool | str | None = "auto",
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str] | str | None = None,
     save_mapping: bool = False,
     check: bool = False,
     accept_valid: bool = False,
