@@ -1019,8 +1019,23 @@ def _read_row(
     codes = parse_codes(cell("codes"), ctx.fw)
     for part, message, allowed in codes.problems:
         bad("codes", message, part, allowed)
-    if goal is None and not problem:
+    if goal is None and not problem and section_goal is not None:
         goal = section_goal
+        coded = {int(c.split(".")[0]) for c in (*codes.indicators, *codes.targets)}
+        if coded and goal not in coded:
+            ctx.warnings.append(
+                Problem(
+                    f"the row stands under goal {goal} (a section row or sheet above it) but its "
+                    f"global code is under goal {', '.join(str(g) for g in sorted(coded))}; "
+                    f"goal {goal} was kept",
+                    file=grid.file,
+                    column=columns["codes"].heading if "codes" in columns else None,
+                    value=cell_text(cell("codes")),
+                    allowed="a goal column to say the goal of each row, or the row moved "
+                    "under its goal's section",
+                    **place,
+                )
+            )
     if goal is None and (codes.indicators or codes.targets):
         goal = int((codes.indicators or codes.targets)[0].split(".")[0])
     if goal is None and not problem and not codes.problems:
@@ -1105,7 +1120,7 @@ def _read_row(
                 stats.blanks += 1
             else:
                 stats.values += 1
-            if value.flag or col.flag:
+            if (value.flag or col.flag) and value.number is not None:
                 stats.flagged += 1
             if value.formula:
                 _formula_warning(ctx, col.heading, place, value)

@@ -42,7 +42,12 @@ def understood_lines(
         )
     )
     if reading.pages:
-        lines.append(t("indicators.understood.pages", lang, pages=_page_list(reading.pages)))
+        key = (
+            "indicators.understood.page"
+            if len(reading.pages) == 1
+            else "indicators.understood.pages"
+        )
+        lines.append(t(key, lang, pages=_page_list(reading.pages)))
     for table in reading.tables:
         if not table.used:
             lines.append(
