@@ -431,6 +431,9 @@ def test_template_reads_back_as_the_reviews_table(tmp_path, workspace, lang):
     assert wb.worksheets[0]["A1"].value  # instructions first
     assert sheet["B2"].comment is not None
     assert len(sheet.data_validations.dataValidation) == 3
+    # Printable: landscape, one page wide, headings repeated; instructions wrapped.
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$2"
+    assert wb.worksheets[0]["A2"].alignment.wrap_text
     back = read_indicator_file(out)
     assert back.problems == [], back.lines()
     assert _analysis(back.table())[2] == _analysis(table)[2]
@@ -518,3 +521,27 @@ def test_same_goal_and_name_twice_is_told_apart_by_order_with_a_warning(tmp_path
     (warning,) = reading.warnings
     assert "the same goal and indicator name 'Number of beneficiaries'" in str(warning)
     assert "an ID column" in str(warning)
+
+
+def test_a_heading_of_several_goals_leaves_the_goal_to_each_row(tmp_path):
+    from vlr_tools.framework import get_framework
+    from vlr_tools.indicators.cells import goal_heading
+
+    fw = get_framework()
+    assert [goal_heading(text, fw) for text in ("SDG 6 at SDG 11", "Goals 6 and 11", "SDG 6, 11",
+            "目標6と目標11", "SDG 6: Clean water (see also SDG 3)", "Layunin 3")] == [
+        None, None, None, None, 6, 3]  # fmt: skip
+    rows = [
+        ["SDG 6 at SDG 11"],
+        ["ID", "Indicator", "Global code", "Baseline", "Latest"],
+        ["A-1", "Households with piped water", "6.1.1", "71 (2018)", "79 (2022)"],
+        ["A-2", "Solid waste collected", "11.6.1", "72 (2018)", "88 (2023)"],
+        ["GOAL 6: CLEAN WATER AND SANITATION"],
+        ["A-3", "Persons affected by floods", "11.5.1", "3150 (2019)", "2480 (2023)"],
+    ]
+    reading = read_indicator_file(_xlsx(tmp_path / "goals.xlsx", {"Annex": rows}))
+    assert reading.problems == []
+    assert [(i.id, i.goal) for i in reading.indicators] == [("A-1", 6), ("A-2", 11), ("A-3", 6)]
+    (warning,) = reading.warnings
+    assert (warning.row, warning.value) == (6, "11.5.1")
+    assert "stands under goal 6" in warning.message and "under goal 11" in warning.message
