@@ -71,7 +71,7 @@ def test_upload_read_and_store(workspace, review):
     assert form.dropdowns["F"].value == "year"
     assert not form.store_button.disabled
     form.store_button.click()
-    assert "Stored 3 indicators" in form.messages.value
+    assert "Stored 3 indicators" in form.outcome.value
     table = open_review(workspace, review.id).indicators
     assert table is not None and table.get("BG-03").latest_value == 5400
     assert form.store_button.disabled  # stored once
@@ -98,7 +98,7 @@ def test_a_heading_the_reader_does_not_know_is_named_with_a_dropdown(workspace, 
     )
     form.save_mapping.value = True
     form.store_button.click()
-    assert "The column mapping is kept for the city&#x27;s next table." in form.messages.value
+    assert "The column mapping is kept for the city&#x27;s next table." in form.outcome.value
     mapping, origin = saved_column_mapping(workspace, review.id, "indicators")
     assert mapping["Local indicator"] == "What we track" and origin == review.id
     # The city's next table is read with the saved mapping, no dropdown needed.

@@ -61,7 +61,7 @@ class IndicatorTableForm:
     ``header_row`` (offered when no table was found), ``dropdowns`` (one per
     column, keyed by the column's letter), ``save_mapping``; buttons
     ``read_button``, ``again_button``, ``store_button``; outputs
-    ``messages`` and ``report``. ``reading`` is the last reading, ``done``
+    ``messages`` (under *Read*), ``report`` and ``outcome`` (under *Store*). ``reading`` is the last reading, ``done``
     what the last store did.
     """
 
@@ -87,11 +87,18 @@ class IndicatorTableForm:
             options=[(_text("from_file", lang), "file"), (_text("from_draft", lang), "pages")],
             value="file",
         )
-        self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description=_text("upload", lang))
+        self.upload = w.FileUpload(
+            accept=ACCEPT,
+            multiple=False,
+            description=_text("choose", lang),
+            layout=w.Layout(width="max-content"),
+        )
         self.pages = w.Text(
             description=_text("pages", lang), placeholder="26-30", layout=layout, style=style
         )
-        self.read_button = w.Button(description=_text("read", lang), icon="search")
+        self.read_button = w.Button(
+            description=_text("read", lang), icon="search", layout=w.Layout(width="max-content")
+        )
         self.read_button.on_click(self._on_read)
         self.table = w.Dropdown(
             options=[(_text("table_auto", lang), None)],
@@ -110,16 +117,27 @@ class IndicatorTableForm:
         self.dropdowns: dict[str, w.Dropdown] = {}
         self._headings: dict[str, str] = {}
         self.columns_box = w.VBox([])
-        self.again_button = w.Button(description=_text("again", lang), icon="refresh")
+        self.again_button = w.Button(
+            description=_text("again", lang), icon="refresh", layout=w.Layout(width="max-content")
+        )
         self.again_button.on_click(self._on_again)
         self.save_mapping = w.Checkbox(
-            value=False, description=_text("save_mapping", lang), indent=False
+            value=False,
+            description=_text("save_mapping", lang),
+            indent=False,
+            layout=w.Layout(width="max-content"),
         )
         self.store_button = w.Button(
-            description=_text("store", lang), button_style="primary", icon="save", disabled=True
+            description=_text("store", lang),
+            button_style="primary",
+            icon="save",
+            disabled=True,
+            layout=w.Layout(width="max-content"),
         )
         self.store_button.on_click(self._on_store)
         self.messages = MessageArea(lang)
+        #: Under the store button, where the reviewer looks after clicking it.
+        self.outcome = MessageArea(lang)
         self.report = w.HTML(value="")
         self.report.add_class("vlr-table-report")
         self.correct = w.VBox(
@@ -143,6 +161,7 @@ class IndicatorTableForm:
                 self.correct,
                 self.save_mapping,
                 self.store_button,
+                self.outcome.widget,
             ]
         )
         self.widget.add_class("vlr-indicator-table")
@@ -196,6 +215,7 @@ class IndicatorTableForm:
         )
         self.reading = reading
         self.done = None
+        self.outcome.clear()
         self._show(reading)
         return reading
 
@@ -244,7 +264,7 @@ class IndicatorTableForm:
         )
         self.done = done
         self.store_button.disabled = True
-        self.messages.ok(
+        self.outcome.ok(
             _text(
                 "stored",
                 self.lang,
@@ -279,7 +299,7 @@ class IndicatorTableForm:
             self.read(columns=self.mapping())
 
     def _on_store(self, _button: Any = None) -> None:
-        with guard(self.messages):
+        with guard(self.outcome):
             self.store()
 
     def _on_header_row(self, change: dict[str, Any]) -> None:
@@ -291,7 +311,7 @@ class IndicatorTableForm:
     def _show(self, reading: Reading) -> None:
         lines = reading.lines(self.lang)
         self.report.value = (
-            "<pre style='white-space:pre-wrap;font-size:90%;margin:4px 0'>"
+            "<pre style='white-space:pre-wrap;font-size:90%;line-height:1.35;margin:4px 0'>"
             + html.escape("\n".join(lines))
             + "</pre>"
             + self._preview_table(reading)
@@ -337,9 +357,9 @@ class IndicatorTableForm:
                 ind.id,
                 ind.name,
                 ind.goal or "",
-                ", ".join(ind.global_codes) or "—",
-                _value(ind.baseline_value, ind.baseline_year),
-                _value(ind.latest_value, ind.latest_year),
+                ", ".join((*ind.global_codes, *ind.targets)) or "—",
+                _value(ind, "baseline"),
+                _value(ind, "latest"),
                 ind.where,
             )
             rows.append(
@@ -431,7 +451,7 @@ class IndicatorTableForm:
         return 1
 
     def _preview_columns(self, key: int) -> dict[str, tuple[str, str]]:
-        from ..indicators.cells import cell_text
+        from ..indicators.cells import cell_text, heading_year
         from ..workbook import column_letter
 
         _where, cells = self._previews[key]
@@ -440,14 +460,21 @@ class IndicatorTableForm:
             text = cell_text(cell)
             if text:
                 field = self._vocab.field_of(text)
-                out[column_letter(index)] = (text, self._vocab.labels.get(field or "", _NOT_USED))
+                current = self._vocab.labels.get(field or "", _NOT_USED)
+                if field is None and heading_year(cell, self._vocab)[0]:
+                    current = _YEAR  # the reader takes it as a year column by itself
+                out[column_letter(index)] = (text, current)
         return out
 
 
-def _value(number: float | None, year: int | None) -> str:
+def _value(ind: Any, role: str) -> str:
+    """A baseline or latest value as the city wrote it ("₱ 12.5M", "82%"), with its year."""
+    number, year = getattr(ind, f"{role}_value"), getattr(ind, f"{role}_year")
     if number is None:
         return "—"
-    return f"{number:g}" + (f" ({year})" if year else "")
+    text = next((o.text for o in ind.series if o.role == role and o.text), "")
+    shown = text or (f"{int(number):,}" if float(number).is_integer() else f"{number:,.6g}")
+    return shown if year is None or str(year) in shown else f"{shown} ({year})"
 
 
 def indicator_table_form(
