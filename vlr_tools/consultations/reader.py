@@ -912,6 +912,7 @@ class _LogReader:
         records: list[Consultation] = []
         rejected: list[RejectedRow] = []
         writings: Counter[str] | None = None
+        written: dict[tuple[str, object], str] = {}
         if "date" in cols and table.found is not None:
             writings = table.found.dates.setdefault(column_letter(cols["date"][0]), Counter())
         for k, (row_no, values) in enumerate(rows):
@@ -922,7 +923,10 @@ class _LogReader:
             if writings is not None:
                 raw = values[cols["date"][0]] if cols["date"][0] < len(values) else None
                 if raw is not None and not (isinstance(raw, str) and self.engagement.is_blank(raw)):
-                    writings[date_writing(raw)] += 1
+                    key = (type(raw).__name__, raw)
+                    if key not in written:  # a log repeats its dates a lot
+                        written[key] = date_writing(raw)
+                    writings[written[key]] += 1
             if (
                 "date" in cols
                 and get["date"] is None
