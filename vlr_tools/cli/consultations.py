@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import ConsultationLogError
 from ..i18n import LANGUAGES
-from ._common import show_help
+from ._common import add_reading_options, show_help
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -29,18 +29,11 @@ def _date_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _reading_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--columns",
-        metavar="MAP",
-        help='correct the column mapping: "FIELD=HEADING;..." with FIELD a column of the log '
-        "(Ref. No., Date, Activity, Venue, Format, Stakeholder groups, Male, Female, IAP2 "
-        "level, ...) or of the sign-in sheet (Name, Sex, Age, ...), or ignore",
-    )
-    parser.add_argument(
-        "--details", action="store_true", help="list every skipped row and every warning"
-    )
-    parser.add_argument("--lang", default="en", choices=("en", "ja"), help="report language")
+#: The fields --columns names, for the help text.
+_LOG_FIELDS = (
+    "a column of the log (Ref. No., Date, Activity, Venue, Format, Stakeholder groups, Male, "
+    "Female, IAP2 level, ...) or of the sign-in sheet (Name, Sex, Age, ...)"
+)
 
 
 def _workspace_options(parser: argparse.ArgumentParser) -> None:
@@ -99,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--rejects", metavar="OUT.xlsx", help="write the rows to fix, with a Problem column"
     )
     validate.add_argument("--quiet", action="store_true", help="do not list warnings")
-    _reading_options(validate)
+    add_reading_options(validate, fields=_LOG_FIELDS, saved=False)
     _date_options(validate)
     validate.set_defaults(func=_validate)
 
@@ -136,15 +129,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument(
         "--rejects", metavar="OUT.xlsx", help="write the rejected rows, with a Problem column"
     )
-    imp.add_argument(
-        "--check", action="store_true", help="only say what was understood; save nothing"
-    )
-    imp.add_argument(
-        "--save-mapping",
-        action="store_true",
-        help="keep the column mapping for the city's next log",
-    )
-    _reading_options(imp)
+    add_reading_options(imp, fields=_LOG_FIELDS)
     _date_options(imp)
     imp.set_defaults(func=_import)
 

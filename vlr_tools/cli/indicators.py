@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import show_help, text_table
+from ._common import add_reading_options, show_help, text_table
 from .workspace import add_workspace_option, workspace_from_args
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -34,28 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mapping = argparse.ArgumentParser(add_help=False)
     mapping.add_argument("--review", required=True, metavar="ID", help="the review")
     mapping.add_argument(
-        "--columns",
-        metavar="MAP",
-        help='correct the column mapping: "FIELD=HEADING;..." with FIELD one of ID, Local '
-        "indicator, Definition, Unit, SDG goal, Global indicator code, Baseline year, Baseline "
-        "value, Latest year, Latest value, 2030 target, Data source, Disaggregation, Notes, or "
-        "ignore",
-    )
-    mapping.add_argument(
         "--table", type=int, metavar="N", help="use table N when several different tables are found"
     )
-    mapping.add_argument(
-        "--save-mapping",
-        action="store_true",
-        help="keep the column mapping for the next version of this city's table",
+    add_reading_options(
+        mapping,
+        fields="one of ID, Local indicator, Definition, Unit, SDG goal, Global indicator code, "
+        "Baseline year, Baseline value, Latest year, Latest value, 2030 target, Data source, "
+        "Disaggregation, Notes",
     )
-    mapping.add_argument(
-        "--check", action="store_true", help="only say what was understood; store nothing"
-    )
-    mapping.add_argument(
-        "--details", action="store_true", help="list every skipped row and every choice"
-    )
-    mapping.add_argument("--lang", default="en", choices=("en", "ja"), help="report language")
 
     imp = sub.add_parser(
         "import",
