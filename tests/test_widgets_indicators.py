@@ -143,3 +143,29 @@ def test_form_text_in_japanese(workspace, review):
     assert form.read_button.description == "読み取る"
     assert form.store_button.description == "レビューに保存"
     assert Path(form._tmp.name).is_dir()  # uploads are kept only while the form lives
+
+
+def test_two_different_tables_are_chosen_with_the_table_dropdown(workspace, review, tmp_path):
+    long_rows = [
+        ["ID", "Local indicator", "SDG goal", "Baseline year", "Baseline value", "Latest year",
+         "Latest value"],
+        ["L-1", "Households with piped water", 6, 2018, 71.2, 2022, 78.9],
+    ]  # fmt: skip
+    wb = openpyxl.Workbook()
+    wb.active.title = "Long"
+    for row in long_rows:
+        wb.active.append(row)
+    wide = wb.create_sheet("Wide")
+    for row in ROWS[2:]:
+        wide.append(row)
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    form = IndicatorTableForm(workspace, review.id)
+    reading = form.read_file(path)
+    assert "more than one table looks like the indicator table" in reading.problems[0].message
+    assert form.table.layout.display is None  # the table picker is shown
+    assert [v for _label, v in form.table.options] == [None, 1, 2]
+    form.table.value = 2
+    form.again_button.click()
+    assert form.reading.problems == [] and form.reading.layout == "wide"
+    assert form.table.value == 2 and not form.store_button.disabled
