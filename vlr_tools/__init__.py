@@ -160,6 +160,8 @@ _expose(
     "warm_up_charts",
     "start_review_form",
     "StartReviewForm",
+    "indicator_table_form",
+    "IndicatorTableForm",
 )
 
 __all__ = sorted(

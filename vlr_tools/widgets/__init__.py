@@ -41,6 +41,8 @@ _EXPORTS = {
     "consultation_form": "consultations",
     "StartReviewForm": "intake",
     "start_review_form": "intake",
+    "IndicatorTableForm": "indicators",
+    "indicator_table_form": "indicators",
 }
 
 __all__ = sorted(_EXPORTS)
