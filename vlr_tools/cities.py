@@ -53,6 +53,16 @@ LANGS = ("en", "ja")
 _VERSION = re.compile(r"^v[1-9][0-9]*$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CRITERION = re.compile(r"^[A-H][1-9]$")
+#: Kinds of figure inconsistency an answer key's ``claims`` may list (the
+#: checks of :mod:`vlr_tools.claims`).
+CLAIM_KINDS: tuple[str, ...] = (
+    "value_differs",
+    "trend_contradicts",
+    "status_unsupported",
+    "older_year",
+    "values_disagree",
+)
+_INDICATOR_ID = re.compile(r"^[A-Z]{1,6}(?:-[A-Z]{1,6})*-\d{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,36 @@ class Weakness:
 
     def evidence_for(self, version: str) -> Evidence | None:
         """The evidence in draft ``version``, or None if the key does not say."""
+        for ev in self.evidence:
+            if ev.version == version:
+                return ev
+        return None
+
+
+@dataclass(frozen=True)
+class PlantedClaim:
+    """One figure inconsistency of a sample draft, as listed under ``claims`` in ``review_key.yaml``.
+
+    ``indicator`` is the table's id the claim is about ("" for a goal's
+    status: then ``goal`` is set). ``planted`` is True when it was written into
+    the draft on purpose, False when it was already there and recognised as
+    a real inconsistency. ``evidence`` holds the pages and phrases per version.
+    """
+
+    id: str
+    kind: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    indicator: str = ""
+    goal: int | None = None
+    planted: bool = True
+    fixed_in: str | None = None
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        return self.evidence[0].pages
+
+    def evidence_for(self, version: str) -> Evidence | None:
         for ev in self.evidence:
             if ev.version == version:
                 return ev
@@ -341,6 +381,97 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
     if problems:
         raise DataFileError(f"{path}: answer key is malformed", problems)
     return tuple(result)
+
+
+def load_claim_key(city: City | str, root: Path | None = None) -> tuple[PlantedClaim, ...]:
+    """Read the ``claims`` of a city's answer key: the figure inconsistencies of its drafts.
+
+    Checks every entry's shape (a known kind, an indicator id or a goal, pages
+    and phrases, versions the city has) and raises
+    :class:`~vlr_tools.errors.DataFileError` listing every problem. A key
+    without ``claims`` gives an empty tuple.
+    """
+    c = city if isinstance(city, City) else load_city(city, root)
+    path = c.review_key_path
+    if not path.is_file():
+        raise DataFileError(f"{path}: answer key missing")
+    data = read_yaml(path)
+    entries = data.get("claims")
+    if entries is None:
+        return ()
+    problems: list[Problem] = []
+
+    def bad(message: str, value: object = None, allowed: str | None = None) -> None:
+        problems.append(Problem(message, file=str(path), value=value, allowed=allowed))
+
+    if not isinstance(entries, list):
+        bad("key 'claims' must be a list")
+        raise DataFileError(f"{path}: answer key is malformed", problems)
+    base_version = str(data.get("version", c.drafts[0].version))
+    out: list[PlantedClaim] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, Mapping):
+            bad(f"claims[{n}] must be a mapping", entry)
+            continue
+        cid = str(entry.get("id") or "")
+        where = f"claims[{n}] ({cid or 'no id'})"
+        if not cid:
+            bad(f"{where}: key 'id' is required")
+        elif cid in seen:
+            bad(f"{where}: id used twice", cid)
+        seen.add(cid)
+        kind = str(entry.get("kind") or "")
+        if kind not in CLAIM_KINDS:
+            bad(f"{where}: unknown kind", kind, ", ".join(CLAIM_KINDS))
+        indicator = str(entry.get("indicator") or "")
+        goal = entry.get("goal")
+        if indicator and not _INDICATOR_ID.match(indicator):
+            bad(f"{where}: key 'indicator' must be an indicator id", indicator, "e.g. SR-IND-12")
+        if goal is not None and (
+            not isinstance(goal, int) or isinstance(goal, bool) or not 1 <= goal <= 17
+        ):
+            bad(f"{where}: key 'goal' must be a goal number", goal, "1-17")
+            goal = None
+        if not indicator and goal is None:
+            bad(f"{where}: give the 'indicator' the claim is about, or the 'goal' of a status")
+        summary = str(entry.get("summary") or "").strip()
+        if not summary:
+            bad(f"{where}: key 'summary' is required")
+        planted = entry.get("planted", True)
+        if not isinstance(planted, bool):
+            bad(f"{where}: key 'planted' must be true or false", planted)
+            planted = True
+        fixed_in = entry.get("fixed_in")
+        if fixed_in is not None and str(fixed_in) not in c.versions:
+            bad(f"{where}: key 'fixed_in' is not a draft version", fixed_in, ", ".join(c.versions))
+        evidence = [_parse_evidence(entry, base_version, where, bad)]
+        more = entry.get("versions") or {}
+        if not isinstance(more, Mapping):
+            bad(f"{where}: key 'versions' must map version -> {{pages, evidence}}", more)
+            more = {}
+        for version, sub in sorted(more.items()):
+            if str(version) not in c.versions:
+                bad(f"{where}: versions: not a draft version", version, ", ".join(c.versions))
+            if not isinstance(sub, Mapping):
+                bad(f"{where}: versions.{version} must be a mapping", sub)
+                continue
+            evidence.append(_parse_evidence(sub, str(version), f"{where} {version}", bad))
+        out.append(
+            PlantedClaim(
+                id=cid,
+                kind=kind,
+                summary=summary,
+                evidence=tuple(evidence),
+                indicator=indicator,
+                goal=goal,
+                planted=planted,
+                fixed_in=str(fixed_in) if fixed_in is not None else None,
+            )
+        )
+    if problems:
+        raise DataFileError(f"{path}: the answer key's claims are malformed", problems)
+    return tuple(out)
 
 
 # -- parsing helpers ---------------------------------------------------------

@@ -187,9 +187,12 @@ class _Builder:
         other_quote: str = "",
         extra: Sequence[tuple[str, dict[str, Any]]] = (),
         also: tuple[tuple[int, str], ...] = (),
+        goal: int | None = None,
         **fields: Any,
     ) -> ClaimCheck:
         reasons = {}
+        if goal is not None:
+            fields["goal"] = goal
         for lang in ("en", "ja"):
             values = {k: (v(lang) if callable(v) else v) for k, v in fields.items()}
             values.setdefault("where", _where(claim, lang))
@@ -224,6 +227,7 @@ class _Builder:
             other_quote=other_quote,
             link=_link_words(link),
             also=also,
+            goal=goal,
         )
         self.out.append(check)
         return check
@@ -275,15 +279,15 @@ def check_claims(
     goal_claims: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
         link = links.get(claim.id)
-        if link is not None and link.ambiguous:
-            _which(b, claim, link, series, review_id)
-            continue
         about_goal = bool(claim.status) and claim.goal is not None and not claim.ids
         if about_goal and not claim.codes:
             # "SDG 4 ... On track": the goal's status; its figures are still checked below
             if rows:
                 goal_claims[int(claim.goal or 0)].append(claim)
             claim = replace(claim, status="", status_words="")
+        if link is not None and link.ambiguous:
+            _which(b, claim, link, series, review_id, s)
+            continue
         ser = series.get(link.indicator) if link is not None and link.linked else None
         if ser is None:
             continue
@@ -303,12 +307,18 @@ def check_claims(
 
 
 def _which(
-    b: _Builder, claim: Claim, link: Link, series: Mapping[str, Series], review_id: str
+    b: _Builder,
+    claim: Claim,
+    link: Link,
+    series: Mapping[str, Series],
+    review_id: str,
+    s: Settings,
 ) -> None:
     checkable = claim.status or claim.trend or any(f.year and f.exact for f in claim.figures)
     if not checkable:
         return
-    names = [series[i].name for i, _sc in link.candidates[:3] if i in series]
+    close = [(i, sc) for i, sc in link.candidates[:3] if i in series and sc >= s.min_score]
+    names = [series[i].name for i, _sc in close]
     if len(names) < 2:
         return
     check = b.add(
@@ -319,7 +329,7 @@ def _which(
         review=review_id or "REVIEW_ID",
         claim_ref=claim.id,
     )
-    b.out[-1] = _with_candidates(check, tuple(i for i, _sc in link.candidates[:3]))
+    b.out[-1] = _with_candidates(check, tuple(i for i, _sc in close))
 
 
 def _with_candidates(check: ClaimCheck, candidates: tuple[str, ...]) -> ClaimCheck:

@@ -43,6 +43,11 @@ _VALUE_YEAR = re.compile(
     r"\s*(?:年度|年)?\s*(?P<flag>[*†pe]|\w{1,3}\.?)?\s*[)）]"
 )
 _YEAR_CELL = re.compile(r"^\s*(?:fy|cy)?\s*((?:19|20)\d\d)\s*(?:年度|年)?\s*(?:\(\s*\w{1,4}\s*\))?\s*$", re.I)
+_YEAR_HEADING = re.compile(r"\byears?\b|年|\btaon\b")
+_YEAR_THEN_VALUE = re.compile(
+    r"(?<![\d.,])(?P<year>(?:19|20)\d\d)\s*(?:\|\s*)?"
+    r"(?P<num>(?!(?:19|20)\d\d(?![\d.,]))\d[\d,]*(?:\.\d+)?)(?![\d])\s*(?P<unit>%|％)?"
+)
 _BLANK_CELLS = frozenset(["—", "–", "-", "n/a", "na", "..", "…", "", "－", "―", "ー"])
 
 
@@ -115,7 +120,7 @@ def find_trend(settings: Settings, text: str) -> tuple[_Found | None, bool]:
     negated = bool(
         re.search(r"(?:\bnot|n't|\bno longer|\bnever|\bhardly)\s+(?:\w+\s+){0,2}$", before)
         or settings.negation.match(after)
-        or re.match(r"[^\s]{0,3}(?:ていない|ていません|なかった|しない|せず|ず)", after)
+        or re.match(r"[^\s]{0,3}(?:ていない|ていません|なかった|しない|せず|ず|なし|ない)", after)
     )
     return best, negated
 
@@ -354,6 +359,7 @@ def _table_claims(
 ) -> Iterator[Claim]:
     header_text = ""
     years: list[int] = []
+    paired = False
     n = 0
     for para in rows:
         text = para.text
@@ -362,10 +368,11 @@ def _table_claims(
         if _is_heading_row(text):
             header_text = text.strip()
             years = _year_columns(_cells(text))
+            paired = not years and bool(_YEAR_HEADING.search(_Text(text).text))
             n = 0
             continue
         n += 1
-        claim = _row_claim(para, n, text, years, s, ids, section_goal, lang)
+        claim = _row_claim(para, n, text, years, s, ids, section_goal, lang, paired)
         if claim is not None:
             yield claim
 
@@ -379,6 +386,7 @@ def _row_claim(
     ids: Sequence[str],
     section_goal: int | None,
     lang: str,
+    paired: bool = False,
 ) -> Claim | None:
     t = _Text(text)
     low = t.text
@@ -419,6 +427,11 @@ def _row_claim(
         )
     if not figures and years:
         figures = _year_column_figures(text, years, row_unit)
+    if not figures and paired:
+        figures = _paired_figures(t, spans, row_unit)
+    elif not figures and not years:
+        # a cell that holds prose: 「漁獲量 1,120トン（2018年）→ 865トン（2023年）」
+        figures = list(found.figures)
     trend, negated = find_trend(s, text)
     status = find_status(s, text)
     goal_m = _GOAL_AT_START.match(low)
@@ -449,6 +462,33 @@ def _row_claim(
         targets=tuple(dict.fromkeys(found.targets)),
         lang=lang,
     )
+
+
+def _paired_figures(t: _Text, spans: list[tuple[int, int]], row_unit: str) -> list[Figure]:
+    """Values under a "Baseline year | Baseline" heading: each year cell and the value after it."""
+    out: list[Figure] = []
+    for m in _YEAR_THEN_VALUE.finditer(t.text):
+        if any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        raw = m["num"].replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        a, b = t.original_span(m.start("num"), m.end("num"))
+        out.append(
+            Figure(
+                value=value,
+                text=t.original[a:b],
+                unit="%" if m["unit"] else "",
+                unit_kind="percent" if m["unit"] else row_unit,
+                year=int(m["year"]),
+                decimals=len(raw.split(".", 1)[1]) if "." in raw else 0,
+                start=a,
+                end=b,
+            )
+        )
+    return out
 
 
 def _year_column_figures(text: str, years: list[int], row_unit: str) -> list[Figure]:

@@ -160,7 +160,8 @@ class ClaimCheck:
     The draft's side: ``page``, ``ref``, ``quote`` (the exact words) and,
     for two places that disagree, ``other_page``/``other_ref``/``other_quote``;
     ``also`` lists (page, ref) of other places that say the same.
-    The table's side: ``indicator`` (id and ``indicator_name``), ``table``
+    The table's side: ``indicator`` (id and ``indicator_name``; ``goal`` for
+    a goal's status), ``table``
     (what the table says: "86 (2023)") and ``table_where`` (file, sheet,
     row). ``tolerance`` is the difference allowed, as words. ``reason_en``
     and ``reason_ja`` say it all in a sentence; ``link`` why the claim was
@@ -177,6 +178,7 @@ class ClaimCheck:
     reason_ja: str
     indicator: str = ""
     indicator_name: str = ""
+    goal: int | None = None
     table: str = ""
     table_where: str = ""
     tolerance: str = ""

@@ -53,6 +53,8 @@ _MASKS = (
     re.compile(r"[(（]\s*\d{1,3}\s*[-–—~〜]\s*\d{1,3}\s*[)）]"),
     re.compile(r"\b\d{1,3}\s*[-–—~〜]\s*\d{1,3}\s*(?:months?|years? old|yrs|歳|か月|ヶ月)"),
     re.compile(r"\d{1,3}\s*(?:歳|か月|ヶ月)(?:以上|未満|以下)?"),
+    # list markers: "(1)", "（2）", "①"
+    re.compile(r"[(（]\s*\d{1,2}\s*[)）](?!\s*(?:%|％|percent))"),
 )
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -76,6 +78,8 @@ _CONNECT_YEAR = re.compile(
 _YEAR_BEFORE_JA = re.compile(r"((?:19|20)\d\d)\s*(?:年度|年)\s*(?:末|時点)?\s*(?:の|に|には|は|で)?\s*$")
 _JA_SCALE = {"億": 1e8, "万": 1e4, "千": 1e3}
 _MONEY_BEFORE = re.compile(r"(?:₱|php|usd|us\$|\$|¥)\s*$")
+#: Japanese particles: a counter word ends before them (「6つの指標」 -> 「つ」).
+_PARTICLES = "のにはがをとでやへもかよ"
 _WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
 _CJK_WORD_AFTER = re.compile(r"\s*([\u3040-\u30ff\u3400-\u9fff]{1,4})")
 _FROM = re.compile(r"(?:\bfrom|\bup from|\bdown from)\s+(?:a |an |the )?$")
@@ -400,8 +404,13 @@ def _unit(s: Settings, low: str, stop: int, before: str) -> tuple[str, str, int]
     if word and word[1] not in _NOT_UNITS and len(word[1]) > 1:
         return "count", word[1], stop + word.end()
     cjk = _CJK_WORD_AFTER.match(after)
-    if cjk and cjk[1][0] not in "のにはがをとでやからまでより年":
-        return "count", cjk[1], stop + cjk.end()
+    if cjk and cjk[1][0] not in _PARTICLES + "年":
+        word = cjk[1]
+        for i, ch in enumerate(word):
+            if i and ch in _PARTICLES:
+                word = word[:i]
+                break
+        return "count", word, stop + (cjk.end() - len(cjk[1])) + len(word)
     return "", "", stop
 
 
