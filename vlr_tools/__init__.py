@@ -155,6 +155,16 @@ _expose(
     "warm_up_charts",
     "start_review_form",
     "StartReviewForm",
+    "FiguresPanel",
+)
+_expose(
+    "claims",
+    "read_claims",
+    "decide_claim",
+    "link_claim",
+    "confirmed_checks",
+    "extract_claims",
+    "ClaimCheck",
 )
 
 __all__ = sorted(

@@ -154,6 +154,12 @@ def _shown(v: Value) -> str:
     return text
 
 
+def _said(fig: Figure) -> str:
+    """The figure's words without a year in brackets: "29 (2023)" -> "29"."""
+    text = re.sub(r"\s*[(（]\s*(?:19|20)\d\d\s*(?:年度|年)?\s*[)）]\s*$", "", fig.text)
+    return text or fig.text
+
+
 def _where(claim: Claim, lang: str) -> str:
     if claim.source == "table" and claim.row:
         return t("claims.where.row", lang, page=claim.page, row=claim.row)
@@ -430,7 +436,7 @@ def _against_table(
                 series=ser,
                 table=table_text,
                 tolerance=_tol_text(tol),
-                claimed=fig.text,
+                claimed=_said(fig),
                 year=year,
                 extra=extra,
                 also=tuple((c.page, c.ref) for c in others),
@@ -652,7 +658,7 @@ def _status_of_indicator(
             "status_unsupported",
             claim,
             "status_not_reached",
-            table=f"{_shown(last)} ({last.year}); target {ser.target_text}",
+            table=f"{_shown(last)} ({last.year}); {s.target_year}: {ser.target_text}",
             latest=_shown(last),
             year=last.year,
             target=ser.target_text,
@@ -665,7 +671,7 @@ def _status_of_indicator(
             "status_unsupported",
             claim,
             "status_no_trend",
-            table=f"{_shown(last)} ({last.year}); target {ser.target_text}",
+            table=f"{_shown(last)} ({last.year}); {s.target_year}: {ser.target_text}",
             target=ser.target_text,
             **common,
         )
@@ -677,7 +683,8 @@ def _status_of_indicator(
         "status_unsupported",
         claim,
         "status_off_pace",
-        table=f"{_shown(first)} ({first.year}) → {_shown(last)} ({last.year}); target {ser.target_text}",
+        table=f"{_shown(first)} ({first.year}) → {_shown(last)} ({last.year}); "
+        f"{s.target_year}: {ser.target_text}",
         y1=first.year,
         y2=last.year,
         v1=_shown(first),
@@ -699,7 +706,9 @@ def _goal_verdict(
     if not with_trend:
         return "status_no_data", {
             "table": "; ".join(
-                f"{ser.indicator.id}: {len(ser.by_year)} dated value(s)" for ser in found
+                f"{ser.indicator.id}: "
+                + (", ".join(f"{_shown(v)} ({y})" for y, v in sorted(ser.by_year.items())) or "—")
+                for ser in found
             ),
             "ids": ", ".join(ser.indicator.id for ser in found),
         }
@@ -733,9 +742,10 @@ def _goal_verdict(
 
     return "status_goal_off_pace", {
         "table": "; ".join(
-            f"{ser.indicator.id}: {fmt(v, ser.last.decimals if ser.last else 0)} in "
-            f"{s.target_year} vs {ser.target_text}"
-            for ser, v, _ok in judged
+            f"{ser.indicator.id}: {_shown(ser.first)} ({ser.first.year}) → "
+            f"{_shown(ser.last)} ({ser.last.year}); {s.target_year}: {ser.target_text}"
+            for ser, _v, _ok in judged
+            if ser.first is not None and ser.last is not None
         ),
         "details": details,
     }

@@ -202,8 +202,8 @@ def decide_claim(
     note = " ".join(str(note or "").split())
     if decision == DISMISSED and not note:
         raise ClaimError(
-            "say why the suggestion is dismissed (the reason is kept with the review): "
-            '--reason "..."'
+            f"say why {check_id} is dismissed: a reason is required, and it is kept with the "
+            "review (e.g. 'provincial figure, no city value exists')"
         )
     check = _find(ws, review_id, check_id, report)
     if check.kind == WHICH_INDICATOR:

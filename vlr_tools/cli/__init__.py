@@ -28,6 +28,7 @@ COMMANDS: list[str] = [
     "consultations",
     "coverage",
     "checklist",
+    "claims",
     "app",
     "annotations",
 ]

@@ -30,6 +30,8 @@ _EXPORTS = {
     "MappingReview": "mapping",
     "mapping_review": "mapping",
     "ChecklistPanel": "checklist",
+    "FiguresPanel": "claims",
+    "figures_panel": "claims",
     "AnnotationPanel": "annotations",
     "annotation_panel": "annotations",
     "ConsultationForm": "consultations",
