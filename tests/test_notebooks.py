@@ -248,6 +248,7 @@ def test_02_checklist(city, isolated):
     outputs = _outputs(nb)
     pages = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "criterion_id" in pages  # the suggestions and summary tables
+    assert "Status not supported by the data" in pages  # the figures to check
     assert len(_figures(outputs)) == 2
     # confirm_prechecks saved ratings, so the summary has rated criteria
     from vlr_tools.checklist import list_ratings

@@ -316,9 +316,9 @@ class ReviewData:
     coverage: CoverageFacts | None = None
     engagement: EngagementFacts | None = None
     indicators: IndicatorFacts | None = None
-    figures: FigureFacts | None = None
     changes: ChangeFacts | None = None
     comments: tuple[CommentFacts, ...] | None = None
+    figures: FigureFacts | None = None
     notes: tuple[str, ...] = field(default=())
     #: Why a part is missing although the review should have it (section key -> reason).
     problems: tuple[tuple[str, str], ...] = ()
