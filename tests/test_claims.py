@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from vlr_tools.cities import CLAIM_KINDS, load_city
 from vlr_tools.claims import (
     CHECK_KINDS,
     Claim,
@@ -21,7 +22,6 @@ from vlr_tools.claims import (
     read_clause,
 )
 from vlr_tools.claims.scoring import score_claims
-from vlr_tools.cities import CLAIM_KINDS, load_city
 from vlr_tools.documents import draft_from_text
 from vlr_tools.errors import ClaimError, DataFileError
 from vlr_tools.indicators.table import LocalIndicator, Observation
@@ -258,7 +258,9 @@ def test_an_ambiguous_sentence_is_asked_never_chosen():
         _indicator("TC-IND-01", "Households with safe water", "%", 6, {2018: 70, 2022: 80}),
         _indicator("TC-IND-02", "Households with safe toilets", "%", 6, {2018: 60, 2022: 75}),
     ]
-    _claims, links, checks = _run("Households with safe facilities reached 90 percent in 2022.", table)
+    _claims, links, checks = _run(
+        "Households with safe facilities reached 90 percent in 2022.", table
+    )
     (which,) = checks
     assert which.kind == "which_indicator"
     assert set(which.candidates) == {"TC-IND-01", "TC-IND-02"}
@@ -282,7 +284,9 @@ def test_answer_key_kinds_are_the_check_kinds():
 @pytest.mark.parametrize(
     "city,version", [("santa-rosa", "v1"), ("san-fernando", "v1"), ("san-fernando", "v2")]
 )
-def test_every_planted_inconsistency_is_found_with_few_false_alarms(sample_review, workspace, city, version):
+def test_every_planted_inconsistency_is_found_with_few_false_alarms(
+    sample_review, workspace, city, version
+):
     rv = open_review(workspace, sample_review(city, version).id)
     report = read_claims(rv)
     score = score_claims(city, version, checks=report.checks)
@@ -381,7 +385,10 @@ def test_cli_lists_confirms_and_dismisses(tmp_path, capsys):
     from vlr_tools.cli import main
 
     ws = str(tmp_path / "ws")
-    assert main(["claims", "--city", "san-fernando", "--version", "v2", "--workspace", ws, "--score"]) == 0
+    assert (
+        main(["claims", "--city", "san-fernando", "--version", "v2", "--workspace", ws, "--score"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Value differs from the table" in out and "79.8 percent" in out
     assert "false alarm(s)" in out and "missed" not in out
@@ -392,7 +399,9 @@ def test_cli_lists_confirms_and_dismisses(tmp_path, capsys):
         (review,) = w.reviews("san-fernando")
     assert main(["claims", "dismiss", review.id, check_id, "--workspace", ws]) == 2
     assert "reason is required" in capsys.readouterr().err
-    assert main(["claims", "confirm", review.id, check_id, "--workspace", ws, "--reviewer", "R"]) == 0
+    assert (
+        main(["claims", "confirm", review.id, check_id, "--workspace", ws, "--reviewer", "R"]) == 0
+    )
     assert "confirmed by R" in capsys.readouterr().out
     assert main(["claims", "--review", review.id, "--workspace", ws, "--lang", "ja", "--all"]) == 0
     out = capsys.readouterr().out

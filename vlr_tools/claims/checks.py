@@ -112,7 +112,10 @@ def series_of(ind: Any, s: Settings, table_name: str) -> Series:
             int(obs.year),
             Value(int(obs.year), float(obs.value), obs.text or "", _decimals(obs.text, obs.value)),
         )
-    for year, value in ((ind.baseline_year, ind.baseline_value), (ind.latest_year, ind.latest_value)):
+    for year, value in (
+        (ind.baseline_year, ind.baseline_value),
+        (ind.latest_year, ind.latest_value),
+    ):
         if value is None:
             continue
         if year is None:
@@ -258,7 +261,8 @@ def _compatible(fig: Figure, series: Series, s: Settings) -> bool:
 
 def _tolerance(fig: Figure, value: Value, s: Settings) -> float:
     return (
-        max(fig.half_unit, 0.5 * 10 ** (-value.decimals)) + s.relative_tolerance * abs(value.value)
+        max(fig.half_unit, 0.5 * 10 ** (-value.decimals))
+        + s.relative_tolerance * abs(value.value)
         + 1e-9
     )
 
@@ -294,9 +298,10 @@ def check_claims(
         if link is not None and link.ambiguous:
             _which(b, claim, link, series, review_id, s)
             continue
-        ser = series.get(link.indicator) if link is not None and link.linked else None
-        if ser is None:
+        linked = series.get(link.indicator) if link is not None and link.linked else None
+        if linked is None:
             continue
+        ser = linked
         for fig in claim.figures:
             if fig.year is not None and _compatible(fig, ser, s):
                 dated[(ser.indicator.id, fig.year)].append((claim, fig))
@@ -596,7 +601,11 @@ def _trend(b: _Builder, claim: Claim, ser: Series, link: Link | None) -> None:
             extra.append(
                 (
                     "trend_good_way",
-                    {"way": lambda lang: t(f"claims.way.{'higher' if ser.good > 0 else 'lower'}", lang)},
+                    {
+                        "way": lambda lang: t(
+                            f"claims.way.{'higher' if ser.good > 0 else 'lower'}", lang
+                        )
+                    },
                 )
             )
     words = claim.trend_words or claim.status_words
@@ -643,7 +652,7 @@ def _status_of_indicator(
         return
     words = claim.status_words
     quote = claim.text if claim.source == "text" else words
-    common = {"quote": quote, "series": ser, "link": link, "words": words}
+    common: dict[str, Any] = {"quote": quote, "series": ser, "link": link, "words": words}
     if ser.target is None:
         b.add("status_unsupported", claim, "status_no_target", table="—", **common)
         return
@@ -764,7 +773,7 @@ def _status_of_goal(b: _Builder, claims: list[Claim], found: list[Series], s: Se
         extra: list[tuple[str, dict[str, Any]]] = []
         if others:
             extra.append(("also", {"pages": lambda lang, o=others: _pages(o, lang)}))
-        values = dict(fields)
+        values: dict[str, Any] = dict(fields)
         table = str(values.pop("table", "—"))
         b.add(
             "status_unsupported",

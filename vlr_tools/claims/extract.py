@@ -42,7 +42,9 @@ _VALUE_YEAR = re.compile(
     r"(?<![\w.])(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>%|％)?\s*[(（]\s*(?P<year>(?:19|20)\d\d)"
     r"\s*(?:年度|年)?\s*(?P<flag>[*†pe]|\w{1,3}\.?)?\s*[)）]"
 )
-_YEAR_CELL = re.compile(r"^\s*(?:fy|cy)?\s*((?:19|20)\d\d)\s*(?:年度|年)?\s*(?:\(\s*\w{1,4}\s*\))?\s*$", re.I)
+_YEAR_CELL = re.compile(
+    r"^\s*(?:fy|cy)?\s*((?:19|20)\d\d)\s*(?:年度|年)?\s*(?:\(\s*\w{1,4}\s*\))?\s*$", re.I
+)
 _YEAR_HEADING = re.compile(r"\byears?\b|年|\btaon\b")
 _YEAR_THEN_VALUE = re.compile(
     r"(?<![\d.,])(?P<year>(?:19|20)\d\d)\s*(?:\|\s*)?"
@@ -138,12 +140,12 @@ def find_status(settings: Settings, text: str) -> _Found | None:
 
 
 def _status_line(settings: Settings, text: str) -> bool:
-    """"Status: Progressing." or 「評価：前進」: a status label before the status."""
+    """ "Status: Progressing." or 「評価：前進」: a status label before the status."""
     if settings.status_label is None:
         return False
     low = _Text(text).text.strip(" *_")
     m = settings.status_label.match(low)
-    return bool(m) and bool(re.match(r"\s*[:：]", low[m.end() :]))
+    return m is not None and bool(re.match(r"\s*[:：]", low[m.end() :]))
 
 
 class _Sections:

@@ -131,7 +131,9 @@ class Linker:
                 name=tokens(ind.name, stop, syn),
                 alt_names=alt,
                 definition=tokens(ind.definition, stop, syn),
-                terms=tuple(t for target in sorted(targets) for t in terms_by_target.get(target, ())),
+                terms=tuple(
+                    t for target in sorted(targets) for t in terms_by_target.get(target, ())
+                ),
             )
             self.docs[ind.id] = doc
             for tok in doc.name | doc.definition | {t for a in alt for t in a}:
@@ -155,8 +157,8 @@ class Linker:
             )
             return self._decide(claim, [(i, 1.0 + sc / 10, ("names " + i,)) for i, sc in scored])
         coded = [i for code in claim.codes for i in self.by_code.get(code, ())]
+        results: list[tuple[str, float, tuple[str, ...]]] = []
         if coded:
-            results = []
             for i in dict.fromkeys(coded):
                 sc, _why = self._score(self.docs[i], words, claim)
                 code = next(c for c in claim.codes if i in self.by_code.get(c, ()))
@@ -167,7 +169,6 @@ class Linker:
             candidates |= self.index.get(tok, set())
         for target in claim.targets:
             candidates.update(self.by_target.get(target, ()))
-        results = []
         for i in candidates:
             sc, why = self._score(self.docs[i], words, claim)
             results.append((i, sc, why))
@@ -199,7 +200,7 @@ class Linker:
     def _continues(self, text: str) -> bool:
         if self.s.continues is None:
             return False
-        return self.s.continues.match(fold(text).lstrip(" *\"“")) is not None
+        return self.s.continues.match(fold(text).lstrip(' *"“')) is not None
 
     def _score(self, doc: _Doc, words: set[str], claim: Claim) -> tuple[float, tuple[str, ...]]:
         why: list[str] = []
@@ -235,15 +236,13 @@ class Linker:
             why.append("names target " + ", ".join(sorted(named_targets)))
         if doc.terms and score > 0.2:
             low = fold(claim.text)
-            hits = [t for t in doc.terms if t in low]
-            if hits:
+            terms = [t for t in doc.terms if t in low]
+            if terms:
                 score += 0.1
-                why.append("mapping words: " + ", ".join(sorted(set(hits))[:3]))
+                why.append("mapping words: " + ", ".join(sorted(set(terms))[:3]))
         return round(min(score, 0.94), 3), tuple(why)
 
-    def _decide(
-        self, claim: Claim, results: Sequence[tuple[str, float, tuple[str, ...]]]
-    ) -> Link:
+    def _decide(self, claim: Claim, results: Sequence[tuple[str, float, tuple[str, ...]]]) -> Link:
         cands = tuple((i, round(sc, 2)) for i, sc, _w in results[:5] if sc > 0)
         if not results or results[0][1] < self.s.min_score:
             return Link(claim.id, candidates=cands)

@@ -113,7 +113,7 @@ class Claim:
 
     @property
     def kind(self) -> str:
-        """"status", "change" or "value": what the claim mostly states."""
+        """ "status", "change" or "value": what the claim mostly states."""
         if self.status:
             return "status"
         if self.trend:
@@ -122,7 +122,7 @@ class Claim:
 
     @property
     def where(self) -> str:
-        """"p. 12 (p12.3)" or "p. 26, table row 4 (p26.7)"."""
+        """ "p. 12 (p12.3)" or "p. 26, table row 4 (p26.7)"."""
         row = f", table row {self.row}" if self.source == "table" and self.row else ""
         return f"p. {self.page}{row} ({self.ref})"
 

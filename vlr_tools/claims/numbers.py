@@ -75,7 +75,9 @@ _CONNECT_YEAR = re.compile(
     r"\s*(?:[,)）]\s*)?(?:\(|（|in|as of|for|during|at end-?|by end-?|by the end of)?\s*"
     r"((?:19|20)\d\d)(?!\d)\s*(?:年度|年)?\s*[)）]?"
 )
-_YEAR_BEFORE_JA = re.compile(r"((?:19|20)\d\d)\s*(?:年度|年)\s*(?:末|時点)?\s*(?:の|に|には|は|で)?\s*$")
+_YEAR_BEFORE_JA = re.compile(
+    r"((?:19|20)\d\d)\s*(?:年度|年)\s*(?:末|時点)?\s*(?:の|に|には|は|で)?\s*$"
+)
 _JA_SCALE = {"億": 1e8, "万": 1e4, "千": 1e3}
 _MONEY_BEFORE = re.compile(r"(?:₱|php|usd|us\$|\$|¥)\s*$")
 #: Japanese particles: a counter word ends before them (「6つの指標」 -> 「つ」).
@@ -233,7 +235,9 @@ def read_clause(
         raw = m[0].rstrip(",")
         end = start + len(raw)
         between = low[last_end:start]
-        if listing and not re.fullmatch(r"\s*(?:,|and|&|、|と|or|versus|vs\.?|to|[-–])?\s*", between):
+        if listing and not re.fullmatch(
+            r"\s*(?:,|and|&|、|と|or|versus|vs\.?|to|[-–])?\s*", between
+        ):
             listing = False
         last_end = end
         if listing:
@@ -330,12 +334,12 @@ def read_clause(
         elif _ends_with(s.at_most, before) or _starts_with(s.at_most_after, tail):
             bound = "max"
         role = ""
-        if _FROM.search(before[-20:]) or re.match(r"\s*(?:[(（][^)）]*[)）])?\s*から", low[unit_end:]):
+        if _FROM.search(before[-20:]) or re.match(
+            r"\s*(?:[(（][^)）]*[)）])?\s*から", low[unit_end:]
+        ):
             role = "from"
         elif (
-            _TO.search(before[-20:])
-            or re.search(r"(?:→|->)\s*$", before)
-            or "から" in before[-16:]
+            _TO.search(before[-20:]) or re.search(r"(?:→|->)\s*$", before) or "から" in before[-16:]
         ):
             role = "to"
         elif re.match(r"\s*(?:[(（][^)）]*[)）])?\s*(?:→|->)", low[unit_end:]):
@@ -405,12 +409,12 @@ def _unit(s: Settings, low: str, stop: int, before: str) -> tuple[str, str, int]
         return "count", word[1], stop + word.end()
     cjk = _CJK_WORD_AFTER.match(after)
     if cjk and cjk[1][0] not in _PARTICLES + "年":
-        word = cjk[1]
-        for i, ch in enumerate(word):
+        counter: str = cjk[1]
+        for i, ch in enumerate(counter):
             if i and ch in _PARTICLES:
-                word = word[:i]
+                counter = counter[:i]
                 break
-        return "count", word, stop + (cjk.end() - len(cjk[1])) + len(word)
+        return "count", counter, stop + (cjk.end() - len(cjk[1])) + len(counter)
     return "", "", stop
 
 
@@ -442,7 +446,7 @@ def bind_years(figures: list[Figure], years: list[tuple[int, int, int]]) -> list
 
 
 def _share_units(figures: list[Figure]) -> list[Figure]:
-    """"from 82.5 to 86.0 percent": the first figure takes the unit of the second."""
+    """ "from 82.5 to 86.0 percent": the first figure takes the unit of the second."""
     out = list(figures)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]

@@ -58,7 +58,9 @@ def phrase_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     Longer phrases are tried first, so "went up" wins over "up".
     """
     parts = []
-    for word in sorted({fold(str(w)).strip() for w in words if str(w).strip()}, key=len, reverse=True):
+    for word in sorted(
+        {fold(str(w)).strip() for w in words if str(w).strip()}, key=len, reverse=True
+    ):
         body = re.escape(word).replace(r"\ ", r"\s+")
         if _is_cjk(word):
             parts.append(body)
@@ -186,13 +188,11 @@ def _load(path: Path, _mtime: int) -> Settings:
     link = data.get("link") or {}
     nf = data.get("not_figures") or {}
     units = []
-    for kind, words in (data.get("units") or {}).items():
+    for kind, unit_words in (data.get("units") or {}).items():
         if kind not in UNIT_KINDS:
-            problems.append(
-                Problem(f"units: unknown kind {kind!r}", allowed=", ".join(UNIT_KINDS))
-            )
+            problems.append(Problem(f"units: unknown kind {kind!r}", allowed=", ".join(UNIT_KINDS)))
             continue
-        pattern = phrase_pattern(str(w) for w in words or ())
+        pattern = phrase_pattern(str(w) for w in unit_words or ())
         if pattern is not None:
             units.append((kind, pattern))
     trend = []
@@ -242,7 +242,9 @@ def _load(path: Path, _mtime: int) -> Settings:
         negation=words("negation"),
         status=tuple(status),
         status_label=words("status_label"),
-        lower_is_better=phrase_pattern(_words(direction, "lower_is_better", "direction.", problems)),
+        lower_is_better=phrase_pattern(
+            _words(direction, "lower_is_better", "direction.", problems)
+        ),
         higher_is_better=phrase_pattern(
             _words(direction, "higher_is_better", "direction.", problems)
         ),
@@ -261,4 +263,12 @@ def claim_settings(path: Path | None = None) -> Settings:
     return _load(path, path.stat().st_mtime_ns)
 
 
-__all__ = ["SETTINGS_FILE", "STATUSES", "TRENDS", "UNIT_KINDS", "Settings", "claim_settings", "fold"]
+__all__ = [
+    "SETTINGS_FILE",
+    "STATUSES",
+    "TRENDS",
+    "UNIT_KINDS",
+    "Settings",
+    "claim_settings",
+    "fold",
+]

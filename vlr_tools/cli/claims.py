@@ -73,7 +73,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=_RAW,
     )
     confirm.add_argument("review", metavar="REVIEW_ID")
-    confirm.add_argument("check", metavar="CHECK_ID", help="the id listed by vlr claims, e.g. F0d8ec0")
+    confirm.add_argument(
+        "check", metavar="CHECK_ID", help="the id listed by vlr claims, e.g. F0d8ec0"
+    )
     confirm.add_argument("--note", default="", help="your note for the memo (optional)")
     add_workspace_option(confirm)
     confirm.set_defaults(func=_confirm)
@@ -136,7 +138,7 @@ def print_check(check: Any, lang: str, *, out: Any = None) -> None:
         head += f"  [{status}: {check.decided_by}]"
     print(head, file=out)
     sep = _sep(lang)
-    print(f"    {t('claims.col.draft', lang)}{sep}\"{check.quote}\" ({check.ref})", file=out)
+    print(f'    {t("claims.col.draft", lang)}{sep}"{check.quote}" ({check.ref})', file=out)
     if check.indicator:
         table = f"{check.indicator} {check.indicator_name}"
         if check.table and check.table != "—":
@@ -178,9 +180,17 @@ def _list(args: argparse.Namespace) -> int:
     if args.claims:
         for claim in report.claims:
             link = report.links.get(claim.id)
-            target = "?" if link is None else (
-                link.indicator
-                or ("/".join(i for i, _s in link.candidates[:3]) + " ?" if link.ambiguous else "-")
+            target = (
+                "?"
+                if link is None
+                else (
+                    link.indicator
+                    or (
+                        "/".join(i for i, _s in link.candidates[:3]) + " ?"
+                        if link.ambiguous
+                        else "-"
+                    )
+                )
             )
             why = "; ".join(link.reasons) if link is not None and link.linked else ""
             score = f"{link.score:.2f}" if link is not None and link.linked else ""

@@ -143,9 +143,7 @@ class FiguresPanel:
         self.confirm_button.on_click(lambda _b: self.decide("confirmed"))
         self.dismiss_button.on_click(lambda _b: self.decide("dismissed"))
         self.link_button.on_click(lambda _b: self.link())
-        self.decision_box = w.VBox(
-            [self.note, w.HBox([self.confirm_button, self.dismiss_button])]
-        )
+        self.decision_box = w.VBox([self.note, w.HBox([self.confirm_button, self.dismiss_button])])
         self.link_box = w.HBox([self.indicator, self.link_button])
         title = t("claims.widget.title", lang)
         self.widget = w.VBox(
@@ -296,7 +294,11 @@ class FiguresPanel:
             return None
         try:
             chosen = link_claim(
-                self.ws, self.review_id, check.claim_id, self.indicator.value, reviewer=self.reviewer
+                self.ws,
+                self.review_id,
+                check.claim_id,
+                self.indicator.value,
+                reviewer=self.reviewer,
             )
         except VlrError as exc:
             self._say(t("claims.widget.problem", self.lang, message=str(exc)), ok=False)
