@@ -18,12 +18,12 @@ and contents pages are skipped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .model import Claim, Figure
-from .numbers import _DOT_LEADER, _NUMBER, _Text, bind_years, masked_spans, read_clause
+from .numbers import _DOT_LEADER, _NUMBER, _Text, bind_years, folded, masked_spans, read_clause
 from .settings import Settings, claim_settings
 
 if TYPE_CHECKING:
@@ -109,12 +109,14 @@ class _Found:
 
 def find_trend(settings: Settings, text: str) -> tuple[_Found | None, bool]:
     """The first trend word of ``text`` and whether it is negated ("have not gone down")."""
-    low = _Text(text).text
+    t = folded(text)
+    low = t.text
+    hit = settings.trend_any.find(low)
     best: _Found | None = None
-    for kind, pattern in settings.trend:
-        m = pattern.search(low)
-        if m and (best is None or m.start() < best.start):
-            best = _Found(kind, text[m.start() : m.end()], m.start(), m.end())
+    if hit is not None:
+        kind, start, end = hit
+        a, b = t.original_span(start, end)
+        best = _Found(kind, text[a:b], start, end)
     if best is None or settings.negation is None:
         return best, False
     before = low[max(0, best.start - 18) : best.start]
@@ -129,21 +131,20 @@ def find_trend(settings: Settings, text: str) -> tuple[_Found | None, bool]:
 
 def find_status(settings: Settings, text: str) -> _Found | None:
     """The first status phrase of ``text`` ("on track", 「順調」), or None."""
-    low = _Text(text).text
-    best: _Found | None = None
-    for kind, pattern in settings.status:
-        for m in pattern.finditer(low):
-            if best is None or m.start() < best.start:
-                best = _Found(kind, text[m.start() : m.end()], m.start(), m.end())
-            break
-    return best
+    t = folded(text)
+    hit = settings.status_any.find(t.text)
+    if hit is None:
+        return None
+    kind, start, end = hit
+    a, b = t.original_span(start, end)
+    return _Found(kind, text[a:b], start, end)
 
 
 def _status_line(settings: Settings, text: str) -> bool:
     """ "Status: Progressing." or 「評価：前進」: a status label before the status."""
     if settings.status_label is None:
         return False
-    low = _Text(text).text.strip(" *_")
+    low = folded(text).text.strip(" *_")
     m = settings.status_label.match(low)
     return m is not None and bool(re.match(r"\s*[:：]", low[m.end() :]))
 
@@ -181,7 +182,7 @@ def extract_claims(
     a sentence or row naming one is about that indicator.
     """
     s = settings or claim_settings()
-    ids = tuple(known_ids)
+    ids = {k.lower(): k for k in known_ids}
     claims: list[Claim] = []
     sections = _Sections()
     table: list[Paragraph] = []
@@ -224,7 +225,7 @@ def _parts(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def _text_claims(
-    para: Paragraph, s: Settings, ids: Sequence[str], section_goal: int | None, lang: str
+    para: Paragraph, s: Settings, ids: Mapping[str, str], section_goal: int | None, lang: str
 ) -> Iterator[Claim]:
     text = para.text
     if _DOT_LEADER.search(text):
@@ -343,7 +344,7 @@ def _year_columns(cells: list[str]) -> list[int]:
 
 def _is_heading_row(text: str) -> bool:
     """A row with no figure (only words, or only years): the table's heading row."""
-    low = _Text(text).text
+    low = folded(text).text
     if _VALUE_YEAR.search(low):
         return False
     for m in _NUMBER.finditer(low):
@@ -355,7 +356,7 @@ def _is_heading_row(text: str) -> bool:
 def _table_claims(
     rows: list[Paragraph],
     s: Settings,
-    ids: Sequence[str],
+    ids: Mapping[str, str],
     section_goal: int | None,
     lang: str,
 ) -> Iterator[Claim]:
@@ -370,7 +371,7 @@ def _table_claims(
         if _is_heading_row(text):
             header_text = text.strip()
             years = _year_columns(_cells(text))
-            paired = not years and bool(_YEAR_HEADING.search(_Text(text).text))
+            paired = not years and bool(_YEAR_HEADING.search(folded(text).text))
             n = 0
             continue
         n += 1
@@ -385,12 +386,12 @@ def _row_claim(
     text: str,
     years: list[int],
     s: Settings,
-    ids: Sequence[str],
+    ids: Mapping[str, str],
     section_goal: int | None,
     lang: str,
     paired: bool = False,
 ) -> Claim | None:
-    t = _Text(text)
+    t = folded(text)
     low = t.text
     found = read_clause(text, settings=s, known_ids=ids)
     if found.contents_line:
@@ -518,10 +519,10 @@ def _year_column_figures(text: str, years: list[int], row_unit: str) -> list[Fig
     out: list[Figure] = []
     for cell, year, start in zip(tail, years, starts, strict=True):
         value_text = cell.strip()
-        folded = _Text(value_text).text.strip()
-        if folded in _BLANK_CELLS:
+        cell_low = folded(value_text).text.strip()
+        if cell_low in _BLANK_CELLS:
             continue
-        m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(%|％)?", folded)
+        m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(%|％)?", cell_low)
         if m is None:
             return []
         raw = m[1].replace(",", "")

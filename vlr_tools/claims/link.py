@@ -31,6 +31,8 @@ from typing import Any
 from .model import Claim, Link
 from .settings import Settings, claim_settings, fold
 
+#: How many indicators (those sharing the rarest words) are scored fully for one claim.
+MAX_CANDIDATES = 15
 _LATIN = re.compile(r"[a-z][a-z0-9.'’-]*[a-z0-9]|[a-z]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+")
 
@@ -164,11 +166,15 @@ class Linker:
                 code = next(c for c in claim.codes if i in self.by_code.get(c, ()))
                 results.append((i, 0.95 + sc / 20, (f"names indicator {code}",)))
             return self._decide(claim, sorted(results, key=lambda r: -r[1]))
-        candidates: set[str] = set()
+        # Score fully only the indicators sharing the rarest words with the sentence.
+        weight: dict[str, float] = defaultdict(float)
         for tok in words:
-            candidates |= self.index.get(tok, set())
+            for i in self.index.get(tok, ()):
+                weight[i] += self.idf.get(tok, 1.0)
         for target in claim.targets:
-            candidates.update(self.by_target.get(target, ()))
+            for i in self.by_target.get(target, ()):
+                weight[i] += 10.0
+        candidates = sorted(weight, key=lambda i: -weight[i])[:MAX_CANDIDATES]
         for i in candidates:
             sc, why = self._score(self.docs[i], words, claim)
             results.append((i, sc, why))

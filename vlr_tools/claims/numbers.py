@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .model import Figure
 from .settings import Settings, claim_settings
@@ -56,7 +57,11 @@ _MASKS = (
     # list markers: "(1)", "（2）", "①"
     re.compile(r"[(（]\s*\d{1,2}\s*[)）](?!\s*(?:%|％|percent))"),
 )
+#: Masks that need Japanese text (月, 日, 歳): skipped for a clause in ASCII.
+_JA_ONLY = frozenset((_MASKS[3].pattern, _MASKS[10].pattern))
+_ASCII_MASKS = tuple(m for m in _MASKS if m.pattern not in _JA_ONLY)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_ANY_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CODE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2}|[a-z])\.(\d{1,2})(?![\d])")
 _TARGET = re.compile(
@@ -113,6 +118,11 @@ class _Text:
 
     def __init__(self, original: str) -> None:
         self.original = original
+        self.where: Sequence[int]
+        if original.isascii():
+            self.text = original.lower()
+            self.where = range(len(original))
+            return
         chars: list[str] = []
         where: list[int] = []
         for i, ch in enumerate(original):
@@ -139,6 +149,12 @@ class _Text:
         return a, b
 
 
+@lru_cache(maxsize=2048)
+def folded(text: str) -> _Text:
+    """``text`` folded, with its map back (cached: a clause is looked at several times)."""
+    return _Text(text)
+
+
 def _number(text: str) -> tuple[float, int] | None:
     raw = text.replace(",", "")
     if not raw or raw.count(".") > 1:
@@ -151,30 +167,10 @@ def _number(text: str) -> tuple[float, int] | None:
     return value, decimals
 
 
-def _ends_with(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
-    """The last match of ``pattern`` if it ends ``text`` (spaces and brackets aside)."""
-    if pattern is None:
-        return None
-    stripped = text.rstrip(" \t(（\"“'‘")
-    found = None
-    for m in pattern.finditer(stripped):
-        if m.end() == len(stripped):
-            found = m
-    return found
-
-
-def _starts_with(pattern: re.Pattern[str] | None, text: str) -> re.Match[str] | None:
-    if pattern is None:
-        return None
-    head = text.lstrip()
-    m = pattern.match(head)
-    return m
-
-
 def masked_spans(text: str, extra: Iterable[re.Pattern[str]] = ()) -> list[tuple[int, int]]:
     """Spans of folded ``text`` whose numbers are not figures (dates, phones, age bands...)."""
     spans: list[tuple[int, int]] = []
-    for pattern in (*_MASKS, *extra):
+    for pattern in (*(_MASKS if not text.isascii() else _ASCII_MASKS), *extra):
         spans.extend(m.span() for m in pattern.finditer(text))
     return spans
 
@@ -187,25 +183,31 @@ def read_clause(
     text: str,
     *,
     settings: Settings | None = None,
-    known_ids: Iterable[str] = (),
+    known_ids: Iterable[str] | Mapping[str, str] = (),
     heading: bool = False,
 ) -> ReadClause:
-    """The figures, years, codes, ids and goals of one clause (see the module docs)."""
+    """The figures, years, codes, ids and goals of one clause (see the module docs).
+
+    ``known_ids`` are the table's indicator ids (or a mapping of their lower-case
+    form to the id, made once for a whole draft).
+    """
     s = settings or claim_settings()
     out = ReadClause()
-    t = _Text(text)
+    if not _ANY_DIGIT.search(text):
+        return out  # no figure, year, code or goal number without a digit
+    t = folded(text)
     low = t.text
     if _DOT_LEADER.search(low):
         out.contents_line = True
         return out
     spans = masked_spans(low)
     # Units with digits in them ("per 100,000", 「10万人当たり」) are units, not figures.
-    for _kind, pattern in s.units:
-        spans.extend(m.span() for m in pattern.finditer(low) if any(c.isdigit() for c in m[0]))
+    if s.digit_units is not None and ("per" in low or not low.isascii()):
+        spans.extend(m.span() for m in s.digit_units.finditer(low))
     lead = _LIST_LEAD.match(low)
     if lead:
         spans.append(lead.span())
-    known = {k.lower(): k for k in known_ids}
+    known = known_ids if isinstance(known_ids, Mapping) else {k.lower(): k for k in known_ids}
     for m in _ID.finditer(low):
         spans.append(m.span())
         if m[0] in known:
@@ -260,11 +262,11 @@ def read_clause(
         if parsed is None:
             continue
         value, decimals = parsed
-        if _ends_with(s.before_not_figure, before):
+        if s.before_not_figure.ends(before):
             listing = True
             continue
         after = low[end : end + 40]
-        if _starts_with(s.after_not_figure, after) and not _starts_with(s.at_least_after, after):
+        if s.after_not_figure.starts(after) and not s.at_least_after.starts(after):
             continue
         # Japanese scales inside the number: 「1万2千」「3億6,200万」
         stop = end
@@ -319,19 +321,19 @@ def read_clause(
             decimals = max(0, decimals - len(str(int(factor))) + 1)
         unit_kind, unit, unit_end = _unit(s, low, stop, before)
         tail = low[unit_end : unit_end + 30]
-        if _ends_with(s.change_amount, before) or _starts_with(s.change_amount_after, tail):
+        if s.change_amount.ends(before) or s.change_amount_after.starts(tail):
             continue  # "rose by 5 points", "約3倍": a change, not a level
         if unit_kind == "ratio":
             continue
-        approximate = bool(
-            _ends_with(s.approximate, before)
-            or _starts_with(s.approximate_after, low[stop:])
-            or _starts_with(s.approximate_after, tail)
+        approximate = (
+            s.approximate.ends(before)
+            or s.approximate_after.starts(low[stop : stop + 30])
+            or s.approximate_after.starts(tail)
         )
         bound = ""
-        if _ends_with(s.at_least, before) or _starts_with(s.at_least_after, tail):
+        if s.at_least.ends(before) or s.at_least_after.starts(tail):
             bound = "min"
-        elif _ends_with(s.at_most, before) or _starts_with(s.at_most_after, tail):
+        elif s.at_most.ends(before) or s.at_most_after.starts(tail):
             bound = "max"
         role = ""
         if _FROM.search(before[-20:]) or re.match(
@@ -402,7 +404,7 @@ def _unit(s: Settings, low: str, stop: int, before: str) -> tuple[str, str, int]
                 if more and more[0].strip() not in _NOT_UNITS:
                     end += more.end()
             return kind, low[stop + offset : end], end
-    if _MONEY_BEFORE.search(before):
+    if before[-6:].strip()[-1:] in ("₱", "$", "¥", "p", "d") and _MONEY_BEFORE.search(before):
         return "money", before.strip().split()[-1], stop
     word = _WORD_AFTER.match(after)
     if word and word[1] not in _NOT_UNITS and len(word[1]) > 1:

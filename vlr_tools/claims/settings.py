@@ -73,6 +73,110 @@ def phrase_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts))
 
 
+_OPEN = " \t(（\"“'‘[「"
+_CLOSE = ",;:)）\"”'’]」"
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Words a number may follow or precede ("about", "page", 「約」, 「程度」), looked up fast.
+
+    Latin phrases are compared as whole words (the last or first few words of
+    a text); Japanese ones as the text's own end or start.
+    """
+
+    latin: frozenset[str] = frozenset()
+    cjk: tuple[str, ...] = ()
+    max_words: int = 0
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> Phrases:
+        folded = {" ".join(fold(str(w)).split()) for w in words if str(w).strip()}
+        latin = frozenset(w for w in folded if not _is_cjk(w))
+        cjk = tuple(sorted((w for w in folded if _is_cjk(w)), key=len, reverse=True))
+        return cls(latin, cjk, max((len(w.split()) for w in latin), default=0))
+
+    def __bool__(self) -> bool:
+        return bool(self.latin or self.cjk)
+
+    def ends(self, text: str) -> bool:
+        """True when folded ``text`` ends with one of the phrases (spaces and brackets aside)."""
+        t = text.rstrip(_OPEN)
+        if self.cjk and t.endswith(self.cjk):
+            return True
+        words = t.split()[-self.max_words :] if self.max_words else []
+        for n in range(1, len(words) + 1):
+            if " ".join(words[-n:]).lstrip(_OPEN) in self.latin:
+                return True
+        return False
+
+    def starts(self, text: str) -> bool:
+        """True when folded ``text`` starts with one of the phrases."""
+        t = text.lstrip()
+        if self.cjk and t.startswith(self.cjk):
+            return True
+        words = t.split()[: self.max_words] if self.max_words else []
+        for n in range(1, len(words) + 1):
+            phrase = " ".join(words[:n])
+            if phrase in self.latin or phrase.rstrip(_CLOSE + ".") in self.latin:
+                return True
+        return False
+
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]")
+
+
+@dataclass(frozen=True)
+class PhraseFinder:
+    """Finds the first of several kinds of phrases in folded text ("went up" -> "up").
+
+    Latin phrases match whole words (a hyphenated word is one word, so
+    "fast-growing" is not "growing"); Japanese phrases match as substrings.
+    Much faster than one large regular expression on long drafts.
+    """
+
+    first: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+    cjk: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, kinds: Iterable[tuple[str, Iterable[str]]]) -> PhraseFinder:
+        first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        cjk: list[tuple[str, str]] = []
+        for kind, words in kinds:
+            for word in words:
+                w = " ".join(fold(str(word)).split())
+                if not w:
+                    continue
+                if _is_cjk(w):
+                    cjk.append((w, kind))
+                    continue
+                parts = tuple(_TOKEN.findall(w))
+                if parts:
+                    first.setdefault(parts[0], []).append((parts, kind))
+        return cls(
+            {k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in first.items()},
+            tuple(sorted(cjk, key=lambda p: -len(p[0]))),
+        )
+
+    def find(self, low: str) -> tuple[str, int, int] | None:
+        """(kind, start, end) of the first phrase in folded ``low``, or None."""
+        best: tuple[str, int, int] | None = None
+        for word, kind in self.cjk:
+            at = low.find(word)
+            if at >= 0 and (best is None or at < best[1]):
+                best = (kind, at, at + len(word))
+        if self.first:
+            tokens = list(_TOKEN.finditer(low))
+            for i, tok in enumerate(tokens):
+                if best is not None and tok.start() >= best[1]:
+                    break
+                for parts, kind in self.first.get(tok[0], ()):
+                    n = len(parts)
+                    if tuple(t[0] for t in tokens[i : i + n]) == parts:
+                        return (kind, tok.start(), tokens[i + n - 1].end())
+        return best
+
+
 @dataclass(frozen=True)
 class Settings:
     """The compiled word lists of ``claims.yaml``."""
@@ -86,21 +190,24 @@ class Settings:
     stopwords: frozenset[str]
     continues: re.Pattern[str] | None
     synonyms: Mapping[str, str]
-    before_not_figure: re.Pattern[str] | None
-    after_not_figure: re.Pattern[str] | None
-    approximate: re.Pattern[str] | None
-    approximate_after: re.Pattern[str] | None
-    at_least: re.Pattern[str] | None
-    at_least_after: re.Pattern[str] | None
-    at_most: re.Pattern[str] | None
-    at_most_after: re.Pattern[str] | None
-    change_amount: re.Pattern[str] | None
-    change_amount_after: re.Pattern[str] | None
+    before_not_figure: Phrases
+    after_not_figure: Phrases
+    approximate: Phrases
+    approximate_after: Phrases
+    at_least: Phrases
+    at_least_after: Phrases
+    at_most: Phrases
+    at_most_after: Phrases
+    change_amount: Phrases
+    change_amount_after: Phrases
     units: tuple[tuple[str, re.Pattern[str]], ...]
+    digit_units: re.Pattern[str] | None
     scales: Mapping[str, float]
     trend: tuple[tuple[str, re.Pattern[str]], ...]
+    trend_any: PhraseFinder
     negation: re.Pattern[str] | None
     status: tuple[tuple[str, re.Pattern[str]], ...]
+    status_any: PhraseFinder
     status_label: re.Pattern[str] | None
     lower_is_better: re.Pattern[str] | None
     higher_is_better: re.Pattern[str] | None
@@ -178,7 +285,8 @@ def _synonyms(data: Any, problems: list[Problem]) -> dict[str, str]:
 @lru_cache(maxsize=4)
 def _load(path: Path, _mtime: int) -> Settings:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{path}: cannot be read as YAML: {exc}") from exc
     if not isinstance(data, Mapping):
@@ -196,13 +304,19 @@ def _load(path: Path, _mtime: int) -> Settings:
         if pattern is not None:
             units.append((kind, pattern))
     trend = []
+    trend_words = []
     for kind in TRENDS:
-        pattern = phrase_pattern(_words(data.get("trend") or {}, kind, "trend.", problems))
+        found = _words(data.get("trend") or {}, kind, "trend.", problems)
+        trend_words.append((kind, found))
+        pattern = phrase_pattern(found)
         if pattern is not None:
             trend.append((kind, pattern))
     status = []
+    status_words = []
     for kind in STATUSES:
-        pattern = phrase_pattern(_words(data.get("status") or {}, kind, "status.", problems))
+        found = _words(data.get("status") or {}, kind, "status.", problems)
+        status_words.append((kind, found))
+        pattern = phrase_pattern(found)
         if pattern is not None:
             status.append((kind, pattern))
     scales = {}
@@ -216,6 +330,16 @@ def _load(path: Path, _mtime: int) -> Settings:
     def words(key: str) -> re.Pattern[str] | None:
         return phrase_pattern(_words(data, key, "", problems))
 
+    def phrases(key: str, where: Mapping[str, Any] = data, prefix: str = "") -> Phrases:
+        return Phrases.of(_words(where, key, prefix, problems))
+
+    digit_words = [
+        str(w)
+        for ws_ in (data.get("units") or {}).values()
+        for w in ws_ or ()
+        if any(ch.isdigit() for ch in str(w))
+    ]
+
     settings = Settings(
         path=path,
         relative_tolerance=_number(tol, "relative", 0.0, problems),
@@ -226,21 +350,24 @@ def _load(path: Path, _mtime: int) -> Settings:
         stopwords=frozenset(fold(w) for w in _words(link, "stopwords", "link.", problems)),
         continues=phrase_pattern(_words(link, "continues", "link.", problems)),
         synonyms=_synonyms(link.get("synonyms") or {}, problems),
-        before_not_figure=phrase_pattern(_words(nf, "before", "not_figures.", problems)),
-        after_not_figure=phrase_pattern(_words(nf, "after", "not_figures.", problems)),
-        approximate=words("approximate"),
-        approximate_after=words("approximate_after"),
-        at_least=words("at_least"),
-        at_least_after=words("at_least_after"),
-        at_most=words("at_most"),
-        at_most_after=words("at_most_after"),
-        change_amount=words("change_amount"),
-        change_amount_after=words("change_amount_after"),
+        before_not_figure=phrases("before", nf, "not_figures."),
+        after_not_figure=phrases("after", nf, "not_figures."),
+        approximate=phrases("approximate"),
+        approximate_after=phrases("approximate_after"),
+        at_least=phrases("at_least"),
+        at_least_after=phrases("at_least_after"),
+        at_most=phrases("at_most"),
+        at_most_after=phrases("at_most_after"),
+        change_amount=phrases("change_amount"),
+        change_amount_after=phrases("change_amount_after"),
         units=tuple(units),
+        digit_units=phrase_pattern(digit_words),
         scales=scales,
         trend=tuple(trend),
+        trend_any=PhraseFinder.of(trend_words),
         negation=words("negation"),
         status=tuple(status),
+        status_any=PhraseFinder.of(status_words),
         status_label=words("status_label"),
         lower_is_better=phrase_pattern(
             _words(direction, "lower_is_better", "direction.", problems)
