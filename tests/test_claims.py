@@ -115,9 +115,9 @@ The number of road deaths fell between 2019 and 2023.
 |---|---|---|---|---|
 | TC-IND-01 | Households with piped water (%) | 64 (2018) | 80 (2023) | On track |
 
-| Indicator | 2019 | 2021 | 2023 |
-|---|---|---|---|
-| Road deaths per 100,000 | 9.1 | 8.8 | 9.4 |
+| Indicator | 2019 | 2021 | 2023 | Trend |
+|---|---|---|---|---|
+| Road deaths per 100,000 | 9.1 | 8.8 | 9.4 | Worsening |
 """
 
 

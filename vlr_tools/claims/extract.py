@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 _ABBREVIATIONS = frozenset(
     """no nos p pp e.g i.e vs st dr mr mrs ms brgy govt approx fig figs ra sec art inc co
-    ltd jan feb mar apr jun jul aug sep sept oct nov dec u.s etc al cf ch vol est""".split()
+    ltd jan feb mar apr jun jul aug sep sept oct nov dec u.s etc al cf ch vol est tel fax
+    mob""".split()
 )
 _SENTENCE_END = re.compile(r"([.!?])([\"”’)\]]*)\s+(?=[\"“(\[]?[A-Z0-9])|([。！？])")
 _CLAUSE_SPLIT = re.compile(r";\s+|；")
@@ -325,21 +326,26 @@ def _cells(text: str) -> list[str]:
     return [text.strip()]
 
 
-def _year_columns(cells: list[str]) -> list[int]:
-    """The years of a heading row's year columns, left to right ("Indicator | 2019 | 2023")."""
+def _year_columns(cells: list[str]) -> list[tuple[int | None, int]]:
+    """The year columns of a heading row as (column, year): "Indicator | 2019 | 2023 | Status".
+
+    A PDF row is one run of text: its years must close it ("Indicator 2019 2020
+    2023"), and the column is None.
+    """
     if len(cells) > 1:
-        years = []
-        for c in cells:
+        found = []
+        for i, c in enumerate(cells):
             m = _YEAR_CELL.match(c)
             if m:
-                years.append(int(m[1]))
-        return years if len(years) >= 2 else []
-    # A PDF row is one run of text: the years must close it ("Indicator 2019 2020 2023").
+                found.append((i, int(m[1])))
+        return found if len(found) >= 2 else []
     m = re.search(r"((?:\s+(?:19|20)\d\d){2,})\s*$", " " + cells[0])
     if not m:
         return []
     years = [int(y) for y in m[1].split()]
-    return years if years == sorted(set(years)) else []
+    if years != sorted(set(years)):
+        return []
+    return [(None, y) for y in years]
 
 
 def _is_heading_row(text: str) -> bool:
@@ -361,7 +367,8 @@ def _table_claims(
     lang: str,
 ) -> Iterator[Claim]:
     header_text = ""
-    years: list[int] = []
+    header_cells = 0
+    years: list[tuple[int | None, int]] = []
     paired = False
     n = 0
     for para in rows:
@@ -370,12 +377,13 @@ def _table_claims(
             continue  # the heading row repeated on the next page
         if _is_heading_row(text):
             header_text = text.strip()
+            header_cells = len(_cells(text))
             years = _year_columns(_cells(text))
             paired = not years and bool(_YEAR_HEADING.search(folded(text).text))
             n = 0
             continue
         n += 1
-        claim = _row_claim(para, n, text, years, s, ids, section_goal, lang, paired)
+        claim = _row_claim(para, n, text, years, s, ids, section_goal, lang, paired, header_cells)
         if claim is not None:
             yield claim
 
@@ -384,12 +392,13 @@ def _row_claim(
     para: Paragraph,
     n: int,
     text: str,
-    years: list[int],
+    years: list[tuple[int | None, int]],
     s: Settings,
     ids: Mapping[str, str],
     section_goal: int | None,
     lang: str,
     paired: bool = False,
+    header_cells: int = 0,
 ) -> Claim | None:
     t = folded(text)
     low = t.text
@@ -429,7 +438,7 @@ def _row_claim(
             )
         )
     if not figures and years:
-        figures = _year_column_figures(text, years, row_unit)
+        figures = _year_column_figures(text, years, row_unit, header_cells)
     if not figures and paired:
         figures = _paired_figures(t, spans, row_unit)
     elif not figures and not years:
@@ -494,30 +503,34 @@ def _paired_figures(t: _Text, spans: list[tuple[int, int]], row_unit: str) -> li
     return out
 
 
-def _year_column_figures(text: str, years: list[int], row_unit: str) -> list[Figure]:
-    """Values under year headings: the row's last cells, one per year (blank cells kept).
+def _year_column_figures(
+    text: str, years: list[tuple[int | None, int]], row_unit: str, header_cells: int
+) -> list[Figure]:
+    """Values under year headings, one per year (blank cells kept).
 
-    When the row does not end in exactly one value or blank per year (a cell
-    was left empty and dropped), nothing is read rather than a wrong year.
+    In a Word or Markdown row the cells line up with the heading's; a PDF row
+    ends in one value or blank per year. When they do not line up (a cell was
+    left empty and dropped), nothing is read rather than a wrong year.
     """
     cells = _cells(text)
+    picked: list[tuple[str, int, int]] = []  # (cell, year, start)
     if len(cells) > 1:
-        tail = cells[-len(years) :] if len(cells) > len(years) else []
-        positions = []
+        if len(cells) != header_cells or any(col is None for col, _y in years):
+            return []
+        starts = []
         pos = 0
         for c in cells:
             pos = text.index(c, pos) if c else pos
-            positions.append(pos)
-        starts = positions[-len(years) :] if tail else []
+            starts.append(pos)
+        picked = [(cells[col], year, starts[col]) for col, year in years if col is not None]
     else:
         tokens = list(re.finditer(r"\S+", text))
-        tail_tokens = tokens[-len(years) :] if len(tokens) > len(years) else []
-        tail = [m[0] for m in tail_tokens]
-        starts = [m.start() for m in tail_tokens]
-    if len(tail) != len(years):
-        return []
+        if len(tokens) <= len(years):
+            return []
+        tail = tokens[-len(years) :]
+        picked = [(m[0], year, m.start()) for m, (_c, year) in zip(tail, years, strict=True)]
     out: list[Figure] = []
-    for cell, year, start in zip(tail, years, starts, strict=True):
+    for cell, year, start in picked:
         value_text = cell.strip()
         cell_low = folded(value_text).text.strip()
         if cell_low in _BLANK_CELLS:

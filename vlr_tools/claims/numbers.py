@@ -48,6 +48,7 @@ _MASKS = (
     re.compile(r"\b\d{1,2}:\d{2}\b|\b\d+/\d+\b"),
     # phone numbers: "+63 900 000 0123", "tel. (072) 888 1234"
     re.compile(r"\+\d[\d\s().-]{6,}\d"),
+    re.compile(r"\(\d{2,4}\)\s*\d{3,4}[\s-]\d{4}\b"),
     re.compile(r"(?:tel|phone|telephone|mobile|fax|hotline|contact|電話)[.:]?\s*[\d\s().+-]{7,}\d"),
     # age bands and ranges inside names: "aged 15-24", "(15–19)", "12–23 months", 「15〜24歳」
     re.compile(r"\b(?:aged?|ages)\s+\d{1,3}\s*(?:[-–—~〜]|to)\s*\d{1,3}\b"),
@@ -58,7 +59,7 @@ _MASKS = (
     re.compile(r"[(（]\s*\d{1,2}\s*[)）](?!\s*(?:%|％|percent))"),
 )
 #: Masks that need Japanese text (月, 日, 歳): skipped for a clause in ASCII.
-_JA_ONLY = frozenset((_MASKS[3].pattern, _MASKS[10].pattern))
+_JA_ONLY = frozenset((_MASKS[3].pattern, _MASKS[11].pattern))
 _ASCII_MASKS = tuple(m for m in _MASKS if m.pattern not in _JA_ONLY)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _ANY_DIGIT = re.compile(r"\d")

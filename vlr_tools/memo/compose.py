@@ -1002,7 +1002,7 @@ class _Composer:
                 ),
                 rows=tuple(rows),
                 caption=self.tr("figures.table_caption"),
-                widths=(0.9, 2.2, 2.4, 3.6, 1.8),
+                widths=(1.1, 2.1, 2.4, 3.5, 1.8),
             )
         )
         return Section("figures", title, tuple(blocks))

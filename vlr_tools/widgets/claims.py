@@ -29,8 +29,8 @@ from ..i18n import check_lang, t
 CARD_CSS = """
 .vlr-fig{font-family:sans-serif;font-size:13px;border-left:4px solid #b26a00;padding:6px 10px;
  background:#fffaf2;max-width:52em}
-.vlr-fig dt{font-weight:600;color:#444;margin-top:4px}
-.vlr-fig dd{margin:0 0 2px 0}
+.vlr-fig .vlr-fig-k{font-weight:600;color:#444;margin-top:4px}
+.vlr-fig .vlr-fig-v{margin:0 0 2px 0;line-height:1.4}
 .vlr-fig q{font-style:italic}
 .vlr-fig-meta{color:#666;font-size:12px}
 .vlr-msg-ok{color:#1b5e20}.vlr-msg-error{color:#b71c1c}
@@ -78,8 +78,12 @@ def check_card_html(check: ClaimCheck, lang: str) -> str:
         )
     if check.note:
         rows.append((t("claims.col.note", lang), _esc(check.note)))
-    body = "".join(f"<dt>{_esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
-    return f"<dl class='vlr-fig'>{body}</dl>"
+    # Plain blocks, not a <dl>: notebook and Voila style sheets lay definition lists out
+    # in columns of their own.
+    body = "".join(
+        f"<div class='vlr-fig-k'>{_esc(k)}</div><div class='vlr-fig-v'>{v}</div>" for k, v in rows
+    )
+    return f"<div class='vlr-fig'>{body}</div>"
 
 
 class FiguresPanel:
