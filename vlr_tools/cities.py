@@ -347,25 +347,11 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
         summary = str(entry.get("summary") or "").strip()
         if not summary:
             bad(f"{where}: key 'summary' is required")
-        fixed_in = entry.get("fixed_in")
-        if fixed_in is not None and str(fixed_in) not in c.versions:
-            bad(f"{where}: key 'fixed_in' is not a draft version", fixed_in, ", ".join(c.versions))
         detail = entry.get("detail") or {}
         if not isinstance(detail, Mapping):
             bad(f"{where}: key 'detail' must be a mapping", detail)
             detail = {}
-        evidence = [_parse_evidence(entry, base_version, where, bad)]
-        more = entry.get("versions") or {}
-        if not isinstance(more, Mapping):
-            bad(f"{where}: key 'versions' must map version -> {{pages, evidence}}", more)
-            more = {}
-        for version, sub in sorted(more.items()):
-            if str(version) not in c.versions:
-                bad(f"{where}: versions: not a draft version", version, ", ".join(c.versions))
-            if not isinstance(sub, Mapping):
-                bad(f"{where}: versions.{version} must be a mapping", sub)
-                continue
-            evidence.append(_parse_evidence(sub, str(version), f"{where} {version}", bad))
+        fixed_in, evidence = _versions(entry, c, base_version, where, bad)
         result.append(
             Weakness(
                 id=wid,
@@ -442,21 +428,7 @@ def load_claim_key(city: City | str, root: Path | None = None) -> tuple[PlantedC
         if not isinstance(planted, bool):
             bad(f"{where}: key 'planted' must be true or false", planted)
             planted = True
-        fixed_in = entry.get("fixed_in")
-        if fixed_in is not None and str(fixed_in) not in c.versions:
-            bad(f"{where}: key 'fixed_in' is not a draft version", fixed_in, ", ".join(c.versions))
-        evidence = [_parse_evidence(entry, base_version, where, bad)]
-        more = entry.get("versions") or {}
-        if not isinstance(more, Mapping):
-            bad(f"{where}: key 'versions' must map version -> {{pages, evidence}}", more)
-            more = {}
-        for version, sub in sorted(more.items()):
-            if str(version) not in c.versions:
-                bad(f"{where}: versions: not a draft version", version, ", ".join(c.versions))
-            if not isinstance(sub, Mapping):
-                bad(f"{where}: versions.{version} must be a mapping", sub)
-                continue
-            evidence.append(_parse_evidence(sub, str(version), f"{where} {version}", bad))
+        fixed_in, evidence = _versions(entry, c, base_version, where, bad)
         out.append(
             PlantedClaim(
                 id=cid,
@@ -475,6 +447,28 @@ def load_claim_key(city: City | str, root: Path | None = None) -> tuple[PlantedC
 
 
 # -- parsing helpers ---------------------------------------------------------
+
+
+def _versions(
+    entry: Mapping[str, Any], c: City, base_version: str, where: str, bad: Any
+) -> tuple[Any, list[Evidence]]:
+    """An answer-key entry's ``fixed_in`` and its evidence in every version it names."""
+    fixed_in = entry.get("fixed_in")
+    if fixed_in is not None and str(fixed_in) not in c.versions:
+        bad(f"{where}: key 'fixed_in' is not a draft version", fixed_in, ", ".join(c.versions))
+    evidence = [_parse_evidence(entry, base_version, where, bad)]
+    more = entry.get("versions") or {}
+    if not isinstance(more, Mapping):
+        bad(f"{where}: key 'versions' must map version -> {{pages, evidence}}", more)
+        more = {}
+    for version, sub in sorted(more.items()):
+        if str(version) not in c.versions:
+            bad(f"{where}: versions: not a draft version", version, ", ".join(c.versions))
+        if not isinstance(sub, Mapping):
+            bad(f"{where}: versions.{version} must be a mapping", sub)
+            continue
+        evidence.append(_parse_evidence(sub, str(version), f"{where} {version}", bad))
+    return fixed_in, evidence
 
 
 def _parse_evidence(entry: Mapping[str, Any], version: str, where: str, bad: Any) -> Evidence:

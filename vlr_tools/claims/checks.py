@@ -432,36 +432,27 @@ def _against_table(
         if same:
             extra.append(("other_year", {"other_year": same[0].year, "other": _shown(same[0])}))
         table_text = f"{_shown(table)} ({year})"
-        if how == "value":
-            b.add(
-                "value_differs",
-                claim,
-                "value_differs",
-                quote=fig.text,
-                series=ser,
-                table=table_text,
-                tolerance=_tol_text(tol),
-                claimed=_said(fig),
-                year=year,
-                extra=extra,
-                also=tuple((c.page, c.ref) for c in others),
-            )
-        else:
+        words: dict[str, Any] = {"claimed": _said(fig)}
+        if how != "value":
             limit = fmt(value) if how != "range" else f"{fmt(value)}–{fmt(high or value)}"
-            b.add(
-                "value_differs",
-                claim,
-                "bound_differs",
-                quote=fig.text,
-                series=ser,
-                table=table_text,
-                tolerance=_tol_text(tol),
-                claimed=fig.text,
-                year=year,
-                bound=lambda lang, h=how: t(f"claims.bound.{h}", lang),
-                limit=limit,
-                extra=extra,
-            )
+            words = {
+                "claimed": fig.text,
+                "bound": lambda lang, h=how: t(f"claims.bound.{h}", lang),
+                "limit": limit,
+            }
+        b.add(
+            "value_differs",
+            claim,
+            "value_differs" if how == "value" else "bound_differs",
+            quote=fig.text,
+            series=ser,
+            table=table_text,
+            tolerance=_tol_text(tol),
+            year=year,
+            extra=extra,
+            also=tuple((c.page, c.ref) for c in others),
+            **words,
+        )
 
 
 def _tol_text(tol: float) -> str:

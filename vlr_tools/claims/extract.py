@@ -333,7 +333,7 @@ def _year_columns(cells: list[str]) -> list[tuple[int | None, int]]:
     2023"), and the column is None.
     """
     if len(cells) > 1:
-        found = []
+        found: list[tuple[int | None, int]] = []
         for i, c in enumerate(cells):
             m = _YEAR_CELL.match(c)
             if m:
@@ -418,25 +418,10 @@ def _row_claim(
     for m in _VALUE_YEAR.finditer(low):
         if any(a < m.end() and m.start() < b for a, b in spans):
             continue
-        raw = m["num"].replace(",", "")
-        try:
-            value = float(raw)
-        except ValueError:
-            continue
-        decimals = len(raw.split(".", 1)[1]) if "." in raw else 0
         a, b = t.original_span(m.start(), m.end())
-        figures.append(
-            Figure(
-                value=value,
-                text=text[a:b],
-                unit="%" if m["unit"] else "",
-                unit_kind="percent" if m["unit"] else row_unit,
-                year=int(m["year"]),
-                decimals=decimals,
-                start=a,
-                end=b,
-            )
-        )
+        fig = _cell_figure(m["num"], bool(m["unit"]), int(m["year"]), text[a:b], a, b, row_unit)
+        if fig is not None:
+            figures.append(fig)
     if not figures and years:
         figures = _year_column_figures(text, years, row_unit, header_cells)
     if not figures and paired:
@@ -476,30 +461,39 @@ def _row_claim(
     )
 
 
+def _cell_figure(
+    raw: str, percent: bool, year: int, text: str, start: int, end: int, row_unit: str
+) -> Figure | None:
+    """A table cell's value as a figure: the number, "%" when written, the year it stands for."""
+    digits = raw.replace(",", "")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    return Figure(
+        value=value,
+        text=text,
+        unit="%" if percent else "",
+        unit_kind="percent" if percent else row_unit,
+        year=year,
+        decimals=len(digits.split(".", 1)[1]) if "." in digits else 0,
+        start=start,
+        end=end,
+    )
+
+
 def _paired_figures(t: _Text, spans: list[tuple[int, int]], row_unit: str) -> list[Figure]:
     """Values under a "Baseline year | Baseline" heading: each year cell and the value after it."""
     out: list[Figure] = []
     for m in _YEAR_THEN_VALUE.finditer(t.text):
         if any(a < m.end() and m.start() < b for a, b in spans):
             continue
-        raw = m["num"].replace(",", "")
-        try:
-            value = float(raw)
-        except ValueError:
-            continue
         a, b = t.original_span(m.start("num"), m.end("num"))
-        out.append(
-            Figure(
-                value=value,
-                text=t.original[a:b],
-                unit="%" if m["unit"] else "",
-                unit_kind="percent" if m["unit"] else row_unit,
-                year=int(m["year"]),
-                decimals=len(raw.split(".", 1)[1]) if "." in raw else 0,
-                start=a,
-                end=b,
-            )
+        fig = _cell_figure(
+            m["num"], bool(m["unit"]), int(m["year"]), t.original[a:b], a, b, row_unit
         )
+        if fig is not None:
+            out.append(fig)
     return out
 
 
@@ -536,21 +530,13 @@ def _year_column_figures(
         if cell_low in _BLANK_CELLS:
             continue
         m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(%|％)?", cell_low)
-        if m is None:
+        fig = None
+        if m is not None:
+            end = start + len(value_text)
+            fig = _cell_figure(m[1], bool(m[2]), year, value_text, start, end, row_unit)
+        if fig is None:
             return []
-        raw = m[1].replace(",", "")
-        out.append(
-            Figure(
-                value=float(raw),
-                text=value_text,
-                unit="%" if m[2] else "",
-                unit_kind="percent" if m[2] else row_unit,
-                year=year,
-                decimals=len(raw.split(".", 1)[1]) if "." in raw else 0,
-                start=start,
-                end=start + len(value_text),
-            )
-        )
+        out.append(fig)
     return out
 
 
