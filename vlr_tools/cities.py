@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -323,18 +323,7 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
         raise DataFileError(f"{path}: answer key is malformed", problems)
 
     result: list[Weakness] = []
-    seen: set[str] = set()
-    for n, entry in enumerate(entries, start=1):
-        if not isinstance(entry, Mapping):
-            bad(f"weaknesses[{n}] must be a mapping", entry)
-            continue
-        wid = str(entry.get("id") or "")
-        where = f"weaknesses[{n}] ({wid or 'no id'})"
-        if not wid:
-            bad(f"{where}: key 'id' is required")
-        elif wid in seen:
-            bad(f"{where}: id used twice", wid)
-        seen.add(wid)
+    for wid, entry, where in _keyed(entries, "weaknesses", bad):
         area = str(entry.get("area") or "")
         if area not in "ABCDEFGH" or len(area) != 1:
             bad(f"{where}: key 'area' must be one letter", area, "A-H")
@@ -395,18 +384,7 @@ def load_claim_key(city: City | str, root: Path | None = None) -> tuple[PlantedC
         raise DataFileError(f"{path}: answer key is malformed", problems)
     base_version = str(data.get("version", c.drafts[0].version))
     out: list[PlantedClaim] = []
-    seen: set[str] = set()
-    for n, entry in enumerate(entries, start=1):
-        if not isinstance(entry, Mapping):
-            bad(f"claims[{n}] must be a mapping", entry)
-            continue
-        cid = str(entry.get("id") or "")
-        where = f"claims[{n}] ({cid or 'no id'})"
-        if not cid:
-            bad(f"{where}: key 'id' is required")
-        elif cid in seen:
-            bad(f"{where}: id used twice", cid)
-        seen.add(cid)
+    for cid, entry, where in _keyed(entries, "claims", bad):
         kind = str(entry.get("kind") or "")
         if kind not in CLAIM_KINDS:
             bad(f"{where}: unknown kind", kind, ", ".join(CLAIM_KINDS))
@@ -447,6 +425,25 @@ def load_claim_key(city: City | str, root: Path | None = None) -> tuple[PlantedC
 
 
 # -- parsing helpers ---------------------------------------------------------
+
+
+def _keyed(
+    entries: list[Any], label: str, bad: Any
+) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+    """(id, entry, where) of each mapping in an answer key's list; a missing or repeated id is a problem."""
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, Mapping):
+            bad(f"{label}[{n}] must be a mapping", entry)
+            continue
+        key = str(entry.get("id") or "")
+        where = f"{label}[{n}] ({key or 'no id'})"
+        if not key:
+            bad(f"{where}: key 'id' is required")
+        elif key in seen:
+            bad(f"{where}: id used twice", key)
+        seen.add(key)
+        yield key, entry, where
 
 
 def _versions(

@@ -288,12 +288,47 @@ def _text_claim(
         return None
     if not figures and status is None and not years and not found.ids and not found.codes:
         return None  # "Growth has brought jobs": a trend word with no figure and no period
+    return _claim(
+        para,
+        f"{para.ref}#{n}",
+        clause,
+        "text",
+        None,
+        section_goal,
+        figures,
+        years,
+        trend,
+        negated,
+        status,
+        goal,
+        found,
+        lang,
+    )
+
+
+def _claim(
+    para: Paragraph,
+    claim_id: str,
+    text: str,
+    source: str,
+    row: int | None,
+    section_goal: int | None,
+    figures: list[Figure],
+    years: list[int],
+    trend: _Found | None,
+    negated: bool,
+    status: _Found | None,
+    goal: int | None,
+    found: Any,
+    lang: str,
+) -> Claim:
     return Claim(
-        id=f"{para.ref}#{n}",
+        id=claim_id,
         page=para.page,
         ref=para.ref,
-        text=clause,
-        source="text",
+        text=text,
+        source=source,
+        row=row,
         section=para.section,
         section_goal=section_goal,
         figures=tuple(figures),
@@ -437,27 +472,21 @@ def _row_claim(
         return None
     if not figures and not found.ids and not found.codes and goal is None:
         return None  # a status or trend row with no subject ("On track | The latest value ...")
-    return Claim(
-        id=f"{para.ref}#1",
-        page=para.page,
-        ref=para.ref,
-        text=text,
-        source="table",
-        row=n,
-        section=para.section,
-        section_goal=section_goal,
-        figures=tuple(figures),
-        years=tuple(sorted({f.year for f in figures if f.year})),
-        trend=trend.kind if trend else "",
-        trend_words=trend.words if trend else "",
-        negated=negated,
-        status=status.kind if status else "",
-        status_words=status.words if status else "",
-        goal=goal,
-        codes=tuple(dict.fromkeys(found.codes)),
-        ids=tuple(dict.fromkeys(found.ids)),
-        targets=tuple(dict.fromkeys(found.targets)),
-        lang=lang,
+    return _claim(
+        para,
+        f"{para.ref}#1",
+        text,
+        "table",
+        n,
+        section_goal,
+        figures,
+        sorted({f.year for f in figures if f.year}),
+        trend,
+        negated,
+        status,
+        goal,
+        found,
+        lang,
     )
 
 
