@@ -167,18 +167,10 @@ class Evidence:
     absent: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Weakness:
-    """One planted weakness of a sample draft, as listed in ``review_key.yaml``."""
+class _WithEvidence:
+    """An answer-key entry with its evidence per draft version."""
 
-    id: str
-    area: str
-    criteria: tuple[str, ...]
-    kind: str
-    summary: str
     evidence: tuple[Evidence, ...]
-    detail: Mapping[str, Any] = field(default_factory=dict)
-    fixed_in: str | None = None
 
     @property
     def pages(self) -> tuple[int, ...]:
@@ -194,7 +186,21 @@ class Weakness:
 
 
 @dataclass(frozen=True)
-class PlantedClaim:
+class Weakness(_WithEvidence):
+    """One planted weakness of a sample draft, as listed in ``review_key.yaml``."""
+
+    id: str
+    area: str
+    criteria: tuple[str, ...]
+    kind: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    fixed_in: str | None = None
+
+
+@dataclass(frozen=True)
+class PlantedClaim(_WithEvidence):
     """One figure inconsistency of a sample draft, as listed under ``claims`` in ``review_key.yaml``.
 
     ``indicator`` is the table's id the claim is about ("" for a goal's
@@ -211,16 +217,6 @@ class PlantedClaim:
     goal: int | None = None
     planted: bool = True
     fixed_in: str | None = None
-
-    @property
-    def pages(self) -> tuple[int, ...]:
-        return self.evidence[0].pages
-
-    def evidence_for(self, version: str) -> Evidence | None:
-        for ev in self.evidence:
-            if ev.version == version:
-                return ev
-        return None
 
 
 def list_cities(root: Path | None = None) -> tuple[str, ...]:
