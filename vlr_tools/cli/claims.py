@@ -149,6 +149,8 @@ def print_check(check: Any, lang: str, *, out: Any = None) -> None:
     elif check.table and check.table != "—":
         print(f"    {t('claims.col.table', lang)}{sep}{check.table}", file=out)
     print(_wrap(check.reason(lang), "    ", lang), file=out)
+    if check.link:
+        print(f"    {t('claims.col.link', lang)}{sep}{check.link}", file=out)
     if check.note:
         print(f"    {t('claims.col.note', lang)}{sep}{check.note}", file=out)
 

@@ -71,6 +71,10 @@ def check_card_html(check: ClaimCheck, lang: str) -> str:
             side += f" <span class='vlr-fig-meta'>({_esc(check.table_where)})</span>"
         rows.append((t("claims.col.table", lang), side))
     rows.append((t("claims.col.reason", lang), _esc(check.reason(lang))))
+    if check.link:
+        rows.append(
+            (t("claims.col.link", lang), f"<span class='vlr-fig-meta'>{_esc(check.link)}</span>")
+        )
     if check.status != SUGGESTED:
         who = f" · {check.decided_by}" if check.decided_by else ""
         rows.append(
