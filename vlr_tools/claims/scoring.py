@@ -34,7 +34,8 @@ def active_claims(city: Any, version: str | None = None) -> list[Any]:
     ]
 
 
-def _matches(check: ClaimCheck, planted: Any, version: str) -> bool:
+def matches(check: ClaimCheck, planted: Any, version: str) -> bool:
+    """True when ``check`` finds the answer key's inconsistency ``planted`` in draft ``version``."""
     if check.kind != planted.kind:
         return False
     if planted.indicator and check.indicator != planted.indicator:
@@ -58,9 +59,9 @@ def score_claims(
     planted = active_claims(c, v)
     all_checks = list(checks)
     alarms = [ch for ch in all_checks if ch.kind in CHECK_KINDS]
-    found = [k.id for k in planted if any(_matches(ch, k, v) for ch in alarms)]
+    found = [k.id for k in planted if any(matches(ch, k, v) for ch in alarms)]
     missed = [k.id for k in planted if k.id not in found]
-    false = [ch for ch in alarms if not any(_matches(ch, k, v) for k in planted)]
+    false = [ch for ch in alarms if not any(matches(ch, k, v) for k in planted)]
     by_planted = [k for k in planted if k.planted]
     return {
         "city": c.slug,
@@ -79,4 +80,4 @@ def score_claims(
     }
 
 
-__all__ = ["active_claims", "score_claims"]
+__all__ = ["active_claims", "matches", "score_claims"]
