@@ -87,17 +87,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def split_clauses(text: str) -> list[tuple[int, int]]:
-    """Sentences of ``text`` split further at semicolons, as (start, end) spans."""
-    out: list[tuple[int, int]] = []
-    for a, b in split_sentences(text):
-        pos = a
-        for m in _CLAUSE_SPLIT.finditer(text, a, b):
-            if text[pos : m.start()].strip():
-                out.append((pos, m.start()))
-            pos = m.end()
-        if text[pos:b].strip():
-            out.append((pos, b))
-    return out
+    """The clauses of ``text`` as (start, end) spans: its sentences split at semicolons, and at
+    ", and" / ", while" / ", but" between two figures."""
+    return [part for a, b in split_sentences(text) for part in _parts(text, a, b)]
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,6 @@ def read_clause(
     *,
     settings: Settings | None = None,
     known_ids: Iterable[str] | Mapping[str, str] = (),
-    heading: bool = False,
 ) -> ReadClause:
     """The figures, years, codes, ids and goals of one clause (see the module docs).
 
