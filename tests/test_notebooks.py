@@ -265,6 +265,7 @@ def test_02_checklist(city, isolated):
     # the summary is a live widget: its two charts are in the widget state, not cell outputs
     state = json.dumps(nb.metadata.get("widgets", {}))
     assert state.count("application/vnd.plotly.v1+json") == 2
+    assert "Status not supported by the data" in pages  # the figures to check
     # confirm_prechecks saved ratings, so the summary has rated criteria
     from vlr_tools.checklist import list_ratings
     from vlr_tools.workspace import open_workspace

@@ -162,6 +162,16 @@ _expose(
     "StartReviewForm",
     "indicator_table_form",
     "IndicatorTableForm",
+    "FiguresPanel",
+)
+_expose(
+    "claims",
+    "read_claims",
+    "decide_claim",
+    "link_claim",
+    "confirmed_checks",
+    "extract_claims",
+    "ClaimCheck",
 )
 
 __all__ = sorted(

@@ -29,6 +29,7 @@ COMMANDS: list[str] = [
     "consultations",
     "coverage",
     "checklist",
+    "claims",
     "app",
     "annotations",
 ]

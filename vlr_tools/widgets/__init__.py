@@ -33,6 +33,8 @@ _EXPORTS = {
     "mapping_review": "mapping",
     "ChecklistPanel": "checklist",
     "ChecklistSummary": "checklist",
+    "FiguresPanel": "claims",
+    "figures_panel": "claims",
     "AnnotationPanel": "annotations",
     "annotation_panel": "annotations",
     "PageView": "pageview",
