@@ -91,3 +91,20 @@ show_table(consolidate(session.ws, session.review_id, lang))
 from vlr_tools import ChecklistSummary
 
 ChecklistSummary(session.ws, session.review_id, lang=lang, panel=panel)
+
+# %% [markdown]
+# ## 5. Figures to check
+# The figures, trends and statuses the draft states (in its text and its own
+# tables), checked against the review's indicator table, as with
+# `vlr claims --review ID`. Pick a suggestion to see its page with the
+# sentence highlighted; confirm it (it goes into the memo with both pages)
+# or dismiss it with the reason.
+
+# %%
+from vlr_tools import FiguresPanel
+
+figures = FiguresPanel(session.ws, session.review_id, reviewer=session.reviewer, lang=lang)
+figures
+
+# %%
+figures.frame()

@@ -29,6 +29,8 @@ reviewer = "Notebook Reviewer (illustrative)"  # name saved with each record
 workspace = ""  # folder or database URL; empty means what `vlr` uses (data/workspace)
 review_id = ""  # a review of any city (see 00_start_review); empty means the sample city's
 log_file = ""  # consultation log (.xlsx or .csv) to import; empty means the review's stored log
+columns = ""  # column mapping for log_file, written as for `vlr consultations import --columns`
+save_mapping = False  # keep that column mapping for the city's next log
 
 # %%
 from vlr_tools import open_session, problems_frame, setup_notebook, show_figure
@@ -39,28 +41,37 @@ session
 
 # %% [markdown]
 # ## 1. Import and validation report
-# With `log_file`, the log is read and its valid records are saved to the
-# review: rows with problems are rejected and listed with sheet, row and
-# column; skipped rows (totals, notes) are listed as warnings. Importing the
-# same log again changes nothing. Without it, the notebook works on the
+# With `log_file`, the log is read and the workbench says what it understood
+# (which column became which field, the rows it skipped and why, how it read
+# the dates, the sheets it did not read); its valid records are saved to the
+# review, and rows with problems are rejected and listed with sheet, row and
+# column. A heading it does not know is named with `columns` (a saved
+# mapping of the city's last log is used otherwise). Importing the same log
+# again changes nothing. Without `log_file`, the notebook works on the
 # consultations already in the review (a sample city's log is imported when
 # its review starts).
 
 # %%
 from IPython.display import display
 
-from vlr_tools import read_consultation_log, save_consultations
+from vlr_tools import import_consultations, load_consultations
 
 if log_file:
-    log = read_consultation_log(log_file)
-    print(log.summary())
-    print(
-        save_consultations(
-            session.ws, session.review_id, log, accept_valid=True, reviewer=session.reviewer
-        )
+    imported = import_consultations(
+        session.ws,
+        session.review_id,
+        log_file,
+        columns=columns,
+        save_mapping=save_mapping,
+        accept_valid=True,
+        reviewer=session.reviewer,
     )
-    display(problems_frame(log.problems, log.warnings, lang=lang))
-print(f"{len(session.opened.consultations)} consultation(s) in review {session.review_id}")
+    print("\n".join(imported.reading.lines(lang)))
+    print(imported.reading.summary())
+    print(imported.saved)
+    display(problems_frame(imported.reading.problems, imported.reading.warnings, lang=lang))
+stored = load_consultations(session.ws, session.review_id)
+print(f"{len(stored)} consultation(s) in review {session.review_id}")
 
 # %% [markdown]
 # ## 2. Add or correct a record
@@ -77,7 +88,7 @@ form
 # ## 3. Analysis (no personal data)
 
 # %%
-from vlr_tools import draft_dates, engagement_summary, findings_frame, load_consultations
+from vlr_tools import draft_dates, engagement_summary, findings_frame
 
 records = load_consultations(session.ws, session.review_id)  # read again: the form may have saved
 engagement = engagement_summary(

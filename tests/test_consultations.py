@@ -933,7 +933,8 @@ def test_cli_import_refuses_problem_rows_unless_accepted(tmp_path, capsys, monke
     monkeypatch.setenv("VLR_REVIEWER", "Test Reviewer")
     ws = str(tmp_path / "ws")
     bad = make_log(tmp_path / "bad.xlsx", [good_row("X-01"), good_row("X-02", male=-5)])
-    assert main(["consultations", "import", str(bad), "--city", "sample", "--workspace", ws]) == 1
+    args = ["--city", "santa-rosa", "--workspace", ws]
+    assert main(["consultations", "import", str(bad), *args]) == 1
     assert "nothing saved" in capsys.readouterr().out
     code = main(
         [
@@ -1015,3 +1016,135 @@ def test_cli_import_for_a_city_without_a_review_says_how_to_start_one(
 
     with open_workspace(ws) as opened:
         assert opened.reviews() == []  # nothing half-made
+
+
+# --------------------------------------------------------------------------- what was understood
+
+
+def test_report_says_columns_skipped_rows_sheets_not_read_and_dates(tmp_path):
+    rows = [
+        good_row("X-01"),
+        good_row("X-02", date="28/11/2024"),
+        good_row("X-03", date="03/04/2024"),
+        ["TOTAL", None, None, None, None, None, 30, 36],
+    ]
+    path = make_log(tmp_path / "log.xlsx", rows, extra_sheets=["About"])
+    result = read_consultation_log(path, dayfirst="auto", today=TODAY)
+    assert result.ok, result.problems
+    text = "\n".join(result.lines(details=True))
+    assert "Consultations table (sheet 'Consultations'), header in row(s) 2-3: 5 row(s): " in text
+    assert "3 valid, 0 rejected, 2 skipped" in text
+    assert "column B 'Petsa / Date' -> Date (heading)" in text
+    assert "column G 'Male' -> Male (heading)" in text
+    assert "skipped row 7: a totals row" in text and "skipped row 9: a note, not a record" in text
+    assert "Sheet 'About' not read: the sheet is empty" in text
+    assert "read day first (DD/MM/YYYY: 03/04/2024 is 3 April), as the file's 1 unambiguous" in text
+    assert (
+        "dates in column B 'Petsa / Date': 1 kept as dates by Excel; 1 written day first "
+        "(28/11/2024); 1 that could be day or month first (03/04/2024)" in text
+    )
+    assert result.consultations[2].date == dt.date(2024, 4, 3)
+    # The skipped rows and the date rule are said once, not again as warnings.
+    assert "row skipped" not in text and "warning" not in text
+    ja = "\n".join(result.lines("ja"))
+    assert "協議の表" in ja and "列 B「Petsa / Date」→ 日付（見出し）" in ja
+    assert "7 行目をスキップ：合計の行" in ja and "日が先" in ja
+    undecided = read_consultation_log(path, today=TODAY)
+    assert "was not decided: each such date is a problem" in "\n".join(undecided.lines())
+    said = read_consultation_log(path, dayfirst=False, today=TODAY)
+    assert "read month first (MM/DD/YYYY: 03/04/2024 is 4 March), as you said" in "\n".join(
+        said.lines()
+    )
+
+
+def _filipino_log(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Talaan"
+    ws.append(["Blg.", "Kailan ginanap", "Aktibidad", "Lugar", "Mga dumalo", "Lalaki", "Babae",
+               "Antas ng pakikilahok", "Puna 2"])  # fmt: skip
+    ws.append(["BG-C01", dt.datetime(2026, 3, 4), "Pulong sa barangay", "Session hall",
+               "Kababaihan; Kabataan", 12, 15, "Konsulta", "x"])  # fmt: skip
+    ws.append(["BG-C02", "Marso 18, 2026", "Forum ng mangingisda", "Pantalan", "Mangingisda",
+               20, 4, "Involve", ""])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+MAPPING = {"Date": "Kailan ginanap", "Stakeholder groups": "Mga dumalo", "ignore": "Puna 2"}
+
+
+def test_column_mapping_names_headings_the_reader_does_not_know(tmp_path):
+    path = _filipino_log(tmp_path / "talaan.xlsx")
+    with pytest.raises(ConsultationLogError, match="has no 'date' column and no 'groups' column"):
+        read_consultation_log(path, today=dt.date(2026, 6, 1))
+    result = read_consultation_log(path, today=dt.date(2026, 6, 1), columns=MAPPING)
+    assert result.ok, result.problems
+    assert [c.date for c in result.consultations] == [dt.date(2026, 3, 4), dt.date(2026, 3, 18)]
+    text = "\n".join(result.lines())
+    assert "column B 'Kailan ginanap' -> Date (your mapping)" in text
+    assert "column E 'Mga dumalo' -> Stakeholder groups (your mapping)" in text
+    assert "column I 'Puna 2' -> left out (your mapping)" in text
+    assert "column F 'Lalaki' -> Male (heading)" in text
+    assert "not recognised" not in text  # the left-out column is not a warning either
+    assert result.mapping["Date"] == "Kailan ginanap" and result.mapping["ignore"] == "Puna 2"
+    assert "Date=Kailan ginanap" in text  # the mapping, as --columns takes it
+    # Japanese column names and field names work too; an unknown field names what is allowed.
+    again = read_consultation_log(
+        path, today=dt.date(2026, 6, 1), columns={"日付": "Kailan ginanap", "groups": "Mga dumalo"}
+    )
+    assert again.ok
+    with pytest.raises(ConsultationLogError) as caught:
+        read_consultation_log(path, columns={"Colour": "Mga dumalo"})
+    message = str(caught.value)
+    assert "unknown field 'Colour'" in message and "Stakeholder groups" in message
+    assert "Sex" in message and "ignore" in message
+
+
+def test_saved_mapping_reads_the_citys_next_log_and_check_saves_nothing(workspace, tmp_path):
+    from vlr_tools.column_mapping import saved_column_mapping
+    from vlr_tools.intake import import_consultations
+
+    path = _filipino_log(tmp_path / "talaan.xlsx")
+    first = workspace.create_review(city="baguio", version="v1")
+    checked = import_consultations(workspace, first.id, path, columns=MAPPING, check=True)
+    assert checked.reading.ok and not checked.stored
+    assert load_consultations(workspace, first.id) == []
+    assert saved_column_mapping(workspace, first.id, "consultations") == ({}, "")
+    done = import_consultations(workspace, first.id, path, columns=MAPPING, save_mapping=True)
+    assert done.stored and done.saved.added == 2 and done.mapping_saved
+    second = workspace.create_review(city="baguio", version="v2")
+    again = import_consultations(workspace, second.id, path)
+    assert again.reading.saved_from == first.id and again.saved.added == 2
+    text = "\n".join(again.reading.lines())
+    assert f"Used the column mapping saved in review {first.id}." in text
+    assert "column B 'Kailan ginanap' -> Date (saved mapping)" in text
+    assert "column C 'Aktibidad' -> Activity (heading)" in text  # known anyway
+    # A mapping given now is used instead of the saved one (here: groups left unnamed).
+    with pytest.raises(ConsultationLogError, match="Stakeholder groups=YOUR HEADING"):
+        import_consultations(
+            workspace, second.id, path, columns={"Date": "Kailan ginanap"}, check=True
+        )
+
+
+def test_cli_import_check_columns_save_mapping(tmp_path, capsys, monkeypatch):
+    from vlr_tools.workspace import open_workspace
+
+    monkeypatch.setenv("VLR_REVIEWER", "Test Reviewer")
+    where = str(tmp_path / "ws")
+    with open_workspace(where) as opened:
+        rid = opened.create_review(city="baguio", version="v1").id
+    path = str(_filipino_log(tmp_path / "talaan.xlsx"))
+    columns = "Date=Kailan ginanap;Stakeholder groups=Mga dumalo;ignore=Puna 2"
+    base = ["consultations", "import", path, "--review", rid, "--workspace", where]
+    assert main([*base, "--columns", columns, "--check", "--lang", "ja"]) == 0
+    out = capsys.readouterr().out
+    assert "talaan.xlsx の読み取り結果" in out and "（指定した対応）" in out
+    assert "nothing saved (--check)" in out
+    assert main([*base, "--columns", columns, "--save-mapping"]) == 0
+    out = capsys.readouterr().out
+    assert "2 added" in out and "column mapping saved" in out
+    assert main([*base, "--check"]) == 0
+    assert "Date (saved mapping)" in capsys.readouterr().out
+    assert main(["consultations", "validate", path, "--columns", "Colour=x"]) == 2
+    assert "unknown field 'Colour'" in capsys.readouterr().err

@@ -119,6 +119,12 @@ def memo_ws(tmp_path_factory):
     rate(ws, rv.id, "G2", "met", pages="26", comment="Yokohama partnership named.", reviewer=a)
     rate(ws, rv.id, "B3", "not_applicable", comment="Not relevant here.", reviewer=b)
     set_final(ws, rv.id, "H1", "not_met", note="Lead reviewer confirms.", reviewer=a)
+    from vlr_tools.claims import decide_claim, read_claims
+    from vlr_tools.review import open_review
+
+    found = {c.kind: c for c in read_claims(open_review(ws, rv.id), save=True).checks}
+    decide_claim(ws, rv.id, found["values_disagree"].id, "confirmed", note=FIGURE_NOTE, reviewer=a)
+    decide_claim(ws, rv.id, found["older_year"].id, "dismissed", note="Old on purpose", reviewer=b)
     yield ws, rv.id, folder
     ws.close()
 
@@ -179,6 +185,7 @@ def test_memo_has_every_section_in_order(memos):
         "findings",
         "engagement",
         "indicators",
+        "figures",
         "recommendations",
         "changes",
         "annex",
@@ -591,6 +598,40 @@ def test_markdown_escape_renders_as_plain_text(value):
     import html as html_lib
 
     assert html_lib.unescape(inner) == value
+
+
+# -- figures checked against the indicator table ------------------------------------
+
+FIGURE_NOTE = "Ask the PESO which 2024 count is right"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_confirmed_figure_checks_are_listed_with_both_pages(memos, memo_files, lang):
+    """The memo lists the confirmed check (pages 15 and 24, the table's row), not the dismissed one."""
+    section = memos[lang].section("figures")
+    (table,) = [b for b in section.blocks if isinstance(b, Table)]
+    (row,) = table.rows
+    cells = [c.text for c in row]
+    assert cells[0] == ("pp. 15, 24" if lang == "en" else "15, 24ページ")
+    assert cells[1] == "4,630 jobseekers" and "SR-IND-20" in cells[2] and "row 21" in cells[2]
+    assert "4,360" in cells[3] and cells[4] == FIGURE_NOTE
+    intro = section.blocks[0].text
+    assert ("dismissed with a reason: 1" if lang == "en" else "却下したもの1件") in intro
+    assert "Old on purpose" not in memos[lang].outline()
+    texts = {
+        "md": memo_files[(lang, "md")].path.read_text(encoding="utf-8"),
+        "html": memo_files[(lang, "html")].path.read_text(encoding="utf-8"),
+        "pdf": " ".join(" ".join(_pdf_pages(memo_files[(lang, "pdf")].path)).split()),
+        "docx": _docx_words(_docx(memo_files[(lang, "docx")].path)),
+    }
+    for fmt, text in texts.items():
+        assert FIGURE_NOTE in text and "4,630 jobseekers" in text, fmt
+        assert section.title in text, fmt
+
+
+def _docx_words(doc) -> str:
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return " ".join([p.text for p in doc.paragraphs] + cells)
 
 
 # -- DOCX ----------------------------------------------------------------------------
@@ -1027,7 +1068,41 @@ def _full_facts() -> ReviewData:
         template="full 2025.1",
         hlpf_year=2025,
     )
-    return ReviewData(review, checklist, coverage, engagement, indicators, changes, comments)
+    from vlr_tools.memo.facts import FigureCheck, FigureFacts
+
+    figures = FigureFacts(
+        confirmed=(
+            FigureCheck(
+                id="F0d8ec0",
+                kind="value_differs",
+                pages=(14,),
+                quote="88 percent",
+                reason_en="The draft gives 88 percent for 2023 (p. 14); the indicator table "
+                "gives 86 (2023). They differ by more than 0.5.",
+                reason_ja="本文では2023年の値を88 percentとしていますが、指標表では86です。",
+                indicator="SR-IND-12",
+                indicator_name="Households with piped water",
+                table="86 (2023)",
+                table_where="indicators.xlsx, sheet 'Indicators', row 13",
+                note="Ask the CPDO which year the 88 is from",
+            ),
+        ),
+        dismissed=(
+            FigureCheck(
+                id="F38ef55",
+                kind="status_unsupported",
+                pages=(15,),
+                quote="On track",
+                reason_en="No 2030 target.",
+                note="Target set in the CDP",
+            ),
+        ),
+        claims=96,
+        open=3,
+    )
+    return ReviewData(
+        review, checklist, coverage, engagement, indicators, changes, comments, figures=figures
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

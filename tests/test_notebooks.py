@@ -10,6 +10,7 @@ disk, no personal data of consultation participants leaks into an output.
 from __future__ import annotations
 
 import ast
+import html
 import json
 import re
 from pathlib import Path
@@ -26,7 +27,13 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 REQUIRED_PARAMETERS = {"city", "version", "lang", "reviewer", "workspace"}
 #: The notebooks that work on one review: they take any review's id.
-REVIEW_NOTEBOOKS = ("01_map_draft", "02_checklist", "03_consultations", "04_export_memo")
+REVIEW_NOTEBOOKS = (
+    "01_map_draft",
+    "02_checklist",
+    "03_consultations",
+    "04_export_memo",
+    "06_indicator_table",
+)
 EXPECTED = {
     "00_start_review",
     "00_workshop_tour",
@@ -34,6 +41,7 @@ EXPECTED = {
     "02_checklist",
     "03_consultations",
     "04_export_memo",
+    "06_indicator_table",
 }
 
 
@@ -54,7 +62,7 @@ def _parameters(nb: nbformat.NotebookNode) -> dict[str, object]:
 # --------------------------------------------------------------------------- committed form
 
 
-def test_the_six_notebooks_are_there():
+def test_the_seven_notebooks_are_there():
     assert set(NAMES) == EXPECTED
 
 
@@ -257,6 +265,7 @@ def test_02_checklist(city, isolated):
     # the summary is a live widget: its two charts are in the widget state, not cell outputs
     state = json.dumps(nb.metadata.get("widgets", {}))
     assert state.count("application/vnd.plotly.v1+json") == 2
+    assert "Status not supported by the data" in pages  # the figures to check
     # confirm_prechecks saved ratings, so the summary has rated criteria
     from vlr_tools.checklist import list_ratings
     from vlr_tools.workspace import open_workspace
@@ -299,6 +308,21 @@ def test_04_export_memo(city, isolated):
     assert load_city_name(city) in preview
     table = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert f"{city}-v1-review-memo-en.pdf" in table or f"{city}-v2-review-memo-en.pdf" in table
+
+
+@pytest.mark.slow
+def test_06_indicator_table_from_the_draft_annex(isolated):
+    """Santa Rosa's annex tables, pages 26-28 of its draft, read and stored headless."""
+    nb = run_notebook("06_indicator_table", "santa-rosa", isolated, pages="26-28", store=True)
+    texts = "".join(o.get("text", "") for o in _outputs(nb) if o.get("output_type") == "stream")
+    stored = re.search(r"stored (\d+) indicators from santa-rosa-vlr-draft-v1\.pdf", texts)
+    assert stored, texts
+    assert f"{stored.group(1)} indicator(s) in review" in texts
+    report = _widget_values(nb)
+    assert "What I understood of santa-rosa-vlr-draft-v1.pdf" in report
+    assert "pages 26, 27, 28 of the draft" in report
+    pages = "".join(o.get("data", {}).get("text/html", "") for o in _outputs(nb))
+    assert "no baseline" in pages  # the data gaps table
 
 
 def load_city_name(city: str) -> str:
@@ -398,3 +422,46 @@ def test_start_a_real_citys_review_headless_then_map_it_by_review_id(isolated):
     assert "row(s) rejected" in texts  # the log's validation summary
     with open_workspace(isolated / "workspace") as ws:
         assert len(ws.records(review_id, "consultation")) == int(stored.group(1))
+
+    # the city's own indicator table, one column per year with Filipino headings
+    table = _baguio_indicators(isolated / "baguio-panukat.xlsx")
+    nb = run_notebook(
+        "06_indicator_table",
+        "santa-rosa",
+        isolated,
+        review_id=review_id,
+        table_file=str(table),
+        columns="Local indicator=Ano ang sinusukat",
+        save_mapping=True,
+        store=True,
+    )
+    texts = "".join(o.get("text", "") for o in _outputs(nb) if o.get("output_type") == "stream")
+    assert "stored 3 indicators from baguio-panukat.xlsx" in texts, texts
+    report = html.unescape(_widget_values(nb))
+    assert "'Ano ang sinusukat' -> Local indicator (your mapping)" in report
+    with open_workspace(isolated / "workspace") as ws:
+        assert {r.key for r in ws.records(review_id, "indicator")} == {"BG-01", "BG-02", "BG-03"}
+        assert ws.get(review_id, "column_mapping", "indicators") is not None
+
+
+def _baguio_indicators(path: Path) -> Path:
+    """A made-up real city's table: one column per year, Filipino headings, marks in cells."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.title = "Panukat"
+    for row in [
+        ["Mga panukat ng Lungsod ng Baguio"],
+        [],
+        ["Blg.", "Ano ang sinusukat", "Yunit", "Layunin", "Kodigo ng SDG", 2019, 2021, 2023],
+        ["BG-01", "Kabahayan na may malinis na tubig", "%", 6, "6.1.1", "74%", "n/a", "82%"],
+        ["BG-02", "Barangay na may koleksiyon ng basura", "barangay", 11, "—", 100, 120, 128],
+        ["BG-03", "Pamilyang nasalanta ng baha", "pamilya", 11, "11.5.1", "—", "6,100",
+         "5,400 (p)"],
+        [],
+        ["Pinagmulan: mga tanggapan ng lungsod."],
+    ]:  # fmt: skip
+        sheet.append(row)
+    wb.save(path)
+    return path

@@ -22,7 +22,14 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from vlr_tools.cities import City, DraftFiles, list_cities, load_city, load_review_key
+from vlr_tools.cities import (
+    City,
+    DraftFiles,
+    list_cities,
+    load_city,
+    load_claim_key,
+    load_review_key,
+)
 from vlr_tools.framework import get_framework
 from vlr_tools.paths import CITIES_DIR, PROJECT_DIR, REFERENCE_DIR
 
@@ -281,6 +288,10 @@ def test_answer_key_pages_hold_or_lack_what_the_key_says(slug, wid, version):
     weakness = next(w for w in load_review_key(city) if w.id == wid)
     ev = weakness.evidence_for(version)
     assert ev is not None
+    _check_evidence(city, wid, version, ev)
+
+
+def _check_evidence(city: City, wid: str, version: str, ev) -> None:
     text = pages(city.draft(version).pdf)
     for page in ev.pages:
         assert 1 <= page <= len(text), f"{wid}: page {page} of {len(text)}"
@@ -294,6 +305,25 @@ def test_answer_key_pages_hold_or_lack_what_the_key_says(slug, wid, version):
     for phrase in ev.absent:
         found = [n for n, page in enumerate(text, 1) if norm(phrase) in page]
         assert norm(phrase) not in whole, f"{wid}: {phrase!r} is on pages {found}"
+
+
+def _claim_key_cases():
+    for slug in CITIES:
+        for k in load_claim_key(slug):
+            for ev in k.evidence:
+                yield pytest.param(slug, k.id, ev.version, id=f"{slug}-{k.id}-{ev.version}")
+
+
+@pytest.mark.parametrize("slug,cid,version", list(_claim_key_cases()))
+def test_claim_key_pages_hold_what_the_key_says(slug, cid, version):
+    """The figure inconsistencies of the answer keys are on the pages they name."""
+    city = load_city(slug)
+    planted = next(k for k in load_claim_key(city) if k.id == cid)
+    ev = planted.evidence_for(version)
+    assert ev is not None
+    _check_evidence(city, cid, version, ev)
+    if planted.indicator:
+        assert planted.indicator in indicator_rows(slug), f"{cid}: {planted.indicator} unknown"
 
 
 @cache

@@ -171,6 +171,18 @@ _expose(
     "warm_up_charts",
     "start_review_form",
     "StartReviewForm",
+    "indicator_table_form",
+    "IndicatorTableForm",
+    "FiguresPanel",
+)
+_expose(
+    "claims",
+    "read_claims",
+    "decide_claim",
+    "link_claim",
+    "confirmed_checks",
+    "extract_claims",
+    "ClaimCheck",
 )
 
 __all__ = sorted(

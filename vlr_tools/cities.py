@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,16 @@ LANGS = ("en", "ja")
 _VERSION = re.compile(r"^v[1-9][0-9]*$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CRITERION = re.compile(r"^[A-H][1-9]$")
+#: Kinds of figure inconsistency an answer key's ``claims`` may list (the
+#: checks of :mod:`vlr_tools.claims`).
+CLAIM_KINDS: tuple[str, ...] = (
+    "value_differs",
+    "trend_contradicts",
+    "status_unsupported",
+    "older_year",
+    "values_disagree",
+)
+_INDICATOR_ID = re.compile(r"^[A-Z]{1,6}(?:-[A-Z]{1,6})*-\d{1,4}$")
 
 
 @dataclass(frozen=True)
@@ -157,18 +167,10 @@ class Evidence:
     absent: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Weakness:
-    """One planted weakness of a sample draft, as listed in ``review_key.yaml``."""
+class _WithEvidence:
+    """An answer-key entry with its evidence per draft version."""
 
-    id: str
-    area: str
-    criteria: tuple[str, ...]
-    kind: str
-    summary: str
     evidence: tuple[Evidence, ...]
-    detail: Mapping[str, Any] = field(default_factory=dict)
-    fixed_in: str | None = None
 
     @property
     def pages(self) -> tuple[int, ...]:
@@ -181,6 +183,40 @@ class Weakness:
             if ev.version == version:
                 return ev
         return None
+
+
+@dataclass(frozen=True)
+class Weakness(_WithEvidence):
+    """One planted weakness of a sample draft, as listed in ``review_key.yaml``."""
+
+    id: str
+    area: str
+    criteria: tuple[str, ...]
+    kind: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    fixed_in: str | None = None
+
+
+@dataclass(frozen=True)
+class PlantedClaim(_WithEvidence):
+    """One figure inconsistency of a sample draft, as listed under ``claims`` in ``review_key.yaml``.
+
+    ``indicator`` is the table's id the claim is about ("" for a goal's
+    status: then ``goal`` is set). ``planted`` is True when it was written into
+    the draft on purpose, False when it was already there and recognised as
+    a real inconsistency. ``evidence`` holds the pages and phrases per version.
+    """
+
+    id: str
+    kind: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    indicator: str = ""
+    goal: int | None = None
+    planted: bool = True
+    fixed_in: str | None = None
 
 
 def list_cities(root: Path | None = None) -> tuple[str, ...]:
@@ -281,18 +317,7 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
         raise DataFileError(f"{path}: answer key is malformed", problems)
 
     result: list[Weakness] = []
-    seen: set[str] = set()
-    for n, entry in enumerate(entries, start=1):
-        if not isinstance(entry, Mapping):
-            bad(f"weaknesses[{n}] must be a mapping", entry)
-            continue
-        wid = str(entry.get("id") or "")
-        where = f"weaknesses[{n}] ({wid or 'no id'})"
-        if not wid:
-            bad(f"{where}: key 'id' is required")
-        elif wid in seen:
-            bad(f"{where}: id used twice", wid)
-        seen.add(wid)
+    for wid, entry, where in _keyed(entries, "weaknesses", bad):
         area = str(entry.get("area") or "")
         if area not in "ABCDEFGH" or len(area) != 1:
             bad(f"{where}: key 'area' must be one letter", area, "A-H")
@@ -305,25 +330,11 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
         summary = str(entry.get("summary") or "").strip()
         if not summary:
             bad(f"{where}: key 'summary' is required")
-        fixed_in = entry.get("fixed_in")
-        if fixed_in is not None and str(fixed_in) not in c.versions:
-            bad(f"{where}: key 'fixed_in' is not a draft version", fixed_in, ", ".join(c.versions))
         detail = entry.get("detail") or {}
         if not isinstance(detail, Mapping):
             bad(f"{where}: key 'detail' must be a mapping", detail)
             detail = {}
-        evidence = [_parse_evidence(entry, base_version, where, bad)]
-        more = entry.get("versions") or {}
-        if not isinstance(more, Mapping):
-            bad(f"{where}: key 'versions' must map version -> {{pages, evidence}}", more)
-            more = {}
-        for version, sub in sorted(more.items()):
-            if str(version) not in c.versions:
-                bad(f"{where}: versions: not a draft version", version, ", ".join(c.versions))
-            if not isinstance(sub, Mapping):
-                bad(f"{where}: versions.{version} must be a mapping", sub)
-                continue
-            evidence.append(_parse_evidence(sub, str(version), f"{where} {version}", bad))
+        fixed_in, evidence = _versions(entry, c, base_version, where, bad)
         result.append(
             Weakness(
                 id=wid,
@@ -341,7 +352,114 @@ def load_review_key(city: City | str, root: Path | None = None) -> tuple[Weaknes
     return tuple(result)
 
 
+def load_claim_key(city: City | str, root: Path | None = None) -> tuple[PlantedClaim, ...]:
+    """Read the ``claims`` of a city's answer key: the figure inconsistencies of its drafts.
+
+    Checks every entry's shape (a known kind, an indicator id or a goal, pages
+    and phrases, versions the city has) and raises
+    :class:`~vlr_tools.errors.DataFileError` listing every problem. A key
+    without ``claims`` gives an empty tuple.
+    """
+    c = city if isinstance(city, City) else load_city(city, root)
+    path = c.review_key_path
+    if not path.is_file():
+        raise DataFileError(f"{path}: answer key missing")
+    data = read_yaml(path)
+    entries = data.get("claims")
+    if entries is None:
+        return ()
+    problems: list[Problem] = []
+
+    def bad(message: str, value: object = None, allowed: str | None = None) -> None:
+        problems.append(Problem(message, file=str(path), value=value, allowed=allowed))
+
+    if not isinstance(entries, list):
+        bad("key 'claims' must be a list")
+        raise DataFileError(f"{path}: answer key is malformed", problems)
+    base_version = str(data.get("version", c.drafts[0].version))
+    out: list[PlantedClaim] = []
+    for cid, entry, where in _keyed(entries, "claims", bad):
+        kind = str(entry.get("kind") or "")
+        if kind not in CLAIM_KINDS:
+            bad(f"{where}: unknown kind", kind, ", ".join(CLAIM_KINDS))
+        indicator = str(entry.get("indicator") or "")
+        goal = entry.get("goal")
+        if indicator and not _INDICATOR_ID.match(indicator):
+            bad(f"{where}: key 'indicator' must be an indicator id", indicator, "e.g. SR-IND-12")
+        if goal is not None and (
+            not isinstance(goal, int) or isinstance(goal, bool) or not 1 <= goal <= 17
+        ):
+            bad(f"{where}: key 'goal' must be a goal number", goal, "1-17")
+            goal = None
+        if not indicator and goal is None:
+            bad(f"{where}: give the 'indicator' the claim is about, or the 'goal' of a status")
+        summary = str(entry.get("summary") or "").strip()
+        if not summary:
+            bad(f"{where}: key 'summary' is required")
+        planted = entry.get("planted", True)
+        if not isinstance(planted, bool):
+            bad(f"{where}: key 'planted' must be true or false", planted)
+            planted = True
+        fixed_in, evidence = _versions(entry, c, base_version, where, bad)
+        out.append(
+            PlantedClaim(
+                id=cid,
+                kind=kind,
+                summary=summary,
+                evidence=tuple(evidence),
+                indicator=indicator,
+                goal=goal,
+                planted=planted,
+                fixed_in=str(fixed_in) if fixed_in is not None else None,
+            )
+        )
+    if problems:
+        raise DataFileError(f"{path}: the answer key's claims are malformed", problems)
+    return tuple(out)
+
+
 # -- parsing helpers ---------------------------------------------------------
+
+
+def _keyed(
+    entries: list[Any], label: str, bad: Any
+) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+    """(id, entry, where) of each mapping in an answer key's list; a missing or repeated id is a problem."""
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, Mapping):
+            bad(f"{label}[{n}] must be a mapping", entry)
+            continue
+        key = str(entry.get("id") or "")
+        where = f"{label}[{n}] ({key or 'no id'})"
+        if not key:
+            bad(f"{where}: key 'id' is required")
+        elif key in seen:
+            bad(f"{where}: id used twice", key)
+        seen.add(key)
+        yield key, entry, where
+
+
+def _versions(
+    entry: Mapping[str, Any], c: City, base_version: str, where: str, bad: Any
+) -> tuple[Any, list[Evidence]]:
+    """An answer-key entry's ``fixed_in`` and its evidence in every version it names."""
+    fixed_in = entry.get("fixed_in")
+    if fixed_in is not None and str(fixed_in) not in c.versions:
+        bad(f"{where}: key 'fixed_in' is not a draft version", fixed_in, ", ".join(c.versions))
+    evidence = [_parse_evidence(entry, base_version, where, bad)]
+    more = entry.get("versions") or {}
+    if not isinstance(more, Mapping):
+        bad(f"{where}: key 'versions' must map version -> {{pages, evidence}}", more)
+        more = {}
+    for version, sub in sorted(more.items()):
+        if str(version) not in c.versions:
+            bad(f"{where}: versions: not a draft version", version, ", ".join(c.versions))
+        if not isinstance(sub, Mapping):
+            bad(f"{where}: versions.{version} must be a mapping", sub)
+            continue
+        evidence.append(_parse_evidence(sub, str(version), f"{where} {version}", bad))
+    return fixed_in, evidence
 
 
 def _parse_evidence(entry: Mapping[str, Any], version: str, where: str, bad: Any) -> Evidence:

@@ -10,8 +10,11 @@ demo workspace under the output folder, then for each illustrative sample city:
 4. runs the checklist pre-checks and applies the scripted ratings of
    ``data/cities/<slug>/demo_review.yaml`` (or, without that file, confirms
    the pre-check suggestions as a reviewer would);
-5. adds the scripted passage annotations;
-6. for San Fernando, reviews v1, then carries the v1 recommendations over to
+5. checks the draft's figures against its indicator table and confirms the
+   inconsistencies the city's answer key says were planted (the others stay
+   open, as a reviewer would leave them for later);
+6. adds the scripted passage annotations;
+7. for San Fernando, reviews v1, then carries the v1 recommendations over to
    the v2 review and marks what v2 addressed;
 
 and finally writes 16 memo files: 2 cities x 2 languages x 4 formats, named
@@ -203,6 +206,7 @@ def review_city(
             ("consultation log", import_consultations, (ws, rv.id, city)),
             ("SDG mapping", map_draft, (ws, rv.id, city, version)),
             ("checklist", rate_checklist, (ws, rv.id, city, version, reviewers, previous)),
+            ("figures", check_figures, (ws, rv.id, city, version, reviewers)),
             ("annotations", annotate, (ws, rv.id, city, version, previous, reviewers)),
         ]
         for name, action, args in steps:
@@ -321,6 +325,34 @@ def rate_checklist(
             f"; {len(carry_over(ws, previous, review_id, reviewer=reviewers[0]))} carried over"
         )
     return f"{len(ids)} criteria rated from the confirmed pre-check suggestions{carried}"
+
+
+def check_figures(
+    ws: Any, review_id: str, city: Any, version: str, reviewers: tuple[str, ...]
+) -> str:
+    """Check the figures against the indicator table; confirm the planted inconsistencies."""
+    from .claims import decide_claim, read_claims
+    from .claims.scoring import active_claims, matches
+    from .review import open_review
+
+    report = read_claims(open_review(ws, review_id), save=True, reviewer=reviewers[0])
+    planted = [k for k in active_claims(city, version) if k.planted]
+    confirmed = 0
+    for check in report.checks:
+        if any(matches(check, k, version) for k in planted):
+            decide_claim(
+                ws,
+                review_id,
+                check.id,
+                "confirmed",
+                note="Checked against the indicator table (scripted demo).",
+                reviewer=reviewers[-1],
+                report=report,
+            )
+            confirmed += 1
+    return (
+        f"{len(report.claims)} claims read, {len(report.checks)} suggestions, {confirmed} confirmed"
+    )
 
 
 #: How many passages the scripted reviewer annotates per draft.

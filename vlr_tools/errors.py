@@ -144,6 +144,10 @@ class ConsultationLogError(ProblemsError):
     """A consultation log (XLSX/CSV) has problems; ``problems`` lists all of them."""
 
 
+class ClaimError(VlrError, ValueError):
+    """A figure check that cannot be decided: unknown id, missing reason, unknown indicator."""
+
+
 class AnnotationError(VlrError, ValueError):
     """An annotation cannot be anchored or saved as given."""
 

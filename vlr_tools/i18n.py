@@ -9,8 +9,10 @@ so that a translator can fix a word without touching Python.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -65,3 +67,22 @@ def t(key: str, lang: str = "en", **fmt: object) -> str:
         raise KeyError(f"no text for {key!r} in data/reference/i18n/")
     text = texts.get(lang) or texts["en"]
     return text.format(**fmt) if fmt else text
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence kept as its key and values, said in the reader's language when shown.
+
+    A reader records what it did as ``Said("indicators.skip.after")``; the
+    report says it in English or Japanese (``said.text("ja")``), and
+    ``str(said)`` is the English.
+    """
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return t(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.text("en")

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .column_mapping import mapping_for, parse_column_mapping, save_column_mapping
 from .errors import (
     CityError,
     DataFileError,
@@ -492,10 +493,6 @@ def _pages(pages: Any) -> str:
 # -- tables ----------------------------------------------------------------------------------
 
 
-#: Record kind of a column mapping saved for the next version of a city's table.
-MAPPING_RECORD_KIND = "column_mapping"
-
-
 @dataclass(frozen=True)
 class TableIntake:
     """What an indicator table import stored (nothing when ``stored`` is False)."""
@@ -511,123 +508,85 @@ class TableIntake:
     mapping_saved: bool = False
 
 
-def saved_column_mapping(ws: Workspace, review_id: str, table: str) -> tuple[dict[str, str], str]:
-    """The column mapping saved for ``table`` ("indicators" or "consultations") of the review's city.
-
-    The review's own saved mapping, else the newest one saved in another
-    review of the same city (the next version of the city's table is read
-    with the mapping the reviewer corrected last time). Returns (mapping,
-    review id it came from), or ({}, "").
-    """
-    review = ws.review(review_id)
-    found = []
-    for other in ws.reviews(review.city):
-        rec = ws.get(other.id, MAPPING_RECORD_KIND, table)
-        if rec is not None and rec.data.get("columns"):
-            found.append((other.id == review_id, rec.updated_at, other.id, rec.data["columns"]))
-    if not found:
-        return {}, ""
-    found.sort(key=lambda x: (x[0], x[1]))
-    _own, _when, rid, columns = found[-1]
-    return {str(k): str(v) for k, v in columns.items()}, rid
-
-
-def save_column_mapping(
-    ws: Workspace,
-    review_id: str,
-    table: str,
-    columns: dict[str, str],
-    *,
-    reviewer: str | None = None,
-) -> None:
-    """Keep a column mapping in the review, for the city's next table of the same kind."""
-    ws.put(review_id, MAPPING_RECORD_KIND, table, {"columns": dict(columns)}, reviewer=reviewer)
-
-
-def parse_column_mapping(text: str | None) -> dict[str, str]:
-    """``"Local indicator=Indicator name;Global indicator code=SDG Target"`` as a dict.
-
-    Several headings for one field are joined with "|" (``"Notes=Remarks|Comments"``).
-    """
-    out: dict[str, str] = {}
-    for part in (text or "").split(";"):
-        if not part.strip():
-            continue
-        if "=" not in part:
-            raise DataFileError(
-                f"column mapping {part.strip()!r} has no '='; write FIELD=HEADING pairs "
-                "separated by ';', e.g. \"Local indicator=Indicator name;Global indicator "
-                'code=SDG Target"'
-            )
-        name, heading = part.split("=", 1)
-        if not name.strip() or not heading.strip():
-            raise DataFileError(
-                f"column mapping {part.strip()!r}: both the field and the heading are needed"
-            )
-        key = name.strip()
-        out[key] = f"{out[key]}|{heading.strip()}" if key in out else heading.strip()
-    return out
-
-
 def read_indicators(
     ws: Workspace,
     review_id: str,
-    file: str | os.PathLike[str],
+    file: str | os.PathLike[str] | None = None,
     *,
+    pages: str | list[int] | None = None,
     sheet: str | None = None,
     table: int | None = None,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str] | str | None = None,
 ) -> Any:
-    """Read a city's indicator file for a review, without storing: the :class:`Reading`.
+    """Read a city's indicator table for a review, without storing: the :class:`Reading`.
 
-    The column mapping saved for the city's table is used unless ``columns``
-    is given; the reading's notes say which was used.
+    The table comes from ``file`` (.xlsx or .csv, any layout) or from
+    ``pages`` of the review's stored draft ("26-30": Word tables exactly,
+    PDF tables with pdfplumber on those pages only; each indicator keeps the
+    page and table it came from). The column mapping saved for the city's
+    table is used unless ``columns`` is given; the report says which.
     """
-    from .indicators import read_indicator_file
+    from .indicators import parse_pages, read_draft_tables, read_indicator_file
 
-    ws.review(review_id)  # an unknown review fails before the file is read
-    saved, origin = ({}, "") if columns else saved_column_mapping(ws, review_id, "indicators")
-    reading = read_indicator_file(
-        Path(file), sheet=sheet, table=table, columns=columns, saved=saved
-    )
-    if saved:
-        reading.notes.append(f"used the column mapping saved in review {origin}")
+    if (file is None) == (pages is None):
+        raise DataFileError(
+            "read the indicator table from a file or from pages of the draft (one of the two)"
+        )
+    if isinstance(columns, str):
+        columns = parse_column_mapping(columns)
+    saved, origin = mapping_for(ws, review_id, "indicators", columns)
+    if file is not None:
+        reading = read_indicator_file(
+            Path(file), sheet=sheet, table=table, columns=columns, saved=saved
+        )
+    else:
+        from .review import open_review
+
+        rv = open_review(ws, review_id)
+        stored = rv._require_draft()  # noqa: SLF001 - the review's own "no draft" message
+        count = int(stored.info.get("pages") or rv.draft.page_count)
+        assert pages is not None
+        wanted = parse_pages(pages, count) if isinstance(pages, str) else sorted(set(pages))
+        reading = read_draft_tables(
+            rv.original_path,
+            stored.format,
+            wanted,
+            shown=stored.filename,
+            table=table,
+            columns=columns,
+            saved=saved,
+        )
+    reading.saved_from = origin if saved else ""
     return reading
 
 
-def extract_indicators(
-    ws: Workspace,
-    review_id: str,
-    pages: str | list[int],
-    *,
-    table: int | None = None,
-    columns: dict[str, str] | None = None,
-) -> Any:
-    """Read the indicator table(s) on ``pages`` of the review's stored draft, without storing.
+def indicator_source(
+    ws: Workspace, review_id: str, reading: Any, file: str | os.PathLike[str] | None = None
+) -> dict[str, Any]:
+    """Where a reading came from, as kept with the stored table: the file, or the draft's pages."""
+    if file is not None:
+        path = Path(file)
+        return {
+            "filename": path.name,
+            "sha256": sha256_of(path.read_bytes()),
+            "origin": reading.origin,
+        }
+    stored = _review_draft(ws, review_id)
+    return {
+        "filename": stored.filename,
+        "sha256": stored.sha256,
+        "origin": f"draft {stored.format}",
+        "pages": list(reading.pages),
+    }
 
-    Word tables are read exactly; PDF tables with pdfplumber, restricted to
-    the pages asked for. Each indicator keeps the page and table it came from.
-    """
-    from .indicators import parse_pages, read_draft_tables
+
+def _review_draft(ws: Workspace, review_id: str) -> StoredDraft:
     from .review import open_review
 
-    rv = open_review(ws, review_id)
-    stored = rv._require_draft()  # noqa: SLF001 - the review's own "no draft" message
-    count = int(stored.info.get("pages") or rv.draft.page_count)
-    wanted = parse_pages(pages, count) if isinstance(pages, str) else sorted(set(pages))
-    saved, origin = ({}, "") if columns else saved_column_mapping(ws, review_id, "indicators")
-    reading = read_draft_tables(
-        rv.original_path,
-        stored.format,
-        wanted,
-        shown=stored.filename,
-        table=table,
-        columns=columns,
-        saved=saved,
-    )
-    if saved:
-        reading.notes.append(f"used the column mapping saved in review {origin}")
-    return reading
+    stored = open_review(ws, review_id).draft_file
+    if stored is None:
+        raise DataFileError(f"review {review_id} has no stored draft")
+    return stored
 
 
 def store_indicators(
@@ -692,74 +651,79 @@ def store_indicators(
 def import_indicators(
     ws: Workspace,
     review_id: str,
-    file: str | os.PathLike[str],
+    file: str | os.PathLike[str] | None = None,
     *,
+    pages: str | list[int] | None = None,
     sheet: str | None = None,
     table: int | None = None,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str] | str | None = None,
     save_mapping: bool = False,
     check: bool = False,
     reviewer: str | None = None,
 ) -> TableIntake:
     """Read a city's indicator table (any layout, every cell checked) and store it in the review.
 
-    Raises :class:`~vlr_tools.errors.DataFileError` listing every problem
-    (file, sheet, row, column, the cell's text, what is allowed); nothing is
+    The table comes from ``file`` or from ``pages`` of the review's stored
+    draft (see :func:`read_indicators`). Raises
+    :class:`~vlr_tools.errors.DataFileError` listing every problem (file,
+    sheet or page, row, column, the cell's text, what is allowed); nothing is
     stored then. With ``check`` nothing is stored either: the returned
     ``reading`` says what was understood. A second import replaces the
-    first: indicators no longer in the file are removed (their last values
+    first: indicators no longer in the table are removed (their last values
     stay in the history). ``save_mapping`` keeps the column mapping for the
     city's next table.
     """
-    path = Path(file)
-    reading = read_indicators(ws, review_id, path, sheet=sheet, table=table, columns=columns)
+    reading = read_indicators(
+        ws, review_id, file, pages=pages, sheet=sheet, table=table, columns=columns
+    )
     if check:
         reading.table()  # every problem at once
-        return TableIntake(path.name, len(reading.indicators), stored=False, reading=reading)
-    data = path.read_bytes()
+        return TableIntake(reading.file, len(reading.indicators), stored=False, reading=reading)
     return store_indicators(
         ws,
         review_id,
         reading,
-        source={"filename": path.name, "sha256": sha256_of(data), "origin": reading.origin},
+        source=indicator_source(ws, review_id, reading, file),
         save_mapping=save_mapping,
         reviewer=reviewer,
     )
 
 
-def import_draft_indicators(
+@dataclass(frozen=True)
+class LogIntake:
+    """What a consultation log import did: the reading, and what was saved (None: nothing)."""
+
+    reading: Any
+    saved: Any = None
+    mapping_saved: bool = False
+
+    @property
+    def stored(self) -> bool:
+        return self.saved is not None
+
+
+def read_consultations(
     ws: Workspace,
     review_id: str,
-    pages: str | list[int],
+    file: str | os.PathLike[str],
     *,
-    table: int | None = None,
-    columns: dict[str, str] | None = None,
-    save_mapping: bool = False,
-    check: bool = False,
-    reviewer: str | None = None,
-) -> TableIntake:
-    """Extract the indicator table on ``pages`` of the review's draft and store it in the review."""
-    from .review import open_review
+    columns: dict[str, str] | str | None = None,
+    dayfirst: bool | str | None = "auto",
+) -> Any:
+    """Read a consultation log for a review, without saving: the ``ImportResult``.
 
-    reading = extract_indicators(ws, review_id, pages, table=table, columns=columns)
-    stored = open_review(ws, review_id).draft_file
-    assert stored is not None
-    if check:
-        reading.table()
-        return TableIntake(stored.filename, len(reading.indicators), stored=False, reading=reading)
-    return store_indicators(
-        ws,
-        review_id,
-        reading,
-        source={
-            "filename": stored.filename,
-            "sha256": stored.sha256,
-            "origin": f"draft {stored.format}",
-            "pages": list(reading.pages),
-        },
-        save_mapping=save_mapping,
-        reviewer=reviewer,
-    )
+    The column mapping saved for the city's log is used unless ``columns``
+    (a dict, or ``"Date=Petsa ng pulong;..."``) is given; ``result.lines()``
+    says what was understood.
+    """
+    from .consultations import read_consultation_log
+
+    if isinstance(columns, str):
+        columns = parse_column_mapping(columns)
+    saved, origin = mapping_for(ws, review_id, "consultations", columns)
+    result = read_consultation_log(Path(file), dayfirst=dayfirst, columns=columns, saved=saved)
+    result.saved_from = origin if saved else ""
+    return result
 
 
 def import_consultations(
@@ -767,21 +731,56 @@ def import_consultations(
     review_id: str,
     file: str | os.PathLike[str],
     *,
-    dayfirst: bool | str = "auto",
+    dayfirst: bool | str | None = "auto",
+    columns: dict[str, str] | str | None = None,
+    save_mapping: bool = False,
+    check: bool = False,
     accept_valid: bool = False,
     reviewer: str | None = None,
-) -> Any:
-    """Read a consultation log (every problem listed) and store it in the review.
+) -> LogIntake:
+    """Read a consultation log (every problem listed) and save it in the review.
 
-    With problems, nothing is stored unless ``accept_valid`` (then the valid
-    rows are, and the summary counts the rejected ones). Returns the
-    consultations module's ``ImportSummary``.
+    With problems, nothing is saved unless ``accept_valid`` (then the valid
+    rows are, and the summary counts the rejected ones); with ``check``
+    nothing is saved at all. ``save_mapping`` keeps the column mapping for
+    the city's next log (only when something was saved).
     """
-    from .consultations import read_consultation_log, save_consultations
+    result = read_consultations(ws, review_id, file, columns=columns, dayfirst=dayfirst)
+    if check:
+        return LogIntake(result)
+    return store_consultations(
+        ws,
+        review_id,
+        result,
+        accept_valid=accept_valid,
+        save_mapping=save_mapping,
+        reviewer=reviewer,
+    )
 
-    ws.review(review_id)
-    result = read_consultation_log(Path(file), dayfirst=dayfirst)
-    return save_consultations(ws, review_id, result, accept_valid=accept_valid, reviewer=reviewer)
+
+def store_consultations(
+    ws: Workspace,
+    review_id: str,
+    result: Any,
+    *,
+    accept_valid: bool = False,
+    save_mapping: bool = False,
+    reviewer: str | None = None,
+) -> LogIntake:
+    """Save a log's reading in the review: all rows, or with ``accept_valid`` the valid ones.
+
+    Raises :class:`~vlr_tools.errors.ConsultationLogError`, having saved
+    nothing (not the mapping either), when rows have problems and
+    ``accept_valid`` is not given.
+    """
+    from .consultations import save_consultations
+
+    summary = save_consultations(
+        ws, review_id, result, accept_valid=accept_valid, reviewer=reviewer
+    )
+    if save_mapping:
+        save_column_mapping(ws, review_id, "consultations", result.mapping, reviewer=reviewer)
+    return LogIntake(result, summary, save_mapping)
 
 
 # -- the common start -------------------------------------------------------------------------
@@ -1023,14 +1022,13 @@ __all__ = [
     "add_city",
     "add_draft",
     "add_sample_city",
-    "extract_indicators",
+    "LogIntake",
     "import_consultations",
-    "import_draft_indicators",
     "import_indicators",
-    "parse_column_mapping",
+    "indicator_source",
+    "read_consultations",
     "read_indicators",
-    "save_column_mapping",
-    "saved_column_mapping",
+    "store_consultations",
     "store_indicators",
     "is_sample_city",
     "max_draft_bytes",

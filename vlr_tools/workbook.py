@@ -1,5 +1,8 @@
 """The one workbook reader: cell values of an XLSX file, and what a file really is.
 
+(At the end, the few layout helpers the workbooks we send cities share:
+:func:`wrap_cell`, :func:`print_wide`.)
+
 Indicator tables and consultation logs are both read here. Cell values,
 dates and merged cells come from python-calamine (the Rust calamine reader
 that pandas also uses as an engine): it reads a 50,000-row, 20-column log in
@@ -23,6 +26,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 from xml.etree.ElementTree import iterparse
 
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -299,6 +303,38 @@ def column_letter(index: int) -> str:
     return letters
 
 
+# --------------------------------------------------------------------------- workbooks we write
+
+
+def text_width(text: str) -> int:
+    """How many narrow characters ``text`` takes on screen (a Japanese character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_cell(ws: Any, row: int, column: int, width: int, *, line: float = 15) -> None:
+    """Wrap a cell's text and make its row tall enough for it (a row does not grow by itself
+    in every spreadsheet program, so a long line would show cut off)."""
+    from openpyxl.styles import Alignment
+
+    cell = ws.cell(row=row, column=column)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    lines = 1 + text_width(str(cell.value or "")) // max(width - 5, 10)
+    current = ws.row_dimensions[row].height or 0
+    ws.row_dimensions[row].height = max(current, line * lines)
+
+
+def print_wide(ws: Any, repeat_rows: str | None = None) -> None:
+    """Print a sheet landscape and one page wide, with its heading rows on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+
+
 __all__ = [
     "CellError",
     "Formula",
@@ -306,7 +342,10 @@ __all__ = [
     "XlsxReadError",
     "cfb_is_encrypted",
     "column_letter",
+    "print_wide",
     "read_workbook",
     "serial_to_datetime",
     "sniff",
+    "text_width",
+    "wrap_cell",
 ]

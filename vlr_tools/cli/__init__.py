@@ -30,6 +30,7 @@ COMMANDS: list[str] = [
     "coverage",
     "checklist",
     "recommendations",
+    "claims",
     "app",
     "annotations",
 ]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConsultationLogError
 from ..i18n import LANGUAGES
-from ._common import show_help
+from ._common import add_reading_options, show_help
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -28,6 +27,13 @@ def _date_options(parser: argparse.ArgumentParser) -> None:
         "--guess-date-order", dest="dayfirst", action="store_const", const="auto",
         help="follow the file's unambiguous dates (e.g. 11/28/2024) if they all agree",
     )  # fmt: skip
+
+
+#: The fields --columns names, for the help text.
+_LOG_FIELDS = (
+    "a column of the log (Ref. No., Date, Activity, Venue, Format, Stakeholder groups, Male, "
+    "Female, IAP2 level, ...) or of the sign-in sheet (Name, Sex, Age, ...)"
+)
 
 
 def _workspace_options(parser: argparse.ArgumentParser) -> None:
@@ -86,18 +92,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--rejects", metavar="OUT.xlsx", help="write the rows to fix, with a Problem column"
     )
     validate.add_argument("--quiet", action="store_true", help="do not list warnings")
+    add_reading_options(validate, fields=_LOG_FIELDS, saved=False)
     _date_options(validate)
     validate.set_defaults(func=_validate)
 
     imp = sub.add_parser(
         "import",
         help="import a consultation log into a review",
-        description="Validate a log and save its consultations (and participants: personal "
-        "data, kept in the workspace only) into a review (--review ID, or --city for the "
-        "city's latest review). If any row has a problem "
-        "nothing is saved, unless --accept-valid is given. Importing the same file again "
-        "changes nothing; records missing from the file are never deleted.",
-        epilog="Examples:\n  vlr consultations import consultations.xlsx --review baguio-v1-1a2b3c4d\n"
+        description="Read a log as the office keeps it, say what was understood (which column "
+        "became which field, the rows skipped and why, how the dates were read, the sheets "
+        "not read), and save its consultations (and participants: personal data, kept in the "
+        "workspace only) into a review (--review ID, or --city for the city's latest review). "
+        "A heading that is not recognised is named with --columns; --save-mapping keeps the "
+        "mapping for the city's next log (a saved mapping is used when --columns is not "
+        "given). If any row has a problem nothing is saved, unless --accept-valid is given; "
+        "--check saves nothing at all. Importing the same file again changes nothing; records "
+        "missing from the file are never deleted.",
+        epilog="Examples:\n  vlr consultations import consultations.xlsx --review baguio-v1-1a2b3c4d "
+        "--check\n  vlr consultations import consultations.xlsx --review baguio-v1-1a2b3c4d "
+        '--columns "Date=Petsa ng pulong;Stakeholder groups=Dumalo" --save-mapping\n'
         "  vlr consultations import consultations.xlsx --city san-fernando\n"
         "  vlr consultations import log.xlsx --city santa-rosa --monthfirst --accept-valid "
         "--rejects to-fix.xlsx",
@@ -116,6 +129,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument(
         "--rejects", metavar="OUT.xlsx", help="write the rejected rows, with a Problem column"
     )
+    add_reading_options(imp, fields=_LOG_FIELDS)
     _date_options(imp)
     imp.set_defaults(func=_import)
 
@@ -186,18 +200,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ana.set_defaults(func=_analyse)
 
 
-def _print_problems(title: str, problems: Any, stream: Any = None) -> None:
-    stream = stream or sys.stdout
-    if problems:
-        print(f"{title} ({len(problems)}):", file=stream)
-        for problem in problems:
-            print(f"  - {problem}", file=stream)
-
-
-def _read(path: str, dayfirst: Any) -> Any:
+def _read(path: str, dayfirst: Any, columns: str | None = None) -> Any:
+    from ..column_mapping import parse_column_mapping
     from ..consultations import read_consultation_log
 
-    return read_consultation_log(path, dayfirst=dayfirst)
+    return read_consultation_log(path, dayfirst=dayfirst, columns=parse_column_mapping(columns))
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -209,11 +216,9 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    result = _read(args.file, args.dayfirst)
+    result = _read(args.file, args.dayfirst, args.columns)
+    print("\n".join(result.lines(args.lang, details=args.details, warnings=not args.quiet)))
     print(result.summary())
-    _print_problems("problems", result.problems)
-    if not args.quiet:
-        _print_problems("warnings", result.warnings)
     if args.rejects:
         print(f"rows to fix written to {result.write_rejects(args.rejects)}")
     return 0 if result.ok else 1
@@ -242,22 +247,41 @@ def _review(ws: Any, args: argparse.Namespace, create: bool) -> Any:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ..consultations import save_consultations
+    from ..column_mapping import parse_column_mapping
+    from ..intake import read_consultations, store_consultations
     from .workspace import workspace_from_args
 
-    result = _read(args.file, args.dayfirst)
-    print(result.summary())
-    _print_problems("problems", result.problems)
-    _print_problems("warnings", result.warnings)
-    if args.rejects and result.rejected:
-        print(f"rows to fix written to {result.write_rejects(args.rejects)}")
-    if not result.ok and not args.accept_valid:
-        print("nothing saved: fix the problems, or use --accept-valid to save the valid rows")
-        return 1
+    columns = parse_column_mapping(args.columns)
     with workspace_from_args(args) as ws:
-        review = _review(ws, args, create=True)
-        summary = save_consultations(ws, review.id, result, accept_valid=args.accept_valid)
-    print(f"review {review.id}: {summary}")
+        # --check starts nothing: a sample city without a review is read without one.
+        review = _review(ws, args, create=not args.check)
+        if review is None:
+            result = _read(args.file, args.dayfirst, args.columns)
+        else:
+            result = read_consultations(
+                ws, review.id, args.file, columns=columns, dayfirst=args.dayfirst
+            )
+        print("\n".join(result.lines(args.lang, details=args.details)))
+        print(result.summary())
+        if args.rejects and result.rejected:
+            print(f"rows to fix written to {result.write_rejects(args.rejects)}")
+        if args.check:
+            print("checked: nothing saved (--check)")
+            return 0 if result.ok else 1
+        if not result.ok and not args.accept_valid:
+            print("nothing saved: fix the problems, or use --accept-valid to save the valid rows")
+            return 1
+        done = store_consultations(
+            ws,
+            review.id,
+            result,
+            accept_valid=args.accept_valid,
+            save_mapping=args.save_mapping,
+        )
+    print(
+        f"review {review.id}: {done.saved}"
+        + ("; column mapping saved for the city's next log" if done.mapping_saved else "")
+    )
     return 0 if result.ok else 1
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from ._common import show_help, text_table
+from ._common import add_reading_options, show_help, text_table
 from .workspace import add_workspace_option, workspace_from_args
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -33,28 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mapping = argparse.ArgumentParser(add_help=False)
     mapping.add_argument("--review", required=True, metavar="ID", help="the review")
     mapping.add_argument(
-        "--columns",
-        metavar="MAP",
-        help='correct the column mapping: "FIELD=HEADING;..." with FIELD one of ID, Local '
-        "indicator, Definition, Unit, SDG goal, Global indicator code, Baseline year, Baseline "
-        "value, Latest year, Latest value, 2030 target, Data source, Disaggregation, Notes, or "
-        "ignore",
-    )
-    mapping.add_argument(
         "--table", type=int, metavar="N", help="use table N when several different tables are found"
     )
-    mapping.add_argument(
-        "--save-mapping",
-        action="store_true",
-        help="keep the column mapping for the next version of this city's table",
+    add_reading_options(
+        mapping,
+        fields="one of ID, Local indicator, Definition, Unit, SDG goal, Global indicator code, "
+        "Baseline year, Baseline value, Latest year, Latest value, 2030 target, Data source, "
+        "Disaggregation, Notes",
     )
-    mapping.add_argument(
-        "--check", action="store_true", help="only say what was understood; store nothing"
-    )
-    mapping.add_argument(
-        "--details", action="store_true", help="list every skipped row and every choice"
-    )
-    mapping.add_argument("--lang", default="en", choices=("en", "ja"), help="report language")
 
     imp = sub.add_parser(
         "import",
@@ -125,56 +112,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..intake import parse_column_mapping, read_indicators
-
-    columns = parse_column_mapping(args.columns)
-    with workspace_from_args(args) as ws:
-        reading = read_indicators(
-            ws, args.review, args.file, sheet=args.sheet, table=args.table, columns=columns
-        )
-        return _report_and_store(args, ws, reading, {"filename": args.file.name})
+    return _read_report_store(args, file=args.file, sheet=args.sheet)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from ..intake import extract_indicators, parse_column_mapping
+    return _read_report_store(args, pages=args.pages)
+
+
+def _read_report_store(args: argparse.Namespace, **source: Any) -> int:
+    """Read the table (a file or the draft's pages), say what was understood, store it if clean."""
+    from ..column_mapping import parse_column_mapping
+    from ..intake import indicator_source, read_indicators, store_indicators
 
     columns = parse_column_mapping(args.columns)
     with workspace_from_args(args) as ws:
-        reading = extract_indicators(ws, args.review, args.pages, table=args.table, columns=columns)
-        return _report_and_store(args, ws, reading, None)
-
-
-def _report_and_store(args: argparse.Namespace, ws, reading, source: dict | None) -> int:  # type: ignore[no-untyped-def]
-    from ..intake import store_indicators
-    from ..workspace.cities import sha256_of
-
-    print("\n".join(reading.lines(args.lang, details=args.details)))
-    if reading.problems:
-        print(
-            f"error: {reading.file}: {len(reading.problems)} problem(s); nothing was stored. "
-            "Fix the file, or correct the column mapping with --columns",
-            file=sys.stderr,
+        reading = read_indicators(ws, args.review, table=args.table, columns=columns, **source)
+        print("\n".join(reading.lines(args.lang, details=args.details)))
+        if reading.problems:
+            print(
+                f"error: {reading.file}: {len(reading.problems)} problem(s); nothing was stored. "
+                "Fix the file, or correct the column mapping with --columns",
+                file=sys.stderr,
+            )
+            return 2
+        if args.check:
+            print(
+                f"checked: {len(reading.indicators)} indicator(s) would be stored "
+                "(--check: nothing stored)"
+            )
+            return 0
+        done = store_indicators(
+            ws,
+            args.review,
+            reading,
+            source=indicator_source(ws, args.review, reading, source.get("file")),
+            save_mapping=args.save_mapping,
         )
-        return 2
-    if args.check:
-        print(
-            f"checked: {len(reading.indicators)} indicator(s) would be stored (--check: nothing stored)"
-        )
-        return 0
-    if source is None:
-        from ..review import open_review
-
-        stored = open_review(ws, args.review).draft_file
-        assert stored is not None
-        source = {
-            "filename": stored.filename,
-            "sha256": stored.sha256,
-            "origin": f"draft {stored.format}",
-            "pages": list(reading.pages),
-        }
-    else:
-        source = {**source, "sha256": sha256_of(args.file.read_bytes()), "origin": reading.origin}
-    done = store_indicators(ws, args.review, reading, source=source, save_mapping=args.save_mapping)
     print(
         f"stored {done.rows} indicators from {done.filename} in review {args.review} "
         f"({done.created} new, {done.updated} changed, {done.unchanged} unchanged, "

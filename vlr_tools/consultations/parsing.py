@@ -166,6 +166,45 @@ def _parse_date_text(text: str, dayfirst: bool | None) -> dt.date | None | tuple
     return _make_date(_year(years[0]), month, int(days[0]))
 
 
+#: How a date cell was written, as the "what I understood" report counts them.
+DATE_WRITINGS = (
+    "typed", "serial", "iso", "day_first", "month_first", "same", "either", "month_name",
+    "other",
+)  # fmt: skip
+
+
+def date_writing(value: object) -> str:
+    """How a (non-blank) date cell was written: one of :data:`DATE_WRITINGS`.
+
+    ``typed`` is a cell Excel keeps as a date, ``serial`` an Excel date number
+    in a text cell, ``iso`` 2024-11-28, ``day_first`` 28/11/2024,
+    ``month_first`` 11/28/2024, ``same`` 05/05/2024 (the same either way),
+    ``either`` 03/04/2024 (day or month first: the file's rule decides),
+    ``month_name`` 28 Nov 2024 or Nobyembre 28, 2024, ``other`` anything else.
+    """
+    if isinstance(value, dt.date):
+        return "typed"
+    if isinstance(value, bool) or isinstance(value, Formula | CellError):
+        return "other"
+    if isinstance(value, int | float):
+        return "serial" if 20000 <= value <= 80000 else "other"
+    raw = " ".join(str(value).split())
+    if _ISO.match(raw):
+        return "iso"
+    first = re.split(r"\s+(?:-|–|to|hanggang)\s+", raw)[0]
+    match = _NUMERIC.match(first)
+    if match:
+        a, b = int(match[1]), int(match[2])
+        if a > 12 >= b:
+            return "day_first"
+        if b > 12 >= a:
+            return "month_first"
+        return "same" if a == b else "either"
+    if any(t.casefold() in _MONTHS for t in _TOKENS.findall(raw)):
+        return "month_name"
+    return "other"
+
+
 def _make_date(year: int, month: int, day: int) -> dt.date | tuple[str, str]:
     try:
         return dt.date(year, month, day)

@@ -20,12 +20,22 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._shared import collector_paused
+from ..column_mapping import (
+    HEADING,
+    IGNORE,
+    NOT_RECOGNISED,
+    ColumnUse,
+    Forced,
+    forced_headings,
+    mapping_used,
+)
 from ..errors import ConsultationLogError, Problem
 from ..stakeholders import Stakeholders, get_stakeholders, normalise_text
 from ..workbook import (
@@ -34,6 +44,7 @@ from ..workbook import (
     SheetData,
     XlsxReadError,
     cfb_is_encrypted,
+    column_letter,
     read_workbook,
     sniff,
 )
@@ -41,13 +52,22 @@ from .model import Consultation, Participant, consultation_id, participant_id
 from .parsing import (
     DATE_FORMS,
     SDG_ALLOWED,
+    date_writing,
     parse_count,
     parse_date,
     parse_flag,
     parse_groups,
     parse_sdgs,
 )
-from .vocab import REQUIRED_COLUMNS, ColumnMatcher, Engagement, get_columns, get_engagement
+from .report import DateOrder, LogTableFound, label, understood_dict, understood_lines
+from .vocab import (
+    REQUIRED_COLUMNS,
+    TABLES,
+    ColumnMatcher,
+    Engagement,
+    get_columns,
+    get_engagement,
+)
 
 _TOTAL_WORDS = frozenset(
     ["total", "totals", "grand total", "sub total", "subtotal", "kabuuan", "total kabuuan"]
@@ -99,6 +119,17 @@ class ImportResult:
     rows_read: int = 0
     skipped: int = 0
     tables: tuple[str, ...] = field(default=())
+    #: What was understood: the tables and their columns, sheets not read, the date rule.
+    found: tuple[LogTableFound, ...] = ()
+    not_read: tuple[tuple[str | None, str, dict[str, Any]], ...] = ()
+    date_order: DateOrder | None = None
+    sheets_read: int = 0
+    #: Column name -> heading(s) as written (what ``columns=`` / ``--columns`` takes).
+    mapping: dict[str, str] = field(default_factory=dict)
+    #: The review whose saved column mapping was used ("" for none).
+    saved_from: str = ""
+    #: Warnings the report already says in its own words (skipped rows, the date rule).
+    said: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -112,6 +143,16 @@ class ImportResult:
             f"{len(self.participants)} participant(s) valid; {len(self.rejected)} row(s) rejected "
             f"with {len(self.problems)} problem(s); {len(self.warnings)} warning(s)"
         )
+
+    def lines(
+        self, lang: str = "en", *, details: bool = False, limit: int = 8, warnings: bool = True
+    ) -> list[str]:
+        """The "what I understood" report for a reviewer, in ``lang`` (en or ja)."""
+        return understood_lines(self, lang, details=details, limit=limit, warnings=warnings)
+
+    def understood(self) -> dict[str, Any]:
+        """What was understood, as JSON-ready data."""
+        return understood_dict(self)
 
     def raise_if_problems(self) -> None:
         """Raise :class:`ConsultationLogError` listing every problem, if any."""
@@ -140,21 +181,40 @@ def read_consultation_log(
     dayfirst: bool | str | None = None,
     today: dt.date | None = None,
     stakeholders: Stakeholders | None = None,
+    columns: Mapping[str, str] | None = None,
+    saved: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Read and validate a consultation log (.xlsx or .csv).
 
     ``dayfirst`` resolves dates such as 03/04/2024: True (day first), False
     (month first), None (report them as ambiguous) or "auto" (follow the
     unambiguous slashed dates of the same file, e.g. 11/28/2024, if they all
-    agree; the choice is reported as a warning). Raises :class:`ConsultationLogError` when the file as a whole
-    cannot be read (wrong type, password-protected, empty, no header row);
-    row-level problems are in the returned result.
+    agree; the choice is reported as a warning). ``columns`` is the
+    reviewer's column mapping (``{"Date": "Petsa ng pulong"}``: a field's
+    name or column name -> the heading as written, ``ignore`` to leave a
+    column out), ``saved`` one saved with the city's last log (used when
+    ``columns`` is not given). Raises :class:`ConsultationLogError` when the
+    file as a whole cannot be read (wrong type, password-protected, empty, no
+    header row) or the mapping names an unknown field; row-level problems are
+    in the returned result, and :meth:`ImportResult.lines` says what was
+    understood.
     """
     path = Path(path)
     if not path.is_file():
         raise ConsultationLogError(f"{path}: file not found")
+    matchers = get_columns()
+    forced = forced_headings(
+        columns,
+        saved,
+        field_of=lambda name: field_named(name, matchers),
+        key=normalise_text,
+        file=path.name,
+        allowed=_fields_allowed(),
+    )
+    if forced.problems:
+        raise ConsultationLogError(f"{path.name}: the column mapping is not right", forced.problems)
     with collector_paused():
-        return _read_log(path, dayfirst, today, stakeholders)
+        return _read_log(path, dayfirst, today, stakeholders, forced)
 
 
 def _read_log(
@@ -162,12 +222,18 @@ def _read_log(
     dayfirst: bool | str | None,
     today: dt.date | None,
     stakeholders: Stakeholders | None,
+    forced: Forced,
 ) -> ImportResult:
     sheets, warnings = _read_sheets(path)
+    said: list[Problem] = []
+    evidence = 0
     if dayfirst == "auto":
-        dayfirst, note = _guess_date_order(sheets)
+        dayfirst, note, evidence = _guess_date_order(sheets)
         if note:
-            warnings.append(Problem(note, file=path.name))
+            said.append(Problem(note, file=path.name))
+        order = DateOrder.of(dayfirst, "guessed", evidence)
+    else:
+        order = DateOrder.of(dayfirst if isinstance(dayfirst, bool) else None, "given")
     reader = _LogReader(
         path,
         dayfirst=dayfirst if isinstance(dayfirst, bool) else None,
@@ -175,9 +241,46 @@ def _read_log(
         stakeholders=stakeholders or get_stakeholders(),
         engagement=get_engagement(),
         columns=get_columns(),
+        forced=forced,
     )
-    reader.warnings.extend(warnings)
-    return reader.read(sheets)
+    reader.warnings.extend(warnings + said)
+    reader.said.extend(said)
+    result = reader.read(sheets)
+    result.date_order = order
+    return result
+
+
+def field_named(name: str, matchers: Mapping[str, ColumnMatcher] | None = None) -> str | None:
+    """The log field a reviewer's name means: a field ("pwd_present"), a column name
+    ("PWD present", "参加者ID"), or a heading the reader knows ("Petsa")."""
+    matchers = matchers or get_columns()
+    key = normalise_text(name)
+    for table in TABLES:
+        for field_name in matchers[table].fields:
+            if key == normalise_text(field_name):
+                return field_name
+    for table in TABLES:
+        for field_name in matchers[table].fields:
+            if key in {normalise_text(label(table, field_name, lang)) for lang in ("en", "ja")}:
+                return field_name
+    for table in TABLES:
+        found = matchers[table].match(name)
+        if found:
+            return found
+    return None
+
+
+def _fields_allowed() -> str:
+    from ..i18n import t
+
+    matchers = get_columns()
+    names = {table: ", ".join(label(table, f) for f in matchers[table].fields) for table in TABLES}
+    return t(
+        "consultations.understood.columns_allowed",
+        "en",
+        fields=names["consultations"],
+        participants=names["participants"],
+    )
 
 
 def validate_consultation(
@@ -217,7 +320,7 @@ def validate_consultation(
 # --------------------------------------------------------------------------- files
 
 
-def _guess_date_order(sheets: list[SheetData]) -> tuple[bool | None, str]:
+def _guess_date_order(sheets: list[SheetData]) -> tuple[bool | None, str, int]:
     """Day-first or month-first, judged from typed dates such as 28/11/2024 in the file."""
     pattern = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
     day_first = month_first = 0
@@ -234,13 +337,15 @@ def _guess_date_order(sheets: list[SheetData]) -> tuple[bool | None, str]:
         return (
             True,
             f"dates read day first (DD/MM/YYYY), as {day_first} unambiguous date(s) in the file are",
+            day_first,
         )
     if month_first and not day_first:
         return (
             False,
             f"dates read month first (MM/DD/YYYY), as {month_first} unambiguous date(s) in the file are",
+            month_first,
         )
-    return None, ""
+    return None, "", 0
 
 
 def _fatal(path: Path, message: str, allowed: str | None = None) -> ConsultationLogError:
@@ -346,6 +451,26 @@ class _Table:
     columns: list[tuple[int, str, str]]  # (index, field, header as written)
     rows: list[tuple[int, list[object]]]
     all_headers: dict[int, str] = field(default_factory=dict)
+    #: How each matched column got its field (heading, your mapping, saved mapping).
+    how: dict[int, str] = field(default_factory=dict)
+    #: Columns the column mapping left out: index -> how.
+    ignored: dict[int, str] = field(default_factory=dict)
+    header_rows: tuple[int, ...] = ()
+    found: LogTableFound | None = None
+
+    def uses(self) -> list[ColumnUse]:
+        """Every column of the header and what it became."""
+        matched = {i: (f, h) for i, f, h in self.columns}
+        out = []
+        for i, heading in sorted(self.all_headers.items()):
+            if i in matched:
+                field_name, heading = matched[i]
+                out.append(ColumnUse(i, heading, field_name, self.how.get(i, HEADING)))
+            elif i in self.ignored:
+                out.append(ColumnUse(i, heading, None, self.ignored[i]))
+            else:
+                out.append(ColumnUse(i, heading, None, NOT_RECOGNISED))
+        return out
 
 
 def _header_text(value: object) -> str:
@@ -356,14 +481,23 @@ def _header_text(value: object) -> str:
     return " ".join(str(value).split())
 
 
+@dataclass
+class _Match:
+    columns: list[tuple[int, str, str]]  # (index, field, header as written)
+    headers: dict[int, str]  # header text per column index
+    own: int  # columns matched on their own text
+    how: dict[int, str]
+    ignored: dict[int, str]
+
+
 def _match_row(
-    row: list[object], above: list[object] | None, matcher: ColumnMatcher
-) -> tuple[list[tuple[int, str, str]], dict[int, str], int]:
+    row: list[object], above: list[object] | None, matcher: ColumnMatcher, forced: Forced
+) -> _Match:
     """Columns of a candidate header row; ``above`` is a group-header row over it.
 
-    Returns (columns, header text per column index, how many columns matched
-    on their own text). A cell is tried on its own first, then as
-    "group header - cell" (a merged "No. of participants" over "Male").
+    A cell is tried on its own first, then as "group header - cell" (a merged
+    "No. of participants" over "Male"). The reviewer's column mapping
+    (``forced``) is tried before the known headings.
     """
     width = max(len(row), len(above) if above is not None else 0)
     carried = ""
@@ -375,6 +509,8 @@ def _match_row(
             group_above.append(carried)
     columns: list[tuple[int, str, str]] = []
     headers: dict[int, str] = {}
+    how: dict[int, str] = {}
+    ignored: dict[int, str] = {}
     used: set[str] = set()
     own = 0
     for i in range(width):
@@ -391,6 +527,19 @@ def _match_row(
         if not candidates:
             continue
         headers[i] = candidates[0]
+        mapped = forced.field_of(*candidates)
+        if mapped is not None and mapped[0] == IGNORE:
+            headers[i] = mapped[1]
+            ignored[i] = forced.how
+            continue
+        if mapped is not None and mapped[0] in matcher.synonyms and mapped[0] not in used:
+            used.add(mapped[0])
+            columns.append((i, mapped[0], mapped[1]))
+            headers[i] = mapped[1]
+            # A saved mapping that names a heading the reader knows anyway changes nothing.
+            how[i] = HEADING if matcher.match(mapped[1]) == mapped[0] else forced.how
+            own += bool(text)
+            continue
         for n, candidate in enumerate(candidates):
             found = matcher.match(candidate)
             if found and found not in used:
@@ -399,10 +548,12 @@ def _match_row(
                 headers[i] = candidate
                 own += n == 0 and bool(text)
                 break
-    return columns, headers, own
+    return _Match(columns, headers, own, how, ignored)
 
 
-def _find_table(sheet: SheetData, matchers: dict[str, ColumnMatcher]) -> tuple[_Table | None, int]:
+def _find_table(
+    sheet: SheetData, matchers: dict[str, ColumnMatcher], forced: Forced
+) -> tuple[_Table | None, int]:
     """The best header row of a sheet (kind, columns) and its match score."""
     best: _Table | None = None
     best_score = 0.0
@@ -412,10 +563,10 @@ def _find_table(sheet: SheetData, matchers: dict[str, ColumnMatcher]) -> tuple[_
         above = top[index - 1][1] if index and top[index - 1][0] == row_no - 1 else None
         for kind, matcher in matchers.items():
             for candidate_above in (None, above) if above is not None else (None,):
-                columns, headers, own = _match_row(values, candidate_above, matcher)
-                if candidate_above is not None and own == 0:
+                match = _match_row(values, candidate_above, matcher, forced)
+                if candidate_above is not None and match.own == 0:
                     continue  # a data row under the header, not a second header row
-                score = float(len(columns))
+                score = float(len(match.columns))
                 if kind == "participants" and any(
                     w in name_hint for w in ("particip", "kalahok", "attend")
                 ):
@@ -424,7 +575,17 @@ def _find_table(sheet: SheetData, matchers: dict[str, ColumnMatcher]) -> tuple[_
                     score += 0.25
                 if score > best_score:
                     best_score = score
-                    best = _Table(kind, sheet.name or None, row_no, columns, [], headers)
+                    best = _Table(
+                        kind,
+                        sheet.name or None,
+                        row_no,
+                        match.columns,
+                        [],
+                        match.headers,
+                        match.how,
+                        match.ignored,
+                        (row_no - 1, row_no) if candidate_above is not None else (row_no,),
+                    )
     if best is None or best_score < MIN_HEADER_MATCHES:
         return None, int(best_score)
     best.rows = [(n, v) for n, v in sheet.rows if n > best.header_row]
@@ -444,8 +605,11 @@ class _LogReader:
         stakeholders: Stakeholders,
         engagement: Engagement,
         columns: dict[str, ColumnMatcher],
+        forced: Forced | None = None,
     ) -> None:
         self.path = path
+        self.forced = forced or Forced()
+        self.said: list[Problem] = []
         self.file = path.name
         self.dayfirst = dayfirst
         self.today = today
@@ -485,13 +649,18 @@ class _LogReader:
         tables: list[_Table] = []
         fatal: list[Problem] = []
         empty: list[Problem] = []
+        not_read: list[tuple[str | None, str, dict[str, Any]]] = []
         for sheet in sheets:
             where: dict[str, Any] = {"file": self.file, "sheet": sheet.name or None}
             if not sheet.rows:
                 empty.append(Problem("the sheet is empty", **where))
+                not_read.append((sheet.name or None, "empty", {}))
                 continue
-            table, score = _find_table(sheet, self.columns)
+            table, score = _find_table(sheet, self.columns, self.forced)
             if table is None:
+                not_read.append(
+                    (sheet.name or None, "no_header", {"rows": HEADER_SEARCH_ROWS, "score": score})
+                )
                 expected = self.columns["consultations"]
                 fatal.append(
                     Problem(
@@ -510,13 +679,27 @@ class _LogReader:
                 f for f in REQUIRED_COLUMNS[table.kind] if f not in {c[1] for c in table.columns}
             ]
             if missing:
+                not_read.append(
+                    (
+                        sheet.name or None,
+                        "missing",
+                        {
+                            "kind": table.kind,
+                            "row": table.header_row,
+                            "missing": ", ".join(label(table.kind, m) for m in missing),
+                        },
+                    )
+                )
                 matcher = self.columns[table.kind]
                 fatal.append(
                     Problem(
                         f"the {table.kind} table (header in row {table.header_row}) has no "
                         + " and no ".join(f"'{m}' column" for m in missing),
                         row=table.header_row,
-                        allowed="; ".join(f"{m}: {matcher.example_headers(m)}" for m in missing),
+                        allowed="; ".join(f"{m}: {matcher.example_headers(m)}" for m in missing)
+                        + '; or name the column: --columns "'
+                        + ";".join(f"{label(table.kind, m)}=YOUR HEADING" for m in missing)
+                        + '"',
                         **where,
                     )
                 )
@@ -530,6 +713,7 @@ class _LogReader:
         self.problems.extend(p for p in fatal if "no header row" not in p.message)
         self.warnings.extend(p for p in fatal if "no header row" in p.message)
         self.warnings.extend(empty)
+        self.said.extend(empty)
         consultations: list[Consultation] = []
         participants: list[Participant] = []
         rejected: list[RejectedRow] = []
@@ -537,6 +721,13 @@ class _LogReader:
         for table in tables:
             self._warn_unmatched(table)
             rows_read += len(table.rows)
+            table.found = LogTableFound(
+                table.kind,
+                table.sheet,
+                table.header_rows or (table.header_row,),
+                table.uses(),
+                rows=len(table.rows),
+            )
         for table in (t for t in tables if t.kind == "consultations"):
             records, bad = self.parse_consultations(table, table.rows)
             consultations.extend(records)
@@ -567,6 +758,8 @@ class _LogReader:
             participants.extend(records_p)
             rejected.extend(bad)
         row_problems = [p for r in rejected for p in r.problems]
+        found = [t.found for t in tables if t.found is not None]
+        self._count_outcomes(found, consultations, participants, rejected)
         return ImportResult(
             path=self.path,
             consultations=tuple(consultations),
@@ -577,7 +770,37 @@ class _LogReader:
             rows_read=rows_read,
             skipped=self.skipped,
             tables=tuple(f"{t.kind}:{t.sheet or ''}" for t in tables),
+            found=tuple(found),
+            not_read=tuple(not_read),
+            sheets_read=len(sheets),
+            mapping=mapping_used((c for f in found for c in f.columns), self._label_of),
+            said=tuple(self.said),
         )
+
+    def _label_of(self, field_name: str) -> str:
+        in_log = field_name in self.columns["consultations"].synonyms
+        return label("consultations" if in_log else "participants", field_name)
+
+    @staticmethod
+    def _count_outcomes(
+        found: list[LogTableFound],
+        consultations: list[Consultation],
+        participants: list[Participant],
+        rejected: list[RejectedRow],
+    ) -> None:
+        """Valid and rejected rows per table, for the report."""
+        by_place: dict[tuple[str, str | None], LogTableFound] = {
+            (f.kind, f.sheet): f for f in found
+        }
+        for records, kind in ((consultations, "consultations"), (participants, "participants")):
+            for record in records:
+                table = by_place.get((kind, _source_sheet(record.source)))
+                if table is not None:
+                    table.valid += 1
+        for row in rejected:
+            table = by_place.get((row.table, row.sheet))
+            if table is not None:
+                table.rejected += 1
 
     def _check_duplicates(
         self, records: list[Consultation], rejected: list[RejectedRow], attr: str, label: str
@@ -623,7 +846,7 @@ class _LogReader:
         return RejectedRow("consultations", sheet, row, headers, values, (problem,))
 
     def _warn_unmatched(self, table: _Table) -> None:
-        matched = {c[0] for c in table.columns}
+        matched = {c[0] for c in table.columns} | set(table.ignored)
         extra = [h for i, h in sorted(table.all_headers.items()) if i not in matched]
         if extra:
             self.warnings.append(
@@ -688,11 +911,22 @@ class _LogReader:
 
         records: list[Consultation] = []
         rejected: list[RejectedRow] = []
+        writings: Counter[str] | None = None
+        written: dict[tuple[str, object], str] = {}
+        if "date" in cols and table.found is not None:
+            writings = table.found.dates.setdefault(column_letter(cols["date"][0]), Counter())
         for k, (row_no, values) in enumerate(rows):
             row_errors = errors[k]
             get = {f: parsed[f][k] for f in parsed}
             if not single and self._skippable(table, row_no, values, get, "consultations"):
                 continue
+            if writings is not None:
+                raw = values[cols["date"][0]] if cols["date"][0] < len(values) else None
+                if raw is not None and not (isinstance(raw, str) and self.engagement.is_blank(raw)):
+                    key = (type(raw).__name__, raw)
+                    if key not in written:  # a log repeats its dates a lot
+                        written[key] = date_writing(raw)
+                    writings[written[key]] += 1
             if (
                 "date" in cols
                 and get["date"] is None
@@ -784,34 +1018,37 @@ class _LogReader:
         reason = None
         first_text = normalise_text(values[filled[0]]) if filled else ""
         if first_text in _TOTAL_WORDS:
-            reason = "is a totals row"
+            reason, key = "is a totals row", "totals"
         elif not filled_mapped:
-            reason = "has values only in unrecognised columns"
+            reason, key = "has values only in unrecognised columns", "unrecognised_only"
         elif ref_index is not None and filled_mapped == [ref_index] and len(filled) == 1:
             value = str(values[ref_index]).strip()
             if len(value) > 25 or " " in value:
-                reason = "looks like a note, not a record"
+                reason, key = "looks like a note, not a record", "note"
             else:
                 reason = "has only a reference number (an unused template row?)"
+                key = "ref_only"
         elif (
             len(filled) == 1
             and len(str(values[filled[0]])) > 40
             and not isinstance(values[filled[0]], dt.date)
         ):
-            reason = "looks like a note, not a record"
+            reason, key = "looks like a note, not a record", "note"
         if reason is None:
             return False
         self.skipped += 1
+        if table.found is not None:
+            table.found.skipped.append((row_no, key))
         shown = next((values[i] for i in filled), None)
-        self.warnings.append(
-            Problem(
-                f"row skipped: it {reason}",
-                file=self.file,
-                sheet=table.sheet,
-                row=row_no,
-                value=_shown(shown),
-            )
+        warning = Problem(
+            f"row skipped: it {reason}",
+            file=self.file,
+            sheet=table.sheet,
+            row=row_no,
+            value=_shown(shown),
         )
+        self.warnings.append(warning)
+        self.said.append(warning)
         return True
 
     def _count_consistency(

@@ -14,6 +14,7 @@ import yaml
 
 from ..errors import ConsultationLogError
 from ..paths import REFERENCE_DIR
+from ..workbook import print_wide, wrap_cell
 
 TEMPLATE_FILE = REFERENCE_DIR / "stakeholders" / "log_template.yaml"
 TEMPLATE_LANGS = ("en", "ja", "fil")
@@ -25,7 +26,7 @@ def write_log_template(out: str | Path, *, lang: str = "en") -> Path:
     """Write the consultation log template to ``out`` (.xlsx) in ``lang``."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .vocab import get_engagement
@@ -49,11 +50,14 @@ def write_log_template(out: str | Path, *, lang: str = "en") -> Path:
     for index, name in enumerate(fields, start=1):
         cell = ws.cell(row=2, column=index)
         cell.font, cell.fill = Font(bold=True), fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.comment = Comment(texts["columns"][name]["help"][lang], "VLR workbench")
         ws.column_dimensions[cell.column_letter].width = (
             24 if name in ("issues", "response") else 14
         )
     ws.freeze_panes = "B3"
+    ws.row_dimensions[2].height = 48  # headings on up to three lines
+    print_wide(ws, repeat_rows="1:2")
     letter = {f: ws.cell(row=2, column=i + 1).column_letter for i, f in enumerate(fields)}
     date = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
     date.add(f"{letter['date']}3:{letter['date']}{ROWS}")
@@ -75,8 +79,10 @@ def write_log_template(out: str | Path, *, lang: str = "en") -> Path:
     info = wb.create_sheet(texts["instructions_sheet"][lang], 0)
     for line in texts["instructions"][lang]:
         info.append([str(line).format(sheet=ws.title)])
+        wrap_cell(info, info.max_row, 1, 100, line=16)  # the whole line, on screen and on paper
     info["A1"].font = Font(bold=True, size=13)
-    info.column_dimensions["A"].width = 120
+    info.column_dimensions["A"].width = 100
+    print_wide(info)
     wb.active = 1
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -219,6 +219,13 @@ def goal_heading(text: object, fw: Framework) -> int | None:
             return None
     if match is not None:
         goal = int(match[1])
+        rest = re.sub(r"\([^)]*\)", "", raw[match.end(1) :])
+        # "SDG 6 at SDG 11", "Goals 6 and 11", "SDG 6, 11": a heading of several goals
+        # gives the rows below none of them (each row's code or goal column says which).
+        if re.search(rf"(?:{words})\s*(?:no\.?\s*)?\d{{1,2}}(?!\.\d)", rest, re.I) or re.match(
+            r"^\s*(?:,|/|&|\+|and|at|y|、|・|と|及び|および)\s*\d{1,2}(?!\.\d)", rest, re.I
+        ):
+            return None
         return goal if 1 <= goal <= 17 else None
     # A goal title alone ("Clean Water and Sanitation", 「安全な水とトイレを世界中に」)
     key = fold(re.sub(r"[^\w]+", "", raw.lower()))

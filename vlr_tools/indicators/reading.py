@@ -29,15 +29,27 @@ cell's text, what is allowed). Nothing is stored here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..column_mapping import (
+    HEADING,
+    IGNORE,
+    NOT_RECOGNISED,
+    YEAR_HEADING,
+    ColumnUse,
+    Forced,
+    forced_headings,
+    mapping_used,
+    place_text,
+)
 from ..errors import Problem
 from ..framework import Framework, get_framework
-from ..workbook import column_letter
+from ..i18n import Said
 from .cells import (
     FIELDS,
     VALUE_ALLOWED,
@@ -90,34 +102,12 @@ class Grid:
             return {"sheet": self.sheet, "page": page, "table": table, "row": in_table}
         return {"sheet": self.sheet, "row": row}
 
-    def cite(self, row: int) -> str:
-        place = self.place(row)
-        parts = [f"sheet '{place['sheet']}'"] if place.get("sheet") else []
-        if "page" in place:
-            if not place["row"]:
-                return f"page {place['page']}, above table {place['table']}"
-            parts += [f"page {place['page']}", f"table {place['table']}"]
-        parts.append(f"row {place['row']}")
-        return ", ".join(parts)
+    def cite(self, row: int, lang: str = "en") -> str:
+        """Where ``row`` is, as a reviewer reads it ("page 27, table 2, row 4")."""
+        return place_text(self.place(row), lang)
 
 
 # --------------------------------------------------------------------------- what was understood
-
-
-@dataclass(frozen=True)
-class ColumnUse:
-    """One column of a table's header: its heading as written and what it became."""
-
-    index: int
-    heading: str
-    field: str | None  # a FIELDS name, "year", or None (not used)
-    how: str = "heading"  # heading | your mapping | saved mapping | year heading | not recognised
-    year: int | None = None
-    flag: str = ""
-
-    @property
-    def letter(self) -> str:
-        return column_letter(self.index)
 
 
 @dataclass
@@ -145,10 +135,12 @@ class TableFound:
     layout: str = "long"
     pages: tuple[int, ...] = ()
     used: bool = True
-    why_not: str = ""
+    why_not: Said | None = None
     indicators: int = 0
-    sections: list[tuple[str, str, int]] = field(default_factory=list)  # (where, text, goal)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+    #: (where, text, goal): a section row or sheet name that gave the rows below a goal.
+    sections: list[tuple[dict[str, Any], str, int]] = field(default_factory=list)
+    #: (where, why): a row under the header that is not an indicator.
+    skipped: list[tuple[dict[str, Any], Said]] = field(default_factory=list)
     year_columns: list[YearColumn] = field(default_factory=list)
     names: tuple[str, ...] = ()
 
@@ -160,13 +152,12 @@ class TableFound:
     def signature(self) -> tuple[str, frozenset[str]]:
         return self.layout, self.fields
 
-    def span(self) -> str:
-        where = f"sheet '{self.sheet}', " if self.sheet else ""
+    def span(self, lang: str = "en") -> str:
+        """Where the table is: "sheet 'Data', rows 4-7" or "pages 26-28"."""
         if self.pages:
             pages = sorted(set(self.pages))
-            shown = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}-{pages[-1]}"
-            return f"{where}{shown}"
-        return f"{where}rows {self.header_rows[0]}-{self.last_row}"
+            return place_text({"sheet": self.sheet, "pages": (pages[0], pages[-1])}, lang)
+        return place_text({"sheet": self.sheet, "rows": (self.header_rows[0], self.last_row)}, lang)
 
 
 @dataclass(frozen=True)
@@ -187,12 +178,14 @@ class Reading:
     origin: str  # xlsx | csv | docx | pdf
     tables: list[TableFound] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     indicators: tuple[LocalIndicator, ...] = ()
-    mapping: dict[str, str] = field(default_factory=dict)  # field -> heading as written
+    mapping: dict[str, str] = field(default_factory=dict)  # column name -> heading(s) as written
+    saved_from: str = ""  # the review whose saved column mapping was used
+    ids_made: bool = False  # no ID column: IDs were made from goal and name
     sheets: tuple[str, ...] = ()
     pages: tuple[int, ...] = ()
 
@@ -240,14 +233,16 @@ class Reading:
             "sheets": list(self.sheets),
             "pages": list(self.pages),
             "mapping": dict(self.mapping),
-            "notes": list(self.notes),
+            "saved_from": self.saved_from,
+            "ids_made": self.ids_made,
+            "notes": [str(n) for n in self.notes],
             "tables": [
                 {
                     "number": t.number,
                     "where": t.span(),
                     "layout": t.layout,
                     "used": t.used,
-                    "why_not": t.why_not,
+                    "why_not": str(t.why_not or ""),
                     "indicators": t.indicators,
                     "columns": [
                         {
@@ -259,8 +254,8 @@ class Reading:
                         }
                         for c in t.columns
                     ],
-                    "sections": [list(s) for s in t.sections],
-                    "skipped": [list(s) for s in t.skipped],
+                    "sections": [[place_text(w), text, g] for w, text, g in t.sections],
+                    "skipped": [[place_text(w), str(why)] for w, why in t.skipped],
                     "year_columns": [vars(y) for y in t.year_columns],
                 }
                 for t in self.tables
@@ -325,8 +320,7 @@ def _match_header(
     cells: list[object],
     above: list[object] | None,
     vocab: Vocabulary,
-    forced: Mapping[str, str],
-    how_forced: str,
+    forced: Forced,
 ) -> tuple[list[ColumnUse], int] | None:
     """Columns of a candidate header row (``above``: the upper row of a two-row header)."""
     width = max(len(cells), len(above) if above else 0)
@@ -350,14 +344,15 @@ def _match_header(
         if not heading:
             continue
         found: str | None = None
-        how = "heading"
+        how = HEADING
         year: int | None = None
         flag = ""
-        for candidate in dict.fromkeys((heading, text, own_above)):
-            if candidate and fold(candidate) in forced:
-                found, how = forced[fold(candidate)], how_forced
-                heading = candidate
-                break
+        mapped = forced.field_of(*dict.fromkeys((heading, text, own_above)))
+        if mapped is not None:
+            (found, heading), how = mapped, forced.how
+            # A saved mapping that names a heading the reader knows anyway changes nothing.
+            if heading_field(heading, vocab) == found:
+                how = HEADING
         if found is None and text:
             sub = _group_of(text, vocab)
             gkind = _group_of(group, vocab) if group else None
@@ -379,20 +374,20 @@ def _match_header(
                 found = heading_field(f"{group} {text}", vocab)
         elif found is None and own_above:
             found = heading_field(own_above, vocab)
-        if found == "ignore":
+        if found == IGNORE:
             columns.append(ColumnUse(i, heading, None, how))
             continue
         if found == "year":
             if year in years:
-                columns.append(ColumnUse(i, heading, None, "not recognised", year))
+                columns.append(ColumnUse(i, heading, None, NOT_RECOGNISED, year))
                 continue
             years.add(year)  # type: ignore[arg-type]
-            columns.append(ColumnUse(i, heading, "year", "year heading", year, flag))
+            columns.append(ColumnUse(i, heading, "year", YEAR_HEADING, year, flag))
         elif found and found not in used:
             used.add(found)
             columns.append(ColumnUse(i, heading, found, how))
         else:
-            columns.append(ColumnUse(i, heading, None, "not recognised"))
+            columns.append(ColumnUse(i, heading, None, NOT_RECOGNISED))
     if "name" not in used:
         return None
     if len(used) < 2 and len(years) < 2:
@@ -400,26 +395,27 @@ def _match_header(
     return columns, len(used) + (len(years) if len(years) >= 2 else 0)
 
 
-def _find_headers(
-    grid: Grid, vocab: Vocabulary, forced: Mapping[str, str], how_forced: str
-) -> list[_Header]:
+def _find_headers(grid: Grid, vocab: Vocabulary, forced: Forced) -> list[_Header]:
     rows = grid.rows
     found: list[_Header] = []
     merged_above = _merged_map(grid)
     skip_until = -1
     # Only a row with an indicator-name heading (or the row above one) can start a header.
-    forced_names = {k: v for k, v in forced.items() if v == "name"}
+    forced_names = {k: v for k, v in forced.headings.items() if v == "name"}
     named = [any(names_an_indicator(c, vocab, forced_names) for c in cells) for _, cells in rows]
     for position, (number, cells) in enumerate(rows):
         if position <= skip_until:
             continue
         if not named[position] and not (position + 1 < len(rows) and named[position + 1]):
             continue
-        plain = _match_header(cells, None, vocab, forced, how_forced)
+        plain = _match_header(cells, None, vocab, forced)
         combined = None
         if position + 1 < len(rows) and rows[position + 1][0] == number + 1:
             upper = _filled(cells, number, merged_above)
-            combined = _match_header(rows[position + 1][1], upper, vocab, forced, how_forced)
+            combined = _match_header(rows[position + 1][1], upper, vocab, forced)
+            alone = _match_header(rows[position + 1][1], None, vocab, forced)
+            if combined is not None and alone is not None and alone[1] >= combined[1]:
+                combined = None  # a title row above the header adds nothing to it
         if plain is None and combined is None:
             continue
         if combined is not None and (plain is None or combined[1] > plain[1]):
@@ -444,6 +440,12 @@ def _find_headers(
             )
         found.append(header)
     return found
+
+
+def _is_title(cells: list[object]) -> bool:
+    """A row of one text that is not a note: a table's title or a goal heading."""
+    texts = [cell_text(c) for c in cells if cell_text(c)]
+    return len(texts) == 1 and not is_note(texts[0])
 
 
 def _merged_map(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
@@ -509,7 +511,15 @@ def read_grids(
     year_now = this_year or dt.date.today().year
     reading = Reading(file=file, origin=origin)
     reading.sheets = tuple(g.sheet for g in grids if g.sheet)
-    forced, how = _forced_headings(columns, saved, vocab, reading)
+    forced = forced_headings(
+        columns,
+        saved,
+        field_of=vocab.field_of,
+        key=fold,
+        file=file,
+        allowed=vocab.allowed_columns(),
+    )
+    reading.problems.extend(forced.problems)
     if reading.problems:
         return reading
     all_tables: list[tuple[TableFound, Grid, _Header, int]] = []
@@ -529,13 +539,19 @@ def read_grids(
                 )
             )
             continue
-        headers = _find_headers(grid, vocab, forced, how)
+        headers = _find_headers(grid, vocab, forced)
         for k, header in enumerate(headers):
             end = (
                 headers[k + 1].position - (len(headers[k + 1].rows) - 1)
                 if k + 1 < len(headers)
                 else len(grid.rows)
             )
+            if (
+                k + 1 < len(headers)
+                and _is_title(grid.rows[end - 1][1])
+                and end - 1 > header.position
+            ):
+                end -= 1  # the next table's title ("GOAL 11: ...") belongs to the next table
             counter += 1
             last = grid.rows[end - 1][0] if end > 0 else header.rows[-1]
             found = TableFound(
@@ -587,9 +603,15 @@ def read_grids(
             chosen_records.extend(parsed[found.number])
             reading.choices.extend(choices[found.number])
             reading.problems.extend(table_problems[found.number])
+    if any(r.id.startswith(_UNNAMED) for r in chosen_records):
+        chosen_records, renamed = _name_ids(chosen_records, reading)
+        reading.choices = [replace(c, id=renamed.get(c.id, c.id)) for c in reading.choices]
+        reading.ids_made = True
     _check_ids(chosen_records, reading, file)
     reading.indicators = tuple(chosen_records)
-    reading.mapping = _mapping_used(reading)
+    reading.mapping = mapping_used(
+        (c for t in reading.used_tables for c in t.columns), reading_label
+    )
     reading.pages = tuple(sorted({p for t in reading.used_tables for p in t.pages}))
     if not chosen_records and not reading.problems:
         reading.problems.append(
@@ -602,37 +624,6 @@ def read_grids(
             )
         )
     return reading
-
-
-def _forced_headings(
-    columns: Mapping[str, str] | None,
-    saved: Mapping[str, str] | None,
-    vocab: Vocabulary,
-    reading: Reading,
-) -> tuple[dict[str, str], str]:
-    """Folded heading -> field from the reviewer's mapping (or a saved one)."""
-    forced: dict[str, str] = {}
-    how = "your mapping"
-    source = columns
-    if not columns and saved:
-        source, how = saved, "saved mapping"
-    for name, heading in (source or {}).items():
-        key = fold(name)
-        target = "ignore" if key in ("ignore", "-", "none", "skip") else vocab.field_of(name)
-        if target is None:
-            reading.problems.append(
-                Problem(
-                    f"unknown field {name!r} in the column mapping",
-                    file=reading.file,
-                    column=name,
-                    allowed=vocab.allowed_columns(),
-                )
-            )
-            continue
-        for part in str(heading).split("|"):
-            if part.strip():
-                forced[fold(part)] = target
-    return forced, how
 
 
 def _no_table_problem(file: str, grids: list[Grid], vocab: Vocabulary) -> Problem:
@@ -670,7 +661,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
         for t in tables:
             t.used = t.number == table
             if not t.used:
-                t.why_not = f"you chose table {table}"
+                t.why_not = Said("indicators.why_not.chosen", {"table": table})
         return {table}
     # Tables with the same columns are one table split by goal, page or sheet.
     groups: dict[tuple[str, frozenset[str]], list[TableFound]] = {}
@@ -692,7 +683,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
         )
         for t in tables:
             t.used = False
-            t.why_not = "several different tables: choose one"
+            t.why_not = Said("indicators.why_not.several")
         return None
     group = candidates[0] if candidates else next(iter(groups.values()))
     # Two parts of one layout naming the same indicators are two versions: ask.
@@ -711,7 +702,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
             )
             for other in tables:
                 other.used = False
-                other.why_not = "two versions of the table: choose one"
+                other.why_not = Said("indicators.why_not.versions")
             return None
         for n in t.names:
             seen.setdefault(n, t.number)
@@ -719,7 +710,7 @@ def _choose_tables(reading: Reading, table: int | None, file: str) -> set[int] |
     for t in tables:
         t.used = t.number in numbers
         if not t.used:
-            t.why_not = "not an indicator table (no rows read)"
+            t.why_not = Said("indicators.why_not.empty")
     return numbers
 
 
@@ -743,17 +734,6 @@ def _check_ids(records: list[LocalIndicator], reading: Reading, file: str) -> No
             )
         else:
             seen[rec.id] = rec
-
-
-def _mapping_used(reading: Reading) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for t in reading.used_tables:
-        for c in t.columns:
-            if c.field and c.field != "year":
-                out.setdefault(reading_label(c.field), c.heading)
-            elif c.how in ("your mapping", "saved mapping") and c.field is None:
-                out.setdefault("ignore", c.heading)
-    return out
 
 
 def reading_label(field_name: str) -> str:
@@ -808,12 +788,12 @@ def _read_table(
     future = [c for c in year_cols if (c.year or 0) > ctx.this_year + 1]
     if future and "target_2030" not in columns and len(future) == 1:
         col = future[0]
-        columns["target_2030"] = ColumnUse(col.index, col.heading, "target_2030", "year heading")
+        columns["target_2030"] = ColumnUse(col.index, col.heading, "target_2030", YEAR_HEADING)
         found.columns = [
             columns["target_2030"] if c.index == col.index else c for c in found.columns
         ]
         reading.notes.append(
-            f"column {col.letter} {col.heading!r} is a year still to come: read as the 2030 target"
+            Said("indicators.note.target_year", {"letter": col.letter, "heading": col.heading})
         )
         year_cols = [c for c in year_cols if c is not col]
     elif future:
@@ -833,7 +813,7 @@ def _read_table(
     by_year = {c.index: y for c, y in zip(year_cols, found.year_columns, strict=True)}
     goal = goal_heading(grid.sheet or "", ctx.fw)
     if goal is not None:
-        found.sections.append((f"sheet '{grid.sheet}'", grid.sheet or "", goal))
+        found.sections.append(({"sheet": grid.sheet}, grid.sheet or "", goal))
     # A title row just above the header ("SDG 4: Quality Education") names the goal too.
     upper = header.position - len(header.rows)
     if upper >= 0:
@@ -843,7 +823,7 @@ def _read_table(
             title_goal = goal_heading(texts[0], ctx.fw)
             if title_goal is not None:
                 goal = title_goal
-                found.sections.append((grid.cite(number), texts[0], title_goal))
+                found.sections.append((grid.place(number), texts[0], title_goal))
     if goal is None and carried is not None:
         goal = carried  # a table continued on the next page keeps its goal
     records: list[LocalIndicator] = []
@@ -851,10 +831,9 @@ def _read_table(
     last_data = header.rows[-1]
     width = max(c.index for c in found.columns) + 1
     outside = False
-    used_ids: set[str] = set()
     for number, cells in grid.rows[header.position + 1 : end]:
         kind, detail = _row_kind(cells, found, header, ctx)
-        where = grid.cite(number)
+        where = grid.place(number)
         if kind == "blank":
             continue
         if kind == "section":
@@ -865,21 +844,17 @@ def _read_table(
             )
             continue
         if kind == "header":
-            found.skipped.append((where, "the header again (a table continued on the next page)"))
+            found.skipped.append((where, Said("indicators.skip.header_again")))
             continue
         if kind in ("note", "heading"):
-            found.skipped.append(
-                (where, f"a {'note' if kind == 'note' else 'heading'} row: {detail[:60]!r}")
-            )
+            found.skipped.append((where, Said(f"indicators.skip.{kind}", {"text": detail[:60]})))
             continue
         if _starts_other_table(grid, last_data, number, len(cells), width):
             outside = True
         if outside:
-            found.skipped.append((where, "after the table (another table or text, not read)"))
+            found.skipped.append((where, Said("indicators.skip.after")))
             continue
-        record, pick = _read_row(
-            ctx, found, columns, year_cols, by_year, number, cells, goal, used_ids
-        )
+        record, pick = _read_row(ctx, found, columns, year_cols, by_year, number, cells, goal)
         last_data = number
         if record is not None:
             records.append(record)
@@ -906,7 +881,7 @@ def _check_year_columns(ctx: _Context, found: TableFound, year_cols: list[Column
     low = min(c.index for c in year_cols)
     high = max(c.index for c in year_cols)
     for c in found.columns:
-        if c.field is not None or c.how in ("your mapping", "saved mapping"):
+        if c.field is not None or c.ignored:
             continue
         inside = low < c.index < high
         right_after = c.index == high + 1 and looks_like_year_heading(c.heading)
@@ -932,10 +907,68 @@ def found_header_row(found: TableFound, grid: Grid) -> int:
     return found.header_rows[-1]
 
 
-def _slug(text: str) -> str:
+def _slug(text: str, limit: int = 40) -> str:
+    """Words of ``text`` joined by "-"; a longer one is cut and ends in a hash of the whole."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    slug = re.sub(r"[^\w]+", "-", folded).strip("-")
-    return slug[:40].rstrip("-") or "indicator"
+    slug = re.sub(r"[^\w]+", "-", folded).strip("-") or "indicator"
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha1(slug.encode("utf-8")).hexdigest()[:6]
+    return f"{slug[: limit - 7].rstrip('-')}-{digest}"
+
+
+#: The first characters of an ID still to be made from the goal and the name.
+_UNNAMED = "\x00"
+
+
+def _name_ids(
+    records: list[LocalIndicator], reading: Reading
+) -> tuple[list[LocalIndicator], dict[str, str]]:
+    """IDs for a table without an ID column, made from each indicator's goal and name.
+
+    "Households with piped water" under goal 6 is ``sdg6-households-with-piped-water``
+    whatever its row, so it keeps its ID in a re-import and in the city's
+    next table (a changed value is then a change, not a removal and an
+    addition). Two rows with the same goal and name are told apart by their
+    global code or unit, else by their order, with a warning: an ID column
+    keeps them apart for good.
+    """
+    base = {
+        r.id: f"sdg{r.goal}-{_slug(r.name)}" if r.goal else _slug(r.name)
+        for r in records
+        if r.id.startswith(_UNNAMED)
+    }
+    groups: dict[str, list[LocalIndicator]] = {}
+    for r in records:
+        if r.id in base:
+            groups.setdefault(base[r.id], []).append(r)
+    renamed: dict[str, str] = {}
+    for name, members in groups.items():
+        if len(members) == 1:
+            renamed[members[0].id] = name
+            continue
+        told = [
+            f"{name}-{_slug(r.global_codes[0] if r.global_codes else r.unit or '', 20)}"
+            for r in members
+        ]
+        if len(set(told)) == len(members) and all(r.global_codes or r.unit for r in members):
+            renamed.update({r.id: new for r, new in zip(members, told, strict=True)})
+            continue
+        for k, r in enumerate(members, start=1):
+            renamed[r.id] = name if k == 1 else f"{name}-{k}"
+        reading.warnings.append(
+            Problem(
+                f"{len(members)} rows have the same goal and indicator name "
+                f"{members[0].name!r}: their IDs are {name!r} and {name!r}-2... by row order",
+                file=reading.file,
+                sheet=members[1].sheet,
+                row=members[1].row,
+                page=members[1].page,
+                table=members[1].table,
+                allowed="an ID column, or names that differ (e.g. the sex or age group in the name)",
+            )
+        )
+    return [replace(r, id=renamed.get(r.id, r.id)) for r in records], renamed
 
 
 def _read_row(
@@ -947,7 +980,6 @@ def _read_row(
     number: int,
     cells: list[object],
     section_goal: int | None,
-    used_ids: set[str],
 ) -> tuple[LocalIndicator | None, Choice | None]:
     grid = ctx.grid
     place = grid.place(number)
@@ -978,11 +1010,8 @@ def _read_row(
     if "id" in columns and not ident:
         bad("id", "ID missing", None, "a unique indicator ID such as SR-IND-01")
     if not ident and "id" not in columns and name:
-        base = _slug(name)
-        ident, n = base, 2
-        while ident in used_ids:
-            ident, n = f"{base}-{n}", n + 1
-    used_ids.add(ident)
+        # Named from goal and name once every table is read (see _name_ids).
+        ident = f"{_UNNAMED}{found.number}:{number}"
     # goal: the goal column, else the section row or sheet, else the code's goal
     goal, problem = parse_goal(cell("goal"))
     if problem:
@@ -990,8 +1019,23 @@ def _read_row(
     codes = parse_codes(cell("codes"), ctx.fw)
     for part, message, allowed in codes.problems:
         bad("codes", message, part, allowed)
-    if goal is None and not problem:
+    if goal is None and not problem and section_goal is not None:
         goal = section_goal
+        coded = {int(c.split(".")[0]) for c in (*codes.indicators, *codes.targets)}
+        if coded and goal not in coded:
+            ctx.warnings.append(
+                Problem(
+                    f"the row stands under goal {goal} (a section row or sheet above it) but its "
+                    f"global code is under goal {', '.join(str(g) for g in sorted(coded))}; "
+                    f"goal {goal} was kept",
+                    file=grid.file,
+                    column=columns["codes"].heading if "codes" in columns else None,
+                    value=cell_text(cell("codes")),
+                    allowed="a goal column to say the goal of each row, or the row moved "
+                    "under its goal's section",
+                    **place,
+                )
+            )
     if goal is None and (codes.indicators or codes.targets):
         goal = int((codes.indicators or codes.targets)[0].split(".")[0])
     if goal is None and not problem and not codes.problems:
@@ -1076,7 +1120,7 @@ def _read_row(
                 stats.blanks += 1
             else:
                 stats.values += 1
-            if value.flag or col.flag:
+            if (value.flag or col.flag) and value.number is not None:
                 stats.flagged += 1
             if value.formula:
                 _formula_warning(ctx, col.heading, place, value)

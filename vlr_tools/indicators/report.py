@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..column_mapping import capped, column_line, listed, mapping_lines, place_text
 from ..i18n import check_lang, t
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def understood_lines(
     """Lines for a reviewer: tables, columns, year columns, sections, skipped rows, choices."""
     check_lang(lang)
     keep = None if details else limit
-    lines = [t("indicators.understood.title", lang, file=reading.file)]
+    lines = [t("columns.title", lang, file=reading.file)]
     layout = (
         "+".join(
             t(f"indicators.understood.layout.{name}", lang) for name in reading.layout.split("+")
@@ -41,7 +42,12 @@ def understood_lines(
         )
     )
     if reading.pages:
-        lines.append(t("indicators.understood.pages", lang, pages=_page_list(reading.pages)))
+        key = (
+            "indicators.understood.page"
+            if len(reading.pages) == 1
+            else "indicators.understood.pages"
+        )
+        lines.append(t(key, lang, pages=_page_list(reading.pages)))
     for table in reading.tables:
         if not table.used:
             lines.append(
@@ -49,8 +55,8 @@ def understood_lines(
                     "indicators.understood.table_unused",
                     lang,
                     number=table.number,
-                    where=table.span(),
-                    why=table.why_not,
+                    where=table.span(lang),
+                    why=table.why_not.text(lang) if table.why_not else "",
                 )
             )
         lines.append(
@@ -58,7 +64,7 @@ def understood_lines(
                 "indicators.understood.table",
                 lang,
                 number=table.number,
-                where=table.span(),
+                where=table.span(lang),
                 rows="-".join(
                     str(r) for r in dict.fromkeys((table.header_rows[0], table.header_rows[-1]))
                 ),
@@ -80,7 +86,6 @@ def understood_lines(
         if same is not None and not table.year_columns:
             lines.append(t("indicators.understood.same_columns", lang, number=same.number))
         for column in [] if same is not None and not table.year_columns else table.columns:
-            how = t("indicators.how." + column.how.replace(" ", "_"), lang)
             if column.field == "year" and column.letter in by_year:
                 y = by_year[column.letter]
                 lines.append(
@@ -96,46 +101,43 @@ def understood_lines(
                         problems=y.problems,
                     )
                 )
-            elif column.field and column.field != "year":
-                lines.append(
-                    t(
-                        "indicators.understood.column",
-                        lang,
-                        letter=column.letter,
-                        heading=column.heading,
-                        field=t(f"indicators.field.{column.field}", lang),
-                        how=how,
-                    )
-                )
             else:
-                lines.append(
-                    t(
-                        "indicators.understood.column_unused",
-                        lang,
-                        letter=column.letter,
-                        heading=column.heading,
-                        how=how,
-                    )
+                label = (
+                    t(f"indicators.field.{column.field}", lang)
+                    if column.field and column.field != "year"
+                    else None
                 )
-        lines += _capped(
+                lines.append(column_line(column, label, lang))
+        lines += capped(
             [
-                t("indicators.understood.section", lang, where=w, text=text, goal=goal)
+                t(
+                    "indicators.understood.section",
+                    lang,
+                    where=place_text(w, lang),
+                    text=text,
+                    goal=goal,
+                )
                 for w, text, goal in table.sections
             ],
             keep,
             lang,
         )
-        lines += _capped(
+        lines += capped(
             [
-                t("indicators.understood.skipped", lang, where=w, reason=reason)
-                for w, reason in table.skipped
+                t(
+                    "indicators.understood.skipped",
+                    lang,
+                    where=place_text(w, lang),
+                    reason=why.text(lang),
+                )
+                for w, why in table.skipped
             ],
             keep,
             lang,
         )
     if reading.choices:
         lines.append(t("indicators.understood.rule", lang))
-        lines += _capped(
+        lines += capped(
             [
                 t(
                     "indicators.understood.choice",
@@ -150,23 +152,34 @@ def understood_lines(
             keep,
             lang,
         )
-    lines += reading.notes
-    if reading.mapping:
-        shown = "; ".join(f"{k}={v}" for k, v in reading.mapping.items())
-        lines.append(t("indicators.understood.mapping", lang, mapping=shown))
+    single = [c.id for c in reading.choices if c.baseline is None and c.latest is not None]
+    if single:
+        lines.append(
+            t("indicators.understood.single", lang, n=len(single), ids=_some(single, keep, lang))
+        )
+    if reading.ids_made and reading.indicators:
+        lines.append(t("indicators.understood.ids_made", lang, example=reading.indicators[0].id))
+    lines += [note.text(lang) for note in reading.notes]
+    lines += mapping_lines(
+        reading.mapping,
+        reading.saved_from,
+        lang,
+        columns=[c for table in reading.used_tables for c in table.columns],
+        details=details,
+    )
     if reading.warnings:
-        lines.append(t("indicators.understood.warnings", lang, n=len(reading.warnings)))
-        lines += _capped([f"  - {w}" for w in reading.warnings], keep, lang)
+        lines.append(t("columns.warnings", lang, n=len(reading.warnings)))
+        lines += listed(reading.warnings, keep, lang)
     if reading.problems:
         lines.append(t("indicators.understood.problems", lang, n=len(reading.problems)))
-        lines += [f"  - {p}" for p in reading.problems]
+        lines += listed(reading.problems, None, lang)
     return lines
 
 
-def _capped(lines: list[str], keep: int | None, lang: str) -> list[str]:
-    if keep is None or len(lines) <= keep:
-        return lines
-    return lines[:keep] + [t("indicators.understood.more", lang, n=len(lines) - keep)]
+def _some(ids: list[str], keep: int | None, lang: str) -> str:
+    if keep is None or len(ids) <= keep:
+        return ", ".join(ids)
+    return ", ".join(ids[:keep]) + t("indicators.understood.and_more", lang, n=len(ids) - keep)
 
 
 def _page_list(pages: tuple[int, ...]) -> str:

@@ -157,11 +157,12 @@ def _csv_grid(path: Path) -> Grid:
 
 
 def _has_header(grid: Grid) -> bool:
+    from ..column_mapping import Forced
     from .cells import load_vocabulary
     from .reading import _find_headers
 
     probe = Grid(grid.file, grid.sheet, grid.rows[:60])
-    return bool(_find_headers(probe, load_vocabulary(), {}, "heading"))
+    return bool(_find_headers(probe, load_vocabulary(), Forced()))
 
 
 # --------------------------------------------------------------------------- drafts

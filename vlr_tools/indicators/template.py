@@ -19,6 +19,7 @@ import yaml
 from ..errors import DataFileError
 from ..framework import Framework, get_framework
 from ..paths import REFERENCE_DIR
+from ..workbook import print_wide, wrap_cell
 from .cells import FIELDS
 from .table import IndicatorTable
 
@@ -91,6 +92,9 @@ def write_indicator_template(
             28 if field in ("name", "definition", "source", "notes") else 14
         )
     ws.freeze_panes = "C3"
+    # Headings wrap onto three lines ("Pinakabagong" / "halaga"); a row does not grow by itself.
+    ws.row_dimensions[2].height = 48
+    print_wide(ws, repeat_rows="1:2")
     for ind in table or ():
         ws.append(
             [
@@ -127,13 +131,20 @@ def write_indicator_template(
     )
     for field in ("baseline_year", "latest_year"):
         year.add(f"{column[field]}3:{column[field]}{last}")
-    codes = _code_list(fw)
+    codes = _code_list(fw, lang)
     lists = wb.create_sheet(codes_name)
-    lists.append([_text(texts["columns"]["codes"]["heading"], lang), "Title"])
+    lists.append(
+        [_text(texts["columns"]["codes"]["heading"], lang), _text(texts["codes_title"], lang)]
+    )
+    lists["A1"].font = lists["B1"].font = Font(bold=True)
     for code, label in codes:
         lists.append([code, label])
+        lists.cell(row=lists.max_row, column=1).alignment = Alignment(vertical="top")
+        wrap_cell(lists, lists.max_row, 2, 100)
     lists.column_dimensions["A"].width = 12
     lists.column_dimensions["B"].width = 100
+    lists.freeze_panes = "A2"
+    print_wide(lists, repeat_rows="1:1")
     quoted = codes_name.replace("'", "''")
     code_check = DataValidation(
         type="list", formula1=f"='{quoted}'!$A$2:$A${len(codes) + 1}", allow_blank=True
@@ -150,9 +161,11 @@ def write_indicator_template(
     info = wb.create_sheet(_text(texts["instructions_sheet"], lang), 0)
     for n, line in enumerate(texts["instructions"].get(lang) or texts["instructions"]["en"]):
         info.append([str(line).format(sheet=sheet_name, codes=codes_name)])
+        wrap_cell(info, n + 1, 1, 100, line=16)  # the whole line, on screen and on paper
         if n == 0:
             info["A1"].font = Font(bold=True, size=13)
-    info.column_dimensions["A"].width = 120
+    info.column_dimensions["A"].width = 100
+    print_wide(info)
     wb.active = 1
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
@@ -169,15 +182,16 @@ def _shown(ind: Any, role: str) -> object:
     return getattr(ind, f"{role}_value")
 
 
-def _code_list(fw: Framework) -> list[tuple[str, str]]:
-    """Every global indicator listing and target code, with its English title."""
+def _code_list(fw: Framework, lang: str = "en") -> list[tuple[str, str]]:
+    """Every global indicator listing and target code, with its title (Japanese when there is one)."""
     out: dict[str, str] = {}
     for ind in fw.indicators:
         for code in ind.codes:
-            out.setdefault(code, ind.title_en)
+            out.setdefault(code, ind.title_ja if lang == "ja" and ind.title_ja else ind.title_en)
     for goal in fw.goals:
         for target in fw.children(goal.number):
-            out.setdefault(target.code, target.title_en)  # type: ignore[union-attr]
+            title = target.title_ja if lang == "ja" and target.title_ja else target.title_en  # type: ignore[union-attr]
+            out.setdefault(target.code, title)  # type: ignore[union-attr]
     from ..framework import code_sort_key
 
     return sorted(out.items(), key=lambda x: code_sort_key(x[0]))

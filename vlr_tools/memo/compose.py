@@ -195,6 +195,7 @@ class _Composer:
             self.findings(),
             self.engagement(),
             self.indicators(),
+            self.figures(),
             self.recommendations(),
             self.changes(),
             self.annex(),
@@ -965,6 +966,59 @@ class _Composer:
             )
         )
         return Section("indicators", title, tuple(blocks))
+
+    # -- 5b. figures checked against the indicator table ------------------------
+
+    def figures(self) -> Section:
+        fig = self.data.figures
+        title = self.tr("section.figures")
+        if fig is None:
+            return Section("figures", title, (self.missing("figures", self.tr("missing.figures")),))
+        blocks: list[Block] = [
+            Text(
+                self.tr(
+                    "figures.intro",
+                    claims=fig.claims if fig.claims is not None else "—",
+                    confirmed=len(fig.confirmed),
+                    dismissed=len(fig.dismissed),
+                    open=fig.open,
+                )
+            )
+        ]
+        if not fig.confirmed:
+            blocks.append(Text(self.tr("figures.none_confirmed")))
+            return Section("figures", title, tuple(blocks))
+        rows = []
+        for c in fig.confirmed:
+            table = f"{c.indicator} {c.indicator_name}".strip()
+            if c.table and c.table != "—":
+                table = f"{table}: {c.table}" if table else c.table
+            if c.table_where:
+                table += f" ({c.table_where})"
+            rows.append(
+                (
+                    Cell(pages_label(c.pages, self.lang)),
+                    Cell(c.quote),
+                    Cell(table or "—", "" if table else "muted"),
+                    Cell(c.reason(self.lang)),
+                    Cell(c.note or "—", "" if c.note else "muted"),
+                )
+            )
+        blocks.append(
+            Table(
+                columns=(
+                    self.tr("figures.col.pages"),
+                    self.tr("figures.col.draft"),
+                    self.tr("figures.col.table"),
+                    self.tr("figures.col.issue"),
+                    self.tr("figures.col.note"),
+                ),
+                rows=tuple(rows),
+                caption=self.tr("figures.table_caption"),
+                widths=(1.1, 2.1, 2.4, 3.5, 1.8),
+            )
+        )
+        return Section("figures", title, tuple(blocks))
 
     # -- 6. recommendations ----------------------------------------------------
 

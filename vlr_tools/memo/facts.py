@@ -240,6 +240,46 @@ class IndicatorFacts:
 
 
 @dataclass(frozen=True)
+class FigureCheck:
+    """A figure check a reviewer decided: the draft's words and page(s), the table's side.
+
+    ``reason_en``/``reason_ja`` are the check's words; ``note`` the
+    reviewer's note (or, for a dismissed check, the reason).
+    """
+
+    id: str
+    kind: str
+    pages: tuple[int, ...]
+    quote: str
+    reason_en: str
+    reason_ja: str = ""
+    indicator: str = ""
+    indicator_name: str = ""
+    table: str = ""
+    table_where: str = ""
+    note: str = ""
+    decided_by: str = ""
+
+    def reason(self, lang: str) -> str:
+        return self.reason_ja if lang == "ja" and self.reason_ja else self.reason_en
+
+
+@dataclass(frozen=True)
+class FigureFacts:
+    """The figures of the draft checked against its indicator table (``vlr claims``).
+
+    ``claims`` is how many claims the last run read (None: the checks were
+    never run, only decisions exist); ``open`` how many suggestions are
+    still undecided.
+    """
+
+    confirmed: tuple[FigureCheck, ...] = ()
+    dismissed: tuple[FigureCheck, ...] = ()
+    claims: int | None = None
+    open: int = 0
+
+
+@dataclass(frozen=True)
 class ChangeItem:
     """An earlier recommendation carried into this review: what the city answered to it
     (``answer``, None when the city sent none) and what the new draft shows
@@ -299,6 +339,7 @@ class ReviewData:
     indicators: IndicatorFacts | None = None
     changes: ChangeFacts | None = None
     comments: tuple[CommentFacts, ...] | None = None
+    figures: FigureFacts | None = None
     notes: tuple[str, ...] = field(default=())
     #: Why a part is missing although the review should have it (section key -> reason).
     problems: tuple[tuple[str, str], ...] = ()

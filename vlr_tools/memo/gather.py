@@ -26,6 +26,8 @@ from .facts import (
     CoverageFacts,
     CriterionFacts,
     EngagementFacts,
+    FigureCheck,
+    FigureFacts,
     GoalCoverage,
     IndicatorFacts,
     IndicatorRow,
@@ -85,9 +87,57 @@ def gather(
         coverage=coverage,
         engagement=engagement,
         indicators=indicators,
+        figures=figure_facts(ws, review_id),
         changes=changes,
         comments=comment_facts(ws, review_id, lang=lang, show_names=show_reviewer_names),
         problems=tuple(problems),
+    )
+
+
+# -- figures checked against the indicator table -------------------------------
+
+
+def figure_facts(ws: Any, review_id: str) -> FigureFacts | None:
+    """The figure checks the reviewers confirmed and dismissed, and the last run's counts.
+
+    None when the figures were never checked (no ``vlr claims`` run and no decision).
+    """
+    from ..claims.store import confirmed_checks, last_run
+
+    run = last_run(ws, review_id)
+    confirmed, dismissed = confirmed_checks(ws, review_id)
+    if run is None and not confirmed and not dismissed:
+        return None
+    decided = {c.id for c in (*confirmed, *dismissed)}
+    open_checks = 0
+    if run is not None:
+        open_checks = sum(
+            1
+            for c in run.get("checks") or ()
+            if c.get("id") not in decided and c.get("kind") != "which_indicator"
+        )
+
+    def fact(c: Any) -> FigureCheck:
+        return FigureCheck(
+            id=c.id,
+            kind=c.kind,
+            pages=c.pages,
+            quote=c.quote,
+            reason_en=c.reason_en,
+            reason_ja=c.reason_ja,
+            indicator=c.indicator,
+            indicator_name=c.indicator_name,
+            table=c.table,
+            table_where=c.table_where,
+            note=c.note,
+            decided_by=c.decided_by,
+        )
+
+    return FigureFacts(
+        confirmed=tuple(fact(c) for c in confirmed),
+        dismissed=tuple(fact(c) for c in dismissed),
+        claims=int(run["claims"]) if run is not None and "claims" in run else None,
+        open=open_checks,
     )
 
 

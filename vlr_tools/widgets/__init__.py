@@ -33,6 +33,8 @@ _EXPORTS = {
     "mapping_review": "mapping",
     "ChecklistPanel": "checklist",
     "ChecklistSummary": "checklist",
+    "FiguresPanel": "claims",
+    "figures_panel": "claims",
     "AnnotationPanel": "annotations",
     "annotation_panel": "annotations",
     "PageView": "pageview",
@@ -41,6 +43,8 @@ _EXPORTS = {
     "consultation_form": "consultations",
     "StartReviewForm": "intake",
     "start_review_form": "intake",
+    "IndicatorTableForm": "indicators",
+    "indicator_table_form": "indicators",
 }
 
 __all__ = sorted(_EXPORTS)
