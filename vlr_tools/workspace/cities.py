@@ -223,7 +223,8 @@ class StoredDraft:
         }
 
 
-def _draft_from_row(row: Any) -> StoredDraft:
+def draft_from_row(row: Any) -> StoredDraft:
+    """A StoredDraft from a ``drafts`` row (the store and the bundle import share it)."""
     return StoredDraft(
         city=row.city,
         version=row.version,
@@ -382,7 +383,7 @@ class CityStore:
                     drafts_table.c.city == draft.city, drafts_table.c.version == draft.version
                 )
             ).first()
-            old = _draft_from_row(row) if row is not None else None
+            old = draft_from_row(row) if row is not None else None
             if old is not None and old.sha256 == draft.sha256:
                 return old, None
             if old is not None and not replace_existing:
@@ -447,7 +448,7 @@ class CityStore:
                     drafts_table.c.city == city, drafts_table.c.version == version
                 )
             ).first()
-        return None if row is None else _draft_from_row(row)
+        return None if row is None else draft_from_row(row)
 
     def draft_file(self, city: str, version: str) -> StoredDraft:
         """The stored draft ``version`` of ``city``; raises CityError naming the stored versions."""
@@ -470,7 +471,7 @@ class CityStore:
         if city is not None:
             query = query.where(drafts_table.c.city == city)
         with self._db.read() as conn:
-            return [_draft_from_row(r) for r in conn.execute(query)]
+            return [draft_from_row(r) for r in conn.execute(query)]
 
 
 def unknown_city_message(slug: str, known: list[str]) -> str:

@@ -32,7 +32,7 @@ from .bundle import (
     review_to_json,
     write_bundle,
 )
-from .cities import CityProfile, CityStore, StoredDraft, _draft_from_row
+from .cities import CityProfile, CityStore, StoredDraft, draft_from_row
 from .database import DEFAULT_BUSY_TIMEOUT, SQLITE_FILENAME, Database
 from .identity import (
     NO_IDENTITY_MESSAGE,
@@ -988,7 +988,7 @@ class Workspace(CityStore, TeamStore):
             updated_by=row.updated_by,
         )
         drafts = [
-            _draft_from_row(r)
+            draft_from_row(r)
             for r in conn.execute(
                 sa.select(drafts_table).where(
                     drafts_table.c.city == review.city, drafts_table.c.version == review.version
@@ -1152,7 +1152,7 @@ class Workspace(CityStore, TeamStore):
             if row is None:
                 add.append(draft)
                 continue
-            here = _draft_from_row(row)
+            here = draft_from_row(row)
             if here.sha256 != draft.sha256:
                 raise BundleError(
                     f"cannot import bundle {bundle.path}: {draft.city} draft {draft.version} is "
