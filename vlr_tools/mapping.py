@@ -74,7 +74,9 @@ contents, lists of acronyms and glossaries with a reason
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -87,6 +89,7 @@ from .documents import Draft, detect_lang, load_draft
 from .errors import MappingError
 from .front_matter import REASONS as SKIP_REASONS
 from .front_matter import skip_reasons
+from .meaning import STANDOUT, Reading, meaning_model, readable
 from .vocabulary import KINDS_FILE, Term, Vocabulary, is_case_sensitive, load_vocabulary
 
 if TYPE_CHECKING:
@@ -199,7 +202,8 @@ class Match:
         """The distinct matched words, in order of appearance."""
         seen: dict[str, None] = {}
         for e in self.evidence:
-            seen.setdefault(e.text, None)
+            if e.kind != "meaning":
+                seen.setdefault(e.text, None)
         return tuple(seen)
 
     def evidence_for(self, target: str) -> tuple[Evidence, ...]:
@@ -213,7 +217,10 @@ class Match:
         "'Safe Parking' (title, 1.6); 'live in their cars' (lead, 1.4); weighed as context: 'park'"
         """
         best: dict[str, Evidence] = {}
+        meaning = [e for e in self.evidence if e.kind == "meaning"]
         for e in self.evidence:
+            if e.kind == "meaning":
+                continue
             if e.factor >= 1 or not e.context:
                 if e.text.lower() not in best or e.weight > best[e.text.lower()].weight:
                     best[e.text.lower()] = e
@@ -222,6 +229,7 @@ class Match:
         context = dict.fromkeys(e.text for e in self.evidence if e.context and e.factor < 1)
         if context:
             parts.append("weighed as context: " + ", ".join(f"'{w}'" for w in context))
+        parts += [f"{e.source}, weight {e.weight:g}" if e.weight else e.source for e in meaning]
         return "; ".join(parts)
 
 
@@ -1005,7 +1013,17 @@ def _select(
     relative: float = RELATIVE_CUTOFF,
     codes: _Codes | None = None,
     structured: bool = False,
+    meaning: Evidence | None = None,
 ) -> list[Match]:
+    fallback = meaning
+    if meaning is not None and (
+        not evidence
+        or meaning.weight >= MEANING_NEW_GOAL
+        or any(e.goal == meaning.goal for e in evidence)
+    ):
+        evidence = sorted([*evidence, meaning], key=lambda ev: (ev.start, ev.goal))
+    else:
+        meaning = None
     goals, targets = _weigh(evidence)
     if not goals:
         return []
@@ -1033,6 +1051,13 @@ def _select(
         for goal, weight in goals.items()
         if plain[goal] >= min_weight - 1e-9 and weight >= relative * top
     ]
+    if not matches and fallback is not None:
+        # Nothing the words say reaches the threshold: the reading by meaning decides,
+        # with its own (low) weight so the score shows how sure it is.
+        floor = dataclasses.replace(fallback, weight=max(fallback.weight, MEANING_FLOOR))
+        evidence = [e for e in evidence if e is not meaning] + [floor]
+        words = goals.get(fallback.goal, 0.0) - (meaning.weight if meaning is not None else 0.0)
+        return [match(fallback.goal, words + floor.weight)]
     if not matches:
         matches = _weak_subject(evidence, goals, structured, min_weight, match)
     matches.sort(key=lambda m: (-m.weight, m.goal))
@@ -1081,6 +1106,7 @@ def map_text(
     *,
     city: str | None = None,
     vocabulary: Vocabulary | None = None,
+    meaning: bool | None = None,
 ) -> list[Match]:
     """The SDG suggestions for ``text``: one Match per goal, best first.
 
@@ -1089,7 +1115,10 @@ def map_text(
     mixed text works. ``city`` adds that city's local terms; ``vocabulary``
     (from :func:`~vlr_tools.vocabulary.load_vocabulary`) replaces the
     default one, e.g. to include a review's local terms. Empty or
-    whitespace-only text gives ``[]``.
+    whitespace-only text gives ``[]``. ``meaning`` (default: on unless
+    ``VLR_MEANING=off``) adds the reading by meaning (:mod:`vlr_tools.meaning`) to a
+    text of :data:`~vlr_tools.meaning.MIN_WORDS` words or more; ``True`` requires it
+    (:class:`MappingError` when the model cannot load), ``False`` leaves it out.
 
     >>> [m.goal for m in map_text("Fish catch of municipal fisherfolk fell.")]  # doctest: +SKIP
     [14]
@@ -1100,8 +1129,64 @@ def map_text(
     if not text.strip():
         return []
     codes = _codes()
+    lang = lang or detect_lang(text)
     evidence, structured = _analyse(text, _matcher(_vocabulary(vocabulary, city)), codes)
-    return _select(evidence, lang or detect_lang(text), codes=codes, structured=structured)
+    reading = _readings([text], meaning)[0]
+    return _select(
+        evidence,
+        lang,
+        codes=codes,
+        structured=structured,
+        meaning=_meaning_evidence(text, reading, lang),
+    )
+
+
+# --------------------------------------------------------------------------- reading by meaning
+
+#: Weight of the reading by meaning for each standard deviation its goal stands out
+#: beyond :data:`~vlr_tools.meaning.STANDOUT` (added to the goal's evidence).
+MEANING_WEIGHT = 1.0
+#: Weight of a suggestion made by the reading alone (no word reached the threshold).
+MEANING_FLOOR = 0.5
+#: Weight the reading needs to add a goal no word points to, when words suggest others.
+MEANING_NEW_GOAL = float(os.environ.get("X_NEW", "1.0"))
+
+
+def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None]:
+    """The model's reading of each text long enough to read, None for the others."""
+    model = meaning_model(required=bool(meaning)) if meaning is not False else None
+    if model is None:
+        return [None] * len(texts)
+    which = [i for i, t in enumerate(texts) if readable(t)]
+    read = model.read([texts[i] for i in which])
+    out: list[Reading | None] = [None] * len(texts)
+    for i, r in zip(which, read, strict=True):
+        out[i] = r
+    return out
+
+
+def _meaning_evidence(text: str, reading: Reading | None, lang: str) -> Evidence | None:
+    """The reading as a piece of evidence, over the sentence(s) that state the subject."""
+    if reading is None or not reading.goal:
+        return None
+    folded, index = _fold(text)
+    spans = _sentences(folded) or [(0, len(folded))]
+    start, end = spans[0]
+    if len(spans) > 1 and _is_title(folded[start:end]):
+        end = spans[1][1]
+    o_s, o_e = _span(index, start, end)
+    return Evidence(
+        term=f"meaning {reading.target}",
+        text=text[o_s:o_e],
+        start=o_s,
+        end=o_e,
+        goal=reading.goal,
+        target=reading.target,
+        weight=round(MEANING_WEIGHT * max(0.0, reading.standout - STANDOUT), 3),
+        kind="meaning",
+        source=reading.explain(lang),
+        place="meaning",
+    )
 
 
 # --------------------------------------------------------------------------- drafts
@@ -1185,6 +1270,9 @@ class DraftMapping:
     vocabulary_version: str
     lang: str
     city: str | None = None
+    #: The reading by meaning's version (:attr:`vlr_tools.meaning.MeaningModel.version`),
+    #: "" when the draft was mapped by the word lists alone.
+    meaning_version: str = ""
     _index: dict[str, ParagraphMapping] = field(default_factory=dict, compare=False, repr=False)
 
     def paragraph(self, ref: str) -> ParagraphMapping | None:
@@ -1379,6 +1467,7 @@ def map_draft(
     *,
     vocabulary: Vocabulary | None = None,
     lang: str | None = None,
+    meaning: bool | None = None,
 ) -> DraftMapping:
     """Map every paragraph of a draft (a :class:`Draft` or a path to one).
 
@@ -1400,11 +1489,22 @@ def map_draft(
     matcher, codes = _matcher(vocab), _codes()
     out: list[ParagraphMapping] = []
     paragraphs = draft.paragraphs()
-    for para, reason in zip(paragraphs, skip_reasons(paragraphs), strict=True):
+    reasons = skip_reasons(paragraphs)
+    readable_texts = {
+        i: p.text
+        for i, (p, reason) in enumerate(zip(paragraphs, reasons, strict=True))
+        if not reason and p.kind in ("text", "list")
+    }
+    read = dict(zip(readable_texts, _readings(list(readable_texts.values()), meaning), strict=True))
+    model = meaning_model() if meaning is not False else None
+    for i, (para, reason) in enumerate(zip(paragraphs, reasons, strict=True)):
         matches: tuple[Match, ...] = ()
         if not reason:
             evidence, structured = _analyse(para.text, matcher, codes)
-            matches = tuple(_select(evidence, lang, codes=codes, structured=structured))
+            found = _meaning_evidence(para.text, read.get(i), lang)
+            matches = tuple(
+                _select(evidence, lang, codes=codes, structured=structured, meaning=found)
+            )
         out.append(
             ParagraphMapping(
                 ref=para.ref,
@@ -1423,4 +1523,5 @@ def map_draft(
         vocabulary_version=vocab.version,
         lang=lang,
         city=city if city is not None else vocab.city,
+        meaning_version=model.version if model is not None and read else "",
     )
