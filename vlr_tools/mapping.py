@@ -76,7 +76,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -981,7 +980,10 @@ def _weigh(
     """
     per_term: dict[tuple[int, str | None, str], list[float]] = {}
     for e in evidence:
-        key = (e.goal, e.target, e.term.lower() if e.kind != "reference" else e.term)
+        # The reading by meaning counts for its goal; its target stands in only where
+        # no word names one (see _select).
+        target = None if e.kind == "meaning" else e.target
+        key = (e.goal, target, e.term.lower() if e.kind != "reference" else e.term)
         w = e.weight if boosted or e.factor <= 1 or e.place == "name" else e.weight / e.factor
         per_term.setdefault(key, []).append(w)
     goals: dict[int, float] = {}
@@ -1036,6 +1038,8 @@ def _select(
             ((code, w) for code, w in targets.items() if code.split(".")[0] == str(goal)),
             key=lambda cw: (-cw[1], _target_order(cw[0])),
         )
+        if not tw:
+            tw = [(e.target, e.weight) for e in evidence if e.goal == goal and e.kind == "meaning"]
         return Match(
             goal=goal,
             target=tw[0][0] if tw else None,
@@ -1051,15 +1055,16 @@ def _select(
         for goal, weight in goals.items()
         if plain[goal] >= min_weight - 1e-9 and weight >= relative * top
     ]
+    if not matches:
+        matches = _weak_subject(evidence, goals, structured, min_weight, match)
     if not matches and fallback is not None:
-        # Nothing the words say reaches the threshold: the reading by meaning decides,
-        # with its own (low) weight so the score shows how sure it is.
+        # Nothing the words say reaches the threshold, not even a clearly leading weak
+        # subject: the reading by meaning decides, with its own (low) weight so that the
+        # score shows how sure it is.
         floor = dataclasses.replace(fallback, weight=max(fallback.weight, MEANING_FLOOR))
         evidence = [e for e in evidence if e is not meaning] + [floor]
         words = goals.get(fallback.goal, 0.0) - (meaning.weight if meaning is not None else 0.0)
         return [match(fallback.goal, words + floor.weight)]
-    if not matches:
-        matches = _weak_subject(evidence, goals, structured, min_weight, match)
     matches.sort(key=lambda m: (-m.weight, m.goal))
     return matches
 
@@ -1149,7 +1154,7 @@ MEANING_WEIGHT = 1.0
 #: Weight of a suggestion made by the reading alone (no word reached the threshold).
 MEANING_FLOOR = 0.5
 #: Weight the reading needs to add a goal no word points to, when words suggest others.
-MEANING_NEW_GOAL = float(os.environ.get("X_NEW", "1.0"))
+MEANING_NEW_GOAL = 1.5
 
 
 def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None]:
@@ -1369,7 +1374,7 @@ class DraftMapping:
                         | {
                             "target": m.target or "",
                             "score": m.score,
-                            "terms": "; ".join(m.terms),
+                            "terms": "; ".join(m.terms) or _meaning_note(m),
                             "evidence": len(m.evidence),
                         }
                     )
@@ -1454,6 +1459,12 @@ class DraftMapping:
         return pd.DataFrame(
             rows, columns=["goal", "title", "score", "paragraphs", "pages", "targets"]
         )
+
+
+def _meaning_note(m: Match) -> str:
+    """What stands for the words of a goal suggested by the reading by meaning alone."""
+    found = [e for e in m.evidence if e.kind == "meaning"]
+    return f"[meaning: target {found[0].target}]" if found else ""
 
 
 def skip_label(reason: str) -> str:
