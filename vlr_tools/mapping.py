@@ -1023,7 +1023,8 @@ def _select(
         or meaning.weight >= MEANING_NEW_GOAL
         or any(e.goal == meaning.goal for e in evidence)
     ):
-        evidence = sorted([*evidence, meaning], key=lambda ev: (ev.start, ev.goal))
+        # after the words: the reviewer reads what the words say first, then the reading
+        evidence = [*evidence, meaning]
     else:
         meaning = None
     goals, targets = _weigh(evidence)
