@@ -53,6 +53,8 @@ class MappingView:
     matches: pd.DataFrame
     title: str = ""
     vocabulary_version: str = ""
+    #: The reading by meaning's version ("" when the words alone made the mapping).
+    meaning_version: str = ""
     by_ref: Mapping[str, ParagraphInfo] = field(default_factory=dict, compare=False)
     #: True when ``paragraphs`` is the whole draft (not only the mapped paragraphs of a table).
     complete: bool = False
@@ -198,6 +200,7 @@ def mapping_view(draft_mapping: Any) -> MappingView:
         matches=_typed(frame),
         title=str(getattr(draft, "title", "") or ""),
         vocabulary_version=str(version),
+        meaning_version=str(getattr(draft_mapping, "meaning_version", "") or ""),
         by_ref=by_ref,
         complete=True,
     )
