@@ -224,3 +224,11 @@ def test_a_stored_mapping_keeps_the_reading_and_its_version(workspace, tmp_path,
     assert "close in meaning" in para.matches[0].why()
     [method] = [p for p in reopened.paragraphs if p.text.startswith("This chapter")]
     assert not method.matches
+    # the coverage view (mapping widget, memo) says what was read instead of listing words
+    from vlr_tools.coverage.view import mapping_view
+
+    rows = mapping_view(reopened).matches
+    [goal_row] = rows[(rows["ref"] == para.ref) & rows["target"].isna()].itertuples()
+    assert goal_row.goal == 1
+    assert any(e.startswith("close in meaning to target 1.") for e in goal_row.evidence)
+    assert mapping_view(reopened).meaning_version == model.version

@@ -1040,7 +1040,11 @@ def _select(
             key=lambda cw: (-cw[1], _target_order(cw[0])),
         )
         if not tw:
-            tw = [(e.target, e.weight) for e in evidence if e.goal == goal and e.kind == "meaning"]
+            tw = [
+                (e.target, e.weight)
+                for e in evidence
+                if e.goal == goal and e.kind == "meaning" and e.target
+            ]
         return Match(
             goal=goal,
             target=tw[0][0] if tw else None,

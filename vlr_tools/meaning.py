@@ -227,7 +227,9 @@ class _Cache:
                 )
                 conn.commit()
             except (OSError, sqlite3.Error) as exc:
-                warnings.warn(f"meaning cache {self.path} not usable ({exc}); not kept", stacklevel=3)
+                warnings.warn(
+                    f"meaning cache {self.path} not usable ({exc}); not kept", stacklevel=3
+                )
                 return None
             self._conn = conn
         return self._conn
@@ -283,7 +285,9 @@ class MeaningModel:
         self._cache = _Cache(Path(cache_path) if cache_path else paths.CACHE_DIR / "meaning.sqlite")
         titles: list[tuple[int, str, str]] = []  # goal, target code, title
         for target in fw.targets:
-            titles += [(target.goal, target.code, t) for t in (target.title_en, target.title_ja) if t]
+            titles += [
+                (target.goal, target.code, t) for t in (target.title_en, target.title_ja) if t
+            ]
         for ind in fw.indicators:
             for t in (ind.title_en, ind.title_ja):
                 if t:

@@ -277,9 +277,7 @@ class OpenReview:
         """
         from .mapping import map_draft
 
-        mapping = map_draft(
-            self.draft, city=self.slug, vocabulary=self.vocabulary, meaning=meaning
-        )
+        mapping = map_draft(self.draft, city=self.slug, vocabulary=self.vocabulary, meaning=meaning)
         if save:
             save_mapping(self.ws, self.id, mapping, reviewer=reviewer)
         return mapping

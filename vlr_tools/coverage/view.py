@@ -147,6 +147,10 @@ def _evidence_list(value: Any) -> list[str]:
         return [value] if value else []
     out = []
     for item in value:
+        if getattr(item, "kind", None) == "meaning" and getattr(item, "source", ""):
+            # the reading by meaning has no words of its own: say what it read
+            out.append(str(item.source))
+            continue
         text = getattr(item, "text", None)
         if text is None and isinstance(item, Mapping):
             text = item.get("text") or item.get("term")
