@@ -1155,11 +1155,11 @@ def map_text(
 
 #: Weight of the reading by meaning for each standard deviation its goal stands out
 #: beyond :data:`~vlr_tools.meaning.STANDOUT` (added to the goal's evidence).
-MEANING_WEIGHT = 1.0
+MEANING_WEIGHT = 2.0
 #: Weight of a suggestion made by the reading alone (no word reached the threshold).
 MEANING_FLOOR = 0.5
 #: Weight the reading needs to add a goal no word points to, when words suggest others.
-MEANING_NEW_GOAL = 1.5
+MEANING_NEW_GOAL = 2.0
 
 
 def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None]:
