@@ -2,12 +2,12 @@
 
 Public names (stable API; the coverage and widget modules build on them):
 
-- :func:`map_text` ``(text, lang=None, *, city=None, vocabulary=None) -> list[Match]``
+- :func:`map_text` ``(text, lang=None, *, city=None, vocabulary=None, meaning=None) -> list[Match]``
   the suggestions a reviewer sees for one text: thresholded, sorted by score
   (highest first), **one Match per goal**, carrying the goal's best-supported
   target in ``target`` (None when only goal-level words were found) and every
   target with evidence in ``targets``.
-- :func:`map_draft` ``(draft, city=None, *, vocabulary=None) -> DraftMapping``
+- :func:`map_draft` ``(draft, city=None, *, vocabulary=None, meaning=None) -> DraftMapping``
   per-paragraph matches (ref, page, section, kind) and per-section and
   per-goal aggregation; ``DraftMapping.to_frame(level="goal"|"target")``.
 - :func:`find_evidence` ``(text, ...) -> list[Evidence]``: every vocabulary hit
@@ -63,6 +63,18 @@ one line which words made a goal and where they stand. The last word of an
 English term also matches its -ed, -ing and -er(s) forms, and the kinds of
 category words generated from WordNet (``kinds_en.csv``: "tilapia", a kind
 of fish) are looked up word by word.
+
+Reading by meaning (:mod:`vlr_tools.meaning`). A subject said in everyday
+words that no term list holds is caught by a multilingual sentence model: a
+text of ten words or more is compared with the target titles and labelled
+example passages, and the goal that stands out becomes one more piece of
+evidence (``kind`` and ``place`` "meaning", over the title and lead sentence,
+weight :data:`MEANING_WEIGHT` per standard deviation beyond
+:data:`~vlr_tools.meaning.STANDOUT`). It adds to a goal the words found, adds
+a goal of its own only from :data:`MEANING_NEW_GOAL`, and when no goal
+reaches the threshold it suggests its goal with the low weight
+:data:`MEANING_FLOOR`. Targets come from the words when they name one.
+``meaning=False`` (or ``VLR_MEANING=off``) leaves it out.
 
 Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
 contents, lists of acronyms and glossaries with a reason
