@@ -166,6 +166,24 @@ def test_edited_examples_change_the_version_and_the_reading(model, tmp_path):
     assert ev.kind == "meaning" and "Second-hand school uniforms" in ev.source
 
 
+def test_a_goal_without_examples_is_scored_from_its_titles(model, tmp_path):
+    import warnings
+
+    fewer = [e for e in model.examples if e.goal != 14]
+    other = MeaningModel(examples=fewer, cache_path=_copy_cache(model, tmp_path))
+    reef = (
+        "Reef wardens. Fishers from the two coastal villages patrol the coral reef at night "
+        "and stop boats that fish with dynamite or fine nets in the protected zone."
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no empty-slice warning, no NaN
+        reading = other.best_reading(reef)
+    assert all(s == s for s in reading.scores)  # no NaN
+    # goal 14 is scored from its titles alone, on the scale of the others (not zero)
+    assert reading.scores[13] > min(reading.scores[:13] + reading.scores[14:])
+    assert model.best_reading(reef).goal == 14  # with its examples, it is the reading
+
+
 def test_vectors_are_cached_by_text(model, tmp_path):
     cache = _copy_cache(model, tmp_path)
     again = MeaningModel(examples=model.examples, cache_path=cache)

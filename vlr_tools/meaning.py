@@ -333,27 +333,27 @@ class MeaningModel:
         vecs = self.vectors(texts)
         sim_titles = vecs @ self._title_vectors.T
         sim_examples = vecs @ self._example_vectors.T
-        k = NEIGHBOURS
         out: list[Reading] = []
         for row in range(len(texts)):
             st, se = sim_titles[row], sim_examples[row]
             scores = np.zeros(18)
             for goal in range(18):
-                ex = se[self._example_goals == goal]
-                ex_part = float(np.sort(ex)[-k:].mean()) if ex.size else 0.0
+                ex_part = _top_mean(se[self._example_goals == goal])
                 if goal == 0:
                     scores[0] = ex_part
                     continue
-                ti = st[self._title_goals == goal]
-                scores[goal] = ex_part + TARGET_WEIGHT * float(np.sort(ti)[-k:].mean())
+                title_part = _top_mean(st[self._title_goals == goal])
+                if not (self._example_goals == goal).any():
+                    # a goal whose examples were all removed is read from its titles alone
+                    ex_part = title_part
+                scores[goal] = ex_part + TARGET_WEIGHT * title_part
             goals = scores[1:]
             best = int(np.argmax(goals)) + 1
             standout = float((goals[best - 1] - goals.mean()) / (goals.std() or 1e-9))
-            ex_best = se[self._example_goals == best]
             ex_none = se[self._example_goals == 0]
             no_goal = bool(
                 ex_none.size
-                and float(np.sort(ex_none)[-k:].mean()) > float(np.sort(ex_best)[-k:].mean())
+                and _top_mean(ex_none) > _top_mean(se[self._example_goals == best])
             )
             out.append(self._reading(best, standout, goals, st, se, no_goal))
         return out
@@ -384,6 +384,13 @@ class MeaningModel:
     def best_reading(self, text: str) -> Reading:
         """The reading of one text (see :meth:`read`)."""
         return self.read([text])[0]
+
+
+def _top_mean(similarities: Any) -> float:
+    """The mean of the :data:`NEIGHBOURS` highest similarities (0 when there are none)."""
+    if not similarities.size:
+        return 0.0
+    return float(similarities[similarities.argsort()[-NEIGHBOURS:]].mean())
 
 
 def _first_words(text: str, limit: int = 60) -> str:

@@ -115,7 +115,8 @@ def cmd_map(args: argparse.Namespace) -> int:
             mapping = open_review(ws, args.review).map(save=True, meaning=args.meaning)
         print(
             f"saved the suggestions in review {args.review} "
-            f"(vocabulary {mapping.vocabulary_version})",
+            f"(vocabulary {mapping.vocabulary_version}"
+            + (f", meaning {mapping.meaning_version})" if mapping.meaning_version else ")"),
             file=sys.stderr,
         )
     elif not args.draft:
