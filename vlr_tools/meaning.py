@@ -352,8 +352,7 @@ class MeaningModel:
             standout = float((goals[best - 1] - goals.mean()) / (goals.std() or 1e-9))
             ex_none = se[self._example_goals == 0]
             no_goal = bool(
-                ex_none.size
-                and _top_mean(ex_none) > _top_mean(se[self._example_goals == best])
+                ex_none.size and _top_mean(ex_none) > _top_mean(se[self._example_goals == best])
             )
             out.append(self._reading(best, standout, goals, st, se, no_goal))
         return out
