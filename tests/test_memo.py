@@ -1119,6 +1119,22 @@ def test_memo_matches_golden_outline(lang):
     assert actual == path.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "multilingual sentence model"), ("ja", "多言語文モデル")]
+)
+def test_method_annex_names_the_reading_by_meaning_when_it_was_used(lang, words):
+    import dataclasses
+
+    facts = _full_facts()
+    plain = compose(facts, Options(lang, generated=dt.date(2025, 2, 3))).outline()
+    assert words not in plain
+    read = dataclasses.replace(
+        facts, coverage=dataclasses.replace(facts.coverage, meaning_version="a1b2c3d4e5f6")
+    )
+    outline = compose(read, Options(lang, generated=dt.date(2025, 2, 3))).outline()
+    assert words in outline and "a1b2c3d4e5f6" in outline and "2025.1" in outline
+
+
 def test_japanese_memo_shows_target_titles_and_names_the_translation_once():
     from vlr_tools.framework import get_framework
 

@@ -2,12 +2,12 @@
 
 Public names (stable API; the coverage and widget modules build on them):
 
-- :func:`map_text` ``(text, lang=None, *, city=None, vocabulary=None) -> list[Match]``
+- :func:`map_text` ``(text, lang=None, *, city=None, vocabulary=None, meaning=None) -> list[Match]``
   the suggestions a reviewer sees for one text: thresholded, sorted by score
   (highest first), **one Match per goal**, carrying the goal's best-supported
   target in ``target`` (None when only goal-level words were found) and every
   target with evidence in ``targets``.
-- :func:`map_draft` ``(draft, city=None, *, vocabulary=None) -> DraftMapping``
+- :func:`map_draft` ``(draft, city=None, *, vocabulary=None, meaning=None) -> DraftMapping``
   per-paragraph matches (ref, page, section, kind) and per-section and
   per-goal aggregation; ``DraftMapping.to_frame(level="goal"|"target")``.
 - :func:`find_evidence` ``(text, ...) -> list[Evidence]``: every vocabulary hit
@@ -64,6 +64,18 @@ English term also matches its -ed, -ing and -er(s) forms, and the kinds of
 category words generated from WordNet (``kinds_en.csv``: "tilapia", a kind
 of fish) are looked up word by word.
 
+Reading by meaning (:mod:`vlr_tools.meaning`). A subject said in everyday
+words that no term list holds is caught by a multilingual sentence model: a
+text of ten words or more is compared with the target titles and labelled
+example passages, and the goal that stands out becomes one more piece of
+evidence (``kind`` and ``place`` "meaning", over the title and lead sentence,
+weight :data:`MEANING_WEIGHT` per standard deviation beyond
+:data:`~vlr_tools.meaning.STANDOUT`). It adds to a goal the words found, adds
+a goal of its own only from :data:`MEANING_NEW_GOAL`, and when no goal
+reaches the threshold it suggests its goal with the low weight
+:data:`MEANING_FLOOR`. Targets come from the words when they name one.
+``meaning=False`` (or ``VLR_MEANING=off``) leaves it out.
+
 Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
 contents, lists of acronyms and glossaries with a reason
 (:attr:`ParagraphMapping.skipped`, :meth:`DraftMapping.skipped`).
@@ -74,6 +86,7 @@ contents, lists of acronyms and glossaries with a reason
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -87,6 +100,7 @@ from .documents import Draft, detect_lang, load_draft
 from .errors import MappingError
 from .front_matter import REASONS as SKIP_REASONS
 from .front_matter import skip_reasons
+from .meaning import STANDOUT, Reading, meaning_model, readable
 from .vocabulary import KINDS_FILE, Term, Vocabulary, is_case_sensitive, load_vocabulary
 
 if TYPE_CHECKING:
@@ -199,7 +213,8 @@ class Match:
         """The distinct matched words, in order of appearance."""
         seen: dict[str, None] = {}
         for e in self.evidence:
-            seen.setdefault(e.text, None)
+            if e.kind != "meaning":
+                seen.setdefault(e.text, None)
         return tuple(seen)
 
     def evidence_for(self, target: str) -> tuple[Evidence, ...]:
@@ -213,7 +228,10 @@ class Match:
         "'Safe Parking' (title, 1.6); 'live in their cars' (lead, 1.4); weighed as context: 'park'"
         """
         best: dict[str, Evidence] = {}
+        meaning = [e for e in self.evidence if e.kind == "meaning"]
         for e in self.evidence:
+            if e.kind == "meaning":
+                continue
             if e.factor >= 1 or not e.context:
                 if e.text.lower() not in best or e.weight > best[e.text.lower()].weight:
                     best[e.text.lower()] = e
@@ -222,6 +240,7 @@ class Match:
         context = dict.fromkeys(e.text for e in self.evidence if e.context and e.factor < 1)
         if context:
             parts.append("weighed as context: " + ", ".join(f"'{w}'" for w in context))
+        parts += [f"{e.source}, weight {e.weight:g}" if e.weight else e.source for e in meaning]
         return "; ".join(parts)
 
 
@@ -973,7 +992,10 @@ def _weigh(
     """
     per_term: dict[tuple[int, str | None, str], list[float]] = {}
     for e in evidence:
-        key = (e.goal, e.target, e.term.lower() if e.kind != "reference" else e.term)
+        # The reading by meaning counts for its goal; its target stands in only where
+        # no word names one (see _select).
+        target = None if e.kind == "meaning" else e.target
+        key = (e.goal, target, e.term.lower() if e.kind != "reference" else e.term)
         w = e.weight if boosted or e.factor <= 1 or e.place == "name" else e.weight / e.factor
         per_term.setdefault(key, []).append(w)
     goals: dict[int, float] = {}
@@ -1005,7 +1027,18 @@ def _select(
     relative: float = RELATIVE_CUTOFF,
     codes: _Codes | None = None,
     structured: bool = False,
+    meaning: Evidence | None = None,
 ) -> list[Match]:
+    fallback = meaning
+    if meaning is not None and (
+        not evidence
+        or meaning.weight >= MEANING_NEW_GOAL
+        or any(e.goal == meaning.goal for e in evidence)
+    ):
+        # after the words: the reviewer reads what the words say first, then the reading
+        evidence = [*evidence, meaning]
+    else:
+        meaning = None
     goals, targets = _weigh(evidence)
     if not goals:
         return []
@@ -1018,6 +1051,12 @@ def _select(
             ((code, w) for code, w in targets.items() if code.split(".")[0] == str(goal)),
             key=lambda cw: (-cw[1], _target_order(cw[0])),
         )
+        if not tw:
+            tw = [
+                (e.target, e.weight)
+                for e in evidence
+                if e.goal == goal and e.kind == "meaning" and e.target
+            ]
         return Match(
             goal=goal,
             target=tw[0][0] if tw else None,
@@ -1035,6 +1074,14 @@ def _select(
     ]
     if not matches:
         matches = _weak_subject(evidence, goals, structured, min_weight, match)
+    if not matches and fallback is not None:
+        # Nothing the words say reaches the threshold, not even a clearly leading weak
+        # subject: the reading by meaning decides, with its own (low) weight so that the
+        # score shows how sure it is.
+        floor = dataclasses.replace(fallback, weight=max(fallback.weight, MEANING_FLOOR))
+        evidence = [e for e in evidence if e is not meaning] + [floor]
+        words = goals.get(fallback.goal, 0.0) - (meaning.weight if meaning is not None else 0.0)
+        return [match(fallback.goal, words + floor.weight)]
     matches.sort(key=lambda m: (-m.weight, m.goal))
     return matches
 
@@ -1081,6 +1128,7 @@ def map_text(
     *,
     city: str | None = None,
     vocabulary: Vocabulary | None = None,
+    meaning: bool | None = None,
 ) -> list[Match]:
     """The SDG suggestions for ``text``: one Match per goal, best first.
 
@@ -1089,7 +1137,10 @@ def map_text(
     mixed text works. ``city`` adds that city's local terms; ``vocabulary``
     (from :func:`~vlr_tools.vocabulary.load_vocabulary`) replaces the
     default one, e.g. to include a review's local terms. Empty or
-    whitespace-only text gives ``[]``.
+    whitespace-only text gives ``[]``. ``meaning`` (default: on unless
+    ``VLR_MEANING=off``) adds the reading by meaning (:mod:`vlr_tools.meaning`) to a
+    text of :data:`~vlr_tools.meaning.MIN_WORDS` words or more; ``True`` requires it
+    (:class:`MappingError` when the model cannot load), ``False`` leaves it out.
 
     >>> [m.goal for m in map_text("Fish catch of municipal fisherfolk fell.")]  # doctest: +SKIP
     [14]
@@ -1100,8 +1151,64 @@ def map_text(
     if not text.strip():
         return []
     codes = _codes()
+    lang = lang or detect_lang(text)
     evidence, structured = _analyse(text, _matcher(_vocabulary(vocabulary, city)), codes)
-    return _select(evidence, lang or detect_lang(text), codes=codes, structured=structured)
+    reading = _readings([text], meaning)[0]
+    return _select(
+        evidence,
+        lang,
+        codes=codes,
+        structured=structured,
+        meaning=_meaning_evidence(text, reading, lang),
+    )
+
+
+# --------------------------------------------------------------------------- reading by meaning
+
+#: Weight of the reading by meaning for each standard deviation its goal stands out
+#: beyond :data:`~vlr_tools.meaning.STANDOUT` (added to the goal's evidence).
+MEANING_WEIGHT = 2.0
+#: Weight of a suggestion made by the reading alone (no word reached the threshold).
+MEANING_FLOOR = 0.5
+#: Weight the reading needs to add a goal no word points to, when words suggest others.
+MEANING_NEW_GOAL = 2.0
+
+
+def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None]:
+    """The model's reading of each text long enough to read, None for the others."""
+    model = meaning_model(required=bool(meaning)) if meaning is not False else None
+    if model is None:
+        return [None] * len(texts)
+    which = [i for i, t in enumerate(texts) if readable(t)]
+    read = model.read([texts[i] for i in which])
+    out: list[Reading | None] = [None] * len(texts)
+    for i, r in zip(which, read, strict=True):
+        out[i] = r
+    return out
+
+
+def _meaning_evidence(text: str, reading: Reading | None, lang: str) -> Evidence | None:
+    """The reading as a piece of evidence, over the sentence(s) that state the subject."""
+    if reading is None or not reading.goal:
+        return None
+    folded, index = _fold(text)
+    spans = _sentences(folded) or [(0, len(folded))]
+    start, end = spans[0]
+    if len(spans) > 1 and _is_title(folded[start:end]):
+        end = spans[1][1]
+    o_s, o_e = _span(index, start, end)
+    return Evidence(
+        term=f"meaning {reading.target}",
+        text=text[o_s:o_e],
+        start=o_s,
+        end=o_e,
+        goal=reading.goal,
+        target=reading.target,
+        weight=round(MEANING_WEIGHT * max(0.0, reading.standout - STANDOUT), 3),
+        kind="meaning",
+        source=reading.explain(lang),
+        place="meaning",
+    )
 
 
 # --------------------------------------------------------------------------- drafts
@@ -1185,6 +1292,9 @@ class DraftMapping:
     vocabulary_version: str
     lang: str
     city: str | None = None
+    #: The reading by meaning's version (:attr:`vlr_tools.meaning.MeaningModel.version`),
+    #: "" when the draft was mapped by the word lists alone.
+    meaning_version: str = ""
     _index: dict[str, ParagraphMapping] = field(default_factory=dict, compare=False, repr=False)
 
     def paragraph(self, ref: str) -> ParagraphMapping | None:
@@ -1281,7 +1391,7 @@ class DraftMapping:
                         | {
                             "target": m.target or "",
                             "score": m.score,
-                            "terms": "; ".join(m.terms),
+                            "terms": "; ".join(m.terms) or _meaning_note(m),
                             "evidence": len(m.evidence),
                         }
                     )
@@ -1368,6 +1478,12 @@ class DraftMapping:
         )
 
 
+def _meaning_note(m: Match) -> str:
+    """What stands for the words of a goal suggested by the reading by meaning alone."""
+    found = [e for e in m.evidence if e.kind == "meaning"]
+    return f"[meaning: target {found[0].target}]" if found else ""
+
+
 def skip_label(reason: str) -> str:
     """The words shown to a reviewer for a skip reason ("toc" -> "table of contents")."""
     return SKIP_REASONS.get(reason, reason)
@@ -1379,6 +1495,7 @@ def map_draft(
     *,
     vocabulary: Vocabulary | None = None,
     lang: str | None = None,
+    meaning: bool | None = None,
 ) -> DraftMapping:
     """Map every paragraph of a draft (a :class:`Draft` or a path to one).
 
@@ -1400,11 +1517,22 @@ def map_draft(
     matcher, codes = _matcher(vocab), _codes()
     out: list[ParagraphMapping] = []
     paragraphs = draft.paragraphs()
-    for para, reason in zip(paragraphs, skip_reasons(paragraphs), strict=True):
+    reasons = skip_reasons(paragraphs)
+    readable_texts = {
+        i: p.text
+        for i, (p, reason) in enumerate(zip(paragraphs, reasons, strict=True))
+        if not reason and p.kind in ("text", "list")
+    }
+    read = dict(zip(readable_texts, _readings(list(readable_texts.values()), meaning), strict=True))
+    model = meaning_model() if meaning is not False else None
+    for i, (para, reason) in enumerate(zip(paragraphs, reasons, strict=True)):
         matches: tuple[Match, ...] = ()
         if not reason:
             evidence, structured = _analyse(para.text, matcher, codes)
-            matches = tuple(_select(evidence, lang, codes=codes, structured=structured))
+            found = _meaning_evidence(para.text, read.get(i), lang)
+            matches = tuple(
+                _select(evidence, lang, codes=codes, structured=structured, meaning=found)
+            )
         out.append(
             ParagraphMapping(
                 ref=para.ref,
@@ -1423,4 +1551,5 @@ def map_draft(
         vocabulary_version=vocab.version,
         lang=lang,
         city=city if city is not None else vocab.city,
+        meaning_version=model.version if model is not None and read else "",
     )

@@ -21,5 +21,12 @@ CITIES_DIR = DATA_DIR / "cities"
 EXPORTS_DIR = Path(os.environ.get("VLR_EXPORTS_DIR", PROJECT_DIR / "exports"))
 #: Default location of the embedded (SQLite) review workspace.
 WORKSPACE_DIR = Path(os.environ.get("VLR_WORKSPACE_DIR", DATA_DIR / "workspace"))
+#: Cache of derived data that can be made again (the meaning model's vectors).
+CACHE_DIR = Path(
+    os.environ.get(
+        "VLR_CACHE_DIR",
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vlr-tools",
+    )
+)
 #: The workbench notebooks (served by `vlr serve`, opened by `vlr lab`).
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"

@@ -267,11 +267,17 @@ class OpenReview:
             vocab = vocab.with_terms(terms, label=f"city {self.slug}")
         return vocab
 
-    def map(self, *, save: bool = True, reviewer: str | None = None) -> DraftMapping:
-        """Map the stored draft now; with ``save``, keep the suggestions the reviewer sees."""
+    def map(
+        self, *, save: bool = True, reviewer: str | None = None, meaning: bool | None = None
+    ) -> DraftMapping:
+        """Map the stored draft now; with ``save``, keep the suggestions the reviewer sees.
+
+        ``meaning`` as in :func:`~vlr_tools.mapping.map_draft` (default: the reading by
+        meaning is used unless ``VLR_MEANING=off``).
+        """
         from .mapping import map_draft
 
-        mapping = map_draft(self.draft, city=self.slug, vocabulary=self.vocabulary)
+        mapping = map_draft(self.draft, city=self.slug, vocabulary=self.vocabulary, meaning=meaning)
         if save:
             save_mapping(self.ws, self.id, mapping, reviewer=reviewer)
         return mapping
@@ -317,6 +323,7 @@ def save_mapping(
         {
             "draft_sha256": mapping.draft.sha256,
             "vocabulary_version": mapping.vocabulary_version,
+            "meaning_version": mapping.meaning_version,
             "lang": mapping.lang,
             "city": mapping.city,
             "mapped_at": iso(now()),
@@ -367,6 +374,7 @@ def load_mapping(ws: Workspace, review_id: str, draft: Draft) -> DraftMapping | 
         vocabulary_version=str(rec.data.get("vocabulary_version") or ""),
         lang=str(rec.data.get("lang") or draft.lang),
         city=rec.data.get("city"),
+        meaning_version=str(rec.data.get("meaning_version") or ""),
     )
 
 

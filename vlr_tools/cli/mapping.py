@@ -25,6 +25,7 @@ Examples:
   vlr map draft.docx --city santa-rosa --format csv > mapping.csv
   echo "Fish catch of municipal fisherfolk fell." | vlr map - --format json
   vlr map --review baguio-v1-1a2b3c4d      # the review's stored draft; suggestions kept
+  vlr map draft.pdf --no-meaning           # the word lists only (fast; no sentence model)
 """
 
 
@@ -37,9 +38,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "standard input) and list, for each paragraph, the SDG goals it addresses with "
         "a score (0-1), the best-supported target and the matched words. The terms come "
         "from data/reference/vocabulary/ (English and Japanese) plus the city's "
-        "the sample city's vocabulary.csv with --city. Front matter (contents, lists "
+        "local terms with --city. Front matter (contents, lists "
         "of acronyms and abbreviations, glossaries) is skipped and listed after the "
-        "table. A goal-level summary (paragraphs and pages per goal) follows the table.",
+        "table. A goal-level summary (paragraphs and pages per goal) follows the table. "
+        "Beside the word lists, a small multilingual sentence model reads each paragraph "
+        "of ten words or more and compares it with the SDG targets and with example "
+        "passages (data/reference/meaning/); what it reads adds to the words, or "
+        "suggests a goal when no word does ('close in meaning to target ...' in the "
+        "evidence). The first run prepares the model's reference texts (about a "
+        "minute); paragraphs once read are cached (new ones: about 45 a second).",
         epilog=EPILOG,
         formatter_class=_RAW,
     )
@@ -77,6 +84,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="goal",
         help="one row per paragraph and goal, or per paragraph and target (default: goal)",
     )
+    parser.add_argument(
+        "--no-meaning",
+        dest="meaning",
+        action="store_false",
+        default=None,
+        help="map by the word lists only, without the sentence model (as VLR_MEANING=off)",
+    )
     parser.set_defaults(func=cmd_map)
 
 
@@ -98,10 +112,11 @@ def cmd_map(args: argparse.Namespace) -> int:
         if args.draft:
             raise MappingError("give either a DRAFT file or --review ID, not both")
         with workspace_from_args(args) as ws:
-            mapping = open_review(ws, args.review).map(save=True)
+            mapping = open_review(ws, args.review).map(save=True, meaning=args.meaning)
         print(
             f"saved the suggestions in review {args.review} "
-            f"(vocabulary {mapping.vocabulary_version})",
+            f"(vocabulary {mapping.vocabulary_version}"
+            + (f", meaning {mapping.meaning_version})" if mapping.meaning_version else ")"),
             file=sys.stderr,
         )
     elif not args.draft:
@@ -109,7 +124,9 @@ def cmd_map(args: argparse.Namespace) -> int:
     else:
         draft = _load(args)
         vocabulary = load_vocabulary(city=args.city)
-        mapping = map_draft(draft, args.city, vocabulary=vocabulary, lang=args.lang)
+        mapping = map_draft(
+            draft, args.city, vocabulary=vocabulary, lang=args.lang, meaning=args.meaning
+        )
     if args.format == "csv":
         mapping.to_frame(args.level).to_csv(sys.stdout, index=False)
     elif args.format == "json":
@@ -147,6 +164,7 @@ def _as_json(mapping: DraftMapping, level: str) -> dict[str, Any]:
                         "weight": e.weight,
                         "place": e.place,
                         "context": e.context,
+                        "source": e.source,
                     }
                     for e in m.evidence
                 ],
@@ -172,6 +190,7 @@ def _as_json(mapping: DraftMapping, level: str) -> dict[str, Any]:
         "lang": mapping.lang,
         "city": mapping.city,
         "vocabulary_version": mapping.vocabulary_version,
+        "meaning_version": mapping.meaning_version,
         "goals": [
             {
                 "goal": m.goal,
@@ -197,7 +216,9 @@ def _print_table(mapping: DraftMapping, level: str) -> None:
     out = sys.stdout
     out.write(
         f"{draft.name}: {draft.page_count} pages, {len(mapping.paragraphs)} paragraphs, "
-        f"language {mapping.lang}, vocabulary {mapping.vocabulary_version}\n\n"
+        f"language {mapping.lang}, vocabulary {mapping.vocabulary_version}"
+        + (f", read by meaning ({mapping.meaning_version})" if mapping.meaning_version else "")
+        + "\n\n"
     )
     if frame.empty:
         out.write("No SDG goal found in this draft.\n")

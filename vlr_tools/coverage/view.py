@@ -53,6 +53,8 @@ class MappingView:
     matches: pd.DataFrame
     title: str = ""
     vocabulary_version: str = ""
+    #: The reading by meaning's version ("" when the words alone made the mapping).
+    meaning_version: str = ""
     by_ref: Mapping[str, ParagraphInfo] = field(default_factory=dict, compare=False)
     #: True when ``paragraphs`` is the whole draft (not only the mapped paragraphs of a table).
     complete: bool = False
@@ -145,6 +147,10 @@ def _evidence_list(value: Any) -> list[str]:
         return [value] if value else []
     out = []
     for item in value:
+        if getattr(item, "kind", None) == "meaning" and getattr(item, "source", ""):
+            # the reading by meaning has no words of its own: say what it read
+            out.append(str(item.source))
+            continue
         text = getattr(item, "text", None)
         if text is None and isinstance(item, Mapping):
             text = item.get("text") or item.get("term")
@@ -198,6 +204,7 @@ def mapping_view(draft_mapping: Any) -> MappingView:
         matches=_typed(frame),
         title=str(getattr(draft, "title", "") or ""),
         vocabulary_version=str(version),
+        meaning_version=str(getattr(draft_mapping, "meaning_version", "") or ""),
         by_ref=by_ref,
         complete=True,
     )

@@ -1253,8 +1253,11 @@ class _Composer:
                 (
                     self.tr("method.mapping"),
                     self.tr(
-                        "method.mapping_text",
+                        "method.mapping_meaning_text"
+                        if cov.meaning_version
+                        else "method.mapping_text",
                         vocabulary=cov.vocabulary_version or self.tr("unknown"),
+                        meaning=cov.meaning_version,
                     ),
                 )
             )

@@ -144,6 +144,7 @@ class CoverageFacts:
     hlpf_year: int
     hlpf_goals: tuple[int, ...]
     vocabulary_version: str = ""
+    meaning_version: str = ""
     decisions: int = 0
     #: Every paragraph of the draft (headings, text, tables, list items).
     paragraphs_total: int = 0

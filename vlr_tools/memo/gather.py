@@ -505,6 +505,7 @@ def coverage_facts(
         hlpf_year=hlpf_year,
         hlpf_goals=tuple(int(g) for g in frame.attrs.get("hlpf_goals", ())),
         vocabulary_version=str(view.vocabulary_version or ""),
+        meaning_version=str(view.meaning_version or ""),
         decisions=len(decisions),
         paragraphs_total=len(view.paragraphs),
         paragraphs_mapped=len(set(mapped["ref"])),

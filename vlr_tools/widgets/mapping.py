@@ -317,7 +317,7 @@ class MappingReview:
         else:
             state = t("coverage.widget.state.suggested", lang)
         score = "" if info["score"] is None else f" · {info['score']:.2f}"
-        words = ", ".join(dict.fromkeys(info["evidence"]))[:120]
+        words = ", ".join(dict.fromkeys(info["evidence"]))[:240]  # room for a reading
         note = (
             f" · <i>{html.escape(decision.note)}</i>"
             if decision is not None and decision.note

@@ -305,7 +305,8 @@ class PageView(anywidget.AnyWidget):
                                 "goal": m.goal,
                                 "colour": goal.colour,
                                 "decision": decision,
-                                "title": f"SDG {m.goal} {goal.title(self.lang)}: {ev.text}{said}",
+                                "title": f"SDG {m.goal} {goal.title(self.lang)}: "
+                                f"{ev.source if ev.kind == 'meaning' else ev.text}{said}",
                                 "rects": [list(r) for r in rects],
                                 "paragraph": para.ref,
                                 "focus": para.ref == self.focus,
