@@ -297,7 +297,6 @@ class MeaningModel:
                 if t:
                     titles += [(int(code.split(".")[0]), code, t) for code in ind.targets[:1]]
         self._titles = titles
-        self._target_titles = {t.code: (t.title_en, t.title_ja) for t in fw.targets}
         digest = hashlib.sha256(MODEL_NAME.encode())
         for _g, code, t in titles:
             digest.update(f"{code}\t{t}\n".encode())
@@ -306,9 +305,12 @@ class MeaningModel:
         #: Changes when the model, the framework titles or the examples change.
         self.version = digest.hexdigest()[:12]
         self._title_vectors = self.vectors([t for _g, _c, t in titles])
-        self._title_goals = np.array([g for g, _c, _t in titles])
         self._example_vectors = self.vectors([ex.text for ex in self.examples])
-        self._example_goals = np.array([ex.goal for ex in self.examples])
+        # the positions of each goal's titles and examples (0: the examples about no goal)
+        title_goals = np.array([g for g, _c, _t in titles])
+        example_goals = np.array([ex.goal for ex in self.examples])
+        self._titles_of = [np.flatnonzero(title_goals == g) for g in range(18)]
+        self._examples_of = [np.flatnonzero(example_goals == g) for g in range(18)]
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors for ``texts`` (the start of each, :data:`MAX_CHARS`), cached."""
@@ -342,21 +344,20 @@ class MeaningModel:
             st, se = sim_titles[row], sim_examples[row]
             scores = np.zeros(18)
             for goal in range(18):
-                ex_part = _top_mean(se[self._example_goals == goal])
+                ex_part = _top_mean(se[self._examples_of[goal]])
                 if goal == 0:
                     scores[0] = ex_part
                     continue
-                title_part = _top_mean(st[self._title_goals == goal])
-                if not (self._example_goals == goal).any():
+                title_part = _top_mean(st[self._titles_of[goal]])
+                if not self._examples_of[goal].size:
                     # a goal whose examples were all removed is read from its titles alone
                     ex_part = title_part
                 scores[goal] = ex_part + TARGET_WEIGHT * title_part
             goals = scores[1:]
             best = int(np.argmax(goals)) + 1
             standout = float((goals[best - 1] - goals.mean()) / (goals.std() or 1e-9))
-            ex_none = se[self._example_goals == 0]
             no_goal = bool(
-                ex_none.size and _top_mean(ex_none) > _top_mean(se[self._example_goals == best])
+                self._examples_of[0].size and scores[0] > _top_mean(se[self._examples_of[best]])
             )
             out.append(self._reading(best, standout, goals, st, se, no_goal))
         return out
@@ -365,11 +366,11 @@ class MeaningModel:
         self, best: int, standout: float, goals: Any, st: Any, se: Any, no_goal: bool
     ) -> Reading:
         np = self._np
-        idx = np.flatnonzero(self._title_goals == best)
+        idx = self._titles_of[best]
         ti = int(idx[np.argmax(st[idx])])
         code = self._titles[ti][1]
         target = code if code.count(".") == 1 else code.rsplit(".", 1)[0]
-        ex_idx = np.flatnonzero(self._example_goals == best)
+        ex_idx = self._examples_of[best]
         example = self.examples[int(ex_idx[np.argmax(se[ex_idx])])] if ex_idx.size else None
         return Reading(
             goal=0 if (no_goal or standout < STANDOUT) else best,
