@@ -215,9 +215,10 @@ class _Cache:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._broken = False  # warned once: the vectors are read again instead
 
     def _db(self) -> sqlite3.Connection | None:
-        if self._conn is None:
+        if self._conn is None and not self._broken:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
@@ -234,6 +235,7 @@ class _Cache:
                 warnings.warn(
                     f"meaning cache {self.path} not usable ({exc}); not kept", stacklevel=3
                 )
+                self._broken = True
                 return None
             self._conn = conn
         return self._conn
