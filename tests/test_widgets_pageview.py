@@ -148,6 +148,12 @@ def test_mapping_evidence_is_drawn_on_the_page(workspace, cols):
     assert 11 in goals or 13 in goals
     ev = view.evidence[0]
     assert ev["title"].startswith(f"SDG {ev['goal']} ") and ev["rects"]
+    # words and the reading by meaning are told apart (solid and dotted lines); the
+    # reading's tooltip says what it read, not the sentence it underlines
+    assert {e["kind"] for e in view.evidence} <= {"term", "reference", "meaning"}
+    assert any(e["kind"] == "meaning" for e in view.evidence)
+    for e in view.evidence:
+        assert ("close in meaning" in e["title"]) == (e["kind"] == "meaning")
     view.show_paragraph("p1.4")
     assert {e["paragraph"] for e in view.evidence if e["focus"]} <= {"p1.4"}
     # a suggestion the reviewer rejects is shown as rejected, in place

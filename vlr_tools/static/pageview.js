@@ -197,7 +197,7 @@ function render({ model, el }) {
     list.replaceChildren();
     for (const e of model.get("evidence") || []) {
       for (const r of e.rects) {
-        const cls = `vlr-pv-ev${e.focus ? " vlr-pv-focus" : ""}${e.decision ? ` vlr-pv-dec-${e.decision}` : ""}`;
+        const cls = `vlr-pv-ev${e.kind === "meaning" ? " vlr-pv-meaning" : ""}${e.focus ? " vlr-pv-focus" : ""}${e.decision ? ` vlr-pv-dec-${e.decision}` : ""}`;
         const d = box(r, cls, e.colour);
         d.title = e.title;
         marks.append(d);

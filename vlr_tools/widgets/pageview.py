@@ -303,6 +303,7 @@ class PageView(anywidget.AnyWidget):
                         out.append(
                             {
                                 "goal": m.goal,
+                                "kind": ev.kind,
                                 "colour": goal.colour,
                                 "decision": decision,
                                 "title": f"SDG {m.goal} {goal.title(self.lang)}: "
