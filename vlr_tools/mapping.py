@@ -73,7 +73,10 @@ weight :data:`MEANING_WEIGHT` per standard deviation beyond
 :data:`~vlr_tools.meaning.STANDOUT`). It adds to a goal the words found, adds
 a goal of its own only from :data:`MEANING_NEW_GOAL`, and when no goal
 reaches the threshold it suggests its goal with the low weight
-:data:`MEANING_FLOOR`. Targets come from the words when they name one.
+:data:`MEANING_FLOOR`. Targets come from the words when they name one. In a
+programme description (a title sentence, then text) the reading's goal and
+its second reading are offered after the suggestions, with
+:data:`MEANING_FLOOR`, up to :data:`MAX_OFFERED` goals.
 ``meaning=False`` (or ``VLR_MEANING=off``) leaves it out.
 
 Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
