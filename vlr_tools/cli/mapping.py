@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "of ten words or more and compares it with the SDG targets and with example "
         "passages (data/reference/meaning/); what it reads adds to the words, or "
         "suggests a goal when no word does ('close in meaning to target ...' in the "
-        "evidence). The first run prepares the model's reference texts (about a "
+        "evidence), and for a programme description (a title sentence, then text) its "
+        "second reading is offered after the suggestions with a low score. The first run prepares the model's reference texts (about a "
         "minute); paragraphs once read are cached (new ones: about 45 a second).",
         epilog=EPILOG,
         formatter_class=_RAW,
