@@ -350,10 +350,10 @@ class MeaningModel:
         for row in range(len(texts)):
             st, se = sim_titles[row], sim_examples[row]
             scores = np.zeros(18)
+            near = np.zeros(18)  # each goal's closest examples (0: the examples about no goal)
             for goal in range(18):
-                ex_part = _top_mean(se[self._examples_of[goal]])
+                near[goal] = ex_part = _top_mean(se[self._examples_of[goal]])
                 if goal == 0:
-                    scores[0] = ex_part
                     continue
                 title_part = _top_mean(st[self._titles_of[goal]])
                 if not self._examples_of[goal].size:
@@ -361,14 +361,12 @@ class MeaningModel:
                     ex_part = title_part
                 scores[goal] = ex_part + TARGET_WEIGHT * title_part
             goals = scores[1:]
-            best = int(np.argmax(goals)) + 1
-            standout = float((goals[best - 1] - goals.mean()) / (goals.std() or 1e-9))
-            no_goal = bool(
-                self._examples_of[0].size and scores[0] > _top_mean(se[self._examples_of[best]])
-            )
+            # how far each goal stands above the mean of the 17, in standard deviations
+            standouts = (goals - goals.mean()) / (goals.std() or 1e-9)
+            best, runner = int(np.argmax(goals)) + 1, int(np.argsort(goals)[-2]) + 1
+            standout, beside = float(standouts[best - 1]), float(standouts[runner - 1])
+            no_goal = bool(self._examples_of[0].size and near[0] > near[best])
             reading = self._reading(best, standout, goals, st, se, no_goal)
-            runner = int(np.argsort(goals)[-2]) + 1
-            beside = float((goals[runner - 1] - goals.mean()) / (goals.std() or 1e-9))
             if reading.goal and beside >= STANDOUT:
                 second = self._reading(runner, beside, goals, st, se, False, runner_up=True)
                 reading = dataclasses.replace(reading, second=second)
