@@ -19,7 +19,9 @@ import sys
 import textwrap
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,11 +249,31 @@ def hub(tmp_path_factory):
     finally:
         stopped = running.run("stop")
         print(stopped.stdout, stopped.stderr)
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            for name in names.values():
-                conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
+        _drop_when_free(admin, database, names.values())
         admin.dispose()
+
+
+def _drop_when_free(admin: Any, database: str, roles: Iterable[str]) -> None:
+    """Drop the hub's database and roles once the users' processes have let go of it.
+
+    ``hub stop`` returns when the hub has exited; a user's kernel may hold its database
+    connection a moment longer, and the test's (non-superuser) role may not end another
+    role's connection (``WITH (FORCE)`` then fails), so the drop is tried again for a while.
+    """
+    import sqlalchemy as sa
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+                for name in roles:
+                    conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
+            return
+        except sa.exc.DBAPIError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def _db_password(hub: Hub, name: str) -> str:
