@@ -463,3 +463,25 @@ def test_pdf_list_numbers_set_off_by_a_tab_are_not_a_table():
         ("table", "Households with piped water 82%"),
         ("table", "Health stations 20"),
     ]
+
+
+@pytest.mark.parametrize("path", SAMPLE_DRAFTS, ids=lambda p: p.name)
+def test_a_kept_reading_gives_back_the_same_draft(path):
+    import json
+
+    from vlr_tools.documents import draft_from_reading, reading_of
+
+    draft = load_draft(path)
+    kept = json.loads(json.dumps(reading_of(draft)))  # as the workspace stores it
+    again = draft_from_reading(kept, path=path)
+    assert again == draft and again.title == draft.title and again.lang == draft.lang
+    assert [s.title for s in again.sections()] == [s.title for s in draft.sections()]
+
+
+def test_reader_versions(made_pdf):
+    from vlr_tools.documents import READER_VERSION, READERS
+
+    assert READER_VERSION == max(READERS) and all(READERS.values())
+    assert load_draft(made_pdf, reader=1).paragraphs() == load_draft(made_pdf).paragraphs()
+    with pytest.raises(DocumentError, match="unknown reader version 9; allowed: 1, 2"):
+        load_draft(made_pdf, reader=9)

@@ -26,6 +26,7 @@ What "page" means depends on the format:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -221,10 +222,27 @@ def _fold(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
+#: Versions of the reading rules for PDF and plain-text drafts, newest last. A review
+#: keeps the reading its draft got when the review began (see
+#: :func:`vlr_tools.review.OpenReview.draft`), so that its paragraph references
+#: (``p12.3``) stay put when the rules improve; an older version is kept here to
+#: recognise reviews that began before readings were kept.
+READERS = {
+    1: "until December 2026",
+    2: "the usual line spacing measured per draft; bold-title headings below chapters set "
+    "in larger type; numbered lines after a colon, in a run or set off by a tab are list items",
+}
+#: The version new readings use.
+READER_VERSION = max(READERS)
+
+
+def load_draft(path: str | Path, *, lang: str | None = None, reader: int = READER_VERSION) -> Draft:
     """Read a draft (.pdf, .docx, .md, .txt) into a :class:`Draft`.
 
-    ``lang`` ("en" or "ja") overrides language detection. Raises
+    ``lang`` ("en" or "ja") overrides language detection. ``reader`` is the
+    version of the reading rules (:data:`READER_VERSION`, the newest, by
+    default; an older one reads a PDF or text file as that version did, see
+    :data:`READERS`). Raises
     :class:`~vlr_tools.errors.DocumentError` with a message a reviewer can
     act on when the file is missing, of the wrong type, encrypted, scanned,
     corrupt or empty.
@@ -248,8 +266,12 @@ def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
     if path.stat().st_size == 0:
         raise DocumentError(f"{path.name}: the file is empty (0 bytes)")
     digest = _sha256(path)
+    if reader not in READERS:
+        raise DocumentError(
+            f"unknown reader version {reader!r}; allowed: {', '.join(map(str, READERS))}"
+        )
     if ext == ".pdf":
-        blocks, labels, meta, warnings = _read_pdf(path)
+        blocks, labels, meta, warnings = _read_pdf(path, reader)
     elif ext == ".docx":
         blocks, labels, meta, warnings = _read_docx(path)
     else:
@@ -257,7 +279,7 @@ def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
         if ext in (".md", ".markdown"):
             blocks, meta = _parse_markdown(text)
         else:
-            blocks, meta = _parse_plain(text)
+            blocks, meta = _parse_plain(text, reader)
         labels, warnings = {}, []
     return _assemble(path, ext.lstrip("."), digest, blocks, labels, meta, warnings, lang)
 
@@ -282,6 +304,69 @@ def draft_from_text(
         meta["title"] = title
     digest = hashlib.sha256(encoded).hexdigest()
     return _assemble(None, "md" if markdown else "txt", digest, blocks, {}, meta, [], lang)
+
+
+def reading_of(draft: Draft, reader: int = READER_VERSION) -> dict[str, Any]:
+    """How ``draft`` was read, as plain data a review keeps (see :func:`draft_from_reading`).
+
+    Every page with its printed label and its paragraphs (kind, heading level,
+    text), the title, language, format, the file's metadata and the reading's
+    warnings, and ``reader``, the version of the rules that read it.
+    """
+    metadata: dict[str, Any] = {}
+    for key, value in draft.metadata.items():
+        if value is None or isinstance(value, str | int | float | bool):
+            metadata[str(key)] = value
+    return {
+        "reader": reader,
+        "sha256": draft.sha256,
+        "format": draft.format,
+        "title": draft.title,
+        "lang": draft.lang,
+        "metadata": metadata,
+        "warnings": list(draft.warnings),
+        "pages": [
+            {
+                "label": page.label,
+                "paragraphs": [[p.kind, p.level, p.text] for p in page.paragraphs],
+            }
+            for page in draft.pages
+        ],
+    }
+
+
+def draft_from_reading(data: Any, *, path: Path | None = None) -> Draft:
+    """The :class:`Draft` a kept reading (:func:`reading_of`) describes: same pages and refs.
+
+    Raises :class:`~vlr_tools.errors.DocumentError` naming what is wrong when
+    ``data`` is not such a reading (a hand-edited bundle, say).
+    """
+    try:
+        pages = data["pages"]
+        blocks: list[_Block] = []
+        labels: dict[int, str] = {}
+        for number, page in enumerate(pages, start=1):
+            if page.get("label"):
+                labels[number] = str(page["label"])
+            for kind, level, text in page["paragraphs"]:
+                if kind not in ("heading", "text", "table", "list"):
+                    raise ValueError(f"page {number}: unknown paragraph kind {kind!r}")
+                blocks.append(_Block(number, kind, str(text), int(level)))
+        meta = dict(data.get("metadata") or {})
+        meta["_page_count"] = len(pages)
+        draft = _assemble(
+            path,
+            str(data["format"]),
+            str(data["sha256"]),
+            blocks,
+            labels,
+            meta,
+            [str(w) for w in data.get("warnings") or ()],
+            str(data["lang"]),
+        )
+        return dataclasses.replace(draft, title=str(data["title"]))
+    except (KeyError, TypeError, ValueError, AttributeError, DocumentError) as exc:
+        raise DocumentError(f"a kept reading of a draft is not readable: {exc}") from None
 
 
 def text_from_stdin_bytes(data: bytes) -> str:
@@ -499,13 +584,13 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
-def _parse_plain(text: str) -> tuple[list[_Block], dict[str, Any]]:
+def _parse_plain(text: str, reader: int = 0) -> tuple[list[_Block], dict[str, Any]]:
     """Split plain text into blocks: form feeds are page breaks, blank lines end paragraphs."""
     blocks: list[_Block] = []
     pages = text.replace("\r\n", "\n").replace("\r", "\n").split("\f")
     for number, page_text in enumerate(pages, start=1):
         lines = [_Line(line.rstrip()) for line in page_text.split("\n")]
-        blocks.extend(_lines_to_blocks(number, lines, body_size=None))
+        blocks.extend(_lines_to_blocks(number, lines, body_size=None, reader=reader))
     return blocks, {"_page_count": len(pages)}
 
 
@@ -526,7 +611,9 @@ class _Line(NamedTuple):
     bullet: bool = False
 
 
-def _table_rows(lines: list[_Line], body_size: float | None) -> list[int | None]:
+def _table_rows(
+    lines: list[_Line], body_size: float | None, *, lists_apart: bool = True
+) -> list[int | None]:
     """For each line of a PDF page, the table row it belongs to (None outside tables).
 
     A table is a run of lines that are either set in a smaller type than the
@@ -556,7 +643,7 @@ def _table_rows(lines: list[_Line], body_size: float | None) -> list[int | None]
         gapped = sum(1 for ln in band if ln.cells)
         body_sized = all(ln.size >= small for ln in band)
         # a numbered or bulleted list whose marker is set off by a tab is not a table
-        marked = all(_BULLET.match(ln.text) for ln in band if ln.cells)
+        marked = lists_apart and all(_BULLET.match(ln.text) for ln in band if ln.cells)
         if gapped >= (2 if body_sized else 1) and not (body_sized and marked):
             edge = min(ln.left for ln in band)
             for k in range(i, j):
@@ -588,7 +675,11 @@ def _in_list(line: str, before: str, item: str, after: str) -> bool:
 
 
 def _lines_to_blocks(
-    page: int, lines: list[_Line], body_size: float | None, line_gap: float | None = None
+    page: int,
+    lines: list[_Line],
+    body_size: float | None,
+    line_gap: float | None = None,
+    reader: int = 0,
 ) -> list[_Block]:
     """Group the lines of one page into headings, paragraphs, list items and table rows.
 
@@ -598,8 +689,9 @@ def _lines_to_blocks(
     look like headings become headings. ``line_gap`` is the draft's usual
     space between the lines of a paragraph (see :func:`_line_gap`): a gap
     clearly wider than it separates paragraphs even in generously spaced
-    type.
+    type. ``reader`` 1 leaves out what version 2 added (see :data:`READERS`).
     """
+    reader = reader or READER_VERSION
     blocks: list[_Block] = []
     cur: list[str] = []
     cur_kind = "text"
@@ -607,7 +699,7 @@ def _lines_to_blocks(
     prev_blank = True
     width = max((len(ln.text) for ln in lines), default=0)
     geometric = body_size is not None
-    rows = _table_rows(lines, body_size)
+    rows = _table_rows(lines, body_size, lists_apart=reader >= 2)
     row_parts: list[str] = []
 
     def flush() -> None:
@@ -697,7 +789,7 @@ def _lines_to_blocks(
                 item = cur[0] if cur_kind == "list" else ""
             else:
                 item = blocks[-1].text if blocks and blocks[-1].kind == "list" else ""
-            if guess is not None and _in_list(s, before, item, nxt):
+            if guess is not None and reader >= 2 and _in_list(s, before, item, nxt):
                 guess = None
             if guess is not None:
                 if geometric and i + 1 < len(lines):
@@ -858,7 +950,9 @@ _PAGE_LABEL = re.compile(
 )
 
 
-def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any], list[str]]:
+def _read_pdf(
+    path: Path, reader: int = 0
+) -> tuple[list[_Block], dict[int, str], dict[str, Any], list[str]]:
     """Read a PDF page by page with pdfium; keep only text and line geometry in memory."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -924,7 +1018,8 @@ def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any],
         for ln in lines:
             sizes[round(ln.size, 1)] += len(ln.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
-    line_gap = _line_gap(pages, body_size)
+    reader = reader or READER_VERSION
+    line_gap = _line_gap(pages, body_size) if reader >= 2 else None
     blocks: list[_Block] = []
     labels: dict[int, str] = {}
     for number, (lines, height) in enumerate(pages, start=1):
@@ -940,10 +1035,14 @@ def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any],
                     continue
             kept.append(ln)
         blocks.extend(
-            _lines_to_blocks(number, kept, body_size=body_size or None, line_gap=line_gap)
+            _lines_to_blocks(
+                number, kept, body_size=body_size or None, line_gap=line_gap, reader=reader
+            )
         )
     meta["_page_count"] = page_count
-    return _rank_guessed_headings(blocks), labels, meta, warnings
+    if reader >= 2:
+        blocks = _rank_guessed_headings(blocks)
+    return blocks, labels, meta, warnings
 
 
 def _line_gap(pages: list[tuple[list[_Line], float]], body_size: float) -> float | None:
