@@ -373,6 +373,8 @@ def evidence_fit(run: dict[str, Any], draft: Draft) -> float:
     fit. 1.0 when the mapping has no evidence.
     """
     checked = fitting = 0
+    paragraphs = draft.paragraphs()
+    above = {p.ref: q for q, p in zip(paragraphs, paragraphs[1:], strict=False)}
     for ref, item in (run.get("paragraphs") or {}).items():
         para = draft.get(str(ref))
         for match in (item or {}).get("matches") or ():
@@ -381,7 +383,9 @@ def evidence_fit(run: dict[str, Any], draft: Draft) -> float:
                 if not (isinstance(start, int) and isinstance(end, int) and text):
                     continue
                 checked += 1
-                fitting += para is not None and para.text[start:end] == text
+                # a programme's name read with its description: offsets in the line above
+                where = above.get(str(ref)) if ev.get("place") == "heading" else para
+                fitting += where is not None and where.text[start:end] == text
     return fitting / checked if checked else 1.0
 
 
