@@ -30,6 +30,12 @@ acceptable goals (``also``). Figures per file:
   filed goal (one label per description);
 - ``set_macro_f1``: macro F1 of the whole suggestion set against filed + acceptable goals.
 
+Laid out as a draft (``..._as_draft_heading_...`` and ``..._as_draft_line_...``,
+:func:`programme_layout_quality`; ``bench_mapping.py layout``): the held-out rows that
+start with a programme's name, with the name set on its own line above the description
+(a heading, or a line of body type) and the whole set mapped with ``map_draft``, as a
+city's draft is.
+
 Every quality figure is given twice: with the reading by meaning (the default
 mapping) and, under keys starting ``words_``, with the word lists alone
 (``meaning=False``). The reading uses the tuning files as its example passages,
@@ -53,6 +59,7 @@ figure, held-out included, without the speed part.
 from __future__ import annotations
 
 import json
+import re
 import resource
 import sys
 import tempfile
@@ -210,6 +217,57 @@ def programme_quality(lang: str, split: str, meaning: bool | None = None) -> dic
     return figures
 
 
+#: A description that starts with its programme's name: "Safe Parking. People who ..."
+_EN_NAME = re.compile(r"^([A-Z][^.!?:]{2,60})\. (?=[A-Z0-9\"'])")
+_JA_NAME = re.compile(r"^([^。、]{2,20})。")
+
+
+def split_name(text: str, lang: str) -> tuple[str, str] | None:
+    """(name, description) of a description that starts with a short name, else None."""
+    m = (_JA_NAME if lang == "ja" else _EN_NAME).match(text)
+    if not m or len(m.group(1).split()) > 7 or not text[m.end() :].strip():
+        return None
+    return m.group(1), text[m.end() :].strip()
+
+
+def programme_layout_quality(lang: str, split: str, layout: str = "heading") -> dict[str, float]:
+    """The named descriptions of a held-out set laid out as a city's draft lays them out.
+
+    A dev-set row reads "Name. Description"; a draft sets the name on a line of its own
+    above the description: a heading (``layout="heading"``) or a line of body type
+    (``"line"``, Word's bold name). All named rows of the set become one draft, mapped
+    with :func:`~vlr_tools.mapping.map_draft`; each description paragraph is scored as
+    in :func:`programme_quality` (filed goal among the suggestions, ranked first, none).
+    """
+    from vlr_tools.documents import draft_from_text
+    from vlr_tools.mapping import map_draft
+
+    name = PROGRAMME_FILES[split].format(lang=lang)
+    rows = [
+        (row, named)
+        for row in load_rows(DEVSET / name, "test")
+        if (named := split_name(row["text"], lang)) is not None
+    ]
+    mark = "## " if layout == "heading" else ""
+    markdown = "".join(f"{mark}{title}\n\n{body}\n\n" for _row, (title, body) in rows)
+    mapping = map_draft(draft_from_text(markdown, markdown=True, lang=lang), lang=lang)
+    by_text = {p.text: p for p in mapping.paragraphs if p.kind == "text"}
+    ranked = [[m.goal for m in by_text[body].matches] for _row, (_t, body) in rows]
+    filed = [row["goal"] for row, _named in rows]
+    n = len(rows)
+    prefix = f"programmes_{split}_{lang}_as_draft_{layout}_"
+    return {
+        prefix + "named_descriptions_count": n,
+        prefix + "filed_in_suggestions_share": round(
+            sum(1 for g, r in zip(filed, ranked, strict=True) if g in r) / n, 3
+        ),
+        prefix + "filed_first_share": round(
+            sum(1 for g, r in zip(filed, ranked, strict=True) if r[:1] == [g]) / n, 3
+        ),
+        prefix + "no_suggestion_count": sum(1 for r in ranked if not r),
+    }
+
+
 def _repeat_pdf(source: Path, pages: int, target: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 
@@ -356,6 +414,11 @@ def every_quality(meaning: bool | None = None) -> dict[str, float]:
     for split in ("heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test", "tune"):
         for lang in ("en", "ja"):
             figures.update(programme_quality(lang, split, meaning))
+    if meaning is not False:
+        for split in ("heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test"):
+            for lang in ("en", "ja"):
+                for layout in ("heading", "line"):
+                    figures.update(programme_layout_quality(lang, split, layout))
     return figures
 
 
@@ -400,6 +463,13 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 2 and sys.argv[1] == "speed":
         for k, v in speed().items():
             print(k, v)
+    elif len(sys.argv) >= 2 and sys.argv[1] == "layout":
+        # the named held-out descriptions laid out as a draft (heading or bold line)
+        for split in ("heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test"):
+            for lang in ("en", "ja"):
+                for layout in ("heading", "line"):
+                    for k, v in programme_layout_quality(lang, split, layout).items():
+                        print(k, v)
     elif len(sys.argv) >= 2 and sys.argv[1] == "quality":
         # every quality figure, held-out included, without the slow speed part
         for k, v in {**every_quality(False), **every_quality()}.items():

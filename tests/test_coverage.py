@@ -502,3 +502,85 @@ def test_cli_errors_are_one_line(capsys):
     captured = capsys.readouterr()
     assert captured.err == "error: cannot write a chart as .gif; allowed: .html, .png, .svg, .pdf\n"
     assert captured.out == ""  # refused before any work
+
+
+_CARDS = {
+    "2. SDG 1: No Poverty": [
+        (
+            "Livelihood Bridge",
+            "Families who leave the conditional cash transfer programme get a "
+            "starter grant and six months of coaching so that they can keep a small business; 71% "
+            "of the 1,240 households still earned more than the poverty threshold a year later.",
+        ),
+        (
+            "Rent Relief for Evacuated Families",
+            "Families who lost their homes to lahar flows "
+            "receive a monthly rent subsidy for up to a year while resettlement sites are prepared; "
+            "in 2025 the programme supported 412 poor families with no other income.",
+        ),
+        (
+            "Social Pension Top-Up",
+            "Senior citizens who receive the national social pension get a "
+            "city top-up every month, and the number of indigent seniors covered by social "
+            "protection grew from 6,100 in 2022 to 7,450 in 2025.",
+        ),
+    ],
+    "3. SDG 3: Good Health and Well-being": [
+        (
+            "Barangay Health Station Upgrades",
+            "Twenty barangay health stations were upgraded with "
+            "birthing rooms and cold-chain storage for vaccines, and facility-based deliveries rose "
+            "from 82% to 94% of births between 2021 and 2025.",
+        ),
+        (
+            "Mental Health Helpline",
+            "A helpline staffed by trained counsellors answers calls about "
+            "mental health, depression and suicide in three languages every day; it received 2,800 "
+            "calls in 2025, a third of them from students, and referred callers who needed more help "
+            "to the city health office for follow-up care.",
+        ),
+        (
+            "Dengue Control Teams",
+            "Barangay health teams inspect households for mosquito breeding "
+            "sites every week in the rainy season, and dengue cases fell from 1,150 in 2019 to 430 "
+            "in 2025 while deaths from the disease fell to none.",
+        ),
+    ],
+}
+
+
+_INTRO = (
+    "This chapter describes the programmes the city runs under this goal, what each of them "
+    "achieved by the end of 2025, the offices and barangays that run them, and the gaps the "
+    "city has found in the data it collects to follow them."
+)
+
+
+def test_word_processor_pdf_of_a_new_city_covers_its_chapters(tmp_path):
+    """Chapters in larger type, programme titles in bold body type, generous leading.
+
+    Before the intake ranked the bold titles below the chapters, each chapter
+    ended at its first programme and no goal was covered.
+    """
+    import weasyprint
+
+    from vlr_tools.documents import load_draft
+    from vlr_tools.mapping import map_draft
+
+    body = "".join(
+        f"<h2>{chapter}</h2><p>{_INTRO}</p>"
+        + "".join(f"<p><b>{title}</b></p><p>{text}</p>" for title, text in cards)
+        for chapter, cards in _CARDS.items()
+    )
+    html = (
+        "<html><head><style>body { font-size: 11pt; line-height: 1.9 } h1 { font-size: 26pt }"
+        " h2 { font-size: 14pt } p { margin: 0 0 14pt 0 }</style></head><body>"
+        f"<h1>Legazpi City VLR (illustrative test draft)</h1>{body}</body></html>"
+    )
+    path = tmp_path / "legazpi-draft.pdf"
+    weasyprint.HTML(string=html).write_pdf(str(path))
+    frame = coverage_frame(map_draft(load_draft(path)), hlpf_year=2026).set_index("goal")
+    assert frame.loc[1, "depth"].startswith("covered")
+    assert frame.loc[1, "covered_in"] == ["2. SDG 1: No Poverty"]
+    assert frame.loc[3, "depth"].startswith("covered")
+    assert frame.loc[3, "covered_in"] == ["3. SDG 3: Good Health and Well-being"]

@@ -353,3 +353,135 @@ def test_a_folder_is_not_read_as_a_file_without_extension(tmp_path):
         (tmp_path / name).mkdir()
         with pytest.raises(DocumentError, match="is a folder, not a draft file"):
             load_draft(tmp_path / name)
+
+
+# A draft typed in a word processor: generous leading, chapters in larger type,
+# each programme's title in bold body type, a numbered list after a colon.
+SPACED_HTML = """<html><head><style>
+@page { size: A4; margin: 2.5cm }
+body { font-size: 11pt; line-height: 1.9 } h1 { font-size: 26pt } h2 { font-size: 14pt }
+p { margin: 0 0 14pt 0 } p.item { margin: 0 }
+</style></head><body>
+<h1>Legazpi City Voluntary Local Review, an illustrative test draft for intake</h1>
+<h2>2. SDG 1: No Poverty</h2>
+<p>This section describes the programmes the city runs under this goal, their results so far
+and the gaps the city has found in its data, with the offices that run them.</p>
+<p><b>Rent Relief for Evacuated Families</b></p>
+<p>Families who lost their homes to lahar flows receive a monthly rent subsidy of three
+thousand pesos for up to a year while resettlement sites are prepared for them.</p>
+<p><b>Savings Accounts for Every Child</b></p>
+<p>Every child born in the city receives a savings account with an initial deposit from the
+city, and parents can add to it at any barangay hall; by 2025 nearly nine thousand were open.</p>
+<p>Next steps the city commits to:</p>
+<p class="item">1. Extend Coverage to Every Barangay by 2028</p>
+<p class="item">2. Publish Yearly Figures by Sex and Age</p>
+<h2>3. SDG 3: Good Health</h2>
+<p>Twenty barangay health stations were upgraded with birthing rooms and cold-chain storage
+for vaccines, and facility-based deliveries rose between 2021 and 2025.</p>
+</body></html>"""
+
+
+def test_pdf_with_generous_leading_keeps_paragraphs_chapters_and_lists(tmp_path):
+    import weasyprint
+
+    path = tmp_path / "spaced.pdf"
+    weasyprint.HTML(string=SPACED_HTML).write_pdf(str(path))
+    paras = load_draft(path).paragraphs()
+    shape = [(p.kind, p.level if p.kind == "heading" else 0, p.text[:24]) for p in paras]
+    assert shape == [
+        ("heading", 1, "Legazpi City Voluntary L"),  # a title wrapped in large type is one heading
+        ("heading", 2, "2. SDG 1: No Poverty"),
+        ("text", 0, "This section describes t"),  # wrapped lines are one paragraph
+        ("heading", 3, "Rent Relief for Evacuate"),  # bold body type ranks below the chapter
+        ("text", 0, "Families who lost their "),
+        ("heading", 3, "Savings Accounts for Eve"),
+        ("text", 0, "Every child born in the "),
+        ("text", 0, "Next steps the city comm"),
+        ("list", 0, "1. Extend Coverage to Ev"),  # numbered after a colon: a list, not chapters
+        ("list", 0, "2. Publish Yearly Figure"),
+        ("heading", 2, "3. SDG 3: Good Health"),
+        ("text", 0, "Twenty barangay health s"),
+    ]
+    assert paras[2].text.endswith("with the offices that run them.")
+
+
+def test_numbered_lines_after_a_colon_are_a_list_in_plain_text(tmp_path):
+    path = tmp_path / "steps.txt"
+    path.write_text(
+        "Next Steps\n\nThe city commits to:\n\n1. Extend Coverage to Every Barangay\n\n"
+        "2. Publish Yearly Figures\n\n5. Water Supply\n\nPiped water reached most homes.\n",
+        encoding="utf-8",
+    )
+    kinds = [(p.kind, p.text) for p in load_draft(path).paragraphs()]
+    assert kinds[:4] == [
+        ("heading", "Next Steps"),
+        ("text", "The city commits to:"),
+        ("list", "1. Extend Coverage to Every Barangay"),
+        ("list", "2. Publish Yearly Figures"),
+    ]
+    # a list goes on only with the next number: "5. Water Supply" is a chapter
+    assert kinds[4] == ("heading", "5. Water Supply")
+
+
+def test_numbered_lines_in_a_run_are_a_list_without_a_colon(tmp_path):
+    path = tmp_path / "recommendations.txt"
+    path.write_text(
+        "Our Recommendations\n\n1. Train Barangay Health Workers\n2. Open Two More Stations\n\n"
+        "Piped water reached most homes.\n",
+        encoding="utf-8",
+    )
+    kinds = [(p.kind, p.text) for p in load_draft(path).paragraphs()]
+    assert kinds == [
+        ("heading", "Our Recommendations"),
+        ("list", "1. Train Barangay Health Workers"),  # the next line carries number 2
+        ("list", "2. Open Two More Stations"),
+        ("text", "Piped water reached most homes."),
+    ]
+
+
+def test_pdf_list_numbers_set_off_by_a_tab_are_not_a_table():
+    """Word's numbered lists put a tab after the number; pdfium sees a cell gap there."""
+    from vlr_tools.documents import _Line, _lines_to_blocks
+
+    def line(text, top, cells=False):
+        return _Line(text, top, top - 9, 90.0, 11.0, cells)
+
+    lines = [
+        line("The city commits to:", 300),
+        line("1. Extend the programme to every barangay", 280, cells=True),
+        line("2. Publish yearly figures by sex and age", 263, cells=True),
+        line("Indicators reported by the planning office:", 240),
+        line("Households with piped water 82%", 220, cells=True),
+        line("Health stations 20", 203, cells=True),
+    ]
+    blocks = [(b.kind, b.text) for b in _lines_to_blocks(1, lines, body_size=11.0)]
+    assert blocks == [
+        ("text", "The city commits to:"),
+        ("list", "1. Extend the programme to every barangay"),
+        ("list", "2. Publish yearly figures by sex and age"),
+        ("text", "Indicators reported by the planning office:"),
+        ("table", "Households with piped water 82%"),
+        ("table", "Health stations 20"),
+    ]
+
+
+@pytest.mark.parametrize("path", SAMPLE_DRAFTS, ids=lambda p: p.name)
+def test_a_kept_reading_gives_back_the_same_draft(path):
+    import json
+
+    from vlr_tools.documents import draft_from_reading, reading_of
+
+    draft = load_draft(path)
+    kept = json.loads(json.dumps(reading_of(draft)))  # as the workspace stores it
+    again = draft_from_reading(kept, path=path)
+    assert again == draft and again.title == draft.title and again.lang == draft.lang
+    assert [s.title for s in again.sections()] == [s.title for s in draft.sections()]
+
+
+def test_reader_versions(made_pdf):
+    from vlr_tools.documents import READER_VERSION, READERS
+
+    assert READER_VERSION == max(READERS) and all(READERS.values())
+    assert load_draft(made_pdf, reader=1).paragraphs() == load_draft(made_pdf).paragraphs()
+    with pytest.raises(DocumentError, match="unknown reader version 9; allowed: 1, 2"):
+        load_draft(made_pdf, reader=9)

@@ -413,3 +413,124 @@ def test_workspace_new_with_a_bad_draft_leaves_no_city_behind(tmp_path, capsys):
     assert "web page (HTML)" in capsys.readouterr().err
     with open_workspace(loc) as ws:
         assert ws.cities() == [] and ws.drafts() == [] and ws.reviews() == []
+
+
+# -- the review keeps how its draft was read ------------------------------------------------
+
+# Typed in a word processor: generous leading, programme titles in bold body type. Reader
+# version 1 made a paragraph of every line of such a draft; version 2 keeps the paragraphs.
+SPACED_HTML = """<html><head><style>
+body { font-size: 11pt; line-height: 2.2 } h2 { font-size: 14pt } p { margin: 0 0 14pt 0 }
+</style></head><body>
+<h2>2. SDG 3: Good Health and Well-being</h2>
+<p><b>Youth Sports Leagues</b></p>
+<p>The city runs free basketball, volleyball and football leagues for young people aged 12 to
+21 in every district, with coaches trained in first aid and in mental health support; about
+3,200 young people took part in 2025 and the leagues now reach every barangay of the city.</p>
+<p><b>Dengue Control Teams</b></p>
+<p>Barangay teams inspect households for mosquito breeding sites every week in the rainy
+season, and dengue cases fell from 1,150 in 2019 to 430 in 2025 while deaths from the disease
+fell to none; the teams also teach families how to clean water containers every week.</p>
+</body></html>"""
+
+
+def _spaced_review(ws, tmp_path):
+    add_city(ws, "legazpi", "Legazpi City", country="Philippines", coastal=True)
+    add_draft(ws, "legazpi", _pdf(SPACED_HTML, tmp_path / "legazpi.pdf"), version="v1")
+    return start_review(ws, "legazpi", "v1", precheck_now=False).review
+
+
+def _forget_read_files(monkeypatch):
+    """A new process: nothing read yet."""
+    import vlr_tools.review as review
+
+    monkeypatch.setattr(review, "_DRAFTS", {})
+
+
+def test_a_review_keeps_its_reading_and_its_references_when_the_reader_changes(
+    ws, tmp_path, monkeypatch
+):
+    import vlr_tools.review as review
+    from vlr_tools.coverage.decisions import decide, load_decisions
+    from vlr_tools.documents import READER_VERSION
+
+    rv = _spaced_review(ws, tmp_path)
+    first = open_review(ws, rv.id).draft
+    sport = next(p for p in first.paragraphs() if p.text.startswith("The city runs free"))
+    assert sport.text.endswith("every barangay of the city.")  # one paragraph, not three lines
+    decide(ws, rv.id, sport.ref, 3, None, "add", reviewer="Intake Tester")
+    kept = ws.get(rv.id, review.READING_KIND, ws.find_draft("legazpi", "v1").text_source)
+    assert kept is not None and kept.data["reader"] == READER_VERSION
+
+    # A later version of the reader would read the file otherwise: the review does not ask it.
+    _forget_read_files(monkeypatch)
+
+    def other_reader(*_args, **_kw):
+        raise AssertionError("the kept reading should have been used")
+
+    monkeypatch.setattr(review, "_read_draft", other_reader)
+    again = open_review(ws, rv.id).draft
+    assert again.paragraphs() == first.paragraphs()
+    [decision] = load_decisions(ws, rv.id)
+    assert again.find(decision.paragraph_ref).text == sport.text
+
+
+def test_a_review_begun_before_readings_were_kept_gets_the_reading_its_mapping_fits(
+    ws, tmp_path, monkeypatch
+):
+    import vlr_tools.review as review
+    from vlr_tools.coverage.decisions import decide, load_decisions
+    from vlr_tools.documents import load_draft
+    from vlr_tools.mapping import map_draft
+
+    rv = _spaced_review(ws, tmp_path)
+    stored = ws.find_draft("legazpi", "v1")
+    path = open_review(ws, rv.id).draft_path
+    # As such a review was left: a mapping saved on reader 1's reading, no reading kept,
+    # and a reviewer's decision on a paragraph of that reading (the first line of a card).
+    old = load_draft(path, reader=1)
+    line = next(p for p in old.paragraphs() if p.text.startswith("The city runs free"))
+    assert line.text.endswith("aged 12 to")
+    review.save_mapping(ws, rv.id, map_draft(old, meaning=False), reviewer="Intake Tester")
+    ws.delete(rv.id, review.READING_KIND, stored.text_source, reviewer="Intake Tester")
+    decide(ws, rv.id, line.ref, 3, None, "add", reviewer="Intake Tester")
+    _forget_read_files(monkeypatch)
+
+    opened = open_review(ws, rv.id)
+    assert opened.draft.paragraphs() == old.paragraphs()
+    [decision] = load_decisions(ws, rv.id)
+    assert opened.draft.find(decision.paragraph_ref).text == line.text
+    assert ws.get(rv.id, review.READING_KIND, stored.text_source).data["reader"] == 1
+
+    # Evidence that fits no reading: the review says so instead of guessing quietly.
+    run = ws.get(rv.id, review.MAPPING_KIND, review.MAPPING_KEY).data
+    for item in run["paragraphs"].values():
+        for match in item["matches"]:
+            for ev in match["evidence"]:
+                ev["start"] += 1
+    ws.put(rv.id, review.MAPPING_KIND, review.MAPPING_KEY, run, reviewer="Intake Tester")
+    ws.delete(rv.id, review.READING_KIND, stored.text_source, reviewer="Intake Tester")
+    _forget_read_files(monkeypatch)
+    with pytest.warns(UserWarning, match="no reader version reproduces"):
+        closest = open_review(ws, rv.id).draft
+    # none fits better than the newest reader's reading, so that one is used
+    assert closest.paragraphs() == load_draft(path).paragraphs() != old.paragraphs()
+
+
+def test_a_kept_reading_that_is_not_readable_is_read_again(ws, tmp_path, monkeypatch):
+    import vlr_tools.review as review
+
+    rv = _spaced_review(ws, tmp_path)
+    key = ws.find_draft("legazpi", "v1").text_source
+    good = open_review(ws, rv.id).draft
+    ws.put(
+        rv.id,
+        review.READING_KIND,
+        key,
+        {"reader": 2, "lang": "en", "pages": "?"},
+        reviewer="Intake Tester",
+    )
+    _forget_read_files(monkeypatch)
+    with pytest.warns(UserWarning, match="kept reading of a draft is not readable"):
+        again = open_review(ws, rv.id).draft
+    assert again.paragraphs() == good.paragraphs()

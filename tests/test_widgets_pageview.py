@@ -249,3 +249,27 @@ def test_the_page_follows_the_mapping_review(workspace, cols):
     goal = next(e["goal"] for e in view.evidence if e["focus"])
     review.decide(goal, None, "accept")  # the reviewer accepts: the page shows it at once
     assert all(e["decision"] == "accept" for e in view.evidence if e["focus"] and e["goal"] == goal)
+
+
+def test_a_programme_name_read_with_its_description_is_drawn_on_its_own_line(workspace, tmp_path):
+    import weasyprint
+
+    html = (
+        "<html><body style='font-size: 11pt'><h3>Mangrove Restoration</h3><p>Volunteers "
+        "planted 120 hectares along the gulf in 2024 with the fisherfolk of three barangays."
+        "</p></body></html>"
+    )
+    weasyprint.HTML(string=html).write_pdf(str(tmp_path / "gulf.pdf"))
+    rid = _review(workspace, "gulf", tmp_path / "gulf.pdf")
+    view = page_view(workspace, rid, reviewer="Page Reviewer (fictional)")
+    try:
+        view.show_evidence = True
+        own = [e for e in view.evidence if e["paragraph"] == "p1.1" and e["kind"] == "term"]
+        body = [e for e in view.evidence if e["paragraph"] == "p1.2" and e["kind"] == "term"]
+        # "Mangrove" counted for the description (p1.2) is drawn where it stands: the heading
+        heading_line = own[0]["rects"][0]
+        assert any(e["rects"] == [heading_line] and e["goal"] == 14 for e in body)
+        body_line = next(e["rects"][0] for e in body if e["rects"] != [heading_line])
+        assert heading_line[1] < body_line[1]  # above the description's words
+    finally:
+        view.pages.close()

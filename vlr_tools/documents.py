@@ -26,6 +26,7 @@ What "page" means depends on the format:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -221,10 +222,27 @@ def _fold(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
+#: Versions of the reading rules for PDF and plain-text drafts, newest last. A review
+#: keeps the reading its draft got when the review began (see
+#: :func:`vlr_tools.review.OpenReview.draft`), so that its paragraph references
+#: (``p12.3``) stay put when the rules improve; an older version is kept here to
+#: recognise reviews that began before readings were kept.
+READERS = {
+    1: "until December 2026",
+    2: "the usual line spacing measured per draft; bold-title headings below chapters set "
+    "in larger type; numbered lines after a colon, in a run or set off by a tab are list items",
+}
+#: The version new readings use.
+READER_VERSION = max(READERS)
+
+
+def load_draft(path: str | Path, *, lang: str | None = None, reader: int = READER_VERSION) -> Draft:
     """Read a draft (.pdf, .docx, .md, .txt) into a :class:`Draft`.
 
-    ``lang`` ("en" or "ja") overrides language detection. Raises
+    ``lang`` ("en" or "ja") overrides language detection. ``reader`` is the
+    version of the reading rules (:data:`READER_VERSION`, the newest, by
+    default; an older one reads a PDF or text file as that version did, see
+    :data:`READERS`). Raises
     :class:`~vlr_tools.errors.DocumentError` with a message a reviewer can
     act on when the file is missing, of the wrong type, encrypted, scanned,
     corrupt or empty.
@@ -248,8 +266,12 @@ def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
     if path.stat().st_size == 0:
         raise DocumentError(f"{path.name}: the file is empty (0 bytes)")
     digest = _sha256(path)
+    if reader not in READERS:
+        raise DocumentError(
+            f"unknown reader version {reader!r}; allowed: {', '.join(map(str, READERS))}"
+        )
     if ext == ".pdf":
-        blocks, labels, meta, warnings = _read_pdf(path)
+        blocks, labels, meta, warnings = _read_pdf(path, reader)
     elif ext == ".docx":
         blocks, labels, meta, warnings = _read_docx(path)
     else:
@@ -257,7 +279,7 @@ def load_draft(path: str | Path, *, lang: str | None = None) -> Draft:
         if ext in (".md", ".markdown"):
             blocks, meta = _parse_markdown(text)
         else:
-            blocks, meta = _parse_plain(text)
+            blocks, meta = _parse_plain(text, reader)
         labels, warnings = {}, []
     return _assemble(path, ext.lstrip("."), digest, blocks, labels, meta, warnings, lang)
 
@@ -284,6 +306,69 @@ def draft_from_text(
     return _assemble(None, "md" if markdown else "txt", digest, blocks, {}, meta, [], lang)
 
 
+def reading_of(draft: Draft, reader: int = READER_VERSION) -> dict[str, Any]:
+    """How ``draft`` was read, as plain data a review keeps (see :func:`draft_from_reading`).
+
+    Every page with its printed label and its paragraphs (kind, heading level,
+    text), the title, language, format, the file's metadata and the reading's
+    warnings, and ``reader``, the version of the rules that read it.
+    """
+    metadata: dict[str, Any] = {}
+    for key, value in draft.metadata.items():
+        if value is None or isinstance(value, str | int | float | bool):
+            metadata[str(key)] = value
+    return {
+        "reader": reader,
+        "sha256": draft.sha256,
+        "format": draft.format,
+        "title": draft.title,
+        "lang": draft.lang,
+        "metadata": metadata,
+        "warnings": list(draft.warnings),
+        "pages": [
+            {
+                "label": page.label,
+                "paragraphs": [[p.kind, p.level, p.text] for p in page.paragraphs],
+            }
+            for page in draft.pages
+        ],
+    }
+
+
+def draft_from_reading(data: Any, *, path: Path | None = None) -> Draft:
+    """The :class:`Draft` a kept reading (:func:`reading_of`) describes: same pages and refs.
+
+    Raises :class:`~vlr_tools.errors.DocumentError` naming what is wrong when
+    ``data`` is not such a reading (a hand-edited bundle, say).
+    """
+    try:
+        pages = data["pages"]
+        blocks: list[_Block] = []
+        labels: dict[int, str] = {}
+        for number, page in enumerate(pages, start=1):
+            if page.get("label"):
+                labels[number] = str(page["label"])
+            for kind, level, text in page["paragraphs"]:
+                if kind not in ("heading", "text", "table", "list"):
+                    raise ValueError(f"page {number}: unknown paragraph kind {kind!r}")
+                blocks.append(_Block(number, kind, str(text), int(level)))
+        meta = dict(data.get("metadata") or {})
+        meta["_page_count"] = len(pages)
+        draft = _assemble(
+            path,
+            str(data["format"]),
+            str(data["sha256"]),
+            blocks,
+            labels,
+            meta,
+            [str(w) for w in data.get("warnings") or ()],
+            str(data["lang"]),
+        )
+        return dataclasses.replace(draft, title=str(data["title"]))
+    except (KeyError, TypeError, ValueError, AttributeError, DocumentError) as exc:
+        raise DocumentError(f"a kept reading of a draft is not readable: {exc}") from None
+
+
 def text_from_stdin_bytes(data: bytes) -> str:
     """Decode a draft piped in on standard input: UTF-8, with or without a BOM.
 
@@ -305,6 +390,8 @@ class _Block(NamedTuple):
     kind: str
     text: str
     level: int = 0
+    #: A heading guessed from its wording alone (a PDF line in body type).
+    guessed: bool = False
 
 
 def _assemble(
@@ -434,6 +521,7 @@ def _binary_share(data: bytes) -> float:
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•・◦▪‣●○■□]|\(?\d{1,2}[.)]|\(?[a-z][.)]|（\d{1,2}）)\s+")
+_LIST_ITEM_NUMBER = re.compile(r"^\s*\(?(\d{1,3})[.)]\s+\S")
 _NUMBERED_HEADING = re.compile(
     r"^(?:(?:chapter|section|part|annex|appendix)\s+[\dIVXA-Z]+[.:]?\s*"
     r"|\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+"
@@ -496,13 +584,13 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
-def _parse_plain(text: str) -> tuple[list[_Block], dict[str, Any]]:
+def _parse_plain(text: str, reader: int = 0) -> tuple[list[_Block], dict[str, Any]]:
     """Split plain text into blocks: form feeds are page breaks, blank lines end paragraphs."""
     blocks: list[_Block] = []
     pages = text.replace("\r\n", "\n").replace("\r", "\n").split("\f")
     for number, page_text in enumerate(pages, start=1):
         lines = [_Line(line.rstrip()) for line in page_text.split("\n")]
-        blocks.extend(_lines_to_blocks(number, lines, body_size=None))
+        blocks.extend(_lines_to_blocks(number, lines, body_size=None, reader=reader))
     return blocks, {"_page_count": len(pages)}
 
 
@@ -523,12 +611,15 @@ class _Line(NamedTuple):
     bullet: bool = False
 
 
-def _table_rows(lines: list[_Line], body_size: float | None) -> list[int | None]:
+def _table_rows(
+    lines: list[_Line], body_size: float | None, *, lists_apart: bool = True
+) -> list[int | None]:
     """For each line of a PDF page, the table row it belongs to (None outside tables).
 
     A table is a run of lines that are either set in a smaller type than the
     body or have cell gaps, with at least one line that has cell gaps (two
-    when the type is body-sized). Within a table, a row starts at a line that
+    when the type is body-sized, and not all of them list items whose marker
+    is set off by a tab). Within a table, a row starts at a line that
     begins at the table's left edge (the first column); lines that wrap
     inside a cell continue the row.
     """
@@ -551,7 +642,9 @@ def _table_rows(lines: list[_Line], body_size: float | None) -> list[int | None]
         band = lines[i:j]
         gapped = sum(1 for ln in band if ln.cells)
         body_sized = all(ln.size >= small for ln in band)
-        if gapped >= (2 if body_sized else 1):
+        # a numbered or bulleted list whose marker is set off by a tab is not a table
+        marked = lists_apart and all(_BULLET.match(ln.text) for ln in band if ln.cells)
+        if gapped >= (2 if body_sized else 1) and not (body_sized and marked):
             edge = min(ln.left for ln in band)
             for k in range(i, j):
                 if k == i or lines[k].left <= edge + 4:
@@ -561,14 +654,44 @@ def _table_rows(lines: list[_Line], body_size: float | None) -> list[int | None]
     return rows
 
 
-def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> list[_Block]:
+def _in_list(line: str, before: str, item: str, after: str) -> bool:
+    """Whether a numbered line ("2. Publish the figures") is an item of a list, not a heading.
+
+    It is when the text before it introduces a list (ends with a colon), when
+    the list item before it (``item``, "" if none) has the previous number, or
+    when the very next line carries the next number.
+    """
+    m = _LIST_ITEM_NUMBER.match(line)
+    if not m:
+        return False
+    number = int(m.group(1))
+    if before.rstrip().endswith((":", "：")):
+        return True
+    previous = _LIST_ITEM_NUMBER.match(item)
+    if previous is not None and int(previous.group(1)) + 1 == number:
+        return True
+    following = _LIST_ITEM_NUMBER.match(after)
+    return following is not None and int(following.group(1)) == number + 1
+
+
+def _lines_to_blocks(
+    page: int,
+    lines: list[_Line],
+    body_size: float | None,
+    line_gap: float | None = None,
+    reader: int = 0,
+) -> list[_Block]:
     """Group the lines of one page into headings, paragraphs, list items and table rows.
 
     With positions (PDF), a vertical gap or a larger font separates blocks,
     bullets start list items and table bands become one block per row;
     without (plain text), blank lines do, and short stand-alone lines that
-    look like headings become headings.
+    look like headings become headings. ``line_gap`` is the draft's usual
+    space between the lines of a paragraph (see :func:`_line_gap`): a gap
+    clearly wider than it separates paragraphs even in generously spaced
+    type. ``reader`` 1 leaves out what version 2 added (see :data:`READERS`).
     """
+    reader = reader or READER_VERSION
     blocks: list[_Block] = []
     cur: list[str] = []
     cur_kind = "text"
@@ -576,7 +699,7 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
     prev_blank = True
     width = max((len(ln.text) for ln in lines), default=0)
     geometric = body_size is not None
-    rows = _table_rows(lines, body_size)
+    rows = _table_rows(lines, body_size, lists_apart=reader >= 2)
     row_parts: list[str] = []
 
     def flush() -> None:
@@ -597,6 +720,17 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
                 text = _join(text, part)
             blocks.append(_Block(page, "table", text))
         row_parts = []
+
+    def breaks(gap: float, height: float) -> bool:
+        """Whether a vertical gap between two lines separates blocks."""
+        return gap > max(0.45 * height, 1.4 * line_gap if line_gap else 0.0)
+
+    def wrap_gap(above: _Line) -> float:
+        """The widest gap below a heading line that still wraps it onto the next line."""
+        size = max(above.size, above.top - above.bottom)
+        # the body's leading, scaled to the heading's type, for generously spaced drafts
+        leading = 1.4 * line_gap * above.size / body_size if line_gap and body_size else 0.0
+        return max(0.6 * size, leading)
 
     for i, line in enumerate(lines):
         s = line.text.strip()
@@ -619,7 +753,7 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
         if prev is not None and geometric:
             height = max(prev.size, 1.0) if prev.size else max(prev.top - prev.bottom, 1.0)
             gap = prev.bottom - line.top
-            if gap > 0.45 * height or line.top > prev.top + 2:  # gap, or a new column
+            if breaks(gap, height) or line.top > prev.top + 2:  # gap, or a new column
                 starts_block = True
         if prev is not None and not starts_block:
             ended = bool(_SENTENCE_END.search(prev.text.strip()))
@@ -627,6 +761,7 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
                 starts_block = True
         # A heading by font size (PDF) or by wording on a line of its own.
         level: int | None = None
+        guessed = False
         if geometric and body_size and line.size >= body_size * 1.12 and len(s) <= 160:
             level = 1 if line.size >= body_size * 1.45 else 2
             if (
@@ -635,7 +770,7 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
                 and blocks[-1].kind == "heading"
                 and prev is not None
                 and abs(prev.size - line.size) < 0.5
-                and prev.bottom - line.top < 0.6 * max(prev.size, prev.top - prev.bottom)
+                and prev.bottom - line.top < wrap_gap(prev)
             ):
                 # a heading wrapped onto a second line
                 last = blocks.pop()
@@ -649,17 +784,24 @@ def _lines_to_blocks(page: int, lines: list[_Line], body_size: float | None) -> 
         ):
             # Wording alone is a weaker sign: never for bullets or small print.
             guess = _heading_level(s)
+            before = cur[-1] if cur else (blocks[-1].text if blocks else "")
+            if cur:
+                item = cur[0] if cur_kind == "list" else ""
+            else:
+                item = blocks[-1].text if blocks and blocks[-1].kind == "list" else ""
+            if guess is not None and reader >= 2 and _in_list(s, before, item, nxt):
+                guess = None
             if guess is not None:
                 if geometric and i + 1 < len(lines):
                     below = lines[i + 1]
-                    alone_after = below.top < line.bottom - 0.45 * max(line.size, 1)
+                    alone_after = breaks(line.bottom - below.top, max(line.size, 1))
                 else:
                     alone_after = not nxt
                 if alone_after or bool(_BULLET.match(nxt)) or len(s) < 0.6 * max(width, 1):
-                    level = guess
+                    level, guessed = guess, geometric
         if level is not None:
             flush()
-            blocks.append(_Block(page, "heading", s, level))
+            blocks.append(_Block(page, "heading", s, level, guessed=guessed))
             prev, prev_blank = line, False
             continue
         if line.bullet or _BULLET.match(s):
@@ -808,7 +950,9 @@ _PAGE_LABEL = re.compile(
 )
 
 
-def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any], list[str]]:
+def _read_pdf(
+    path: Path, reader: int = 0
+) -> tuple[list[_Block], dict[int, str], dict[str, Any], list[str]]:
     """Read a PDF page by page with pdfium; keep only text and line geometry in memory."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -874,6 +1018,8 @@ def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any],
         for ln in lines:
             sizes[round(ln.size, 1)] += len(ln.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    reader = reader or READER_VERSION
+    line_gap = _line_gap(pages, body_size) if reader >= 2 else None
     blocks: list[_Block] = []
     labels: dict[int, str] = {}
     for number, (lines, height) in enumerate(pages, start=1):
@@ -888,9 +1034,63 @@ def _read_pdf(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any],
                 if _shape(ln.text) in repeated:
                     continue
             kept.append(ln)
-        blocks.extend(_lines_to_blocks(number, kept, body_size=body_size or None))
+        blocks.extend(
+            _lines_to_blocks(
+                number, kept, body_size=body_size or None, line_gap=line_gap, reader=reader
+            )
+        )
     meta["_page_count"] = page_count
+    if reader >= 2:
+        blocks = _rank_guessed_headings(blocks)
     return blocks, labels, meta, warnings
+
+
+def _line_gap(pages: list[tuple[list[_Line], float]], body_size: float) -> float | None:
+    """The usual space between two lines of one paragraph in body type (PDF points).
+
+    Measured after lines that wrap (a line as long as the page's longest, or one
+    whose next line carries on in lower case), so it is the leading inside a
+    paragraph, whatever the space between paragraphs. None when there are too
+    few such lines to tell.
+    """
+    if not body_size:
+        return None
+    gaps: list[float] = []
+    for lines, _h in pages:
+        width = max((len(ln.text) for ln in lines), default=0)
+        for above, below in zip(lines, lines[1:], strict=False):
+            if abs(above.size - body_size) > 0.5 or abs(below.size - body_size) > 0.5:
+                continue
+            if abs(above.left - below.left) > 2 or above.cells or below.cells:
+                continue
+            a, b = above.text.strip(), below.text.strip()
+            wraps = len(a) >= 0.85 * width or (not _SENTENCE_END.search(a) and b[:1].islower())
+            gap = above.bottom - below.top
+            if wraps and -1 < gap < 2.5 * body_size:
+                gaps.append(gap)
+    if len(gaps) < 5:
+        return None
+    gaps.sort()
+    return gaps[len(gaps) // 2]
+
+
+def _rank_guessed_headings(blocks: list[_Block]) -> list[_Block]:
+    """Put headings guessed from wording below the headings set in larger type.
+
+    A draft that sets its chapters in larger type and its programme titles in
+    bold body type ("Youth Sports Leagues") would otherwise get both at level
+    2, and a chapter's body would end at its first programme. The guessed
+    levels keep their order among themselves.
+    """
+    sized = [b.level for b in blocks if b.kind == "heading" and not b.guessed]
+    if not sized or not any(b.guessed for b in blocks):
+        return blocks
+    deepest = max(sized)
+    guessed = sorted({b.level for b in blocks if b.kind == "heading" and b.guessed})
+    below = {level: min(deepest + 1 + rank, 6) for rank, level in enumerate(guessed)}
+    return [
+        b._replace(level=below[b.level]) if b.kind == "heading" and b.guessed else b for b in blocks
+    ]
 
 
 _BULLET_GLYPHS = frozenset("•◦▪▫‣●○■□◆◇–-*·・\uf0b7\uf0a7")

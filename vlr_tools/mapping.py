@@ -158,7 +158,9 @@ class Evidence:
     ``weight`` is what the evidence counted for in this text: the term's
     weight times ``factor``. ``place`` says where the words stand: "title"
     (a programme's name before its description; "name" when the words are
-    the whole name), "lead" (the first
+    the whole name; "heading" when the name stands on the line above the
+    paragraph, see :func:`map_draft`, and the offsets are in that line's
+    text), "lead" (the first
     sentence, which states the subject), "purpose" (a clause saying what the
     programme is for: "so that ...", "to help ...", 「…ため」) or "" (elsewhere;
     those count as written). ``context`` is "means" or "setting" for a word
@@ -1240,6 +1242,54 @@ def _meaning_evidence(
 # --------------------------------------------------------------------------- drafts
 
 
+def card_title(before: Any, para: Any, codes: _Codes | None = None) -> str:
+    """The programme name ``before`` gives ``para``, or "".
+
+    ``before`` is the paragraph just above ``para`` (a text paragraph): a
+    heading, or a text line without closing punctuation (a name in bold body
+    type, as Word drafts set them), that is short enough to be a name
+    (:func:`_is_title`: up to seven words or twenty characters, not starting
+    with a number) and names no goal or target itself ("SDG 3: Good Health"
+    is a chapter, not a programme).
+    """
+    if para.kind != "text" or before.kind not in ("heading", "text"):
+        return ""
+    name = before.text
+    if not name or not _is_title(name):
+        return ""
+    if before.kind == "text" and name[-1:] in ".。!！?？:：;；,、":
+        return ""
+    if _references(_fold(name)[0], codes or _codes()):
+        return ""
+    return name
+
+
+def _titled(text: str, title: str, lang: str) -> str:
+    """``title`` and ``text`` as one titled description: "Name. Text"."""
+    bare = title.rstrip(".。!！:：")
+    return f"{bare}。{text}" if lang == "ja" or _CJK.search(bare[-1:]) else f"{bare}. {text}"
+
+
+def _onto_paragraph(matches: tuple[Match, ...], shift: int, text: str) -> tuple[Match, ...]:
+    """Matches found in "Name. Text" with their evidence placed in ``text`` or its heading.
+
+    Evidence within the name keeps its offsets (they are the heading's own: the
+    name starts it) and gets ``place="heading"``; the rest moves back by
+    ``shift``; the reading's span is cut to the paragraph.
+    """
+    out = []
+    for m in matches:
+        evidence = []
+        for e in m.evidence:
+            if e.kind == "meaning" or e.end > shift:
+                start, end = max(0, e.start - shift), max(0, e.end - shift)
+                evidence.append(dataclasses.replace(e, start=start, end=end, text=text[start:end]))
+            else:
+                evidence.append(dataclasses.replace(e, place="heading"))
+        out.append(dataclasses.replace(m, evidence=tuple(evidence)))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class ParagraphMapping:
     """The suggestions for one paragraph of a draft; ``skipped`` says why none were sought.
@@ -1531,6 +1581,13 @@ def map_draft(
     and abbreviations, ``"glossary"`` for a glossary;
     :meth:`DraftMapping.skipped` lists them for the reviewer. Running headers
     and footers were already removed when the draft was read.
+
+    A programme's name set on a line of its own above its description (a
+    heading, or a short line in bold body type: "Youth Sports Leagues") is
+    read with the description's first paragraph, as "Name. Description", the
+    way :func:`map_text` reads a titled description (see :func:`card_title`).
+    The name's words are then evidence with ``place="heading"`` and offsets
+    into the heading's text; all other offsets stay in the paragraph's own.
     """
     if isinstance(draft, str | Path):
         draft = load_draft(draft)
@@ -1544,18 +1601,26 @@ def map_draft(
     out: list[ParagraphMapping] = []
     paragraphs = draft.paragraphs()
     reasons = skip_reasons(paragraphs)
-    readable_texts = {
-        i: p.text
+    titles: dict[int, str] = {}
+    for i, (para, reason) in enumerate(zip(paragraphs, reasons, strict=True)):
+        if i and not reason and not reasons[i - 1]:
+            name = card_title(paragraphs[i - 1], para, codes)
+            if name:
+                titles[i] = name
+    texts = {
+        i: _titled(p.text, titles[i], lang) if i in titles else p.text
         for i, (p, reason) in enumerate(zip(paragraphs, reasons, strict=True))
-        if not reason and p.kind in ("text", "list")
+        if not reason
     }
-    read = dict(zip(readable_texts, _readings(list(readable_texts.values()), meaning), strict=True))
+    readable = [i for i in texts if paragraphs[i].kind in ("text", "list")]
+    read = dict(zip(readable, _readings([texts[i] for i in readable], meaning), strict=True))
     model = meaning_model() if meaning is not False else None
     for i, (para, reason) in enumerate(zip(paragraphs, reasons, strict=True)):
         matches: tuple[Match, ...] = ()
         if not reason:
-            evidence, structured = _analyse(para.text, matcher, codes)
-            first, offered = _meaning_evidence(para.text, read.get(i), lang)
+            text = texts[i]
+            evidence, structured = _analyse(text, matcher, codes)
+            first, offered = _meaning_evidence(text, read.get(i), lang)
             matches = tuple(
                 _select(
                     evidence,
@@ -1566,6 +1631,8 @@ def map_draft(
                     offered=offered,
                 )
             )
+            if i in titles:
+                matches = _onto_paragraph(matches, len(text) - len(para.text), para.text)
         out.append(
             ParagraphMapping(
                 ref=para.ref,

@@ -6,13 +6,19 @@ works on, instead of looking in the repository's sample folders::
 
     rv = open_review(ws, "baguio-v1-1a2b3c4d")   # or ws.open_review(...)
     rv.city.name            # the city's profile, from the workspace
-    rv.draft.page_count     # the stored draft file, read once
+    rv.draft.page_count     # the stored draft file, read once (and its reading kept)
     rv.indicators           # the indicator table imported into the review, or None
     rv.consultations        # the consultation log imported into the review
     rv.mapping()            # the SDG mapping the reviewer saw (stored), or a fresh one
 
 The sample cities reach a workspace through the same intake as a real city
 (:mod:`vlr_tools.intake`), so nothing here knows about them.
+
+A review keeps how its draft was read (record ``draft_reading``): its mapping
+decisions, claims and saved mapping name paragraphs by reference (``p12.3``),
+and those must keep pointing at the same text when the reading rules of
+:mod:`vlr_tools.documents` improve. A review that began before readings were
+kept gets the reading its saved mapping fits (see :meth:`OpenReview.draft`).
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+import warnings
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DocumentError, UnknownReviewError
+from .errors import DocumentError, UnknownReviewError, WorkspaceError
 
 if TYPE_CHECKING:
     from .documents import Draft
@@ -36,6 +43,8 @@ if TYPE_CHECKING:
 #: Record kind and key of the mapping a reviewer last ran (``vlr map --review``).
 MAPPING_KIND = "mapping_run"
 MAPPING_KEY = "latest"
+#: Record kind of the reading a review keeps of its draft (key: the sha256 of the file read).
+READING_KIND = "draft_reading"
 #: Record kinds of the indicator table imported into a review.
 INDICATOR_KIND = "indicator"
 INDICATOR_SOURCE_KIND = "indicator_source"
@@ -193,11 +202,64 @@ class OpenReview:
 
     @cached_property
     def draft(self) -> Draft:
-        """The stored draft, read into pages and paragraphs (once per file per process)."""
+        """The stored draft, read into pages and paragraphs as it was when the review began.
+
+        The first time, the file is read (once per file per process) and the
+        reading is kept in the review; afterwards the kept reading is used, so
+        that the review's paragraph references keep naming the same text
+        whatever later versions of the reader would make of the file. A review
+        that began before readings were kept and has a saved mapping gets the
+        reader version whose paragraphs its saved evidence fits, with a warning
+        when none fits all of it.
+        """
         stored = self._require_draft()
-        draft = _read_draft(str(self.draft_path), stored.text_source, stored.lang or None)
+        draft = self._kept_reading(stored)
+        if draft is None:
+            draft = self._first_reading(stored)
         # Cite the file as received, even when its text came from an OCR'd copy.
         return dataclasses.replace(draft, path=self.original_path, sha256=stored.sha256)
+
+    def _kept_reading(self, stored: StoredDraft) -> Draft | None:
+        from .documents import draft_from_reading
+
+        rec = self.ws.get(self.id, READING_KIND, stored.text_source)
+        if rec is None or (stored.lang and rec.data.get("lang") != stored.lang):
+            return None
+        try:
+            return draft_from_reading(rec.data)
+        except DocumentError as exc:
+            warnings.warn(f"review {self.id}: {exc}; the draft file is read again", stacklevel=3)
+            return None
+
+    def _first_reading(self, stored: StoredDraft) -> Draft:
+        from .documents import READER_VERSION, READERS, load_draft, reading_of
+
+        path, lang = str(self.draft_path), stored.lang or None
+        draft = _read_draft(path, stored.text_source, lang)
+        reader = READER_VERSION
+        run = self.ws.get(self.id, MAPPING_KIND, MAPPING_KEY)
+        if run is not None and run.data.get("draft_sha256") == stored.sha256:
+            fit = evidence_fit(run.data, draft)
+            for older in sorted(READERS, reverse=True)[1:]:
+                if fit >= 1.0:
+                    break
+                candidate = load_draft(path, lang=lang, reader=older)
+                older_fit = evidence_fit(run.data, candidate)
+                if older_fit > fit:
+                    draft, reader, fit = candidate, older, older_fit
+            if fit < 1.0:
+                warnings.warn(
+                    f"review {self.id}: its saved mapping was made on a reading of the draft "
+                    f"that no reader version reproduces ({fit:.0%} of its evidence fits the "
+                    "closest); paragraph references in its decisions and claims may name "
+                    f"other text now: check them (`vlr map --review {self.id}`)",
+                    stacklevel=3,
+                )
+        try:
+            self.ws.put(self.id, READING_KIND, stored.text_source, reading_of(draft, reader))
+        except WorkspaceError:
+            pass  # a read-only workspace or no reviewer name: kept by the next one who can
+        return draft
 
     def page_drawing(self, *, make: bool = True) -> tuple[Path, bool] | None:
         """The PDF the page view draws, and whether its pages are the draft's pages.
@@ -301,6 +363,30 @@ def open_review(ws: Workspace, review_id: str) -> OpenReview:
 
 
 # -- the stored mapping ----------------------------------------------------------------
+
+
+def evidence_fit(run: dict[str, Any], draft: Draft) -> float:
+    """The share of a saved mapping's evidence that sits where it says in ``draft``.
+
+    Each piece of evidence records its words and their offsets in its
+    paragraph's text; on the reading the mapping was made on, all of them
+    fit. 1.0 when the mapping has no evidence.
+    """
+    checked = fitting = 0
+    paragraphs = draft.paragraphs()
+    above = {p.ref: q for q, p in zip(paragraphs, paragraphs[1:], strict=False)}
+    for ref, item in (run.get("paragraphs") or {}).items():
+        para = draft.get(str(ref))
+        for match in (item or {}).get("matches") or ():
+            for ev in (match or {}).get("evidence") or ():
+                start, end, text = ev.get("start"), ev.get("end"), ev.get("text")
+                if not (isinstance(start, int) and isinstance(end, int) and text):
+                    continue
+                checked += 1
+                # a programme's name read with its description: offsets in the line above
+                where = above.get(str(ref)) if ev.get("place") == "heading" else para
+                fitting += where is not None and where.text[start:end] == text
+    return fitting / checked if checked else 1.0
 
 
 def save_mapping(
@@ -460,7 +546,9 @@ __all__ = [
     "INDICATOR_KIND",
     "INDICATOR_SOURCE_KIND",
     "MAPPING_KIND",
+    "READING_KIND",
     "OpenReview",
+    "evidence_fit",
     "load_mapping",
     "open_review",
     "resolve_review",

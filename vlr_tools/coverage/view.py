@@ -261,6 +261,8 @@ def _match_rows(info: ParagraphInfo, match: Any) -> list[dict[str, Any]]:
 def _spans_of(evidence: Iterable[Any]) -> list[tuple[int, int]]:
     spans = []
     for e in evidence:
+        if getattr(e, "place", "") == "heading":
+            continue  # words of the programme's name on the line above, not of this text
         start, end = getattr(e, "start", None), getattr(e, "end", None)
         if isinstance(start, int) and isinstance(end, int) and end > start:
             spans.append((start, end))

@@ -279,6 +279,8 @@ class PageView(anywidget.AnyWidget):
         }
         index = index_draft(self.draft)
         starts = {p.ref: index.para_starts[i] for i, p in enumerate(index.paragraphs)}
+        # the line above each paragraph: a programme's name read with its description
+        above = {p.ref: index.para_starts[i - 1] for i, p in enumerate(index.paragraphs) if i}
         drafted = self._draft_pages()
         out = []
         for para in self.mapping.paragraphs:
@@ -290,7 +292,8 @@ class PageView(anywidget.AnyWidget):
             for m in para.matches:
                 goal = fw.goal(m.goal)
                 for ev in m.evidence:
-                    rects = self.pages.rects(self.page, base + ev.start, base + ev.end)
+                    at = above.get(para.ref, base) if ev.place == "heading" else base
+                    rects = self.pages.rects(self.page, at + ev.start, at + ev.end)
                     if rects:
                         decision = decided.get((para.ref, m.goal, ev.target)) or decided.get(
                             (para.ref, m.goal, None), ""
