@@ -16,8 +16,8 @@ paragraph and no prediction in a split is left out of the macro average.
 
 Programme descriptions (issue 18): ``programmes_en.jsonl`` / ``programmes_ja.jsonl``
 (held out in round 1, "test"), ``programmes_heldout2_*.jsonl``,
-``programmes_heldout3_*.jsonl`` to ``programmes_heldout6_*.jsonl`` (held out in
-rounds 2 to 4: "heldout2" ... "heldout6") and ``tune_programmes_*.jsonl``
+``programmes_heldout3_*.jsonl`` to ``programmes_heldout7_*.jsonl`` (held out in
+rounds 2 to 6: "heldout2" ... "heldout7") and ``tune_programmes_*.jsonl``
 ("tune") hold short descriptions of a city's programmes in the style of a VLR's initiative cards,
 each with the goal the city would file it under (``goal``) and the other
 acceptable goals (``also``). Figures per file:
@@ -177,6 +177,7 @@ PROGRAMME_FILES = {
     "heldout4": "programmes_heldout4_{lang}.jsonl",
     "heldout5": "programmes_heldout5_{lang}.jsonl",
     "heldout6": "programmes_heldout6_{lang}.jsonl",
+    "heldout7": "programmes_heldout7_{lang}.jsonl",
 }
 
 
@@ -184,7 +185,7 @@ def programme_quality(lang: str, split: str, meaning: bool | None = None) -> dic
     """How the mapping ranks the filed goal of programme descriptions (see the module doc).
 
     ``split`` names the set: "test" (round 1's held-out files), "tune", or "heldout2" to
-    "heldout6". ``meaning=False`` scores the word lists alone (keys start with ``words_``).
+    "heldout7". ``meaning=False`` scores the word lists alone (keys start with ``words_``).
     """
     name = PROGRAMME_FILES[split].format(lang=lang)
     rows = load_rows(DEVSET / name, "tune" if split == "tune" else "test")
@@ -411,11 +412,28 @@ def every_quality(meaning: bool | None = None) -> dict[str, float]:
     for split in ("test", "tune"):
         for lang in ("en", "ja"):
             figures.update(quality(lang, split, meaning))
-    for split in ("heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test", "tune"):
+    for split in (
+        "heldout7",
+        "heldout6",
+        "heldout5",
+        "heldout4",
+        "heldout3",
+        "heldout2",
+        "test",
+        "tune",
+    ):
         for lang in ("en", "ja"):
             figures.update(programme_quality(lang, split, meaning))
     if meaning is not False:
-        for split in ("heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test"):
+        for split in (
+            "heldout7",
+            "heldout6",
+            "heldout5",
+            "heldout4",
+            "heldout3",
+            "heldout2",
+            "test",
+        ):
             for lang in ("en", "ja"):
                 for layout in ("heading", "line"):
                     figures.update(programme_layout_quality(lang, split, layout))
@@ -465,7 +483,15 @@ if __name__ == "__main__":
             print(k, v)
     elif len(sys.argv) >= 2 and sys.argv[1] == "layout":
         # the named held-out descriptions laid out as a draft (heading or bold line)
-        for split in ("heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test"):
+        for split in (
+            "heldout7",
+            "heldout6",
+            "heldout5",
+            "heldout4",
+            "heldout3",
+            "heldout2",
+            "test",
+        ):
             for lang in ("en", "ja"):
                 for layout in ("heading", "line"):
                     for k, v in programme_layout_quality(lang, split, layout).items():
