@@ -271,3 +271,23 @@ def test_a_stored_mapping_keeps_the_reading_and_its_version(workspace, tmp_path,
     [goal_row] = goal_rows[goal_rows["goal"] == 1].itertuples()
     assert any(e.startswith("close in meaning to target 1.") for e in goal_row.evidence)
     assert mapping_view(reopened).meaning_version == model.version
+
+
+def test_an_english_description_that_opens_with_its_purpose_is_offered_its_reading():
+    """Untitled descriptions open with the problem, the purpose or the start year."""
+    from vlr_tools.mapping import MEANING_FLOOR, map_text
+
+    plain = (
+        "The city collects unsold bread from 60 bakeries each night and gives it to shelters, "
+        "keeping food out of the landfill."
+    )
+    purpose_first = (
+        "To keep food out of the landfill, the city collects unsold bread from 60 bakeries "
+        "each night and gives it to shelters."
+    )
+    assert [m.goal for m in map_text(plain)] == [12]
+    matches = map_text(purpose_first)
+    assert matches[0].goal == 12
+    offered = matches[1:]
+    assert offered and all(m.weight == MEANING_FLOOR for m in offered)
+    assert all(e.kind == "meaning" for m in offered for e in m.evidence)

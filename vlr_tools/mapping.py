@@ -74,9 +74,10 @@ weight :data:`MEANING_WEIGHT` per standard deviation beyond
 a goal of its own only from :data:`MEANING_NEW_GOAL`, and when no goal
 reaches the threshold it suggests its goal with the low weight
 :data:`MEANING_FLOOR`. Targets come from the words when they name one. In a
-programme description (a title sentence, then text) the reading's goal and
-its second reading are offered after the suggestions, with
-:data:`MEANING_FLOOR`, up to :data:`MAX_OFFERED` goals.
+programme description (a title sentence, then text; or, in English, a text
+that opens with its problem, purpose or start: "Because ...", "To cut ...",
+"Since 2019 ...") the reading's goal and its second reading are offered after
+the suggestions, with :data:`MEANING_FLOOR`, up to :data:`MAX_OFFERED` goals.
 ``meaning=False`` (or ``VLR_MEANING=off``) leaves it out.
 
 Front matter (:mod:`vlr_tools.front_matter`): :func:`map_draft` skips the
@@ -1200,12 +1201,22 @@ def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None
     return out
 
 
+#: How an English programme description opens when it has no name: with the problem or
+#: the purpose ("Because ...", "To cut ...", "After ...") or with when it began ("Since
+#: 2019 ...", "In 2022 ..."). The Japanese openings (「…ため、」「令和3年度から」) were tried
+#: and left out: they cost the Japanese paragraph sets and held-out 6 and gained nothing there.
+_PROGRAMME_OPENING = re.compile(
+    r"(?i)(?:because|to [a-z]+|after|since (?:19|20)\d\d|in (?:19|20)\d\d)\b"
+)
+
+
 def _meaning_evidence(
     text: str, reading: Reading | None, lang: str
 ) -> tuple[Evidence | None, list[Evidence]]:
     """The reading as evidence over the sentence(s) that state the subject, and what is
-    offered for a programme description (a title sentence, then text): the reading's goal
-    and its second reading, each with :data:`MEANING_FLOOR` (see :func:`_select`)."""
+    offered for a programme description (a title sentence, then text, or an opening of
+    :data:`_PROGRAMME_OPENING`): the reading's goal and its second reading, each with
+    :data:`MEANING_FLOOR` (see :func:`_select`)."""
     if reading is None or not reading.goal:
         return None, []
     folded, index = _fold(text)
@@ -1231,7 +1242,7 @@ def _meaning_evidence(
         )
 
     first = evidence(reading, MEANING_WEIGHT * max(0.0, reading.standout - STANDOUT))
-    if not titled:
+    if not titled and not _PROGRAMME_OPENING.match(folded):
         return first, []
     offered = [evidence(reading, MEANING_FLOOR)]
     if reading.second is not None:
