@@ -268,7 +268,8 @@ def test_a_programme_name_read_with_its_description_is_drawn_on_its_own_line(wor
         body = [e for e in view.evidence if e["paragraph"] == "p1.2" and e["kind"] == "term"]
         # "Mangrove" counted for the description (p1.2) is drawn where it stands: the heading
         heading_line = own[0]["rects"][0]
-        assert any(e["rects"] == [heading_line] and e["goal"] == 14 for e in body)
+        named = [e for e in body if e["rects"] == [heading_line] and e["goal"] == 14]
+        assert named and all("read with it" in e["title"] for e in named)
         body_line = next(e["rects"][0] for e in body if e["rects"] != [heading_line])
         assert heading_line[1] < body_line[1]  # above the description's words
     finally:

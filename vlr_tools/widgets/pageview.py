@@ -303,6 +303,8 @@ class PageView(anywidget.AnyWidget):
                             if decision
                             else ""
                         )
+                        if ev.place == "heading":
+                            said += f" ({t('pageview.named', self.lang)})"
                         out.append(
                             {
                                 "goal": m.goal,
