@@ -406,37 +406,31 @@ def _big_draft(pages: int) -> float:
     return elapsed
 
 
+#: The held-out programme sets, newest first (round 1's is "test").
+HELD_OUT = ("heldout7", "heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test")
+
+
+def layout_quality() -> dict[str, float]:
+    """Every held-out set's named descriptions laid out as drafts, both layouts."""
+    figures: dict[str, float] = {}
+    for split in HELD_OUT:
+        for lang in ("en", "ja"):
+            for layout in ("heading", "line"):
+                figures.update(programme_layout_quality(lang, split, layout))
+    return figures
+
+
 def every_quality(meaning: bool | None = None) -> dict[str, float]:
     """Every quality figure: with the reading by meaning, or (``False``) the words alone."""
     figures: dict[str, float] = {}
     for split in ("test", "tune"):
         for lang in ("en", "ja"):
             figures.update(quality(lang, split, meaning))
-    for split in (
-        "heldout7",
-        "heldout6",
-        "heldout5",
-        "heldout4",
-        "heldout3",
-        "heldout2",
-        "test",
-        "tune",
-    ):
+    for split in (*HELD_OUT, "tune"):
         for lang in ("en", "ja"):
             figures.update(programme_quality(lang, split, meaning))
     if meaning is not False:
-        for split in (
-            "heldout7",
-            "heldout6",
-            "heldout5",
-            "heldout4",
-            "heldout3",
-            "heldout2",
-            "test",
-        ):
-            for lang in ("en", "ja"):
-                for layout in ("heading", "line"):
-                    figures.update(programme_layout_quality(lang, split, layout))
+        figures.update(layout_quality())
     return figures
 
 
@@ -483,19 +477,8 @@ if __name__ == "__main__":
             print(k, v)
     elif len(sys.argv) >= 2 and sys.argv[1] == "layout":
         # the named held-out descriptions laid out as a draft (heading or bold line)
-        for split in (
-            "heldout7",
-            "heldout6",
-            "heldout5",
-            "heldout4",
-            "heldout3",
-            "heldout2",
-            "test",
-        ):
-            for lang in ("en", "ja"):
-                for layout in ("heading", "line"):
-                    for k, v in programme_layout_quality(lang, split, layout).items():
-                        print(k, v)
+        for k, v in layout_quality().items():
+            print(k, v)
     elif len(sys.argv) >= 2 and sys.argv[1] == "quality":
         # every quality figure, held-out included, without the slow speed part
         for k, v in {**every_quality(False), **every_quality()}.items():
