@@ -144,6 +144,8 @@ class DraftIntake:
     unchanged: bool = False
     #: Reviews whose annotations point at the replaced file (re-anchor them).
     reviews_to_reanchor: tuple[str, ...] = ()
+    #: Reviews with mapping or claim decisions on the replaced file's paragraphs.
+    reviews_to_check: tuple[str, ...] = ()
 
     @property
     def headings(self) -> list[str]:
@@ -188,6 +190,14 @@ class DraftIntake:
                 "the replaced file has annotations in review(s) "
                 f"{', '.join(self.reviews_to_reanchor)}: re-anchor them on the new file with "
                 "`vlr annotations reanchor REVIEW_ID`"
+            )
+        if self.reviews_to_check:
+            lines.append(
+                "review(s) "
+                f"{', '.join(self.reviews_to_check)} have mapping or claim decisions on the "
+                "replaced file's paragraphs; they keep their paragraph references (p12.3), "
+                "which now name the new file's paragraphs: check them with "
+                "`vlr map --review REVIEW_ID` and `vlr claims --review REVIEW_ID`"
             )
         return lines
 
@@ -356,11 +366,14 @@ def add_draft(
     if fmt == "docx" and saved.rendering is None:
         saved = _keep_rendering(ws, saved, data)
     reanchor: tuple[str, ...] = ()
+    check: tuple[str, ...] = ()
     if replaced is not None:
-        reanchor = tuple(
-            r.id
-            for r in ws.reviews(city)
-            if r.version == version and ws.records(r.id, "annotation")
+        reviews = [r.id for r in ws.reviews(city) if r.version == version]
+        reanchor = tuple(r for r in reviews if ws.records(r, "annotation"))
+        check = tuple(
+            r
+            for r in reviews
+            if ws.records(r, "mapping_decision") or ws.records(r, "claim_decision")
         )
     return DraftIntake(
         stored=saved if not unchanged else before,  # type: ignore[arg-type]
@@ -368,6 +381,7 @@ def add_draft(
         replaced=replaced,
         unchanged=unchanged,
         reviews_to_reanchor=reanchor,
+        reviews_to_check=check,
     )
 
 
