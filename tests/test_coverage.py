@@ -584,3 +584,28 @@ def test_word_processor_pdf_of_a_new_city_covers_its_chapters(tmp_path):
     assert frame.loc[1, "covered_in"] == ["2. SDG 1: No Poverty"]
     assert frame.loc[3, "depth"].startswith("covered")
     assert frame.loc[3, "covered_in"] == ["3. SDG 3: Good Health and Well-being"]
+
+
+def test_a_word_draft_saved_as_pdf_by_libreoffice_covers_the_same_goals(tmp_path):
+    """Word's Heading 1 and 2 come out of LibreOffice at 14 and 13 pt: two outline levels.
+
+    Before the reader ranked headings by the sizes the outline uses, both were level 2,
+    each goal's section ended at its first sub-heading, and San Fernando's PDF covered 3
+    goals where its Word file covers 10.
+    """
+    from vlr_tools.documents import load_draft
+    from vlr_tools.mapping import map_draft
+    from vlr_tools.pages import render_docx
+
+    docx = load_city("san-fernando").draft("v2").docx
+    data = render_docx(docx)
+    assert data is not None, "LibreOffice is needed (scripts/setup installs it)"
+    pdf = tmp_path / "san-fernando-v2-from-word.pdf"
+    pdf.write_bytes(data)
+
+    def covered(path):
+        frame = coverage_frame(map_draft(load_draft(path), city="san-fernando"), hlpf_year=2025)
+        return sorted(frame.loc[frame["depth"].str.startswith("covered"), "goal"])
+
+    assert covered(pdf) == covered(docx)
+    assert len(covered(pdf)) >= 9

@@ -485,3 +485,36 @@ def test_reader_versions(made_pdf):
     assert load_draft(made_pdf, reader=1).paragraphs() == load_draft(made_pdf).paragraphs()
     with pytest.raises(DocumentError, match="unknown reader version 9; allowed: 1, 2"):
         load_draft(made_pdf, reader=9)
+
+
+# Word's Heading 1 and Heading 2 exported to PDF: 14 and 13 pt over 10.5 pt body, both
+# within 1.12 to 1.45 times the body type; a title page in 26 pt; sub-headings in bold body.
+TIERS_HTML = "<html><head><style>body { font-size: 10.5pt } h1 { font-size: 26pt }" + (
+    " h2 { font-size: 14pt } h3 { font-size: 13pt } p { margin: 0 0 8pt 0 }</style></head>"
+    "<body><h1>Voluntary Local Review</h1>"
+    + "".join(
+        f"<h2>{n}. Chapter {n}</h2><p>Introduction to chapter {n} of the review.</p>"
+        + "".join(
+            f"<h3>{n}.{k} Section {k}</h3><p><b>Where We Stand</b></p>"
+            f"<p>The text of section {n}.{k}, about what the city did.</p>"
+            for k in (1, 2)
+        )
+        for n in (1, 2, 3)
+    )
+    + "</body></html>"
+)
+
+
+def test_pdf_heading_levels_follow_the_type_sizes_the_outline_uses(tmp_path):
+    import weasyprint
+
+    path = tmp_path / "tiers.pdf"
+    weasyprint.HTML(string=TIERS_HTML).write_pdf(str(path))
+    levels = {p.text: p.level for p in load_draft(path).paragraphs("heading")}
+    assert levels["Voluntary Local Review"] == 1
+    assert levels["1. Chapter 1"] == levels["3. Chapter 3"] == 1
+    assert levels["1.1 Section 1"] == levels["3.2 Section 2"] == 2
+    assert levels["Where We Stand"] == 3  # bold body type: below the sized headings
+    # read as before version 2: chapters and sections at one level
+    old = {p.text: p.level for p in load_draft(path, reader=1).paragraphs("heading")}
+    assert old["1. Chapter 1"] == old["1.1 Section 1"] == 2
