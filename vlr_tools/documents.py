@@ -391,9 +391,7 @@ class _Block(NamedTuple):
     kind: str
     text: str
     level: int = 0
-    #: A heading guessed from its wording alone (a PDF line in body type).
-    guessed: bool = False
-    #: A PDF heading's type size (0 when its level did not come from its size).
+    #: A PDF heading's type size; 0 when it was guessed from its wording alone.
     size: float = 0.0
 
 
@@ -587,7 +585,7 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
-def _parse_plain(text: str, reader: int = 0) -> tuple[list[_Block], dict[str, Any]]:
+def _parse_plain(text: str, reader: int = READER_VERSION) -> tuple[list[_Block], dict[str, Any]]:
     """Split plain text into blocks: form feeds are page breaks, blank lines end paragraphs."""
     blocks: list[_Block] = []
     pages = text.replace("\r\n", "\n").replace("\r", "\n").split("\f")
@@ -682,7 +680,7 @@ def _lines_to_blocks(
     lines: list[_Line],
     body_size: float | None,
     line_gap: float | None = None,
-    reader: int = 0,
+    reader: int = READER_VERSION,
 ) -> list[_Block]:
     """Group the lines of one page into headings, paragraphs, list items and table rows.
 
@@ -694,7 +692,6 @@ def _lines_to_blocks(
     clearly wider than it separates paragraphs even in generously spaced
     type. ``reader`` 1 leaves out what version 2 added (see :data:`READERS`).
     """
-    reader = reader or READER_VERSION
     blocks: list[_Block] = []
     cur: list[str] = []
     cur_kind = "text"
@@ -726,13 +723,15 @@ def _lines_to_blocks(
 
     def breaks(gap: float, height: float) -> bool:
         """Whether a vertical gap between two lines separates blocks."""
-        return gap > max(0.45 * height, 1.4 * line_gap if line_gap else 0.0)
+        return gap > max(0.45 * height, _PARAGRAPH_GAP * line_gap if line_gap else 0.0)
 
     def wrap_gap(above: _Line) -> float:
         """The widest gap below a heading line that still wraps it onto the next line."""
         size = max(above.size, above.top - above.bottom)
         # the body's leading, scaled to the heading's type, for generously spaced drafts
-        leading = 1.4 * line_gap * above.size / body_size if line_gap and body_size else 0.0
+        leading = (
+            _PARAGRAPH_GAP * line_gap * above.size / body_size if line_gap and body_size else 0.0
+        )
         return max(0.6 * size, leading)
 
     for i, line in enumerate(lines):
@@ -764,9 +763,9 @@ def _lines_to_blocks(
                 starts_block = True
         # A heading by font size (PDF) or by wording on a line of its own.
         level: int | None = None
-        guessed = False
+        size = 0.0
         if geometric and body_size and line.size >= body_size * 1.12 and len(s) <= 160:
-            level = 1 if line.size >= body_size * 1.45 else 2
+            level, size = (1 if line.size >= body_size * 1.45 else 2), line.size
             if (
                 blocks
                 and not cur
@@ -787,13 +786,14 @@ def _lines_to_blocks(
         ):
             # Wording alone is a weaker sign: never for bullets or small print.
             guess = _heading_level(s)
-            before = cur[-1] if cur else (blocks[-1].text if blocks else "")
-            if cur:
-                item = cur[0] if cur_kind == "list" else ""
-            else:
-                item = blocks[-1].text if blocks and blocks[-1].kind == "list" else ""
-            if guess is not None and reader >= 2 and _in_list(s, before, item, nxt):
-                guess = None
+            if guess is not None and reader >= 2:
+                before = cur[-1] if cur else (blocks[-1].text if blocks else "")
+                if cur:
+                    item = cur[0] if cur_kind == "list" else ""
+                else:
+                    item = blocks[-1].text if blocks and blocks[-1].kind == "list" else ""
+                if _in_list(s, before, item, nxt):
+                    guess = None
             if guess is not None:
                 if geometric and i + 1 < len(lines):
                     below = lines[i + 1]
@@ -801,11 +801,10 @@ def _lines_to_blocks(
                 else:
                     alone_after = not nxt
                 if alone_after or bool(_BULLET.match(nxt)) or len(s) < 0.6 * max(width, 1):
-                    level, guessed = guess, geometric
+                    level = guess
         if level is not None:
             flush()
-            size = 0.0 if guessed or not geometric else line.size
-            blocks.append(_Block(page, "heading", s, level, guessed=guessed, size=size))
+            blocks.append(_Block(page, "heading", s, level, size=size))
             prev, prev_blank = line, False
             continue
         if line.bullet or _BULLET.match(s):
@@ -955,7 +954,7 @@ _PAGE_LABEL = re.compile(
 
 
 def _read_pdf(
-    path: Path, reader: int = 0
+    path: Path, reader: int = READER_VERSION
 ) -> tuple[list[_Block], dict[int, str], dict[str, Any], list[str]]:
     """Read a PDF page by page with pdfium; keep only text and line geometry in memory."""
     import pypdfium2 as pdfium
@@ -1022,7 +1021,6 @@ def _read_pdf(
         for ln in lines:
             sizes[round(ln.size, 1)] += len(ln.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
-    reader = reader or READER_VERSION
     line_gap = _line_gap(pages, body_size) if reader >= 2 else None
     blocks: list[_Block] = []
     labels: dict[int, str] = {}
@@ -1078,6 +1076,8 @@ def _line_gap(pages: list[tuple[list[_Line], float]], body_size: float) -> float
     return gaps[len(gaps) // 2]
 
 
+#: How much wider than the usual line spacing a gap must be to separate paragraphs.
+_PARAGRAPH_GAP = 1.4
 #: Headings of one type size needed to count it as a level of the draft's outline.
 _TIER_HEADINGS = 3
 
@@ -1121,14 +1121,16 @@ def _rank_guessed_headings(blocks: list[_Block]) -> list[_Block]:
     2, and a chapter's body would end at its first programme. The guessed
     levels keep their order among themselves.
     """
-    sized = [b.level for b in blocks if b.kind == "heading" and not b.guessed]
-    if not sized or not any(b.guessed for b in blocks):
+    headings = [b for b in blocks if b.kind == "heading"]
+    sized = [b.level for b in headings if b.size]
+    guessed = sorted({b.level for b in headings if not b.size})
+    if not sized or not guessed:
         return blocks
     deepest = max(sized)
-    guessed = sorted({b.level for b in blocks if b.kind == "heading" and b.guessed})
     below = {level: min(deepest + 1 + rank, 6) for rank, level in enumerate(guessed)}
     return [
-        b._replace(level=below[b.level]) if b.kind == "heading" and b.guessed else b for b in blocks
+        b._replace(level=below[b.level]) if b.kind == "heading" and not b.size else b
+        for b in blocks
     ]
 
 
