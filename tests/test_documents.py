@@ -518,3 +518,41 @@ def test_pdf_heading_levels_follow_the_type_sizes_the_outline_uses(tmp_path):
     # read as before version 2: chapters and sections at one level
     old = {p.text: p.level for p in load_draft(path, reader=1).paragraphs("heading")}
     assert old["1. Chapter 1"] == old["1.1 Section 1"] == 2
+
+
+# A cover page without a title in the file's metadata: the issuing office in smaller type
+# above the title, then a foreword whose heading comes first among the styled headings.
+def _covered_docx(path: Path, *, title_pt: float) -> Path:
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
+    doc = docx.Document()
+    doc.core_properties.title = ""
+    for text, size in (("City Government of Naga", 14), ("Naga City VLR 2026", title_pt)):
+        doc.add_paragraph().add_run(text).font.size = Pt(size)
+    doc.add_paragraph("Draft for internal discussion")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("Message from the City Mayor", level=1)
+    doc.add_paragraph("Naga has long believed that good government is done with people.")
+    doc.save(str(path))
+    return path
+
+
+def test_a_draft_without_a_metadata_title_is_named_by_its_largest_cover_line(tmp_path):
+    import weasyprint
+
+    pdf = tmp_path / "cover.pdf"
+    weasyprint.HTML(
+        string="<html><body style='font-size:11pt'><p style='font-size:14pt'>"
+        "City Government of Naga</p><h1 style='font-size:28pt'>Naga City VLR 2026</h1>"
+        "<h2 style='font-size:16pt;page-break-before:always'>Message from the City Mayor</h2>"
+        "<p>Naga has long believed that good government is done with people.</p></body></html>"
+    ).write_pdf(str(pdf))
+    assert load_draft(pdf).title == "Naga City VLR 2026"
+    assert load_draft(_covered_docx(tmp_path / "cover.docx", title_pt=28)).title == (
+        "Naga City VLR 2026"
+    )
+    # a cover in body type names nothing: the first heading names the draft, as before
+    plain = load_draft(_covered_docx(tmp_path / "plain.docx", title_pt=11))
+    assert plain.title == "Message from the City Mayor"

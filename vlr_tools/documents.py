@@ -435,7 +435,8 @@ def _assemble(
         Page(number=n, paragraphs=tuple(per_page.get(n, ())), label=labels.get(n))
         for n in range(1, page_count + 1)
     )
-    title = str(meta.get("title") or "").strip()
+    cover = str(meta.pop("_cover_title", "") or "").strip()
+    title = str(meta.get("title") or "").strip() or cover
     if not title:
         first_heading = next((b for b in blocks if b.kind == "heading"), None)
         title = first_heading.text.strip() if first_heading else (path.stem if path else "")
@@ -1044,7 +1045,24 @@ def _read_pdf(
     meta["_page_count"] = page_count
     if reader >= 2:
         blocks = _rank_guessed_headings(_rank_sized_headings(blocks))
+    meta["_cover_title"] = _pdf_cover_title(blocks)
     return blocks, labels, meta, warnings
+
+
+def _pdf_cover_title(blocks: list[_Block]) -> str:
+    """The heading in the largest type on the first page with text ("" when none is sized).
+
+    A draft whose PDF has no title in its metadata is named by it: a cover page
+    often sets the issuing office or the city's seal line above the title, in
+    smaller type, so the first heading would name the office instead.
+    """
+    if not blocks:
+        return ""
+    first = min(b.page for b in blocks)
+    sized = [b for b in blocks if b.page == first and b.kind == "heading" and b.size]
+    if not sized:
+        return ""
+    return max(sized, key=lambda b: b.size).text  # max keeps the first of equal sizes
 
 
 def _line_gap(pages: list[tuple[list[_Line], float]], body_size: float) -> float | None:
@@ -1362,16 +1380,63 @@ def _read_docx(path: Path) -> tuple[list[_Block], dict[int, str], dict[str, Any]
 
     state = _PageState()
     blocks: list[_Block] = []
+    cover: list[tuple[float, str]] = []  # (type size, text) of the first page's paragraphs
+    body = _docx_body_size(document)
     for element in document.element.body.iterchildren():
         if element.tag == f"{_W}p":
             para = DocxParagraph(element, document)
+            count = len(blocks)
             _docx_paragraph(para, state, blocks)
+            if len(blocks) > count and blocks[-1].page == 1:
+                cover.append((_docx_type_size(para, body), blocks[-1].text))
         elif element.tag == f"{_W}tbl":
             _docx_table(Table(element, document), state, blocks)
         elif element.tag == f"{_W}sectPr":
             continue
     meta["_page_count"] = state.page
+    large = [(size, text) for size, text in cover if size >= _DOCX_TITLE_SIZE * body]
+    if large:
+        meta["_cover_title"] = max(large, key=lambda c: c[0])[1]
     return blocks, {}, meta, []
+
+
+#: A first-page paragraph set this many times the body type or larger can name the draft.
+_DOCX_TITLE_SIZE = 1.45
+
+
+def _docx_body_size(document: Any) -> float:
+    """The body type size in points: the Normal style's, else the document default (10 pt)."""
+    try:
+        size = document.styles["Normal"].font.size
+    except KeyError:
+        size = None
+    if size is not None:
+        return float(size.pt)
+    sz = document.styles.element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}sz")
+    return int(sz.get(f"{_W}val")) / 2 if sz is not None else 10.0
+
+
+def _docx_type_size(para: Any, body: float) -> float:
+    """The largest type size (points) of a DOCX paragraph's text runs.
+
+    A run's own size wins; otherwise the paragraph style's (or a style it is
+    based on); otherwise the body size.
+    """
+    style_size = body
+    style = para.style
+    while style is not None:
+        if style.font.size is not None:
+            style_size = float(style.font.size.pt)
+            break
+        style = style.base_style
+    largest = 0.0
+    for run in para._p.iter(f"{_W}r"):
+        if not "".join(t.text or "" for t in run.iter(f"{_W}t")).strip():
+            continue
+        sz = run.find(f"{_W}rPr/{_W}sz")
+        size = int(sz.get(f"{_W}val")) / 2 if sz is not None else style_size
+        largest = max(largest, size)
+    return largest
 
 
 class _PageState:
