@@ -408,7 +408,16 @@ def _big_draft(pages: int) -> float:
 
 
 #: The held-out programme sets, newest first (round 1's is "test").
-HELD_OUT = ("heldout8", "heldout7", "heldout6", "heldout5", "heldout4", "heldout3", "heldout2", "test")
+HELD_OUT = (
+    "heldout8",
+    "heldout7",
+    "heldout6",
+    "heldout5",
+    "heldout4",
+    "heldout3",
+    "heldout2",
+    "test",
+)
 
 
 def layout_quality() -> dict[str, float]:

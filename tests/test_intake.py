@@ -334,9 +334,9 @@ def test_same_file_twice_is_stored_once_and_a_different_file_needs_replace(ws, d
     replaced = add_draft(ws, "baguio", drafts["docx"], version="v1", replace_existing=True)
     assert replaced.replaced is not None and replaced.reviews_to_reanchor == (rv.id,)
     assert any("re-anchor" in line for line in replaced.report())
-    # a decision names a paragraph by reference: the reviewer is told to check it
-    assert replaced.reviews_to_check == (rv.id,)
-    assert any("mapping or claim decisions" in line for line in replaced.report())
+    # the decision names a paragraph by reference: it is moved or set aside, and said so
+    assert [m.review_id for m in replaced.decisions_moved] == [rv.id]
+    assert any(f"review {rv.id}: " in line for line in replaced.report())
 
 
 def test_a_real_city_cannot_be_illustrative(ws):

@@ -38,6 +38,7 @@ from .errors import (
     MissingComponentError,
     ScannedDraftError,
 )
+from .replacement import MovedDecisions, move_decisions
 from .workspace.cities import (
     DRAFT_LANGS,
     VERSION_RE,
@@ -144,8 +145,8 @@ class DraftIntake:
     unchanged: bool = False
     #: Reviews whose annotations point at the replaced file (re-anchor them).
     reviews_to_reanchor: tuple[str, ...] = ()
-    #: Reviews with mapping or claim decisions on the replaced file's paragraphs.
-    reviews_to_check: tuple[str, ...] = ()
+    #: What happened to each review's paragraph decisions on the replaced file.
+    decisions_moved: tuple[MovedDecisions, ...] = ()
 
     @property
     def headings(self) -> list[str]:
@@ -191,14 +192,7 @@ class DraftIntake:
                 f"{', '.join(self.reviews_to_reanchor)}: re-anchor them on the new file with "
                 "`vlr annotations reanchor REVIEW_ID`"
             )
-        if self.reviews_to_check:
-            lines.append(
-                "review(s) "
-                f"{', '.join(self.reviews_to_check)} have mapping or claim decisions on the "
-                "replaced file's paragraphs; they keep their paragraph references (p12.3), "
-                "which now name the new file's paragraphs: check them with "
-                "`vlr map --review REVIEW_ID` and `vlr claims --review REVIEW_ID`"
-            )
+        lines.extend(m.line() for m in self.decisions_moved)
         return lines
 
 
@@ -366,14 +360,12 @@ def add_draft(
     if fmt == "docx" and saved.rendering is None:
         saved = _keep_rendering(ws, saved, data)
     reanchor: tuple[str, ...] = ()
-    check: tuple[str, ...] = ()
+    moved: tuple[MovedDecisions, ...] = ()
     if replaced is not None:
         reviews = [r.id for r in ws.reviews(city) if r.version == version]
         reanchor = tuple(r for r in reviews if ws.records(r, "annotation"))
-        check = tuple(
-            r
-            for r in reviews
-            if ws.records(r, "mapping_decision") or ws.records(r, "claim_decision")
+        moved = tuple(
+            m for r in reviews if (m := _move_decisions(ws, r, replaced, who)) is not None
         )
     return DraftIntake(
         stored=saved if not unchanged else before,  # type: ignore[arg-type]
@@ -381,8 +373,28 @@ def add_draft(
         replaced=replaced,
         unchanged=unchanged,
         reviews_to_reanchor=reanchor,
-        reviews_to_check=check,
+        decisions_moved=moved,
     )
+
+
+def _move_decisions(
+    ws: Workspace, review_id: str, replaced: StoredDraft, who: str
+) -> MovedDecisions | None:
+    """Move a review's paragraph decisions onto the new file (None: it has none)."""
+    from .documents import draft_from_reading, load_draft
+    from .review import READING_KIND, materialise, open_review
+
+    kinds = ("mapping_decision", "claim_decision", "claim_link")
+    if not any(ws.records(review_id, kind) for kind in kinds):
+        return None
+    kept = ws.get(review_id, READING_KIND, replaced.text_source)
+    if kept is not None:
+        old = draft_from_reading(kept.data)
+    else:  # a review that never opened the old file: read it as the review would have
+        path = materialise(ws, replaced.text_source, replaced.filename)
+        old = load_draft(path, lang=replaced.lang or None)
+    new = open_review(ws, review_id).draft
+    return move_decisions(ws, review_id, old, new, reviewer=who)
 
 
 def _keep_rendering(ws: Workspace, stored: StoredDraft, data: bytes) -> StoredDraft:

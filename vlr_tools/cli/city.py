@@ -246,10 +246,13 @@ def _register_draft(subparsers: argparse._SubParsersAction) -> None:
         "headings and the pages with no text layer. A scanned PDF is refused unless --ocr is "
         "given: then OCRmyPDF/Tesseract (English and Japanese) reads the pages without text; "
         "the original file is kept. A version that already has a different file is refused "
-        "unless --replace is given. Drafts over the size limit (100 MB; VLR_MAX_DRAFT_MB) "
-        "are refused.",
+        "unless --replace is given; then each review of that version gets its mapping and "
+        "figure-check decisions moved with their paragraphs to the new file, and those whose "
+        "paragraph is gone set aside (listed by vlr map --review ID). Drafts over the size "
+        "limit (100 MB; VLR_MAX_DRAFT_MB) are refused.",
         epilog="Examples:\n  vlr draft add baguio Baguio-VLR-draft.pdf --version v1\n"
-        "  vlr draft add baguio scanned.pdf --version v2 --ocr --received 2027-01-15",
+        "  vlr draft add baguio scanned.pdf --version v2 --ocr --received 2027-01-15\n"
+        "  vlr draft add baguio Baguio-VLR-draft-corrected.pdf --version v1 --replace",
         formatter_class=_RAW,
     )
     add.add_argument("slug", metavar="SLUG")

@@ -12,6 +12,7 @@ from .._shared import clip
 from ..documents import draft_from_text, load_draft, text_from_stdin_bytes
 from ..errors import MappingError
 from ..mapping import DraftMapping, map_draft, skip_label
+from ..replacement import unplaced_decisions
 from ..review import open_review
 from ..vocabulary import load_vocabulary
 from .workspace import add_workspace_option, workspace_from_args
@@ -114,12 +115,20 @@ def cmd_map(args: argparse.Namespace) -> int:
             raise MappingError("give either a DRAFT file or --review ID, not both")
         with workspace_from_args(args) as ws:
             mapping = open_review(ws, args.review).map(save=True, meaning=args.meaning)
+            aside = unplaced_decisions(ws, args.review)
         print(
             f"saved the suggestions in review {args.review} "
             f"(vocabulary {mapping.vocabulary_version}"
             + (f", meaning {mapping.meaning_version})" if mapping.meaning_version else ")"),
             file=sys.stderr,
         )
+        for rec in aside:
+            print(
+                f"set aside when the draft file was replaced (its paragraph is not in the new "
+                f"file): {rec.key}, by {rec.data.get('decided_by') or '?'}, about "
+                f"{str(rec.data.get('words') or '')[:80]!r}",
+                file=sys.stderr,
+            )
     elif not args.draft:
         raise MappingError("give a DRAFT file (or - for standard input), or --review ID")
     else:
