@@ -16,8 +16,8 @@ paragraph and no prediction in a split is left out of the macro average.
 
 Programme descriptions (issue 18): ``programmes_en.jsonl`` / ``programmes_ja.jsonl``
 (held out in round 1, "test"), ``programmes_heldout2_*.jsonl``,
-``programmes_heldout3_*.jsonl`` to ``programmes_heldout8_*.jsonl`` (held out in
-rounds 2 to 6, and a clean reading of round 6: "heldout2" ... "heldout8") and ``tune_programmes_*.jsonl``
+``programmes_heldout3_*.jsonl`` to ``programmes_heldout9_*.jsonl`` (held out in
+rounds 2 to 7: "heldout2" ... "heldout9") and ``tune_programmes_*.jsonl``
 ("tune") hold short descriptions of a city's programmes in the style of a VLR's initiative cards,
 each with the goal the city would file it under (``goal``) and the other
 acceptable goals (``also``). Figures per file:
@@ -179,6 +179,7 @@ PROGRAMME_FILES = {
     "heldout6": "programmes_heldout6_{lang}.jsonl",
     "heldout7": "programmes_heldout7_{lang}.jsonl",
     "heldout8": "programmes_heldout8_{lang}.jsonl",
+    "heldout9": "programmes_heldout9_{lang}.jsonl",
 }
 
 
@@ -186,7 +187,7 @@ def programme_quality(lang: str, split: str, meaning: bool | None = None) -> dic
     """How the mapping ranks the filed goal of programme descriptions (see the module doc).
 
     ``split`` names the set: "test" (round 1's held-out files), "tune", or "heldout2" to
-    "heldout8". ``meaning=False`` scores the word lists alone (keys start with ``words_``).
+    "heldout9". ``meaning=False`` scores the word lists alone (keys start with ``words_``).
     """
     name = PROGRAMME_FILES[split].format(lang=lang)
     rows = load_rows(DEVSET / name, "tune" if split == "tune" else "test")
@@ -409,6 +410,7 @@ def _big_draft(pages: int) -> float:
 
 #: The held-out programme sets, newest first (round 1's is "test").
 HELD_OUT = (
+    "heldout9",
     "heldout8",
     "heldout7",
     "heldout6",
