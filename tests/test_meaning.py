@@ -297,8 +297,7 @@ def test_an_english_description_that_opens_with_its_purpose_is_offered_its_readi
 # one goal although it is closer still to the examples about no goal (a register of who
 # lobbies councillors reads like text about the review's own process).
 LOBBYING = (
-    "Lobbyist register. Anyone who meets a councillor to influence a decision is listed "
-    "publicly."
+    "Lobbyist register. Anyone who meets a councillor to influence a decision is listed publicly."
 )
 
 
