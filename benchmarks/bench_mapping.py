@@ -16,8 +16,8 @@ paragraph and no prediction in a split is left out of the macro average.
 
 Programme descriptions (issue 18): ``programmes_en.jsonl`` / ``programmes_ja.jsonl``
 (held out in round 1, "test"), ``programmes_heldout2_*.jsonl``,
-``programmes_heldout3_*.jsonl`` to ``programmes_heldout8_*.jsonl`` (held out in
-rounds 2 to 6, and a clean reading of round 6: "heldout2" ... "heldout8") and ``tune_programmes_*.jsonl``
+``programmes_heldout3_*.jsonl`` to ``programmes_heldout11_*.jsonl`` (held out in
+rounds 2 to 7: "heldout2" ... "heldout11"; held-out 11 is Japanese only) and ``tune_programmes_*.jsonl``
 ("tune") hold short descriptions of a city's programmes in the style of a VLR's initiative cards,
 each with the goal the city would file it under (``goal``) and the other
 acceptable goals (``also``). Figures per file:
@@ -179,6 +179,9 @@ PROGRAMME_FILES = {
     "heldout6": "programmes_heldout6_{lang}.jsonl",
     "heldout7": "programmes_heldout7_{lang}.jsonl",
     "heldout8": "programmes_heldout8_{lang}.jsonl",
+    "heldout9": "programmes_heldout9_{lang}.jsonl",
+    "heldout10": "programmes_heldout10_{lang}.jsonl",
+    "heldout11": "programmes_heldout11_{lang}.jsonl",  # Japanese only
 }
 
 
@@ -186,7 +189,7 @@ def programme_quality(lang: str, split: str, meaning: bool | None = None) -> dic
     """How the mapping ranks the filed goal of programme descriptions (see the module doc).
 
     ``split`` names the set: "test" (round 1's held-out files), "tune", or "heldout2" to
-    "heldout8". ``meaning=False`` scores the word lists alone (keys start with ``words_``).
+    "heldout11" (a set missing in one language is skipped by :func:`every_quality`). ``meaning=False`` scores the word lists alone (keys start with ``words_``).
     """
     name = PROGRAMME_FILES[split].format(lang=lang)
     rows = load_rows(DEVSET / name, "tune" if split == "tune" else "test")
@@ -409,6 +412,9 @@ def _big_draft(pages: int) -> float:
 
 #: The held-out programme sets, newest first (round 1's is "test").
 HELD_OUT = (
+    "heldout11",
+    "heldout10",
+    "heldout9",
     "heldout8",
     "heldout7",
     "heldout6",
@@ -420,11 +426,17 @@ HELD_OUT = (
 )
 
 
+def _languages(split: str) -> list[str]:
+    """The languages a programme set has a file for."""
+    name = PROGRAMME_FILES[split]
+    return [lang for lang in ("en", "ja") if (DEVSET / name.format(lang=lang)).exists()]
+
+
 def layout_quality() -> dict[str, float]:
     """Every held-out set's named descriptions laid out as drafts, both layouts."""
     figures: dict[str, float] = {}
     for split in HELD_OUT:
-        for lang in ("en", "ja"):
+        for lang in _languages(split):
             for layout in ("heading", "line"):
                 figures.update(programme_layout_quality(lang, split, layout))
     return figures
@@ -437,7 +449,7 @@ def every_quality(meaning: bool | None = None) -> dict[str, float]:
         for lang in ("en", "ja"):
             figures.update(quality(lang, split, meaning))
     for split in (*HELD_OUT, "tune"):
-        for lang in ("en", "ja"):
+        for lang in _languages(split):
             figures.update(programme_quality(lang, split, meaning))
     if meaning is not False:
         figures.update(layout_quality())

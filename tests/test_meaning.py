@@ -291,3 +291,27 @@ def test_an_english_description_that_opens_with_its_purpose_is_offered_its_readi
     offered = matches[1:]
     assert offered and all(m.weight == MEANING_FLOOR for m in offered)
     assert all(e.kind == "meaning" for m in offered for e in m.evidence)
+
+
+# A programme description no vocabulary term names, which the reading finds clearly about
+# one goal although it is closer still to the examples about no goal (a register of who
+# lobbies councillors reads like text about the review's own process).
+LOBBYING = (
+    "Lobbyist register. Anyone who meets a councillor to influence a decision is listed publicly."
+)
+
+
+def test_a_programme_description_the_no_goal_examples_override_still_gets_its_goal(model):
+    reading = model.read([LOBBYING])[0]
+    assert reading.goal == 0 and reading.no_goal and reading.standout >= meaning.STANDOUT
+    assert map_text(LOBBYING, lang="en", meaning=False) == []
+    (match,) = map_text(LOBBYING, lang="en")
+    assert match.goal == reading.best == 16 and match.weight == 0.5  # weakly, and says why
+    assert "closer still to the examples about no goal" in match.why()
+    # the same words as a sentence of a review's method (no name, no programme opening)
+    # or as a greeting stay without a suggestion
+    plain = "Anyone who meets a councillor to influence a decision is listed publicly."
+    assert model.read([plain])[0].goal == 0
+    assert map_text(plain, lang="en") == []
+    greeting = "Mabuhay! We are proud to present the first Voluntary Local Review of our city."
+    assert map_text(greeting, lang="en") == []

@@ -1035,6 +1035,7 @@ def _select(
     structured: bool = False,
     meaning: Evidence | None = None,
     offered: Sequence[Evidence] = (),
+    last: Evidence | None = None,
 ) -> list[Match]:
     fallback = meaning
     if meaning is not None and (
@@ -1047,10 +1048,10 @@ def _select(
     else:
         meaning = None
     goals, targets = _weigh(evidence)
-    if not goals:
+    if not goals and last is None:
         return []
     plain = _weigh(evidence, boosted=False)[0]
-    top = max(goals.values())
+    top = max(goals.values(), default=0.0)
     titles = (codes or _codes()).titles
 
     def match(goal: int, weight: float) -> Match:
@@ -1079,7 +1080,7 @@ def _select(
         for goal, weight in goals.items()
         if plain[goal] >= min_weight - 1e-9 and weight >= relative * top
     ]
-    if not matches:
+    if not matches and goals:
         matches = _weak_subject(evidence, goals, structured, min_weight, match)
     if not matches and fallback is not None:
         # Nothing the words say reaches the threshold, not even a clearly leading weak
@@ -1089,6 +1090,12 @@ def _select(
         evidence = [e for e in evidence if e is not meaning] + [floor]
         words = goals.get(fallback.goal, 0.0) - (meaning.weight if meaning is not None else 0.0)
         matches = [match(fallback.goal, words + floor.weight)]
+    if not matches and last is not None:
+        # A programme description that nothing else points to, read as clearly about one
+        # goal although closer still to the examples about no goal: that goal, with the
+        # reading's low weight, rather than no suggestion (its evidence says both).
+        evidence = [*evidence, last]
+        matches = [match(last.goal, last.weight)]
     matches.sort(key=lambda m: (-m.weight, m.goal))
     for extra in offered:
         # A programme description is often read as close to a second goal beside the one
@@ -1167,9 +1174,15 @@ def map_text(
     codes = _codes()
     lang = lang or detect_lang(text)
     evidence, structured = _analyse(text, _matcher(_vocabulary(vocabulary, city)), codes)
-    first, offered = _meaning_evidence(text, _readings([text], meaning)[0], lang)
+    read = _meaning_evidence(text, _readings([text], meaning)[0], lang)
     return _select(
-        evidence, lang, codes=codes, structured=structured, meaning=first, offered=offered
+        evidence,
+        lang,
+        codes=codes,
+        structured=structured,
+        meaning=read.first,
+        offered=read.offered,
+        last=read.last,
     )
 
 
@@ -1210,19 +1223,31 @@ _PROGRAMME_OPENING = re.compile(
 )
 
 
-def _meaning_evidence(
-    text: str, reading: Reading | None, lang: str
-) -> tuple[Evidence | None, list[Evidence]]:
-    """The reading as evidence over the sentence(s) that state the subject, and what is
-    offered for a programme description (a title sentence, then text, or an opening of
-    :data:`_PROGRAMME_OPENING`): the reading's goal and its second reading, each with
-    :data:`MEANING_FLOOR` (see :func:`_select`)."""
-    if reading is None or not reading.goal:
-        return None, []
+class _Reading(NamedTuple):
+    """The reading as evidence (see :func:`_meaning_evidence`)."""
+
+    first: Evidence | None = None
+    offered: tuple[Evidence, ...] = ()
+    last: Evidence | None = None
+
+
+def _meaning_evidence(text: str, reading: Reading | None, lang: str) -> _Reading:
+    """The reading as evidence over the sentence(s) that state the subject, and, for a
+    programme description (a title sentence, then text, or an opening of
+    :data:`_PROGRAMME_OPENING`), what is offered: the reading's goal and its second
+    reading, each with :data:`MEANING_FLOOR` (see :func:`_select`), or, when the
+    examples about no goal overrode a goal that stands out, that goal as the last
+    resort (``last``: suggested only when nothing else is)."""
+    if reading is None:
+        return _Reading()
     folded, index = _fold(text)
     spans = _sentences(folded) or [(0, len(folded))]
     start, end = spans[0]
     titled = len(spans) > 1 and _is_title(folded[start:end])
+    # a greeting ("Mabuhay!") is not a programme's name
+    programme = (titled and not folded[start:end].rstrip().endswith(("!", "！"))) or bool(
+        _PROGRAMME_OPENING.match(folded)
+    )
     if titled:
         end = spans[1][1]
     o_s, o_e = _span(index, start, end)
@@ -1241,13 +1266,18 @@ def _meaning_evidence(
             place="meaning",
         )
 
+    if not reading.goal:
+        if programme and reading.no_goal and reading.standout >= STANDOUT:
+            vetoed = dataclasses.replace(reading, goal=reading.best)
+            return _Reading(last=evidence(vetoed, MEANING_FLOOR))
+        return _Reading()
     first = evidence(reading, MEANING_WEIGHT * max(0.0, reading.standout - STANDOUT))
     if not titled and not _PROGRAMME_OPENING.match(folded):
-        return first, []
+        return _Reading(first)
     offered = [evidence(reading, MEANING_FLOOR)]
     if reading.second is not None:
         offered.append(evidence(reading.second, MEANING_FLOOR))
-    return first, offered
+    return _Reading(first, tuple(offered))
 
 
 # --------------------------------------------------------------------------- drafts
@@ -1631,15 +1661,16 @@ def map_draft(
         if not reason:
             text = texts[i]
             evidence, structured = _analyse(text, matcher, codes)
-            first, offered = _meaning_evidence(text, read.get(i), lang)
+            reading = _meaning_evidence(text, read.get(i), lang)
             matches = tuple(
                 _select(
                     evidence,
                     lang,
                     codes=codes,
                     structured=structured,
-                    meaning=first,
-                    offered=offered,
+                    meaning=reading.first,
+                    offered=reading.offered,
+                    last=reading.last,
                 )
             )
             if i in titles:

@@ -134,19 +134,38 @@ class Reading:
         sd = statistics.pstdev(self.scores) or 1e-9
         return (self.scores[goal - 1] - mean) / sd
 
+    @property
+    def best(self) -> int:
+        """The goal with the highest score, whether or not it stands out."""
+        return max(range(1, 18), key=lambda g: (self.scores[g - 1], -g))
+
     def explain(self, lang: str = "en") -> str:
-        """One line for a reviewer: the closest target and example, with their similarity."""
+        """One line for a reviewer: the closest target and example, with their similarity.
+
+        A goal kept although the passage is closer to the examples about no goal
+        (``no_goal``) says so.
+        """
         if not self.goal:
             return ""
         if lang == "ja":
             parts = [f"ターゲット{self.target}に意味が近い（{self.target_similarity:.2f}）"]
             if self.example:
                 parts.append(f"例「{self.example_text}」に近い（{self.example_similarity:.2f}）")
-            return ("次点の読み：" if self.runner_up else "") + "、".join(parts)
+            note = "。ただし、目標を扱わない文章（レビュー自体の説明など）の例にさらに近い"
+            return (
+                ("次点の読み：" if self.runner_up else "")
+                + "、".join(parts)
+                + (note if self.no_goal else "")
+            )
         parts = [f"close in meaning to target {self.target} ({self.target_similarity:.2f})"]
         if self.example:
             parts.append(f"to the example '{self.example_text}' ({self.example_similarity:.2f})")
-        return ("second reading: " if self.runner_up else "") + " and ".join(parts)
+        note = "; closer still to the examples about no goal (the review itself, thanks)"
+        return (
+            ("second reading: " if self.runner_up else "")
+            + " and ".join(parts)
+            + (note if self.no_goal else "")
+        )
 
 
 def readable(text: str) -> bool:
