@@ -556,3 +556,97 @@ def test_a_draft_without_a_metadata_title_is_named_by_its_largest_cover_line(tmp
     # a cover in body type names nothing: the first heading names the draft, as before
     plain = load_draft(_covered_docx(tmp_path / "plain.docx", title_pt=11))
     assert plain.title == "Message from the City Mayor"
+
+
+# A Japanese draft typed in Word and saved as PDF by LibreOffice: justified lines with Latin
+# digits in them, every paragraph indented by one character, programme names in bold body
+# type on their own lines, a little space after each paragraph.
+JA_CARDS = [
+    (
+        "特定健診の受診勧奨",
+        "国民健康保険の特定健診を受けていない方に、はがきと SMS で個別にお知らせしています。"
+        "令和 6 年度の受診率は 41.2%で、令和 3 年度の 36.8%から 4.4 ポイント上がりました。"
+        "休日の集団健診を年 12 回に増やし、仕事をしている方も受けやすくしています。"
+        "未受診の理由を尋ねる調査も行い、結果を次の年度の案内に生かしています。",
+    ),
+    (
+        "通いの場への支援",
+        "自治会や地区社会福祉協議会が運営する高齢者の通いの場に、立ち上げ費用と運営費の一部を"
+        "補助しています。令和 7 年度末で市内 87 か所となり、年間の延べ参加者数は約 2 万 3 千人"
+        "でした。体操や会食を通じて、閉じこもりの予防にも役立っています。運営を担う方の研修も"
+        "年 4 回開いています。",
+    ),
+    (
+        "健康ポイント事業",
+        "令和 5 年度から、ウォーキングや健診の受診、健康講座への参加などでポイントがたまり、"
+        "市内の協力店で使える特典と交換できる事業を行っています。令和 7 年度の参加者は 6,420 人"
+        "で、前年度より 1,180 人増えました。参加者のうち 40 歳代・50 歳代の割合は 31.5%となり、"
+        "働く世代にも広がりつつあります。",
+    ),
+]
+
+
+def test_a_japanese_word_draft_saved_as_pdf_keeps_names_and_paragraphs(tmp_path):
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from vlr_tools.pages import render_docx
+
+    doc = docx.Document()
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Serif CJK JP")
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    normal.paragraph_format.space_after = Pt(4)
+    doc.add_heading("第2章　目標3　すべての人に健康と福祉を", level=1)
+    for name, text in JA_CARDS:
+        doc.add_paragraph().add_run(name).bold = True
+        doc.add_paragraph(text).paragraph_format.first_line_indent = Pt(10.5)
+    source = tmp_path / "cards.docx"
+    doc.save(str(source))
+    data = render_docx(source)
+    assert data is not None, "LibreOffice is needed (scripts/setup installs it)"
+    pdf = tmp_path / "cards.pdf"
+    pdf.write_bytes(data)
+
+    expected = [("heading", "第 2 章 目標 3 すべての人に健康と福祉を")]
+    for name, text in JA_CARDS:
+        expected += [("text", name), ("text", text)]
+
+    def squeeze(value: str) -> str:  # pdfium sets spaces around Latin digits
+        return "".join(value.split())
+
+    got = [(p.kind, squeeze(p.text)) for p in load_draft(pdf).paragraphs()]
+    assert got == [(kind, squeeze(text)) for kind, text in expected]
+    # read as before version 3: each line a paragraph of its own
+    assert len(load_draft(pdf, reader=2).paragraphs()) > len(expected) + 4
+
+
+def test_justified_japanese_with_digits_off_the_baseline_is_not_a_table(tmp_path):
+    """Digits whose ink sits lower than the Japanese around them (a Latin font's digits in a
+    Japanese line, as LibreOffice sets them) were grouped apart from their line, so the gaps
+    between them looked like the gaps between table cells."""
+    import weasyprint
+
+    low = '<span style="vertical-align:-2pt">{}</span>'.format
+    text = (
+        f"令和{low('5')}年度から、ウォーキングや健診の受診、健康講座への参加などでポイントが"
+        "たまり、市内の協力店で使える特典と交換できる事業を行っています。"
+        f"令和{low('7')}年度の参加者は{low('6,420')}人で、前年度より{low('1,180')}人増えました。"
+        f"参加者のうち{low('40')}歳代・{low('50')}歳代の割合は{low('31.5')}%となり、"
+        "働く世代にも広がりつつあります。"
+    )
+    paragraph = f'<p style="text-align:justify;text-indent:1em">{text}</p>'
+    pdf = tmp_path / "digits.pdf"
+    weasyprint.HTML(
+        string="<html><body style=\"font-family:'Noto Serif CJK JP';font-size:10.5pt;"
+        f'line-height:1.6">{paragraph}{paragraph}</body></html>'
+    ).write_pdf(str(pdf))
+    paras = load_draft(pdf).paragraphs()
+    assert [p.kind for p in paras] == ["text", "text"]
+    assert paras[0].text.startswith("令和5年度から") and paras[0].text.endswith(
+        "広がりつつあります。"
+    )
+    assert "table" in [p.kind for p in load_draft(pdf, reader=2).paragraphs()]  # as before

@@ -26,6 +26,9 @@ SR_DOCX = DRAFTS / "santa-rosa/drafts/santa-rosa-vlr-draft-v1.docx"
         "DepEd | Department of Education",
         "MPA\tMarine protected area",
         "SDG Sustainable Development Goal",
+        "ICT　情報通信技術",
+        "KPI 重要業績評価指標（Key Performance Indicator）",
+        "NPO：特定非営利活動法人などの民間非営利団体",
     ],
 )
 def test_acronym_lines(line):
@@ -41,6 +44,9 @@ def test_acronym_lines(line):
         "MRF coverage rose in all barangays",  # capitals are not the initials of what follows
         "5.1 SDG 1: No Poverty",
         "Typhoons – the city's main hazard",
+        "LED 照明に切り替えた。",  # a sentence, not an expansion
+        "DX推進計画を策定した",
+        "Wi-Fi 環境を整えた",  # one capital and no digit: not an acronym
     ],
 )
 def test_lines_that_are_not_acronym_definitions(line):
@@ -113,6 +119,16 @@ def test_docx_contents_without_a_heading_are_skipped(path):
     # nothing on the contents page counts for a goal, and the foreword after it is mapped
     assert not any(p.page == 2 for p in mapping.mapped())
     assert any(p.page == 3 for p in mapping.mapped())
+
+
+def test_a_japanese_list_of_terms_and_abbreviations_is_skipped():
+    draft = draft_from_text(
+        "# 用語・略語一覧\n\nSDGs　持続可能な開発目標\n\nICT　情報通信技術\n\n"
+        "PPA　電力購入契約（第三者所有による太陽光発電設備の導入方式）\n\n"
+        "# 第1章　はじめに\n\n本市は再生可能エネルギーの導入を進めている。",
+        markdown=True,
+    )
+    assert skip_reasons(draft.paragraphs()) == ["", "acronyms", "acronyms", "acronyms", "", ""]
 
 
 def test_every_reason_has_words_for_the_reviewer():

@@ -232,6 +232,11 @@ READERS = {
     2: "the usual line spacing measured per draft; one heading level per type size the "
     "outline uses; bold-title headings below those set in larger type; numbered lines after "
     "a colon, in a run or set off by a tab are list items",
+    3: "a line's text runs are grouped by height, not by the bottom of their ink, and the "
+    "blank half of a Japanese comma, full stop or bracket is not a gap between table cells: "
+    "justified Japanese text with Latin digits is not read as a table; a line's length is its "
+    "display width (a Japanese character counts two); a short line followed by a Japanese "
+    "line indented by one character ends a paragraph",
 }
 #: The version new readings use.
 READER_VERSION = max(READERS)
@@ -698,7 +703,8 @@ def _lines_to_blocks(
     cur_kind = "text"
     prev: _Line | None = None
     prev_blank = True
-    width = max((len(ln.text) for ln in lines), default=0)
+    measure = _display_width if reader >= 3 else len
+    width = max((measure(ln.text) for ln in lines), default=0)
     geometric = body_size is not None
     rows = _table_rows(lines, body_size, lists_apart=reader >= 2)
     row_parts: list[str] = []
@@ -760,8 +766,14 @@ def _lines_to_blocks(
                 starts_block = True
         if prev is not None and not starts_block:
             ended = bool(_SENTENCE_END.search(prev.text.strip()))
-            if ended and len(prev.text.strip()) < 0.7 * width:
+            short = measure(prev.text.strip()) < 0.7 * width
+            if ended and short:
                 starts_block = True
+            elif reader >= 3 and geometric and _CJK_CHAR.search(prev.text):
+                after = lines[i + 1] if i + 1 < len(lines) else None
+                starts_block = _japanese_paragraph_starts(
+                    prev, line, after, ended=ended, short=short, measure=measure, width=width
+                )
         # A heading by font size (PDF) or by wording on a line of its own.
         level: int | None = None
         size = 0.0
@@ -801,7 +813,7 @@ def _lines_to_blocks(
                     alone_after = breaks(line.bottom - below.top, max(line.size, 1))
                 else:
                     alone_after = not nxt
-                if alone_after or bool(_BULLET.match(nxt)) or len(s) < 0.6 * max(width, 1):
+                if alone_after or bool(_BULLET.match(nxt)) or measure(s) < 0.6 * max(width, 1):
                     level = guess
         if level is not None:
             flush()
@@ -990,7 +1002,7 @@ def _read_pdf(
                 height = float(page.get_height())
                 textpage = page.get_textpage()
                 try:
-                    lines = _pdf_lines(textpage, pdfium_c)
+                    lines = _pdf_lines(textpage, pdfium_c, reader)
                 finally:
                     textpage.close()
                 if not lines and _page_has_images(page, pdfium_c):
@@ -1022,7 +1034,7 @@ def _read_pdf(
         for ln in lines:
             sizes[round(ln.size, 1)] += len(ln.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
-    line_gap = _line_gap(pages, body_size) if reader >= 2 else None
+    line_gap = _line_gap(pages, body_size, reader) if reader >= 2 else None
     blocks: list[_Block] = []
     labels: dict[int, str] = {}
     for number, (lines, height) in enumerate(pages, start=1):
@@ -1065,26 +1077,31 @@ def _pdf_cover_title(blocks: list[_Block]) -> str:
     return max(sized, key=lambda b: b.size).text  # max keeps the first of equal sizes
 
 
-def _line_gap(pages: list[tuple[list[_Line], float]], body_size: float) -> float | None:
+def _line_gap(
+    pages: list[tuple[list[_Line], float]], body_size: float, reader: int = READER_VERSION
+) -> float | None:
     """The usual space between two lines of one paragraph in body type (PDF points).
 
     Measured after lines that wrap (a line as long as the page's longest, or one
     whose next line carries on in lower case), so it is the leading inside a
     paragraph, whatever the space between paragraphs. None when there are too
-    few such lines to tell.
+    few such lines to tell. From reader version 3 a line's length is its display
+    width (a Japanese character counts twice), so that a full Japanese line is as
+    long as a full line with Latin digits in it.
     """
     if not body_size:
         return None
+    measure = _display_width if reader >= 3 else len
     gaps: list[float] = []
     for lines, _h in pages:
-        width = max((len(ln.text) for ln in lines), default=0)
+        width = max((measure(ln.text) for ln in lines), default=0)
         for above, below in zip(lines, lines[1:], strict=False):
             if abs(above.size - body_size) > 0.5 or abs(below.size - body_size) > 0.5:
                 continue
             if abs(above.left - below.left) > 2 or above.cells or below.cells:
                 continue
             a, b = above.text.strip(), below.text.strip()
-            wraps = len(a) >= 0.85 * width or (not _SENTENCE_END.search(a) and b[:1].islower())
+            wraps = measure(a) >= 0.85 * width or (not _SENTENCE_END.search(a) and b[:1].islower())
             gap = above.bottom - below.top
             if wraps and -1 < gap < 2.5 * body_size:
                 gaps.append(gap)
@@ -1092,6 +1109,49 @@ def _line_gap(pages: list[tuple[list[_Line], float]], body_size: float) -> float
         return None
     gaps.sort()
     return gaps[len(gaps) // 2]
+
+
+def _japanese_paragraph_starts(
+    prev: _Line,
+    line: _Line,
+    after: _Line | None,
+    *,
+    ended: bool,
+    short: bool,
+    measure: Any,
+    width: int,
+) -> bool:
+    """Whether ``line`` starts a paragraph after ``prev``, a line of Japanese text.
+
+    Japanese text is set to the full measure, so a line shorter than that which ends a
+    sentence ends its paragraph (an English line may end short anywhere); and every
+    paragraph's first line is indented by one character, so a short line followed by an
+    indented line (``after``) stands alone: a programme's name in bold body type above
+    its description. A list item's hanging indent is not a paragraph's indent.
+    """
+
+    def indented(first: _Line, above: _Line) -> bool:
+        if not first.size or not _CJK_CHAR.search(first.text):
+            return False
+        if above.bullet or _BULLET.match(above.text.strip()):
+            return False
+        return 0.6 * first.size <= first.left - above.left <= 1.5 * first.size
+
+    if ended and measure(prev.text.strip()) < 0.9 * width:
+        return True
+    if short and indented(line, prev):
+        return True  # the line below a name
+    return (
+        ended
+        and after is not None
+        and measure(line.text.strip()) < 0.7 * width
+        and indented(after, line)
+    )  # a name, after a paragraph whose last line is full
+
+
+def _display_width(text: str) -> int:
+    """The width of ``text`` in half-width columns: a Japanese (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 #: How much wider than the usual line spacing a gap must be to separate paragraphs.
@@ -1155,7 +1215,7 @@ def _rank_guessed_headings(blocks: list[_Block]) -> list[_Block]:
 _BULLET_GLYPHS = frozenset("•◦▪▫‣●○■□◆◇–-*·・\uf0b7\uf0a7")
 
 
-def _pdf_lines(textpage: Any, pdfium_c: Any) -> list[_Line]:
+def _pdf_lines(textpage: Any, pdfium_c: Any, reader: int = READER_VERSION) -> list[_Line]:
     """The page's visual text lines with box, font size, cell gaps and bullets.
 
     pdfium joins a line that ends in a hyphen to the next one with U+FFFE, so
@@ -1189,7 +1249,7 @@ def _pdf_lines(textpage: Any, pdfium_c: Any) -> list[_Line]:
 
     lines: list[_Line] = []
     bullets: list[tuple[float, float]] = []
-    gapped = _gapped_bands(textpage, pdfium_c)
+    gapped = _gapped_bands(textpage, pdfium_c, reader)
     for off, piece in pieces:
         stripped = piece.strip()
         if not stripped:
@@ -1247,13 +1307,26 @@ def _only_bullets(text: str) -> bool:
 _MAX_RECTS = 1200
 
 
-def _gapped_bands(textpage: Any, pdfium_c: Any) -> list[tuple[float, float]]:
+#: Japanese punctuation set in a full-width box with its mark at one side: the box's other
+#: half is blank, and pdfium's rectangle ends (or starts) at the mark.
+_CJK_CLOSING = tuple("、。，．」』）〕】〉》”’")
+_CJK_OPENING = tuple("「『（〔【〈《“‘")
+
+
+def _gapped_bands(
+    textpage: Any, pdfium_c: Any, reader: int = READER_VERSION
+) -> list[tuple[float, float]]:
     """Vertical bands (bottom, top) of the page where text on one baseline has wide gaps.
 
     pdfium reports the page's text as rectangles, one per run of text on a
     line; two runs on the same baseline separated by more than a few spaces
     are cells of a table row. Asking once per page is much cheaper than once
-    per line.
+    per line. From reader version 3, the runs of one line are those whose
+    middle lies within the line's height (the ink of 「ー」 or of digits in a
+    Latin font does not share the bottom of the Japanese characters around
+    it), and a gap after a Japanese comma, full stop or closing bracket (or
+    before an opening one) counts one character less: the blank half of that
+    character's box, widened by justification, is not a gap between cells.
     """
     import ctypes
 
@@ -1271,16 +1344,40 @@ def _gapped_bands(textpage: Any, pdfium_c: Any) -> list[tuple[float, float]]:
     bands: list[tuple[float, float]] = []
     group: list[tuple[float, float, float, float]] = []
 
+    Rect = tuple[float, float, float, float]  # bottom, left, right, top
+
+    def text_of(r: Rect) -> str:
+        return str(textpage.get_text_bounded(left=r[1], bottom=r[0], right=r[2], top=r[3]))
+
+    def cell_gap(a: Rect, b: Rect, height: float) -> bool:
+        gap = b[1] - a[2]
+        if gap <= 0.8 * height:
+            return False
+        if reader < 3:
+            return True
+        before = text_of(a).strip()
+        if _only_bullets(before):
+            return False  # a bullet drawn apart from its text
+        if before.endswith(_CJK_CLOSING) or text_of(b).lstrip().startswith(_CJK_OPENING):
+            return gap - height > 0.8 * height
+        return True
+
     def close() -> None:
         if len(group) < 2:
             return
         height = max(max(r[3] - r[0] for r in group), 1.0)
         row = sorted(group, key=lambda r: r[1])
-        if any(b[1] - a[2] > 0.8 * height for a, b in zip(row, row[1:], strict=False)):
+        if any(cell_gap(a, b, height) for a, b in zip(row, row[1:], strict=False)):
             bands.append((min(r[0] for r in group), max(r[3] for r in group)))
 
     for rect in rects:
-        if group and abs(rect[0] - group[0][0]) > 1.5:
+        if reader >= 3:
+            # one line: the runs whose middle lies within the line's height so far (the
+            # ink of 「ー」, 「、」 or of digits in a Latin font sits higher or lower)
+            apart = bool(group) and (rect[0] + rect[3]) / 2 > max(r[3] for r in group)
+        else:
+            apart = bool(group) and abs(rect[0] - group[0][0]) > 1.5
+        if apart:
             close()
             group = []
         group.append(rect)

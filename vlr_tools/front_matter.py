@@ -69,6 +69,12 @@ _SECTION_KINDS = {
         "略語一覧",
         "略語集",
         "略称一覧",
+        "用語・略語一覧",
+        "略語・用語一覧",
+        "用語・略語",
+        "略語・用語",
+        "用語及び略語",
+        "用語・略語集",
     ),
     "glossary": (
         "glossary",
@@ -85,6 +91,11 @@ _SECTION_REASON = {title: reason for reason, titles in _SECTION_KINDS.items() fo
 _ACRONYM_LINE = re.compile(
     r"^\s*(?P<short>[0-9A-Za-z&][0-9A-Za-z&./-]{1,11})\s*"
     r"(?:[-–—:=|]\s*|\t+|\s{2,}|\s)(?P<long>[A-Z(][^\n]{3,150})$"
+)
+# 「ICT　情報通信技術」「SDGs：持続可能な開発目標（Sustainable Development Goals）」
+_ACRONYM_LINE_JA = re.compile(
+    r"^\s*(?P<short>[A-Z][0-9A-Za-z&./-]{1,11})\s*(?:[-–—:=|：　]\s*|\t+|\s)"
+    r"(?P<long>[^\n。]*[\u3040-\u30ff\u4e00-\u9fff][^\n。]{0,80})$"
 )
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _STEP = re.compile(r"^(?:\d+(?:\.\d+)*|[A-Z])\.?$")
@@ -103,10 +114,15 @@ def is_acronym_line(line: str) -> bool:
     "4Ps"), and its capitals must be the initials of the long form's words,
     in order ("CSWDO" = City Social Welfare and Development Office), so that a
     sentence starting with a capitalised word is not taken for a definition.
+    A Japanese long form (「ICT　情報通信技術」) has no initials to compare: it
+    must be a phrase of up to about 80 characters, not a sentence (no 「。」).
     """
     m = _ACRONYM_LINE.match(line)
     if not m:
-        return False
+        ja = _ACRONYM_LINE_JA.match(line)
+        # a Japanese long form has no initials: two capitals and a short expansion do
+        return ja is not None and sum(ch.isupper() for ch in ja.group("short")) >= 2
+
     short, long = m.group("short").rstrip("."), m.group("long")
     capitals = [ch for ch in short if ch.isupper()]
     if len(capitals) < 2 and not (capitals and any(ch.isdigit() for ch in short)):
