@@ -32,6 +32,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -1118,7 +1119,7 @@ def _japanese_paragraph_starts(
     *,
     ended: bool,
     short: bool,
-    measure: Any,
+    measure: Callable[[str], int],
     width: int,
 ) -> bool:
     """Whether ``line`` starts a paragraph after ``prev``, a line of Japanese text.

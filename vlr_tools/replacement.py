@@ -197,7 +197,7 @@ def move_decisions(
                         "kind": kind,
                         "key": rec.key,
                         "data": dict(rec.data),
-                        "words": _words(rec, kind, old),
+                        "words": _words(rec, old),
                         "file_sha256": old.sha256,
                         "decided_by": rec.updated_by,
                     }
@@ -244,7 +244,7 @@ def _moved_check(
     return out
 
 
-def _words(rec: Record, kind: str, old: Draft) -> str:
+def _words(rec: Record, old: Draft) -> str:
     """The words of the old file a set-aside decision was about (for the reviewer)."""
     ref = str(rec.data.get("paragraph") or (rec.data.get("check") or {}).get("ref") or "")
     if not ref:
