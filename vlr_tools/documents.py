@@ -1150,9 +1150,17 @@ def _japanese_paragraph_starts(
     )  # a name, after a paragraph whose last line is full
 
 
+#: Characters of East Asian width "W" or "F" (Unicode 15), by block.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u3247\u3250-\u4dbf"
+    "\u4e00-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f"
+    "\uff00-\uff60\uffe0-\uffe6]"
+)
+
+
 def _display_width(text: str) -> int:
     """The width of ``text`` in half-width columns: a Japanese (wide) character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 #: How much wider than the usual line spacing a gap must be to separate paragraphs.
@@ -1371,16 +1379,18 @@ def _gapped_bands(
         if any(cell_gap(a, b, height) for a, b in zip(row, row[1:], strict=False)):
             bands.append((min(r[0] for r in group), max(r[3] for r in group)))
 
+    group_top = 0.0
     for rect in rects:
         if reader >= 3:
             # one line: the runs whose middle lies within the line's height so far (the
             # ink of 「ー」, 「、」 or of digits in a Latin font sits higher or lower)
-            apart = bool(group) and (rect[0] + rect[3]) / 2 > max(r[3] for r in group)
+            apart = bool(group) and (rect[0] + rect[3]) / 2 > group_top
         else:
             apart = bool(group) and abs(rect[0] - group[0][0]) > 1.5
         if apart:
             close()
             group = []
+        group_top = max(group_top, rect[3]) if group else rect[3]
         group.append(rect)
     close()
     return bands
