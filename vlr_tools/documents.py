@@ -1364,12 +1364,16 @@ def _gapped_bands(
             return False
         if reader < 3:
             return True
-        before = text_of(a).strip()
-        if _only_bullets(before):
+        # the text is asked for only where it can matter (pdfium's text query is slow):
+        # a run as narrow as a bullet, or a gap less than a character too wide
+        if a[2] - a[1] <= 1.5 * height and _only_bullets(text_of(a).strip()):
             return False  # a bullet drawn apart from its text
-        if before.endswith(_CJK_CLOSING) or text_of(b).lstrip().startswith(_CJK_OPENING):
-            return gap - height > 0.8 * height
-        return True
+        if gap - height > 0.8 * height:
+            return True
+        return not (
+            text_of(a).rstrip().endswith(_CJK_CLOSING)
+            or text_of(b).lstrip().startswith(_CJK_OPENING)
+        )
 
     def close() -> None:
         if len(group) < 2:
