@@ -1026,6 +1026,18 @@ def score_of(weight: float) -> float:
     return round(1.0 - math.exp(-max(weight, 0.0) / SCORE_SCALE), 3)
 
 
+class _Reading(NamedTuple):
+    """The reading as evidence (see :func:`_meaning_evidence`)."""
+
+    first: Evidence | None = None
+    offered: tuple[Evidence, ...] = ()
+    last: Evidence | None = None
+
+
+#: Words alone: nothing read by meaning.
+_NO_READING = _Reading()
+
+
 def _select(
     evidence: list[Evidence],
     lang: str,
@@ -1033,10 +1045,9 @@ def _select(
     relative: float = RELATIVE_CUTOFF,
     codes: _Codes | None = None,
     structured: bool = False,
-    meaning: Evidence | None = None,
-    offered: Sequence[Evidence] = (),
-    last: Evidence | None = None,
+    reading: _Reading = _NO_READING,
 ) -> list[Match]:
+    meaning, offered, last = reading
     fallback = meaning
     if meaning is not None and (
         not evidence
@@ -1175,15 +1186,7 @@ def map_text(
     lang = lang or detect_lang(text)
     evidence, structured = _analyse(text, _matcher(_vocabulary(vocabulary, city)), codes)
     read = _meaning_evidence(text, _readings([text], meaning)[0], lang)
-    return _select(
-        evidence,
-        lang,
-        codes=codes,
-        structured=structured,
-        meaning=read.first,
-        offered=read.offered,
-        last=read.last,
-    )
+    return _select(evidence, lang, codes=codes, structured=structured, reading=read)
 
 
 # --------------------------------------------------------------------------- reading by meaning
@@ -1221,14 +1224,6 @@ def _readings(texts: Sequence[str], meaning: bool | None) -> list[Reading | None
 _PROGRAMME_OPENING = re.compile(
     r"(?i)(?:because|to [a-z]+|after|since (?:19|20)\d\d|in (?:19|20)\d\d)\b"
 )
-
-
-class _Reading(NamedTuple):
-    """The reading as evidence (see :func:`_meaning_evidence`)."""
-
-    first: Evidence | None = None
-    offered: tuple[Evidence, ...] = ()
-    last: Evidence | None = None
 
 
 def _meaning_evidence(text: str, reading: Reading | None, lang: str) -> _Reading:
@@ -1663,15 +1658,7 @@ def map_draft(
             evidence, structured = _analyse(text, matcher, codes)
             reading = _meaning_evidence(text, read.get(i), lang)
             matches = tuple(
-                _select(
-                    evidence,
-                    lang,
-                    codes=codes,
-                    structured=structured,
-                    meaning=reading.first,
-                    offered=reading.offered,
-                    last=reading.last,
-                )
+                _select(evidence, lang, codes=codes, structured=structured, reading=reading)
             )
             if i in titles:
                 matches = _onto_paragraph(matches, len(text) - len(para.text), para.text)
