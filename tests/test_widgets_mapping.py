@@ -192,3 +192,22 @@ def test_target_choices_show_official_titles_in_the_reviewers_language(review):
     view.add_goal.value = 11
     labels = dict((code, label) for label, code in view.add_target.options)
     assert labels["11.6"] == f"11.6 {target.title_en[:70]}"
+
+
+def test_decisions_set_aside_by_a_replaced_file_are_shown_with_their_words(review):
+    from vlr_tools.documents import draft_from_text
+    from vlr_tools.replacement import move_decisions
+
+    ws, rid = review
+    old = draft_from_text(
+        "Septage <b>is</b> not treated.\n\nTuberculosis <i>notifications</i> fell.", lang="en"
+    )
+    new = draft_from_text("Septage <b>is</b> not treated.", lang="en")
+    decide(ws, rid, old.paragraphs()[1].ref, 3, None, "accept")
+    assert MappingReview(ws, rid, _matches(), hlpf_year=2025).aside.value == ""
+    move_decisions(ws, rid, old, new)
+    view = MappingReview(ws, rid, _matches(), hlpf_year=2025, lang="ja")
+    assert "1件の判断を保留" in view.aside.value
+    assert "Tuberculosis &lt;i&gt;notifications&lt;/i&gt; fell." in view.aside.value  # escaped
+    assert "Test Reviewerが承認" in view.aside.value
+    assert load_decisions(ws, rid) == []

@@ -156,6 +156,8 @@ class MappingReview:
         self.prev_button = w.Button(description="◀", layout=w.Layout(width="3em"))
         self.next_button = w.Button(description="▶", layout=w.Layout(width="3em"))
         self.count = w.HTML()
+        #: The decisions set aside when the draft's file was replaced (none: empty).
+        self.aside = w.HTML(value=self._aside_html())
         self.header = w.HTML()
         self.text = w.HTML(layout=w.Layout(border="1px solid #ddd", padding="6px"))
         self.rows = w.VBox()
@@ -200,6 +202,7 @@ class MappingReview:
                         self.count,
                     ]
                 ),
+                self.aside,
                 self.header,
                 self.text,
                 self.rows,
@@ -211,6 +214,42 @@ class MappingReview:
         )
         self._show()
         self._draw_chart()
+
+    def _aside_html(self) -> str:
+        """The mapping decisions set aside by a replaced file, with the words they were about."""
+        from ..coverage import DECISION_KIND
+        from ..replacement import unplaced_decisions
+
+        lang = self.lang
+        items = []
+        for rec in unplaced_decisions(self.ws, self.review_id):
+            if rec.data.get("kind") != DECISION_KIND:
+                continue
+            data = rec.data.get("data") or {}
+            target = data.get("target")
+            what = (
+                f"{t('common.target', lang)} {target}"
+                if target
+                else goal_label(int(data.get("goal") or 0), lang)
+            )
+            state = t(
+                f"coverage.widget.state.{data.get('action') or 'accept'}",
+                lang,
+                who=str(rec.data.get("decided_by") or "?"),
+            )
+            words = str(rec.data.get("words") or "")
+            clipped = words[:160] + ("…" if len(words) > 160 else "")
+            items.append(
+                f"<li><b>{html.escape(what)}</b> · {html.escape(state)} · "
+                f"<span style='color:#555'>{html.escape(clipped)}</span></li>"
+            )
+        if not items:
+            return ""
+        head = html.escape(t("coverage.widget.aside", lang, n=len(items)))
+        return (
+            "<div style='border-left:4px solid #b26b00;padding:4px 8px;margin:4px 0'>"
+            f"{head}<ul style='margin:2px 0'>{''.join(items)}</ul></div>"
+        )
 
     def _ipython_display_(self) -> None:  # pragma: no cover - notebook display
         from IPython.display import display
