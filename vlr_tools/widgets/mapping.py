@@ -76,6 +76,11 @@ def _merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _decided_on(goal: int, target: str | None, lang: str) -> str:
+    """What a decision is about, as a reviewer reads it: "Target 11.6" or the goal's label."""
+    return f"{t('common.target', lang)} {target}" if target else goal_label(goal, lang)
+
+
 def highlight(text: str, phrases: Iterable[str] = (), spans: Iterable[tuple[int, int]] = ()) -> str:
     """``text`` as safe HTML with each evidence phrase wrapped in ``<mark>``.
 
@@ -227,11 +232,7 @@ class MappingReview:
                 continue
             data = rec.data.get("data") or {}
             target = data.get("target")
-            what = (
-                f"{t('common.target', lang)} {target}"
-                if target
-                else goal_label(int(data.get("goal") or 0), lang)
-            )
+            what = _decided_on(int(data.get("goal") or 0), target, lang)
             state = t(
                 f"coverage.widget.state.{data.get('action') or 'accept'}",
                 lang,
@@ -350,7 +351,7 @@ class MappingReview:
         goal, target = key
         fw = get_framework()
         colour = fw.goal(goal).colour
-        name = f"{t('common.target', lang)} {target}" if target else goal_label(goal, lang)
+        name = _decided_on(goal, target, lang)
         if decision is not None:
             state = t(f"coverage.widget.state.{decision.action}", lang, who=decision.reviewer)
         else:
